@@ -1,0 +1,46 @@
+# Two commands do all set-up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DATA   ?= ../shared/data/paperlists
+export LABSCOUT_HOME ?= $(CURDIR)/.labscout
+
+.PHONY: install demo test lint typecheck unit bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	@if [ ! -f "$(LABSCOUT_HOME)/research.duckdb" ]; then \
+	  if [ -d "$(DATA)" ]; then $(BIN)/labscout ingest "$(DATA)"; \
+	  else echo "No paper lists at $(DATA): run 'make demo DATA=/path/to/paperlists'"; exit 1; fi; \
+	fi
+	$(BIN)/labscout person show "Lucas Beyer" --papers 10
+	@echo
+	@echo "The research store is at $(LABSCOUT_HOME)/research.duckdb. Try:"
+	@echo "  $(BIN)/labscout person show \"Yang Liu\"      # several people share the name: pick one by id"
+	@echo "  $(BIN)/labscout org show \"Google DeepMind\""
+	@echo "  $(BIN)/labscout eval identity"
+
+lint: install
+	$(BIN)/ruff check src tests bench
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/pytest -q
+
+test: lint typecheck unit
+
+bench: install
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,176 @@
+"""The `labscout` command: parse, call a service, print a Rich table or JSON."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import orjson
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from labscout import terminal
+from labscout.config import Settings
+from labscout.errors import BadInputError, LabScoutError
+from labscout.identity import eval as identity_eval
+from labscout.research import build, queries
+from labscout.research.store import ResearchStore
+
+app = typer.Typer(help="LabScout: find the strongest AI researchers from the research record.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+person_app = typer.Typer(help="People of the research store.", no_args_is_help=True)
+org_app = typer.Typer(help="Organisations of the research store.", no_args_is_help=True)
+eval_app = typer.Typer(help="Measured quality of LabScout's own results.", no_args_is_help=True)
+app.add_typer(person_app, name="person")
+app.add_typer(org_app, name="org")
+app.add_typer(eval_app, name="eval")
+
+console = Console()
+err = Console(stderr=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
+T = TypeVar("T")
+
+
+def _dump(data: Any) -> None:
+    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS,
+                                  default=str).decode() + "\n")
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn LabScout errors into a readable message and a non-zero exit, never a stack trace."""
+    try:
+        yield
+    except queries.AmbiguousError as exc:
+        err.print(f"[yellow]{exc}[/yellow]")
+        table = Table("id", "name", "details")
+        for c in exc.candidates[:25]:
+            details = ", ".join(f"{k}={v}" for k, v in c.items() if k not in ("person_id", "org_id", "name"))
+            table.add_row(str(c.get("person_id") or c.get("org_id")), str(c.get("name")), details)
+        err.print(table)
+        raise typer.Exit(2) from None
+    except BadInputError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    except LabScoutError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+
+
+def _with_store(fn: Callable[[ResearchStore], T]) -> T:
+    with ResearchStore(Settings.from_env().research_store) as store:
+        return fn(store)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of source files (*.json).")],
+    skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Leave out bad files and records, list them.")]
+    = False,
+    adapter: Annotated[str, typer.Option(help="Source format of the files.")] = "paperlists",
+    as_json: JsonOpt = False,
+) -> None:
+    """Build the research store from source files; the previous store stays until the new one is complete."""
+    dest = Settings.from_env().research_store
+    with _errors():
+        if as_json:
+            summary = build.build_store(paths, dest, adapter=adapter, skip_bad=skip_bad)
+        else:
+            with Progress(TextColumn("{task.description:<36}"), BarColumn(), MofNCompleteColumn(),
+                          TimeElapsedColumn(), console=err, transient=False) as bar:
+                task = bar.add_task("reading", total=None)
+
+                def progress(what: str, done: int, total: int) -> None:
+                    bar.update(task, description=what, completed=done, total=total)
+
+                try:
+                    summary = build.build_store(paths, dest, adapter=adapter, skip_bad=skip_bad,
+                                                progress=progress)
+                except BadInputError:
+                    err.print("[yellow]Nothing was written; the previous store is unchanged. "
+                              "Use --skip-bad to ingest the rest.[/yellow]")
+                    raise
+    if as_json:
+        _dump({
+            "store": str(summary.store), "files": len(summary.files), "papers": summary.papers,
+            "people": summary.people, "organisations": summary.organisations,
+            "authorships": summary.authorships, "seconds": round(summary.seconds, 2),
+            "skipped": [asdict(s) for s in summary.skipped], "skipped_by_reason": summary.skipped_by_reason,
+        })
+        return
+    table = Table(title=f"Research store built in {summary.seconds:.1f} s: {summary.store}")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for what, count in (("files", len(summary.files)), ("papers", summary.papers), ("people", summary.people),
+                        ("organisations", summary.organisations), ("authorships", summary.authorships),
+                        ("records skipped", len(summary.skipped))):
+        table.add_row(what, f"{count:,}")
+    console.print(table)
+    if summary.skipped:
+        skipped = Table(title="Skipped, and why")
+        skipped.add_column("reason")
+        skipped.add_column("count", justify="right")
+        for reason, count in summary.skipped_by_reason.items():
+            skipped.add_row(reason, str(count))
+        console.print(skipped)
+        for item in summary.skipped[:20]:
+            where = item.file if item.record is None else f"{item.file} record {item.record}"
+            console.print(f"  [dim]{where}: {item.reason}[/dim]")
+
+
+@person_app.command("show")
+def person_show(
+    ref: Annotated[str, typer.Argument(help="A person's name, person id or OpenReview id (~First_Last1).")],
+    papers: Annotated[int, typer.Option(help="How many papers to list.")] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """What the store knows about one person: papers, career timeline, co-authors, links."""
+    with _errors():
+        profile = _with_store(lambda s: queries.person_profile(s, queries.resolve_person(s, ref)))
+    if as_json:
+        _dump(asdict(profile))
+        return
+    terminal.print_person(console, profile, papers)
+
+
+@org_app.command("show")
+def org_show(
+    ref: Annotated[str, typer.Argument(help="An organisation's name, alias, e-mail domain or id.")],
+    top: Annotated[int, typer.Option(help="How many people to list.")] = 25,
+    as_json: JsonOpt = False,
+) -> None:
+    """What the store knows about one organisation: family, names it goes by, its people, output by year."""
+    with _errors():
+        profile = _with_store(lambda s: queries.org_profile(s, queries.resolve_org(s, ref), top=top))
+    if as_json:
+        _dump(asdict(profile))
+        return
+    terminal.print_org(console, profile)
+
+
+@eval_app.command("identity")
+def eval_identity(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Source files or folders (default: the demo data).")]
+    = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """B-cubed precision and recall of person resolution against hidden OpenReview ids, beside the baseline."""
+    from labscout.config import DEFAULT_SOURCES
+
+    with _errors():
+        report = identity_eval.evaluate_identity(paths or [DEFAULT_SOURCES])
+        coverage = None
+        store_path = Settings.from_env().research_store
+        if store_path.exists():
+            coverage = _with_store(queries.org_coverage)
+    if as_json:
+        _dump({"identity": asdict(report), "organisations": coverage})
+        return
+    terminal.print_identity_report(console, report, coverage)

@@ -1,0 +1,41 @@
+"""Error kinds raised by services; interfaces map them to exit codes or HTTP statuses."""
+
+from __future__ import annotations
+
+
+class LabScoutError(Exception):
+    """Base of every error a user is meant to read."""
+
+
+class NotFoundError(LabScoutError):
+    """A named thing (person, organisation, file) does not exist."""
+
+
+class ConflictError(LabScoutError):
+    """The change collides with the current state."""
+
+
+class InvalidError(LabScoutError):
+    """A request that is well-formed but makes no sense (empty query, absurd filter)."""
+
+
+class ForbiddenError(LabScoutError):
+    """The actor's role does not allow this."""
+
+
+class BadInputError(LabScoutError):
+    """An input file is unusable; names the file, the record index and the field where known."""
+
+    def __init__(
+        self, message: str, *, file: str, record: int | None = None, field: str | None = None
+    ) -> None:
+        self.file = file
+        self.record = record
+        self.field = field
+        self.reason = message
+        where = file
+        if record is not None:
+            where += f", record {record}"
+        if field is not None:
+            where += f", field '{field}'"
+        super().__init__(f"{where}: {message}")

@@ -1,0 +1,1 @@
+"""Identity: who is who among authors, and which organisation is which."""

@@ -1,0 +1,1 @@
+"""The research store: papers, people and organisations derived from the sources."""

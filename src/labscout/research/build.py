@@ -1,0 +1,157 @@
+"""Build the research store: read the sources, resolve organisations and people, write a new DuckDB file.
+
+The store is derived data. A build writes a fresh file beside the target and renames it over the old one
+only when everything succeeded, so a failed or interrupted build leaves the previous store untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from labscout.errors import BadInputError
+from labscout.identity import orgs as org_resolution
+from labscout.identity.cluster import resolve_people
+from labscout.identity.mentions import build_mentions
+from labscout.research import tables
+from labscout.sources import registry
+from labscout.sources.records import PaperRecord, SkippedRecord
+
+SCHEMA_VERSION = 1
+
+Progress = Callable[[str, int, int], None]
+"""Called as (what is being done, steps done, steps in all)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileSummary:
+    file: str
+    adapter: str
+    venue: str
+    year: int
+    records: int
+    skipped: int
+
+
+@dataclass(slots=True)
+class BuildSummary:
+    """What a build read, made and left out."""
+
+    store: Path
+    files: list[FileSummary] = field(default_factory=list)
+    papers: int = 0
+    people: int = 0
+    organisations: int = 0
+    authorships: int = 0
+    skipped: list[SkippedRecord] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def skipped_by_reason(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for item in self.skipped:
+            key = item.reason if item.record is not None else f"whole file: {item.reason}"
+            counts[key] = counts.get(key, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+def build_store(paths: Sequence[Path], dest: Path, *, adapter: str = "paperlists", skip_bad: bool = False,
+                progress: Progress | None = None) -> BuildSummary:
+    """Read every source file under `paths` and atomically replace the store at `dest`."""
+    started = time.perf_counter()
+    source = registry.get_adapter(adapter)
+    files = registry.discover_files(paths)
+    summary = BuildSummary(store=dest)
+    records = _read_sources(source, files, skip_bad, summary, progress)
+    _step(progress, "resolving organisations", 0, 3)
+    resolver = org_resolution.OrgResolver()
+    lookup = tables.OrgLookup(resolver)
+    mentions, refs = build_mentions(records, lookup.org_id, use_ids=True,
+                                    usable_domain=lambda d: not org_resolution.is_generic_domain(d))
+    _step(progress, "resolving people", 1, 3)
+    resolution = resolve_people(mentions)
+    _step(progress, "writing the store", 2, 3)
+    built = tables.assemble(records, refs, resolution, lookup)
+    built.build_info = {
+        "schema_version": str(SCHEMA_VERSION),
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "sources": os.pathsep.join(str(p) for p in paths),
+        "adapter": adapter,
+    }
+    built.source_files = [
+        (f.file, f.adapter, f.venue, f.year, f.records, f.skipped) for f in summary.files
+    ]
+    built.skipped = [(s.file, s.record, s.reason) for s in summary.skipped]
+    _write_atomically(dest, built)
+    _step(progress, "done", 3, 3)
+    summary.papers = len(built.papers)
+    summary.people = len(built.people)
+    summary.organisations = len(built.organisations)
+    summary.authorships = len(built.authorships)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _step(progress: Progress | None, what: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(what, done, total)
+
+
+def _read_sources(source: registry.Adapter, files: list[Path], skip_bad: bool, summary: BuildSummary,
+                  progress: Progress | None) -> list[PaperRecord]:
+    records: list[PaperRecord] = []
+    seen_ids: set[str] = set()
+    for done, path in enumerate(files):
+        _step(progress, f"reading {path.name}", done, len(files))
+        skipped: list[SkippedRecord] = []
+        try:
+            file_records = list(source.iter_records(path, skip_bad=skip_bad, skipped=skipped))
+        except BadInputError as exc:
+            if not skip_bad:
+                raise
+            summary.skipped.append(SkippedRecord(file=str(path), record=None, reason=exc.reason))
+            continue
+        for record in file_records:
+            # A list can carry the same entry twice; the second keeps its own identity via its index.
+            if record.paper_id in seen_ids:
+                record.paper_id = f"{record.paper_id}-{record.record_index}"
+            seen_ids.add(record.paper_id)
+        records.extend(file_records)
+        summary.skipped.extend(skipped)
+        venue, year = (file_records[0].venue, file_records[0].year) if file_records else ("", 0)
+        summary.files.append(FileSummary(str(path), source.NAME, venue, year, len(file_records), len(skipped)))
+    _step(progress, "read all files", len(files), len(files))
+    return records
+
+
+def _write_atomically(dest: Path, built: tables.StoreTables) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.building")
+    for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            con.execute(resources.files("labscout.research").joinpath("schema.sql").read_text())
+            for name, table in built.arrow_tables().items():
+                con.register("incoming", table)
+                con.execute(f"INSERT INTO {name} SELECT * FROM incoming")
+                con.unregister("incoming")
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+        raise
+
+
+def iter_paths(values: Iterable[str]) -> list[Path]:
+    return [Path(v).expanduser() for v in values]

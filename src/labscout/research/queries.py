@@ -1,0 +1,201 @@
+"""What the research store knows about one person or one organisation, with the records behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from labscout.errors import InvalidError, NotFoundError
+from labscout.identity.names import normalise_name
+from labscout.identity.orgs import normalise_org_name
+from labscout.research.store import ResearchStore
+
+
+class AmbiguousError(InvalidError):
+    """A name fits several people or organisations; the candidates are listed so a human can choose."""
+
+    def __init__(self, message: str, candidates: list[dict[str, Any]]) -> None:
+        super().__init__(message)
+        self.candidates = candidates
+
+
+@dataclass(slots=True)
+class PersonProfile:
+    person: dict[str, Any]
+    latest_org: dict[str, Any] | None
+    timeline: list[dict[str, Any]]
+    papers: list[dict[str, Any]]
+    coauthors: list[dict[str, Any]]
+    links: list[dict[str, Any]]
+    evidence: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class OrgProfile:
+    org: dict[str, Any]
+    parent: dict[str, Any] | None
+    children: list[dict[str, Any]]
+    aliases: list[dict[str, Any]]
+    people: list[dict[str, Any]]
+    papers_by_year: list[dict[str, Any]]
+    n_people_latest: int
+
+
+_PERSON_SUMMARY = """
+    SELECT p.person_id, p.name, p.n_papers, p.first_year, p.last_year, o.name AS latest_org,
+           p.latest_org_year
+    FROM people p LEFT JOIN organisations o ON o.org_id = p.latest_org_id
+"""
+
+
+def resolve_person(store: ResearchStore, ref: str) -> str:
+    """The person id meant by `ref` (an id, an OpenReview id or a name); raises if none or several fit."""
+    ref = ref.strip()
+    if not ref:
+        raise InvalidError("give a person's name or id")
+    if store.one("SELECT 1 FROM people WHERE person_id = ?", [ref]):
+        return ref
+    if ref.startswith("~"):
+        found = store.one("SELECT person_id FROM authorships WHERE openreview_id = ? LIMIT 1", [ref])
+        if found:
+            return str(found["person_id"])
+    key = normalise_name(ref)
+    matches = store.rows(
+        _PERSON_SUMMARY + " WHERE p.person_id IN (SELECT person_id FROM person_names WHERE name_key = ?)"
+        " ORDER BY p.n_papers DESC, p.person_id", [key])
+    if len(matches) == 1:
+        return str(matches[0]["person_id"])
+    if matches:
+        raise AmbiguousError(f"{len(matches)} people are called '{ref}'; choose one by id", matches)
+    raise NotFoundError(_suggest_people(store, key, ref))
+
+
+def _suggest_people(store: ResearchStore, key: str, ref: str) -> str:
+    initial = key[:1]
+    keys = [r["name_key"] for r in store.rows(
+        "SELECT DISTINCT name_key FROM person_names WHERE name_key LIKE ?", [initial + "%"])]
+    close = process.extract(key, keys, scorer=fuzz.WRatio, limit=5, score_cutoff=80)
+    if not close:
+        return f"no person called '{ref}'"
+    names = ", ".join(repr(c[0].title()) for c in close)
+    return f"no person called '{ref}'; closest names: {names}"
+
+
+def person_profile(store: ResearchStore, person_id: str) -> PersonProfile:
+    """Everything the store holds about one person, each fact with the papers behind it."""
+    person = store.one("SELECT * FROM people WHERE person_id = ?", [person_id])
+    if person is None:
+        raise NotFoundError(f"no person with id {person_id}")
+    latest = store.one("SELECT * FROM organisations WHERE org_id = ?", [person["latest_org_id"]]) \
+        if person["latest_org_id"] else None
+    timeline = store.rows(
+        """SELECT y.year, y.org_id, o.name AS org, o.kind, o.country, y.position, y.n_papers, y.paper_ids
+           FROM person_years y LEFT JOIN organisations o ON o.org_id = y.org_id
+           WHERE y.person_id = ? ORDER BY y.year, o.name""", [person_id])
+    papers = store.rows(
+        """SELECT p.paper_id, p.year, v.name AS venue, p.title, p.status, p.decision, p.presentation,
+                  a.author_order, p.n_authors, a.raw_name, a.raw_affiliation, o.name AS org,
+                  a.position, a.link_reason, p.source_file, p.record_index
+           FROM authorships a JOIN papers p USING (paper_id) JOIN venues v ON v.venue = p.venue
+           LEFT JOIN organisations o ON o.org_id = a.org_id
+           WHERE a.person_id = ? ORDER BY p.year DESC, v.name, p.title""", [person_id])
+    coauthors = store.rows(
+        """SELECT c.person_id, pe.name, count(*) AS joint_papers, max(p.year) AS last_year
+           FROM authorships a JOIN authorships c ON c.paper_id = a.paper_id AND c.person_id <> a.person_id
+           JOIN people pe ON pe.person_id = c.person_id JOIN papers p ON p.paper_id = a.paper_id
+           WHERE a.person_id = ? GROUP BY c.person_id, pe.name
+           ORDER BY joint_papers DESC, last_year DESC, pe.name LIMIT 15""", [person_id])
+    links = store.rows("SELECT kind, url, paper_id FROM person_links WHERE person_id = ? ORDER BY kind, url",
+                       [person_id])
+    evidence: dict[str, int] = {}
+    for paper in papers:
+        evidence[paper["link_reason"]] = evidence.get(paper["link_reason"], 0) + 1
+    return PersonProfile(person, latest, timeline, papers, coauthors, links, evidence)
+
+
+def resolve_org(store: ResearchStore, ref: str) -> str:
+    """The organisation id meant by `ref` (an id, a name, an alias or an e-mail domain)."""
+    ref = ref.strip()
+    if not ref:
+        raise InvalidError("give an organisation's name, alias, domain or id")
+    if store.one("SELECT 1 FROM organisations WHERE org_id = ?", [ref]):
+        return ref
+    by_name = store.rows("SELECT org_id FROM organisations WHERE lower(name) = lower(?)", [ref])
+    if len(by_name) == 1:
+        return str(by_name[0]["org_id"])
+    by_alias = store.rows(
+        """SELECT org_id, sum(occurrences) AS n FROM org_aliases WHERE lower(alias) = lower(?)
+           GROUP BY org_id ORDER BY n DESC""", [ref])
+    if len(by_alias) == 1:
+        return str(by_alias[0]["org_id"])
+    if by_alias:
+        candidates = store.rows(
+            "SELECT org_id, name, kind, country FROM organisations WHERE org_id IN "
+            f"({','.join('?' * len(by_alias))})", [r["org_id"] for r in by_alias])
+        raise AmbiguousError(f"'{ref}' names {len(by_alias)} organisations; choose one by id", candidates)
+    names = {r["name"]: r["org_id"] for r in store.rows("SELECT org_id, name FROM organisations")}
+    key = normalise_org_name(ref)
+    close = process.extract(key, {n: normalise_org_name(n) for n in names}, scorer=fuzz.WRatio, limit=5,
+                            score_cutoff=75)
+    if not close:
+        raise NotFoundError(f"no organisation called '{ref}'")
+    suggestions = ", ".join(repr(c[2]) for c in close)
+    raise NotFoundError(f"no organisation called '{ref}'; closest: {suggestions}")
+
+
+def org_profile(store: ResearchStore, org_id: str, *, top: int = 25) -> OrgProfile:
+    """An organisation with its family, the strings that name it, its people and output by year."""
+    org = store.one("SELECT * FROM organisations WHERE org_id = ?", [org_id])
+    if org is None:
+        raise NotFoundError(f"no organisation with id {org_id}")
+    parent = store.one("SELECT * FROM organisations WHERE org_id = ?", [org["parent_id"]]) \
+        if org["parent_id"] else None
+    family = [org_id] + [r["org_id"] for r in store.rows(
+        "SELECT org_id FROM organisations WHERE parent_id = ?", [org_id])]
+    children = store.rows("SELECT * FROM organisations WHERE parent_id = ? ORDER BY name", [org_id])
+    aliases = store.rows(
+        """SELECT alias, alias_kind, method, sum(occurrences) AS occurrences FROM org_aliases
+           WHERE org_id = ? GROUP BY ALL ORDER BY occurrences DESC LIMIT 30""", [org_id])
+    marks = ",".join("?" * len(family))
+    people = store.rows(
+        f"""SELECT pe.person_id, pe.name, count(DISTINCT a.paper_id) AS papers_here,
+                   min(p.year) AS first_year, max(p.year) AS last_year, pe.latest_org_id IN ({marks}) AS still_here,
+                   lo.name AS latest_org, pe.latest_org_year
+            FROM authorships a JOIN papers p USING (paper_id) JOIN people pe ON pe.person_id = a.person_id
+            LEFT JOIN organisations lo ON lo.org_id = pe.latest_org_id
+            WHERE a.org_id IN ({marks})
+            GROUP BY ALL ORDER BY papers_here DESC, last_year DESC, pe.name LIMIT ?""",
+        [*family, *family, top])
+    by_year = store.rows(
+        f"""SELECT p.year, count(DISTINCT a.paper_id) AS papers, count(DISTINCT a.person_id) AS people
+            FROM authorships a JOIN papers p USING (paper_id) WHERE a.org_id IN ({marks})
+            GROUP BY p.year ORDER BY p.year""", family)
+    latest = store.one(f"SELECT count(*) AS n FROM people WHERE latest_org_id IN ({marks})", family)
+    return OrgProfile(org, parent, children, aliases, people, by_year, int(latest["n"]) if latest else 0)
+
+
+def org_coverage(store: ResearchStore) -> dict[str, int]:
+    """How many distinct affiliation strings, and how many authorships, resolve to an organisation."""
+    strings = store.one(
+        """WITH s AS (
+               SELECT raw_affiliation AS raw, org_id FROM authorships WHERE raw_affiliation IS NOT NULL
+               UNION SELECT raw_affiliation, org_id FROM paper_affiliations)
+           SELECT count(DISTINCT s.raw) AS strings,
+                  count(DISTINCT s.raw) FILTER (WHERE s.org_id IS NOT NULL) AS resolved,
+                  count(DISTINCT s.raw) FILTER (WHERE o.curated) AS curated
+           FROM s LEFT JOIN organisations o USING (org_id)""")
+    authorships = store.one(
+        """SELECT count(*) AS authorships,
+                  count(*) FILTER (WHERE raw_affiliation IS NOT NULL OR domain IS NOT NULL) AS with_affiliation,
+                  count(*) FILTER (WHERE a.org_id IS NOT NULL) AS resolved,
+                  count(*) FILTER (WHERE o.curated) AS curated
+           FROM authorships a LEFT JOIN organisations o USING (org_id)""")
+    assert strings is not None and authorships is not None
+    return {
+        "affiliation_strings": strings["strings"], "strings_resolved": strings["resolved"],
+        "strings_curated": strings["curated"], "authorships": authorships["authorships"],
+        "authorships_with_affiliation": authorships["with_affiliation"],
+        "authorships_resolved": authorships["resolved"], "authorships_curated": authorships["curated"],
+    }

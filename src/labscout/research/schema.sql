@@ -1,0 +1,94 @@
+-- The research store: derived from the sources, rebuilt whole, never edited in place.
+-- No table holds a gender field: LabScout never stores it.
+
+CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR);
+
+CREATE TABLE source_files (
+    file VARCHAR PRIMARY KEY, adapter VARCHAR, venue VARCHAR, year INTEGER, records INTEGER, skipped INTEGER
+);
+
+CREATE TABLE skipped_records (file VARCHAR, record INTEGER, reason VARCHAR);
+
+CREATE TABLE venues (venue VARCHAR PRIMARY KEY, name VARCHAR);
+
+CREATE TABLE papers (
+    paper_id VARCHAR PRIMARY KEY,
+    venue VARCHAR,
+    year INTEGER,
+    title VARCHAR,
+    track VARCHAR,
+    status VARCHAR,
+    decision VARCHAR,          -- accepted | rejected | withdrawn | pending
+    presentation VARCHAR,      -- oral | spotlight | highlight | poster | workshop | NULL
+    keywords VARCHAR[],
+    primary_area VARCHAR,
+    rating_avg DOUBLE,
+    abstract VARCHAR,
+    source_id VARCHAR,
+    source_file VARCHAR,
+    record_index INTEGER,
+    n_authors INTEGER
+);
+
+CREATE TABLE organisations (
+    org_id VARCHAR PRIMARY KEY,
+    name VARCHAR,
+    kind VARCHAR,
+    country VARCHAR,
+    parent_id VARCHAR,
+    curated BOOLEAN
+);
+
+-- Every raw string and domain seen for an organisation, with how it was matched.
+CREATE TABLE org_aliases (org_id VARCHAR, alias VARCHAR, alias_kind VARCHAR, method VARCHAR, occurrences INTEGER);
+
+CREATE TABLE people (
+    person_id VARCHAR PRIMARY KEY,
+    name VARCHAR,
+    name_variants VARCHAR[],
+    openreview_ids VARCHAR[],
+    n_papers INTEGER,
+    n_accepted INTEGER,
+    first_year INTEGER,
+    last_year INTEGER,
+    latest_org_id VARCHAR,
+    latest_org_year INTEGER,
+    latest_position VARCHAR,
+    latest_position_year INTEGER
+);
+
+-- Normalised spellings for look-up by name.
+CREATE TABLE person_names (person_id VARCHAR, name_key VARCHAR);
+
+CREATE TABLE authorships (
+    paper_id VARCHAR,
+    author_order INTEGER,
+    person_id VARCHAR,
+    raw_name VARCHAR,
+    openreview_id VARCHAR,
+    acl_id VARCHAR,
+    email VARCHAR,
+    raw_affiliation VARCHAR,
+    affiliation_source VARCHAR,  -- paired | sole | NULL
+    domain VARCHAR,
+    org_id VARCHAR,
+    org_method VARCHAR,
+    position VARCHAR,
+    link_reason VARCHAR          -- the evidence that joined this mention to its person
+);
+
+-- Affiliations a paper lists without saying which author they belong to.
+CREATE TABLE paper_affiliations (paper_id VARCHAR, raw_affiliation VARCHAR, org_id VARCHAR);
+
+-- Profile links kept as provenance (homepage, dblp, google_scholar, orcid), with the paper that gave them.
+CREATE TABLE person_links (person_id VARCHAR, kind VARCHAR, url VARCHAR, paper_id VARCHAR);
+
+-- Career timeline: where a person was, by year, and the papers that say so.
+CREATE TABLE person_years (
+    person_id VARCHAR,
+    year INTEGER,
+    org_id VARCHAR,
+    position VARCHAR,
+    n_papers INTEGER,
+    paper_ids VARCHAR[]
+);

@@ -1,0 +1,250 @@
+"""Assemble the rows of the research store from records, resolved people and organisations."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from labscout.identity.cluster import Resolution
+from labscout.identity.mentions import MentionRef
+from labscout.identity.names import normalise_name
+from labscout.identity.orgs import OrgMatch, OrgResolver
+from labscout.sources.paperlists import VENUE_NAMES
+from labscout.sources.records import PaperRecord
+
+
+class OrgLookup:
+    """Resolves (affiliation, domain) pairs once each and remembers what was matched how, for provenance."""
+
+    def __init__(self, resolver: OrgResolver) -> None:
+        self.resolver = resolver
+        self.matches: dict[tuple[str | None, str | None], OrgMatch | None] = {}
+        self.occurrences: Counter[tuple[str | None, str | None]] = Counter()
+
+    def match(self, affiliation: str | None, domain: str | None) -> OrgMatch | None:
+        key = (affiliation, domain)
+        self.occurrences[key] += 1
+        if key not in self.matches:
+            self.matches[key] = self.resolver.resolve(affiliation, domain) if affiliation or domain else None
+        return self.matches[key]
+
+    def org_id(self, affiliation: str | None, domain: str | None) -> str | None:
+        found = self.match(affiliation, domain)
+        return found.org.org_id if found else None
+
+
+@dataclass(slots=True)
+class StoreTables:
+    """Row tuples per table, in the column order of schema.sql."""
+
+    build_info: dict[str, str] = field(default_factory=dict)
+    source_files: list[tuple[Any, ...]] = field(default_factory=list)
+    skipped: list[tuple[Any, ...]] = field(default_factory=list)
+    papers: list[tuple[Any, ...]] = field(default_factory=list)
+    organisations: list[tuple[Any, ...]] = field(default_factory=list)
+    org_aliases: list[tuple[Any, ...]] = field(default_factory=list)
+    people: list[tuple[Any, ...]] = field(default_factory=list)
+    person_names: list[tuple[Any, ...]] = field(default_factory=list)
+    authorships: list[tuple[Any, ...]] = field(default_factory=list)
+    paper_affiliations: list[tuple[Any, ...]] = field(default_factory=list)
+    person_links: list[tuple[Any, ...]] = field(default_factory=list)
+    person_years: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def arrow_tables(self) -> dict[str, pa.Table]:
+        """Each table as Arrow, typed to match the schema."""
+        venues = sorted({row[1] for row in self.papers})
+        return {
+            "build_info": _arrow(list(self.build_info.items()), _BUILD_INFO),
+            "source_files": _arrow(self.source_files, _SOURCE_FILES),
+            "skipped_records": _arrow(self.skipped, _SKIPPED),
+            "venues": _arrow([(v, VENUE_NAMES.get(v, v.upper())) for v in venues], _VENUES),
+            "papers": _arrow(self.papers, _PAPERS),
+            "organisations": _arrow(self.organisations, _ORGANISATIONS),
+            "org_aliases": _arrow(self.org_aliases, _ORG_ALIASES),
+            "people": _arrow(self.people, _PEOPLE),
+            "person_names": _arrow(self.person_names, _PERSON_NAMES),
+            "authorships": _arrow(self.authorships, _AUTHORSHIPS),
+            "paper_affiliations": _arrow(self.paper_affiliations, _PAPER_AFFILIATIONS),
+            "person_links": _arrow(self.person_links, _PERSON_LINKS),
+            "person_years": _arrow(self.person_years, _PERSON_YEARS),
+        }
+
+
+_S, _I, _F, _B = pa.string(), pa.int32(), pa.float64(), pa.bool_()
+_BUILD_INFO = [("key", _S), ("value", _S)]
+_SOURCE_FILES = [("file", _S), ("adapter", _S), ("venue", _S), ("year", _I), ("records", _I), ("skipped", _I)]
+_SKIPPED = [("file", _S), ("record", _I), ("reason", _S)]
+_VENUES = [("venue", _S), ("name", _S)]
+_PAPERS = [("paper_id", _S), ("venue", _S), ("year", _I), ("title", _S), ("track", _S), ("status", _S),
+           ("decision", _S), ("presentation", _S), ("keywords", pa.list_(_S)), ("primary_area", _S),
+           ("rating_avg", _F), ("abstract", _S), ("source_id", _S), ("source_file", _S),
+           ("record_index", _I), ("n_authors", _I)]
+_ORGANISATIONS = [("org_id", _S), ("name", _S), ("kind", _S), ("country", _S), ("parent_id", _S),
+                  ("curated", _B)]
+_ORG_ALIASES = [("org_id", _S), ("alias", _S), ("alias_kind", _S), ("method", _S), ("occurrences", _I)]
+_PEOPLE = [("person_id", _S), ("name", _S), ("name_variants", pa.list_(_S)), ("openreview_ids", pa.list_(_S)),
+           ("n_papers", _I), ("n_accepted", _I), ("first_year", _I), ("last_year", _I),
+           ("latest_org_id", _S), ("latest_org_year", _I), ("latest_position", _S),
+           ("latest_position_year", _I)]
+_PERSON_NAMES = [("person_id", _S), ("name_key", _S)]
+_AUTHORSHIPS = [("paper_id", _S), ("author_order", _I), ("person_id", _S), ("raw_name", _S),
+                ("openreview_id", _S), ("acl_id", _S), ("email", _S), ("raw_affiliation", _S),
+                ("affiliation_source", _S), ("domain", _S), ("org_id", _S), ("org_method", _S),
+                ("position", _S), ("link_reason", _S)]
+_PAPER_AFFILIATIONS = [("paper_id", _S), ("raw_affiliation", _S), ("org_id", _S)]
+_PERSON_LINKS = [("person_id", _S), ("kind", _S), ("url", _S), ("paper_id", _S)]
+_PERSON_YEARS = [("person_id", _S), ("year", _I), ("org_id", _S), ("position", _S), ("n_papers", _I),
+                 ("paper_ids", pa.list_(_S))]
+
+
+def _arrow(rows: Sequence[tuple[Any, ...]], columns: list[tuple[str, pa.DataType]]) -> pa.Table:
+    names = [name for name, _ in columns]
+    if not rows:
+        return pa.table({n: pa.array([], type=t) for n, t in columns})
+    cols = list(zip(*rows, strict=True))
+    return pa.table({n: pa.array(list(c), type=t) for (n, t), c in zip(columns, cols, strict=True)},
+                    schema=pa.schema(columns)).select(names)
+
+
+def person_id_for(anchor: str) -> str:
+    """A short id derived from what anchors the person, so it is the same in every build."""
+    return "p" + hashlib.blake2b(anchor.encode(), digest_size=5).hexdigest()
+
+
+def assemble(records: Sequence[PaperRecord], refs: Sequence[MentionRef], resolution: Resolution,
+             lookup: OrgLookup) -> StoreTables:
+    """Every table's rows from the resolved mentions."""
+    out = StoreTables()
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, label in enumerate(resolution.labels):
+        members[label].append(i)
+    person_of_label = _person_ids(members, refs)
+    for record in records:
+        out.papers.append((
+            record.paper_id, record.venue, record.year, record.title, record.track, record.status,
+            record.decision, record.presentation, record.keywords, record.primary_area, record.rating_avg,
+            record.abstract, record.source_id, record.source_file, record.record_index, len(record.authors),
+        ))
+        for raw in record.unpaired_affiliations:
+            found = lookup.matches.get((raw, None))
+            out.paper_affiliations.append((record.paper_id, raw, found.org.org_id if found else None))
+    for i, ref in enumerate(refs):
+        a, rec = ref.author, ref.record
+        found = lookup.matches.get((a.affiliation, a.domain))
+        out.authorships.append((
+            rec.paper_id, a.order, person_of_label[resolution.labels[i]], a.name, a.openreview_id, a.acl_id,
+            a.email, a.affiliation, a.affiliation_source, a.domain, found.org.org_id if found else None,
+            found.method if found else None, a.position, resolution.reasons[i],
+        ))
+    for label, idx in members.items():
+        pid = person_of_label[label]
+        years, person_row = _person(pid, idx, refs, lookup)
+        out.people.append(person_row)
+        out.person_names.extend((pid, key) for key in sorted({normalise_name(n) for n in person_row[2]}))
+        out.person_years.extend(years)
+        out.person_links.extend(_links(pid, idx, refs))
+    _organisations(out, lookup)
+    return out
+
+
+def _person_ids(members: dict[int, list[int]], refs: Sequence[MentionRef]) -> dict[int, str]:
+    # The anchor is the person's own id where the sources give one, else their name and first paper:
+    # stable across rebuilds while the underlying mentions stay.
+    ids: dict[int, str] = {}
+    taken: set[str] = set()
+    for label, idx in sorted(members.items(), key=lambda kv: min(kv[1])):
+        authors = [refs[i].author for i in idx]
+        strong = sorted(x for a in authors for x in (a.openreview_id, a.acl_id, a.email) if x)
+        if strong:
+            anchor = strong[0]
+        else:
+            first = min((refs[i].record.paper_id, refs[i].author.order) for i in idx)
+            anchor = f"{authors[0].name.casefold()}|{first[0]}|{first[1]}"
+        pid = person_id_for(anchor)
+        while pid in taken:
+            anchor += "'"
+            pid = person_id_for(anchor)
+        taken.add(pid)
+        ids[label] = pid
+    return ids
+
+
+def _person(pid: str, idx: list[int], refs: Sequence[MentionRef],
+            lookup: OrgLookup) -> tuple[list[tuple[Any, ...]], tuple[Any, ...]]:
+    names = Counter(refs[i].author.name for i in idx)
+    display = max(names, key=lambda n: (names[n], len(n), n))
+    papers = {refs[i].record.paper_id: refs[i].record for i in idx}
+    accepted = sum(1 for r in papers.values() if r.decision == "accepted")
+    by_year: dict[tuple[int, str | None], list[int]] = defaultdict(list)
+    for i in idx:
+        a = refs[i].author
+        found = lookup.matches.get((a.affiliation, a.domain))
+        by_year[(refs[i].record.year, found.org.org_id if found else None)].append(i)
+    years: list[tuple[Any, ...]] = []
+    known_years = {year for (year, org) in by_year if org}
+    for (year, org), group in sorted(by_year.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        if org is None and year in known_years:
+            continue  # the year already has an organisation; papers without one add nothing to the timeline
+        positions = Counter(refs[i].author.position for i in group if refs[i].author.position)
+        paper_ids = sorted({refs[i].record.paper_id for i in group})
+        top = positions.most_common(1)[0][0] if positions else None
+        years.append((pid, year, org, top, len(paper_ids), paper_ids))
+    with_org = [y for y in years if y[2]]
+    with_position = [y for y in years if y[3]]
+    latest_org = max(with_org, key=lambda y: (y[1], y[4])) if with_org else None
+    latest_pos = max(with_position, key=lambda y: (y[1], y[4])) if with_position else None
+    openreview = sorted({a for i in idx if (a := refs[i].author.openreview_id)})
+    all_years = [r.year for r in papers.values()]
+    row = (
+        pid, display, sorted(names), openreview, len(papers), accepted, min(all_years), max(all_years),
+        latest_org[2] if latest_org else None, latest_org[1] if latest_org else None,
+        latest_pos[3] if latest_pos else None, latest_pos[1] if latest_pos else None,
+    )
+    return years, row
+
+
+def _links(pid: str, idx: list[int], refs: Sequence[MentionRef]) -> list[tuple[Any, ...]]:
+    seen: dict[tuple[str, str], str] = {}
+    for i in idx:
+        for kind, url in refs[i].author.links.items():
+            seen.setdefault((kind, url), refs[i].record.paper_id)
+    return [(pid, kind, url, paper) for (kind, url), paper in sorted(seen.items())]
+
+
+def _organisations(out: StoreTables, lookup: OrgLookup) -> None:
+    used: set[str] = set()
+    for (raw, domain), found in lookup.matches.items():
+        if found is None:
+            continue
+        org_id = found.org.org_id
+        used.add(org_id)
+        count = lookup.occurrences[(raw, domain)]
+        if raw:
+            out.org_aliases.append((org_id, raw, "name", found.method, count))
+        if domain:
+            out.org_aliases.append((org_id, domain, "domain", found.method, count))
+    by_id = {o.org_id: o for o in lookup.resolver.organisations()}
+    # Parents are kept even when no paper names them directly (Alphabet above Google DeepMind).
+    pending = list(used)
+    while pending:
+        org = by_id.get(pending.pop())
+        if org and org.parent_id and org.parent_id not in used:
+            used.add(org.parent_id)
+            pending.append(org.parent_id)
+    for org_id in sorted(used):
+        org = by_id.get(org_id)
+        if org is not None:
+            out.organisations.append((org.org_id, org.name, org.kind, org.country, org.parent_id, org.curated))
+    _merge_alias_rows(out)
+
+
+def _merge_alias_rows(out: StoreTables) -> None:
+    merged: Counter[tuple[str, str, str, str]] = Counter()
+    for org_id, alias, kind, method, count in out.org_aliases:
+        merged[(org_id, alias, kind, method)] += count
+    out.org_aliases = [(*key, count) for key, count in sorted(merged.items())]

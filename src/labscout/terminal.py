@@ -1,0 +1,117 @@
+"""Rich renderings of results for the terminal; the CLI's only view code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from labscout.identity.eval import BCubed, IdentityReport
+from labscout.research.queries import OrgProfile, PersonProfile
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def print_person(console: Console, profile: PersonProfile, n_papers: int) -> None:
+    p = profile.person
+    console.print(f"[bold]{p['name']}[/bold]  [dim]{p['person_id']}[/dim]")
+    if profile.latest_org:
+        org = profile.latest_org
+        console.print(f"Latest known organisation: [bold]{org['name']}[/bold] ({org['kind']}"
+                      f"{', ' + org['country'] if org['country'] else ''}), last seen {p['latest_org_year']}")
+    else:
+        console.print("Latest known organisation: [dim]none in the sources[/dim]")
+    if p["latest_position"]:
+        console.print(f"Latest position: {p['latest_position']} (seen {p['latest_position_year']})")
+    console.print(f"Papers: {p['n_papers']} ({p['n_accepted']} accepted), {p['first_year']}-{p['last_year']}")
+    if len(p["name_variants"]) > 1:
+        console.print("Name variants: " + "; ".join(p["name_variants"]))
+    if p["openreview_ids"]:
+        console.print("OpenReview ids: " + ", ".join(p["openreview_ids"]))
+    console.print("Linked by: " + ", ".join(f"{k} {v}" for k, v in sorted(profile.evidence.items())))
+    timeline = Table(title="Career timeline (from the affiliations printed on papers)")
+    for col in ("year", "organisation", "position", "papers"):
+        timeline.add_column(col)
+    for row in profile.timeline:
+        org = row["org"] or "[dim]not stated[/dim]"
+        timeline.add_row(str(row["year"]), org, _cell(row["position"]), str(row["n_papers"]))
+    console.print(timeline)
+    papers = Table(title=f"Papers ({min(n_papers, len(profile.papers))} of {len(profile.papers)})")
+    for col in ("year", "venue", "title", "status", "affiliation on paper", "source"):
+        papers.add_column(col, overflow="fold")
+    for row in profile.papers[:n_papers]:
+        source = f"{row['source_file'].rsplit('/', 1)[-1]}#{row['record_index']}"
+        papers.add_row(str(row["year"]), row["venue"], row["title"], _cell(row["status"]),
+                       _cell(row["org"] or row["raw_affiliation"]), source)
+    console.print(papers)
+    if profile.coauthors:
+        co = Table(title="Closest co-authors")
+        for col in ("name", "id", "joint papers", "last"):
+            co.add_column(col)
+        for row in profile.coauthors:
+            co.add_row(row["name"], row["person_id"], str(row["joint_papers"]), str(row["last_year"]))
+        console.print(co)
+    for link in profile.links:
+        console.print(f"[dim]{link['kind']}: {link['url']} (from {link['paper_id']})[/dim]")
+
+
+def print_org(console: Console, profile: OrgProfile) -> None:
+    o = profile.org
+    console.print(f"[bold]{o['name']}[/bold]  [dim]{o['org_id']}[/dim]  {o['kind']}"
+                  f"{', ' + o['country'] if o['country'] else ''}{'' if o['curated'] else ' (not curated)'}")
+    if profile.parent:
+        console.print(f"Part of: {profile.parent['name']} [dim]{profile.parent['org_id']}[/dim]")
+    if profile.children:
+        console.print("Includes: " + ", ".join(c["name"] for c in profile.children))
+    console.print(f"People whose latest known organisation this is: {profile.n_people_latest:,}")
+    aliases = Table(title="Names and domains it appears under")
+    for col in ("alias", "kind", "matched by", "occurrences"):
+        aliases.add_column(col)
+    for a in profile.aliases[:15]:
+        aliases.add_row(a["alias"], a["alias_kind"], a["method"], str(a["occurrences"]))
+    console.print(aliases)
+    people = Table(title="People with the most papers written here")
+    for col in ("name", "id", "papers here", "years", "latest known organisation"):
+        people.add_column(col)
+    for p in profile.people:
+        latest = f"{p['latest_org']} ({p['latest_org_year']})" if p["latest_org"] else ""
+        people.add_row(p["name"], p["person_id"], str(p["papers_here"]), f"{p['first_year']}-{p['last_year']}",
+                       latest)
+    console.print(people)
+    years = Table(title="Output by year")
+    for col in ("year", "papers", "people"):
+        years.add_column(col)
+    for y in profile.papers_by_year:
+        years.add_row(str(y["year"]), str(y["papers"]), str(y["people"]))
+    console.print(years)
+
+
+def _row(table: Table, label: str, scores: BCubed) -> None:
+    table.add_row(label, f"{scores.precision:.4f}", f"{scores.recall:.4f}", f"{scores.f1:.4f}",
+                  f"{scores.mentions:,}")
+
+
+def print_identity_report(console: Console, report: IdentityReport, coverage: dict[str, int] | None) -> None:
+    table = Table(title=f"Person resolution vs hidden OpenReview ids ({report.files} files, "
+                        f"{report.gold_people:,} people, {report.seconds:.1f} s)")
+    for col in ("method / mentions", "B3 precision", "B3 recall", "B3 F1", "mentions"):
+        table.add_column(col, justify="right" if col != "method / mentions" else "left")
+    _row(table, "exact name, all", report.baseline_all)
+    _row(table, "LabScout, all", report.resolved_all)
+    _row(table, "exact name, ambiguous names", report.baseline_ambiguous)
+    _row(table, "LabScout, ambiguous names", report.resolved_ambiguous)
+    console.print(table)
+    if coverage:
+        org = Table(title="Organisation resolution over the research store")
+        org.add_column("what")
+        org.add_column("resolved / all", justify="right")
+        org.add_column("to a curated organisation", justify="right")
+        s, a = coverage["affiliation_strings"], coverage["authorships_with_affiliation"]
+        org.add_row("distinct affiliation strings", f"{coverage['strings_resolved']:,} / {s:,}",
+                    f"{coverage['strings_curated']:,} ({coverage['strings_curated'] / max(s, 1):.1%})")
+        org.add_row("authorships with an affiliation", f"{coverage['authorships_resolved']:,} / {a:,}",
+                    f"{coverage['authorships_curated']:,} ({coverage['authorships_curated'] / max(a, 1):.1%})")
+        console.print(org)

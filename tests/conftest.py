@@ -1,0 +1,28 @@
+"""Shared fixtures: the tiny paperlists corpus and a store built from it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from labscout.research.build import build_store
+
+DATA = Path(__file__).parent / "data" / "paperlists"
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    """A private copy of the fixture corpus that a test may add bad files to."""
+    target = tmp_path / "paperlists"
+    shutil.copytree(DATA, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built once from the fixture corpus, for read-only tests."""
+    dest = tmp_path_factory.mktemp("store") / "research.duckdb"
+    build_store([DATA], dest)
+    return dest

@@ -1,0 +1,106 @@
+"""Building the research store: contents, idempotence, atomic swap, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from labscout.errors import BadInputError
+from labscout.research.build import build_store
+from labscout.research.store import ResearchStore
+
+TABLES = ("papers", "people", "authorships", "organisations", "org_aliases", "person_years",
+          "paper_affiliations", "person_links", "person_names", "venues", "source_files")
+
+
+def snapshot(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
+    finally:
+        con.close()
+
+
+class TestBuildStore:
+    def test_counts(self, built_store: Path) -> None:
+        with ResearchStore(built_store) as store:
+            assert store.one("SELECT count(*) AS n FROM papers") == {"n": 12}
+            assert store.one("SELECT count(*) AS n FROM authorships") == {"n": 24}
+            decisions = store.rows("SELECT decision, count(*) AS n FROM papers GROUP BY ALL ORDER BY ALL")
+            assert decisions == [{"decision": "accepted", "n": 9}, {"decision": "rejected", "n": 2},
+                                 {"decision": "withdrawn", "n": 1}]
+
+    def test_one_person_across_ids_and_name_only_records(self, built_store: Path) -> None:
+        with ResearchStore(built_store) as store:
+            people = store.rows(
+                "SELECT DISTINCT person_id FROM authorships WHERE raw_name = 'Lucas Beyer'")
+            assert len(people) == 1
+            person = store.one("SELECT * FROM people WHERE person_id = ?", [people[0]["person_id"]])
+            assert person is not None and person["n_papers"] == 4
+            assert person["openreview_ids"] == ["~Lucas_Beyer1"]
+
+    def test_two_openreview_ids_stay_two_people(self, built_store: Path) -> None:
+        with ResearchStore(built_store) as store:
+            rows = store.rows("""SELECT openreview_id, count(DISTINCT person_id) AS n FROM authorships
+                                 WHERE openreview_id LIKE '~Yang_Liu%' GROUP BY ALL ORDER BY ALL""")
+            assert rows == [{"openreview_id": "~Yang_Liu19", "n": 1}, {"openreview_id": "~Yang_Liu3", "n": 1}]
+            ids = store.rows("""SELECT DISTINCT person_id FROM authorships
+                                WHERE openreview_id LIKE '~Yang_Liu%'""")
+            assert len(ids) == 2
+
+    def test_acl_ids_join_a_person(self, built_store: Path) -> None:
+        with ResearchStore(built_store) as store:
+            row = store.one("SELECT count(DISTINCT person_id) AS n, count(*) AS m FROM authorships "
+                            "WHERE raw_name = 'Omer Goldman'")
+            assert row == {"n": 1, "m": 2}
+
+    def test_timeline_and_latest_organisation_with_year(self, built_store: Path) -> None:
+        with ResearchStore(built_store) as store:
+            person = store.one("""SELECT p.* FROM people p JOIN authorships a USING (person_id)
+                                  WHERE a.openreview_id = '~Lucas_Beyer1'""")
+            assert person is not None
+            org = store.one("SELECT * FROM organisations WHERE org_id = ?", [person["latest_org_id"]])
+            assert org is not None and org["name"] == "Google Research" and org["parent_id"] == "alphabet"
+            assert person["latest_org_year"] == 2021
+            years = store.rows("SELECT year, org_id FROM person_years WHERE person_id = ? ORDER BY year",
+                               [person["person_id"]])
+            assert [y["year"] for y in years] == [2021, 2022, 2023]
+
+    def test_google_strings_and_domain_are_one_organisation(self, built_store: Path) -> None:
+        with ResearchStore(built_store) as store:
+            orgs = store.rows("""SELECT DISTINCT org_id FROM org_aliases
+                                 WHERE alias IN ('Google Brain', 'Google Research', 'google.com')""")
+            assert len(orgs) == 1
+
+    def test_gender_is_never_stored(self, built_store: Path) -> None:
+        with ResearchStore(built_store) as store:
+            columns = store.rows("SELECT column_name FROM information_schema.columns")
+            assert not [c for c in columns if "gender" in c["column_name"].lower()]
+
+    def test_rebuilding_is_idempotent(self, tmp_path: Path, built_store: Path) -> None:
+        again = tmp_path / "again.duckdb"
+        build_store([Path(__file__).parent.parent / "data" / "paperlists"], again)
+        assert snapshot(again) == snapshot(built_store)
+
+
+class TestBadInput:
+    def test_bad_file_leaves_previous_store_intact(self, corpus: Path, tmp_path: Path) -> None:
+        dest = tmp_path / "home" / "research.duckdb"
+        build_store([corpus], dest)
+        before = snapshot(dest)
+        (corpus / "iclr" / "iclr2019.json").write_text('[{"title": "cut off')
+        with pytest.raises(BadInputError, match=r"iclr2019\.json"):
+            build_store([corpus], dest)
+        assert snapshot(dest) == before
+        assert sorted(p.name for p in dest.parent.iterdir()) == ["research.duckdb"]
+
+    def test_skip_bad_ingests_the_rest_and_lists_what_was_skipped(self, corpus: Path, tmp_path: Path) -> None:
+        (corpus / "iclr" / "iclr2019.json").write_bytes(b"\xff\xfe not json")
+        (corpus / "nips" / "nips2020.json").write_text('[{"title": "ok", "author": "A B"}, 7]')
+        summary = build_store([corpus], tmp_path / "s.duckdb", skip_bad=True)
+        assert summary.papers == 13
+        reasons = {(Path(s.file).name, s.record): s.reason for s in summary.skipped}
+        assert reasons[("nips2020.json", 1)] == "expected a paper object, found int"
+        assert "not valid JSON" in reasons[("iclr2019.json", None)]

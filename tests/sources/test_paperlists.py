@@ -1,0 +1,153 @@
+"""The paperlists adapter over tiny files in the real formats (tests/data/paperlists)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from labscout.errors import BadInputError
+from labscout.sources import paperlists
+from labscout.sources.records import SkippedRecord
+
+DATA = Path(__file__).parent.parent / "data" / "paperlists"
+
+
+def records(relative: str) -> list[paperlists.PaperRecord]:
+    return list(paperlists.iter_records(DATA / relative))
+
+
+def write(tmp_path: Path, name: str, content: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+class TestOpenReviewFormat:
+    def test_venue_and_year_come_from_the_file(self) -> None:
+        first = records("iclr/iclr2021.json")[0]
+        assert (first.venue, first.year) == ("iclr", 2021)
+
+    def test_authors_ids_affiliations_and_positions_pair_by_slot(self) -> None:
+        first = records("iclr/iclr2021.json")[0]
+        beyer = first.authors[0]
+        assert (beyer.name, beyer.openreview_id, beyer.affiliation, beyer.domain, beyer.position) == (
+            "Lucas Beyer", "~Lucas_Beyer1", "Google Brain", "google.com", "Researcher")
+        assert beyer.affiliation_source == "paired"
+        assert first.keywords == ["vision transformer", "scaling", "image recognition"]
+        assert first.rating_avg == pytest.approx(8.333)
+        assert first.decision == "accepted" and first.presentation == "oral"
+
+    def test_rejected_and_withdrawn_are_kept_but_marked(self) -> None:
+        decisions = [r.decision for r in records("iclr/iclr2021.json")]
+        assert decisions == ["accepted", "rejected", "withdrawn", "accepted"]
+
+    def test_email_ids_are_recognised(self) -> None:
+        carla = records("iclr/iclr2021.json")[2].authors[0]
+        assert carla.email == "carla@example.org" and carla.openreview_id is None
+
+    def test_profile_slots_follow_or_profile_order(self) -> None:
+        # or_profile lists Yang Liu before Fei Huang (whose profile id even differs): the affiliation
+        # slots follow that order, not the author order.
+        paper = records("iclr/iclr2021.json")[3]
+        by_name = {a.name: a for a in paper.authors}
+        assert by_name["Yang Liu"].affiliation == "Alibaba Group"
+        assert by_name["Fei Huang"].affiliation == "Alibaba Group US"
+        assert by_name["Fei Huang"].position == "Senior Research Director"
+        assert by_name["Yang Liu"].links == {"homepage": "https://yl.example.org/"}
+
+    def test_list_valued_rating_is_averaged_and_zero_without_reviews_is_none(self) -> None:
+        assert records("iclr/iclr2021.json")[3].rating_avg == 6.0
+        assert records("nips/nips2023.json")[1].rating_avg is None
+
+    def test_gender_is_never_carried(self) -> None:
+        for record in records("iclr/iclr2021.json"):
+            assert "gender" not in repr(record).lower()
+
+
+class TestOtherVariants:
+    def test_authors_field_with_comma_separator(self) -> None:
+        paper = records("nips/nips2023.json")[0]
+        assert [a.name for a in paper.authors] == ["Michael Tschannen", "Lucas Beyer", "Xiaohua Zhai"]
+        assert paper.presentation == "oral"
+
+    def test_anonymous_submission_has_no_authors(self) -> None:
+        assert records("nips/nips2023.json")[2].authors == []
+
+    def test_acl_anthology_ids(self) -> None:
+        paper = records("acl/acl2022.json")[0]
+        assert paper.authors[0].acl_id == "/o/omer-goldman/"
+        assert paper.status == "Long" and paper.decision == "accepted"
+
+    def test_institution_list_is_not_paired_by_position(self) -> None:
+        # CVPR-style files list each institution once per paper: pairing by slot would invent facts.
+        paper = records("cvpr/cvpr2022.json")[1]
+        assert [a.affiliation for a in paper.authors] == [None, None, None]
+        assert paper.unpaired_affiliations == ["Google Research, Brain Team", "DeepMind"]
+
+    def test_a_sole_institution_applies_to_every_author(self) -> None:
+        paper = records("cvpr/cvpr2022.json")[2]
+        assert {a.affiliation for a in paper.authors} == {"Google Research"}
+        assert {a.affiliation_source for a in paper.authors} == {"sole"}
+
+    def test_papers_without_source_id_get_stable_ids(self) -> None:
+        first, second = records("cvpr/cvpr2022.json"), records("cvpr/cvpr2022.json")
+        assert [r.paper_id for r in first] == [r.paper_id for r in second]
+        assert len({r.paper_id for r in first}) == 3
+
+
+class TestBadInput:
+    def test_truncated_file_names_the_file(self, tmp_path: Path) -> None:
+        path = write(tmp_path, "iclr2020.json", b'[{"title": "A", "author": "B"}, {"title": ')
+        with pytest.raises(BadInputError, match=r"iclr2020\.json.*not valid JSON"):
+            list(paperlists.iter_records(path))
+
+    def test_non_utf8_byte(self, tmp_path: Path) -> None:
+        path = write(tmp_path, "iclr2020.json", b'[{"title": "Caf\xe9", "author": "B"}]')
+        with pytest.raises(BadInputError, match=r"iclr2020\.json"):
+            list(paperlists.iter_records(path))
+
+    def test_empty_file(self, tmp_path: Path) -> None:
+        path = write(tmp_path, "iclr2020.json", b"  \n")
+        with pytest.raises(BadInputError, match="file is empty"):
+            list(paperlists.iter_records(path))
+
+    def test_file_of_another_format(self, tmp_path: Path) -> None:
+        path = write(tmp_path, "iclr2020.json", b'{"results": []}')
+        with pytest.raises(BadInputError, match="expected a JSON array"):
+            list(paperlists.iter_records(path))
+
+    def test_file_name_without_venue_and_year(self, tmp_path: Path) -> None:
+        path = write(tmp_path, "papers.json", b"[]")
+        with pytest.raises(BadInputError, match="venue and year"):
+            list(paperlists.iter_records(path))
+
+    def test_wrong_field_type_names_record_and_field(self, tmp_path: Path) -> None:
+        rows = [{"title": "Fine", "author": "A B"}, {"title": "Bad", "author": ["A B"]}]
+        path = write(tmp_path, "icml2020.json", orjson.dumps(rows))
+        with pytest.raises(BadInputError) as caught:
+            list(paperlists.iter_records(path))
+        assert (caught.value.record, caught.value.field) == (1, "author")
+        assert "icml2020.json, record 1, field 'author'" in str(caught.value)
+
+    def test_skip_bad_keeps_the_rest_and_lists_what_was_skipped(self, tmp_path: Path) -> None:
+        rows = [{"title": "Fine", "author": "A B"}, 42, {"title": "Also fine", "author": "C D"}]
+        path = write(tmp_path, "icml2020.json", orjson.dumps(rows))
+        skipped: list[SkippedRecord] = []
+        kept = list(paperlists.iter_records(path, skip_bad=True, skipped=skipped))
+        assert [r.title for r in kept] == ["Fine", "Also fine"]
+        assert [(s.record, s.reason) for s in skipped] == [(1, "expected a paper object, found int")]
+
+
+class TestSplitAuthors:
+    @given(st.lists(st.from_regex(r"[A-Z][a-z]{1,8} [A-Z][a-z]{1,10}", fullmatch=True), min_size=1, max_size=8))
+    def test_both_separators_give_the_same_names(self, names: list[str]) -> None:
+        assert paperlists.split_authors("; ".join(names)) == names
+        assert paperlists.split_authors(", ".join(names)) == names
+
+    @given(st.text(max_size=200))
+    def test_never_yields_empty_names(self, text: str) -> None:
+        assert all(name for name in paperlists.split_authors(text))
