@@ -64,7 +64,7 @@ class TestIngest:
     def test_json_summary(self, home: Path) -> None:
         result = runner.invoke(app, ["ingest", str(DATA), "--json"])
         summary = orjson.loads(result.stdout)
-        assert (summary["papers"], summary["authorships"], summary["files"]) == (12, 24, 4)
+        assert (summary["papers"], summary["authorships"], summary["files"]) == (12, 25, 4)
 
     def test_bad_file_is_named_and_exit_is_non_zero(self, home: Path, tmp_path: Path) -> None:
         bad = tmp_path / "bad"

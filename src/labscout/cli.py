@@ -21,6 +21,7 @@ from labscout.errors import BadInputError, LabScoutError
 from labscout.identity import eval as identity_eval
 from labscout.research import build, queries
 from labscout.research.store import ResearchStore
+from labscout.sources import download
 
 app = typer.Typer(help="LabScout: find the strongest AI researchers from the research record.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -174,3 +175,34 @@ def eval_identity(
         _dump({"identity": asdict(report), "organisations": coverage})
         return
     terminal.print_identity_report(console, report, coverage)
+
+
+sources_app = typer.Typer(help="Source data: fetch the public paper lists.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.command("download")
+def sources_download(
+    dest: Annotated[Path, typer.Argument(help="Folder to put the files in (one sub-folder per venue).")],
+    venue: Annotated[list[str] | None, typer.Option(help="Only this venue (repeatable), e.g. iclr.")] = None,
+    since: Annotated[int | None, typer.Option(help="Only years from this one on.")] = None,
+    base_url: Annotated[str, typer.Option(help="Where the files are served from.")] = download.DEFAULT_BASE_URL,
+    as_json: JsonOpt = False,
+) -> None:
+    """Download the public paper lists (needs internet); files that fail are listed and not written."""
+    try:
+        files = download.manifest_files(venue, since)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    results = download.download(files, dest, base_url=base_url,
+                                progress=None if as_json else lambda f: err.print(f"[dim]{f}[/dim]"))
+    failed = [r for r in results if not r.ok]
+    if as_json:
+        _dump([asdict(r) for r in results])
+    else:
+        console.print(f"{len(results) - len(failed)} of {len(results)} files downloaded to {dest}")
+        for r in failed:
+            console.print(f"[red]failed[/red] {r.file}: {r.detail}")
+    if failed:
+        raise typer.Exit(1)

@@ -27,7 +27,7 @@ class TestBuildStore:
     def test_counts(self, built_store: Path) -> None:
         with ResearchStore(built_store) as store:
             assert store.one("SELECT count(*) AS n FROM papers") == {"n": 12}
-            assert store.one("SELECT count(*) AS n FROM authorships") == {"n": 24}
+            assert store.one("SELECT count(*) AS n FROM authorships") == {"n": 25}
             decisions = store.rows("SELECT decision, count(*) AS n FROM papers GROUP BY ALL ORDER BY ALL")
             assert decisions == [{"decision": "accepted", "n": 9}, {"decision": "rejected", "n": 2},
                                  {"decision": "withdrawn", "n": 1}]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from labscout.identity import features
@@ -58,11 +58,18 @@ class _Clusters:
     """Union-find over mentions that refuses joins the hard rules forbid."""
 
     def __init__(self, mentions: Sequence[Mention]) -> None:
+        self.mentions = mentions
         self.parent = list(range(len(mentions)))
+        # Created on first use: most mentions never meet another, and half a million sets cost seconds.
         self.groups: dict[int, _Group] = {}
-        for i, m in enumerate(mentions):
+
+    def group(self, root: int) -> _Group:
+        found = self.groups.get(root)
+        if found is None:
+            m = self.mentions[root]
             strong = {m.identifier} if m.identifier and not m.identifier.startswith("email:") else set()
-            self.groups[i] = _Group({m.paper}, strong, {normalise_name(m.name)}, [i])
+            found = self.groups[root] = _Group({m.paper}, strong, {normalise_name(m.name)}, [root])
+        return found
 
     def find(self, i: int) -> int:
         root = i
@@ -73,7 +80,7 @@ class _Clusters:
         return root
 
     def conflict(self, a: int, b: int) -> bool:
-        ga, gb = self.groups[a], self.groups[b]
+        ga, gb = self.group(a), self.group(b)
         if not ga.papers.isdisjoint(gb.papers):
             return True
         if ga.strong_ids and gb.strong_ids and ga.strong_ids.isdisjoint(gb.strong_ids):
@@ -84,7 +91,7 @@ class _Clusters:
         ra, rb = self.find(a), self.find(b)
         if ra == rb or (not force and self.conflict(ra, rb)):
             return False
-        ga, gb = self.groups[ra], self.groups[rb]
+        ga, gb = self.group(ra), self.group(rb)
         if len(ga.members) < len(gb.members):
             ra, rb, ga, gb = rb, ra, gb, ga
         self.parent[rb] = ra
@@ -96,20 +103,29 @@ class _Clusters:
         return True
 
 
-def resolve_people(mentions: Sequence[Mention], weights: Weights | None = None) -> Resolution:
-    """Cluster mentions into people; returns a dense label per mention and why it joined."""
+PairObserver = Callable[[list[float], list[int], list[int]], None]
+
+
+def resolve_people(mentions: Sequence[Mention], weights: Weights | None = None,
+                   name_stats: features.NameStats | None = None,
+                   observe: PairObserver | None = None) -> Resolution:
+    """Cluster mentions into people; returns a dense label per mention and why it joined.
+
+    `name_stats` says how common names are; by default it is counted from `mentions` themselves.
+    `observe` sees every scored pair (feature vector, members of each group): how the weights are fitted.
+    """
     weights = weights or Weights()
     clusters = _Clusters(mentions)
     reasons = ["alone"] * len(mentions)
     _join_by_identifier(mentions, clusters, reasons)
-    stats = features.NameStats.from_names(m.name for m in mentions)
+    stats = name_stats or features.NameStats.from_names(m.name for m in mentions)
     idf = features.topic_idf(mentions)
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, m in enumerate(mentions):
         blocks[split_name(m.name).block].append(i)
     for block in blocks.values():
         if len(block) > 1:
-            _resolve_block(mentions, block, clusters, reasons, stats, idf, weights)
+            _resolve_block(mentions, block, clusters, reasons, stats, idf, weights, observe)
     labels: dict[int, int] = {}
     dense = [labels.setdefault(clusters.find(i), len(labels)) for i in range(len(mentions))]
     return Resolution(labels=dense, reasons=reasons)
@@ -131,57 +147,70 @@ def _roots(block: Iterable[int], clusters: _Clusters) -> list[int]:
 
 
 def _resolve_block(mentions: Sequence[Mention], block: list[int], clusters: _Clusters, reasons: list[str],
-                   stats: features.NameStats, idf: dict[str, float], weights: Weights) -> None:
+                   stats: features.NameStats, idf: dict[str, float], weights: Weights,
+                   observe: PairObserver | None) -> None:
+    feats: dict[int, ClusterFeatures] = {}
+    people: dict[int, float] = {}
+    changed: set[int] | None = None  # None: every group is new to this block
     for _ in range(weights.rounds):
         roots = _roots(block, clusters)
         if len(roots) < 2:
-            break
-        feats = {r: ClusterFeatures.of(clusters.groups[r].members, mentions, idf) for r in roots}
-        people = {r: stats.expected_people(clusters.groups[r].names) for r in roots}
+            return
+        for root in roots:
+            if changed is None or root in changed:
+                feats[root] = ClusterFeatures.of(clusters.group(root].members, mentions, idf)
+                people[root] = stats.expected_people(clusters.group(root].names)
+        live = {r: feats[r] for r in roots}
         scored = []
-        for a, b in features.candidate_pairs(feats):
-            score, why = features.score_pair(feats[a], feats[b], weights)
-            bar = weights.threshold + weights.ambiguity * math.log1p(max(people[a], people[b]) / weights.name_scale)
-            if score >= bar:
-                scored.append((score - bar, a, b, why))
+        for a, b in _candidates(roots, live, clusters, weights):
+            # A pair of groups that did not change since the last round was already judged.
+            if changed is not None and a not in changed and b not in changed:
+                continue
+            log_people = math.log(max(people[a], people[b], 1e-6))
+            score, why = features.score_pair(feats[a], feats[b], log_people, weights, stats)
+            if observe is not None:
+                observe(features.pair_vector(feats[a], feats[b], log_people, weights.coauthor_cap, stats),
+                        clusters.group(a].members, clusters.group(b].members)
+            if score >= weights.margin:
+                scored.append((score, a, b, why))
         scored.sort(key=lambda item: -item[0])
-        merged = False
-        for _margin, a, b, why in scored:
+        changed = set()
+        for _score, a, b, why in scored:
+            single = [g.members[0] for g in (clusters.group(clusters.find(a)], clusters.group(clusters.find(b)])
+                      if len(g.members) == 1]
             if clusters.union(a, b):
-                merged = True
-                _mark(clusters, a, reasons, why)
-        if not merged:
-            break
-    _join_rare_name(block, clusters, reasons, stats, weights)
+                changed.add(clusters.find(a))
+                # Only a lone mention still lacks a reason: groups already carry the one that formed them.
+                for i in single:
+                    if reasons[i] == "alone":
+                        reasons[i] = why
+        if not changed:
+            return
 
 
-def _mark(clusters: _Clusters, member: int, reasons: list[str], why: str) -> None:
-    for i in clusters.groups[clusters.find(member)].members:
-        if reasons[i] == "alone":
-            reasons[i] = why
-
-
-def _join_rare_name(block: list[int], clusters: _Clusters, reasons: list[str], stats: features.NameStats,
-                    weights: Weights) -> None:
-    # Few people are expected to carry a rare name, so its groups that nothing separates are one person.
-    # Full spellings go first; a group known only by initials joins only when exactly one group fits it.
-    roots = _roots(block, clusters)
-    roots.sort(key=lambda r: (_initials_only(clusters.groups[r].names), -len(clusters.groups[r].members)))
-    kept: list[int] = []
+def _candidates(roots: list[int], feats: dict[int, ClusterFeatures], clusters: _Clusters,
+                weights: Weights) -> set[tuple[int, int]]:
+    # Pairs across spellings that share evidence, plus, within one spelling, every group against the
+    # few largest groups of that spelling: a rare name with no shared evidence is still judged on its
+    # rarity, and joins transitively through its largest group without comparing all pairs.
+    spelling = {root: min(clusters.group(root].names) for root in roots}
+    given = {root: _given_name(name) for root, name in spelling.items()}
+    pairs = {(a, b) for a, b in features.candidate_pairs(feats, given) if compatible(spelling[a], spelling[b])}
+    by_name: dict[str, list[int]] = defaultdict(list)
     for root in roots:
-        group = clusters.groups[root]
-        if stats.expected_people(group.names) > weights.rare_name_people:
+        by_name[spelling[root]].append(root)
+    for same in by_name.values():
+        if len(same) < 2:
             continue
-        fitting = [k for k in (clusters.find(k) for k in kept) if not clusters.conflict(k, root)]
-        if fitting and (len(fitting) == 1 or not _initials_only(group.names)):
-            clusters.union(fitting[0], root)
-            _mark(clusters, root, reasons, "rare-name")
-        else:
-            kept.append(root)
+        same.sort(key=lambda r: (-len(clusters.group(r].members), r))
+        for hub in same[:weights.hubs_per_name]:
+            pairs.update((min(hub, r), max(hub, r)) for r in same if r != hub)
+    return pairs
 
 
-def _initials_only(names: set[str]) -> bool:
-    return all(len(split_name(n).first) <= 1 for n in names)
+def _given_name(name: str) -> str:
+    first = split_name(name).first
+    return first if len(first) > 1 else ""
 
 
 def cluster_sizes(labels: Sequence[int]) -> Counter[int]:

@@ -11,7 +11,8 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from labscout.identity.names import normalise_name, split_name
@@ -30,27 +31,63 @@ _STOP = frozenset(
 )
 # A posting list longer than this is a property of the block (everyone at a big lab), not evidence
 # linking two particular groups; pairs are still found through their other features.
-_MAX_POSTING = 400
+_MAX_POSTING = 60
+# People expected per name at or below which a shared co-author counts as a rare one.
+_RARE_COAUTHOR = 0.02
+# log people-per-name from which a name counts as common (about one name in ten among the ambiguous).
+_COMMON_NAME = math.log(0.05)
 
 
-@dataclass(frozen=True, slots=True)
+# The named features of a pair of mention groups, in the order of `pair_vector`.
+FEATURES = (
+    "log_people",          # log of the people expected to carry the name (more people: more evidence needed)
+    "coauthor",            # shared co-authors, capped
+    "organisation",        # an organisation printed in both groups' own author slots
+    "paper_organisation",  # otherwise, an organisation among both groups' papers' institution lists
+    "domain",              # the same institutional e-mail domain
+    "topic",               # idf-weighted cosine of title words and keywords
+    "other_organisation",  # both groups name organisations, none shared
+    "rare_coauthor",       # shared co-authors whose own names are rare (a shared "Wei Wang" proves little)
+    "year_conflict",       # in some year both groups name organisations and none is shared
+    # The same evidence again, counted only for common names (where it must do more work): a
+    # piecewise model, since the name-commonness estimate is compressed for the commonest names.
+    "common_x_coauthor",
+    "common_x_organisation",
+    "common_x_paper_organisation",
+    "common_x_domain",
+    "common_x_topic",
+)
+
+# Fitted by bench/fit_identity.py (logistic regression on candidate group pairs met while clustering,
+# names hashing to one half; the other half held out). Regenerate there when features change.
+FITTED: dict[str, float] = {
+    "bias": -1.712, "log_people": -0.578, "coauthor": 0.476, "organisation": 1.646, "paper_organisation": 2.182,
+    "domain": 1.359, "topic": 1.895, "other_organisation": 0.432, "rare_coauthor": 0.043, "year_conflict": -1.864,
+    "common_x_coauthor": 1.003, "common_x_organisation": 1.167, "common_x_paper_organisation": 0.712,
+    "common_x_domain": 0.752, "common_x_topic": 4.337,
+}
+
+
+@dataclass(frozen=True)
 class Weights:
-    """The knobs of person resolution, in one place."""
+    """The knobs of person resolution, in one place: fitted coefficients plus the clustering settings."""
 
-    coauthor: float = 2.0
+    coefficients: dict[str, float] = field(default_factory=lambda: dict(FITTED))
     coauthor_cap: int = 3
-    organisation: float = 1.2
-    paper_organisation: float = 0.6
-    domain: float = 1.0
-    topic: float = 2.0
-    threshold: float = 1.5
-    ambiguity: float = 0.8
+    # Merge when the log-odds clear this margin; above 0 trades recall for precision.
+    margin: float = 1.0
     rounds: int = 3
-    # The independence estimate of people per name undercounts shared names several-fold (measured: names
-    # held by one OpenReview id score 0.002 at the median, by two 0.07, by five 0.9): thresholds are in its
-    # units, not in people.
-    name_scale: float = 0.01
-    rare_name_people: float = 0.02
+    # Within one spelling, each group is compared with this many of the largest groups (not all pairs).
+    hubs_per_name: int = 2
+
+    @cached_property
+    def vector(self) -> list[float]:
+        """The coefficients in the order of FEATURES."""
+        return [self.coefficients[name] for name in FEATURES]
+
+    @cached_property
+    def bias(self) -> float:
+        return self.coefficients["bias"]
 
 
 def topic_tokens(title: str, keywords: Iterable[str] = ()) -> tuple[str, ...]:
@@ -77,6 +114,8 @@ class NameStats:
 
     def __init__(self, first: Counter[str], last: Counter[str], total: int) -> None:
         self.first, self.last, self.total = first, last, max(total, 1)
+        self._cache: dict[tuple[str, ...], float] = {}
+        self._single: dict[str, float] = {}
 
     @classmethod
     def from_names(cls, names: Iterable[str]) -> NameStats:
@@ -91,6 +130,21 @@ class NameStats:
         return cls(first, last, len(distinct))
 
     def expected_people(self, names: Iterable[str]) -> float:
+        """People expected to carry the rarest full spelling among `names` (cached)."""
+        key = tuple(sorted(names))
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._expected(key)
+        return found
+
+    def people_of(self, name: str) -> float:
+        """`expected_people` of one spelling, cached by the spelling itself (the hot path)."""
+        found = self._single.get(name)
+        if found is None:
+            found = self._single[name] = self._expected((name,))
+        return found
+
+    def _expected(self, names: Iterable[str]) -> float:
         """People expected to carry the rarest full spelling among `names`, if names combined at random.
 
         The rarest, because one distinctive spelling ('Yu-Xiang Wang') is evidence even when the group also
@@ -112,43 +166,62 @@ class NameStats:
 
 @dataclass(slots=True)
 class ClusterFeatures:
+    """The evidence of one group of mentions, merged incrementally as groups join."""
+
     coauthors: Counter[str]
     orgs: set[str]
+    org_years: dict[int, set[str]]
     loose_orgs: set[str]
     domains: set[str]
     topics: dict[str, float]
     norm: float
 
     @classmethod
+    def of_mention(cls, m: Mention, idf: dict[str, float]) -> ClusterFeatures:
+        orgs = {m.org} if m.org else set()
+        # A slot can hold several domains joined by '+' (two affiliations at once).
+        domains = set(m.domain.split("+")) if m.domain else set()
+        topics = {t: idf.get(t, 0.0) for t in m.topics}
+        norm = math.sqrt(sum(v * v for v in topics.values())) or 1.0
+        return cls(Counter(m.coauthors), orgs, {m.year: set(orgs)} if orgs else {},
+                   set(m.paper_orgs) | orgs, domains, topics, norm)
+
+    @classmethod
     def of(cls, members: Sequence[int], mentions: Sequence[Mention], idf: dict[str, float]) -> ClusterFeatures:
-        coauthors: Counter[str] = Counter()
-        orgs: set[str] = set()
-        loose: set[str] = set()
-        domains: set[str] = set()
-        topics: Counter[str] = Counter()
-        for i in members:
-            m = mentions[i]
-            coauthors.update(m.coauthors)
-            if m.org:
-                orgs.add(m.org)
-            loose.update(m.paper_orgs)
-            if m.domain:
-                # A slot can hold several domains joined by '+' (two affiliations at once).
-                domains.update(m.domain.split("+"))
-            topics.update(m.topics)
-        weighted = {t: c * idf.get(t, 0.0) for t, c in topics.items()}
-        norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
-        return cls(coauthors, orgs, loose | orgs, domains, weighted, norm)
+        it = iter(members)
+        merged = cls.of_mention(mentions[next(it)], idf)
+        for i in it:
+            merged.absorb(cls.of_mention(mentions[i], idf), renorm=False)
+        merged.renormalise()
+        return merged
+
+    def absorb(self, other: ClusterFeatures, *, renorm: bool = True) -> ClusterFeatures:
+        """Fold `other` into this group's evidence (in place: `other`'s group has just joined this one)."""
+        self.coauthors.update(other.coauthors)
+        self.orgs |= other.orgs
+        for year, found in other.org_years.items():
+            self.org_years.setdefault(year, set()).update(found)
+        self.loose_orgs |= other.loose_orgs
+        self.domains |= other.domains
+        topics = self.topics
+        for t, v in other.topics.items():
+            topics[t] = topics.get(t, 0.0) + v
+        if renorm:
+            self.renormalise()
+        return self
+
+    def renormalise(self) -> None:
+        self.norm = math.sqrt(sum(v * v for v in self.topics.values())) or 1.0
 
 
-def candidate_pairs(feats: dict[int, ClusterFeatures], all_pairs_below: int = 120) -> Iterator[tuple[int, int]]:
-    """Pairs of groups worth scoring: every pair in a small block, else those sharing a co-author or place."""
-    roots = sorted(feats)
-    if len(roots) <= all_pairs_below:
-        for i, a in enumerate(roots):
-            for b in roots[i + 1:]:
-                yield a, b
-        return
+def candidate_pairs(feats: dict[int, ClusterFeatures], sizes: dict[int, int] | None = None,
+                    hubs: int = 4) -> Iterator[tuple[int, int]]:
+    """Pairs of groups that share a co-author, an organisation or a domain.
+
+    A short posting list gives all its pairs; a longer one pairs each group only with the `hubs` largest
+    groups on it: shared evidence mostly means one person, who then gathers through the hubs (transitively,
+    and in later rounds) at linear rather than quadratic cost.
+    """
     postings: dict[str, list[int]] = {}
     for root, f in feats.items():
         for key in f.coauthors:
@@ -157,38 +230,81 @@ def candidate_pairs(feats: dict[int, ClusterFeatures], all_pairs_below: int = 12
             postings.setdefault("o:" + key, []).append(root)
         for key in f.domains:
             postings.setdefault("d:" + key, []).append(root)
-    seen: set[tuple[int, int]] = set()
     for roots in postings.values():
-        if len(roots) < 2 or len(roots) > _MAX_POSTING:
+        n = len(roots)
+        if n < 2 or n > _MAX_POSTING:
             continue
-        for i, a in enumerate(roots):
-            for b in roots[i + 1:]:
-                pair = (a, b) if a < b else (b, a)
-                if pair not in seen:
-                    seen.add(pair)
-                    yield pair
+        if n <= hubs + 1 or sizes is None:
+            for i, a in enumerate(roots):
+                for b in roots[i + 1:]:
+                    yield (a, b) if a < b else (b, a)
+            continue
+        top = sorted(roots, key=lambda r: (-sizes[r], r))[:hubs]
+        for hub in top:
+            for b in roots:
+                if b != hub:
+                    yield (hub, b) if hub < b else (b, hub)
 
 
-def score_pair(a: ClusterFeatures, b: ClusterFeatures, w: Weights) -> tuple[float, str]:
-    """Evidence that two groups are one person, and the strongest kind of evidence behind it."""
-    shared = sum(1 for key in a.coauthors if key in b.coauthors)
-    if not a.orgs.isdisjoint(b.orgs):
-        place = w.organisation
-    elif not a.loose_orgs.isdisjoint(b.loose_orgs):
-        place = w.paper_organisation
-    else:
-        place = 0.0
-    parts = {
-        "coauthor": w.coauthor * min(shared, w.coauthor_cap),
-        "organisation": place,
-        "domain": w.domain if not a.domains.isdisjoint(b.domains) else 0.0,
-        "topic": w.topic * _cosine(a, b),
-    }
-    strongest = max(parts, key=lambda k: parts[k])
-    return sum(parts.values()), strongest
+def pair_vector(a: ClusterFeatures, b: ClusterFeatures, log_people: float, coauthor_cap: int,
+                stats: NameStats, topic: float | None = None) -> list[float]:
+    """The values of FEATURES for two groups of mentions (`topic` given: the cosine is not computed)."""
+    small, large = (a.coauthors, b.coauthors) if len(a.coauthors) <= len(b.coauthors) else (b.coauthors, a.coauthors)
+    common = [key for key in small if key in large]
+    shared = min(len(common), coauthor_cap)
+    rare = min(sum(1 for key in common if stats.people_of(key) <= _RARE_COAUTHOR), coauthor_cap)
+    ya, yb = a.org_years, b.org_years
+    year_conflict = bool(ya and yb) and any(ya[y].isdisjoint(yb[y]) for y in ya.keys() & yb.keys())
+    same_org = not a.orgs.isdisjoint(b.orgs)
+    paper_org = 1.0 if not same_org and not a.loose_orgs.isdisjoint(b.loose_orgs) else 0.0
+    cosine = _cosine(a, b) if topic is None else topic
+    x = [
+        log_people, float(shared), 1.0 if same_org else 0.0, paper_org,
+        1.0 if not a.domains.isdisjoint(b.domains) else 0.0, cosine,
+        1.0 if a.orgs and b.orgs and not same_org else 0.0, float(rare), 1.0 if year_conflict else 0.0,
+    ]
+    is_common = 1.0 if log_people >= _COMMON_NAME else 0.0
+    return [*x, is_common * x[1], is_common * x[2], is_common * x[3], is_common * x[4], is_common * x[5]]
+
+
+_EVIDENCE = {"coauthor": 1, "organisation": 2, "paper-organisation": 3, "domain": 4, "topic": 5}
+_TOPIC, _COMMON_TOPIC = FEATURES.index("topic"), FEATURES.index("common_x_topic")
+_COMMON_OFFSET = FEATURES.index("common_x_coauthor") - FEATURES.index("coauthor")
+
+
+def score_pair(a: ClusterFeatures, b: ClusterFeatures, log_people: float, w: Weights,
+               stats: NameStats) -> tuple[float, str]:
+    """Log-odds that two groups are one person, and the strongest kind of evidence behind it.
+
+    The topic cosine is the costly feature and bounded (0..1): it is computed only when it could move the
+    score across the merge margin.
+    """
+    coef = w.vector
+    x = pair_vector(a, b, log_people, w.coauthor_cap, stats, topic=0.0)
+    common = log_people >= _COMMON_NAME
+    score = w.bias
+    for k, v in zip(coef, x, strict=True):
+        if v:
+            score += k * v
+    topic_weight = coef[_TOPIC] + (coef[_COMMON_TOPIC] if common else 0.0)
+    if score < w.margin <= score + topic_weight:
+        cosine = _cosine(a, b)
+        x[_TOPIC] = cosine
+        score += topic_weight * cosine
+    # Which evidence did most of the work: its own coefficient plus, for common names, the common_x one.
+    best, strongest = 0.0, "rare-name"
+    for kind, i in _EVIDENCE.items():
+        c = coef[i] * x[i] + (coef[i + _COMMON_OFFSET] * x[i] if common else 0.0)
+        if c > best:
+            best, strongest = c, kind
+    return score, strongest
 
 
 def _cosine(a: ClusterFeatures, b: ClusterFeatures) -> float:
     small, large = (a.topics, b.topics) if len(a.topics) <= len(b.topics) else (b.topics, a.topics)
-    dot = sum(v * large.get(t, 0.0) for t, v in small.items())
+    dot = 0.0
+    for t, v in small.items():
+        other = large.get(t)
+        if other is not None:
+            dot += v * other
     return dot / (a.norm * b.norm)
