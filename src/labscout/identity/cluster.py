@@ -58,18 +58,11 @@ class _Clusters:
     """Union-find over mentions that refuses joins the hard rules forbid."""
 
     def __init__(self, mentions: Sequence[Mention]) -> None:
-        self.mentions = mentions
         self.parent = list(range(len(mentions)))
-        # Created on first use: most mentions never meet another, and half a million sets cost seconds.
         self.groups: dict[int, _Group] = {}
-
-    def group(self, root: int) -> _Group:
-        found = self.groups.get(root)
-        if found is None:
-            m = self.mentions[root]
+        for i, m in enumerate(mentions):
             strong = {m.identifier} if m.identifier and not m.identifier.startswith("email:") else set()
-            found = self.groups[root] = _Group({m.paper}, strong, {normalise_name(m.name)}, [root])
-        return found
+            self.groups[i] = _Group({m.paper}, strong, {normalise_name(m.name)}, [i])
 
     def find(self, i: int) -> int:
         root = i
@@ -80,7 +73,7 @@ class _Clusters:
         return root
 
     def conflict(self, a: int, b: int) -> bool:
-        ga, gb = self.group(a), self.group(b)
+        ga, gb = self.groups[a], self.groups[b]
         if not ga.papers.isdisjoint(gb.papers):
             return True
         if ga.strong_ids and gb.strong_ids and ga.strong_ids.isdisjoint(gb.strong_ids):
@@ -91,7 +84,7 @@ class _Clusters:
         ra, rb = self.find(a), self.find(b)
         if ra == rb or (not force and self.conflict(ra, rb)):
             return False
-        ga, gb = self.group(ra), self.group(rb)
+        ga, gb = self.groups[ra], self.groups[rb]
         if len(ga.members) < len(gb.members):
             ra, rb, ga, gb = rb, ra, gb, ga
         self.parent[rb] = ra
@@ -158,8 +151,8 @@ def _resolve_block(mentions: Sequence[Mention], block: list[int], clusters: _Clu
             return
         for root in roots:
             if changed is None or root in changed:
-                feats[root] = ClusterFeatures.of(clusters.group(root].members, mentions, idf)
-                people[root] = stats.expected_people(clusters.group(root].names)
+                feats[root] = ClusterFeatures.of(clusters.groups[root].members, mentions, idf)
+                people[root] = stats.expected_people(clusters.groups[root].names)
         live = {r: feats[r] for r in roots}
         scored = []
         for a, b in _candidates(roots, live, clusters, weights):
@@ -170,20 +163,15 @@ def _resolve_block(mentions: Sequence[Mention], block: list[int], clusters: _Clu
             score, why = features.score_pair(feats[a], feats[b], log_people, weights, stats)
             if observe is not None:
                 observe(features.pair_vector(feats[a], feats[b], log_people, weights.coauthor_cap, stats),
-                        clusters.group(a].members, clusters.group(b].members)
+                        clusters.groups[a].members, clusters.groups[b].members)
             if score >= weights.margin:
                 scored.append((score, a, b, why))
         scored.sort(key=lambda item: -item[0])
         changed = set()
         for _score, a, b, why in scored:
-            single = [g.members[0] for g in (clusters.group(clusters.find(a)], clusters.group(clusters.find(b)])
-                      if len(g.members) == 1]
             if clusters.union(a, b):
                 changed.add(clusters.find(a))
-                # Only a lone mention still lacks a reason: groups already carry the one that formed them.
-                for i in single:
-                    if reasons[i] == "alone":
-                        reasons[i] = why
+                _mark(clusters, a, reasons, why)
         if not changed:
             return
 
@@ -193,24 +181,29 @@ def _candidates(roots: list[int], feats: dict[int, ClusterFeatures], clusters: _
     # Pairs across spellings that share evidence, plus, within one spelling, every group against the
     # few largest groups of that spelling: a rare name with no shared evidence is still judged on its
     # rarity, and joins transitively through its largest group without comparing all pairs.
-    spelling = {root: min(clusters.group(root].names) for root in roots}
-    given = {root: _given_name(name) for root, name in spelling.items()}
-    pairs = {(a, b) for a, b in features.candidate_pairs(feats, given) if compatible(spelling[a], spelling[b])}
+    spelling = {root: min(clusters.groups[root].names) for root in roots}
+    # Evidence shared across spellings that cannot name one person ("Yi Wang", "Yu Wang") is no candidate.
+    pairs = {(a, b) for a, b in features.candidate_pairs(feats) if compatible(spelling[a], spelling[b])}
     by_name: dict[str, list[int]] = defaultdict(list)
     for root in roots:
         by_name[spelling[root]].append(root)
     for same in by_name.values():
         if len(same) < 2:
             continue
-        same.sort(key=lambda r: (-len(clusters.group(r].members), r))
+        same.sort(key=lambda r: (-len(clusters.groups[r].members), r))
         for hub in same[:weights.hubs_per_name]:
             pairs.update((min(hub, r), max(hub, r)) for r in same if r != hub)
     return pairs
 
 
-def _given_name(name: str) -> str:
-    first = split_name(name).first
-    return first if len(first) > 1 else ""
+def _mark(clusters: _Clusters, member: int, reasons: list[str], why: str) -> None:
+    for i in clusters.groups[clusters.find(member)].members:
+        if reasons[i] == "alone":
+            reasons[i] = why
+
+
+def _initials_only(names: set[str]) -> bool:
+    return all(len(split_name(n).first) <= 1 for n in names)
 
 
 def cluster_sizes(labels: Sequence[int]) -> Counter[int]:

@@ -78,16 +78,12 @@ class Weights:
     margin: float = 1.0
     rounds: int = 3
     # Within one spelling, each group is compared with this many of the largest groups (not all pairs).
-    hubs_per_name: int = 2
+    hubs_per_name: int = 8
 
     @cached_property
     def vector(self) -> list[float]:
         """The coefficients in the order of FEATURES."""
         return [self.coefficients[name] for name in FEATURES]
-
-    @cached_property
-    def bias(self) -> float:
-        return self.coefficients["bias"]
 
 
 def topic_tokens(title: str, keywords: Iterable[str] = ()) -> tuple[str, ...]:
@@ -115,7 +111,6 @@ class NameStats:
     def __init__(self, first: Counter[str], last: Counter[str], total: int) -> None:
         self.first, self.last, self.total = first, last, max(total, 1)
         self._cache: dict[tuple[str, ...], float] = {}
-        self._single: dict[str, float] = {}
 
     @classmethod
     def from_names(cls, names: Iterable[str]) -> NameStats:
@@ -135,13 +130,6 @@ class NameStats:
         found = self._cache.get(key)
         if found is None:
             found = self._cache[key] = self._expected(key)
-        return found
-
-    def people_of(self, name: str) -> float:
-        """`expected_people` of one spelling, cached by the spelling itself (the hot path)."""
-        found = self._single.get(name)
-        if found is None:
-            found = self._single[name] = self._expected((name,))
         return found
 
     def _expected(self, names: Iterable[str]) -> float:
@@ -166,8 +154,6 @@ class NameStats:
 
 @dataclass(slots=True)
 class ClusterFeatures:
-    """The evidence of one group of mentions, merged incrementally as groups join."""
-
     coauthors: Counter[str]
     orgs: set[str]
     org_years: dict[int, set[str]]
@@ -177,51 +163,31 @@ class ClusterFeatures:
     norm: float
 
     @classmethod
-    def of_mention(cls, m: Mention, idf: dict[str, float]) -> ClusterFeatures:
-        orgs = {m.org} if m.org else set()
-        # A slot can hold several domains joined by '+' (two affiliations at once).
-        domains = set(m.domain.split("+")) if m.domain else set()
-        topics = {t: idf.get(t, 0.0) for t in m.topics}
-        norm = math.sqrt(sum(v * v for v in topics.values())) or 1.0
-        return cls(Counter(m.coauthors), orgs, {m.year: set(orgs)} if orgs else {},
-                   set(m.paper_orgs) | orgs, domains, topics, norm)
-
-    @classmethod
     def of(cls, members: Sequence[int], mentions: Sequence[Mention], idf: dict[str, float]) -> ClusterFeatures:
-        it = iter(members)
-        merged = cls.of_mention(mentions[next(it)], idf)
-        for i in it:
-            merged.absorb(cls.of_mention(mentions[i], idf), renorm=False)
-        merged.renormalise()
-        return merged
-
-    def absorb(self, other: ClusterFeatures, *, renorm: bool = True) -> ClusterFeatures:
-        """Fold `other` into this group's evidence (in place: `other`'s group has just joined this one)."""
-        self.coauthors.update(other.coauthors)
-        self.orgs |= other.orgs
-        for year, found in other.org_years.items():
-            self.org_years.setdefault(year, set()).update(found)
-        self.loose_orgs |= other.loose_orgs
-        self.domains |= other.domains
-        topics = self.topics
-        for t, v in other.topics.items():
-            topics[t] = topics.get(t, 0.0) + v
-        if renorm:
-            self.renormalise()
-        return self
-
-    def renormalise(self) -> None:
-        self.norm = math.sqrt(sum(v * v for v in self.topics.values())) or 1.0
+        coauthors: Counter[str] = Counter()
+        orgs: set[str] = set()
+        org_years: dict[int, set[str]] = {}
+        loose: set[str] = set()
+        domains: set[str] = set()
+        topics: Counter[str] = Counter()
+        for i in members:
+            m = mentions[i]
+            coauthors.update(m.coauthors)
+            if m.org:
+                orgs.add(m.org)
+                org_years.setdefault(m.year, set()).add(m.org)
+            loose.update(m.paper_orgs)
+            if m.domain:
+                # A slot can hold several domains joined by '+' (two affiliations at once).
+                domains.update(m.domain.split("+"))
+            topics.update(m.topics)
+        weighted = {t: c * idf.get(t, 0.0) for t, c in topics.items()}
+        norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
+        return cls(coauthors, orgs, org_years, loose | orgs, domains, weighted, norm)
 
 
-def candidate_pairs(feats: dict[int, ClusterFeatures], sizes: dict[int, int] | None = None,
-                    hubs: int = 4) -> Iterator[tuple[int, int]]:
-    """Pairs of groups that share a co-author, an organisation or a domain.
-
-    A short posting list gives all its pairs; a longer one pairs each group only with the `hubs` largest
-    groups on it: shared evidence mostly means one person, who then gathers through the hubs (transitively,
-    and in later rounds) at linear rather than quadratic cost.
-    """
+def candidate_pairs(feats: dict[int, ClusterFeatures]) -> Iterator[tuple[int, int]]:
+    """Pairs of groups that share a co-author, an organisation or a domain."""
     postings: dict[str, list[int]] = {}
     for root, f in feats.items():
         for key in f.coauthors:
@@ -231,30 +197,20 @@ def candidate_pairs(feats: dict[int, ClusterFeatures], sizes: dict[int, int] | N
         for key in f.domains:
             postings.setdefault("d:" + key, []).append(root)
     for roots in postings.values():
-        n = len(roots)
-        if n < 2 or n > _MAX_POSTING:
+        if len(roots) < 2 or len(roots) > _MAX_POSTING:
             continue
-        if n <= hubs + 1 or sizes is None:
-            for i, a in enumerate(roots):
-                for b in roots[i + 1:]:
-                    yield (a, b) if a < b else (b, a)
-            continue
-        top = sorted(roots, key=lambda r: (-sizes[r], r))[:hubs]
-        for hub in top:
-            for b in roots:
-                if b != hub:
-                    yield (hub, b) if hub < b else (b, hub)
+        for i, a in enumerate(roots):
+            for b in roots[i + 1:]:
+                yield (a, b) if a < b else (b, a)
 
 
 def pair_vector(a: ClusterFeatures, b: ClusterFeatures, log_people: float, coauthor_cap: int,
                 stats: NameStats, topic: float | None = None) -> list[float]:
     """The values of FEATURES for two groups of mentions (`topic` given: the cosine is not computed)."""
-    small, large = (a.coauthors, b.coauthors) if len(a.coauthors) <= len(b.coauthors) else (b.coauthors, a.coauthors)
-    common = [key for key in small if key in large]
+    common = [key for key in a.coauthors if key in b.coauthors]
     shared = min(len(common), coauthor_cap)
-    rare = min(sum(1 for key in common if stats.people_of(key) <= _RARE_COAUTHOR), coauthor_cap)
-    ya, yb = a.org_years, b.org_years
-    year_conflict = bool(ya and yb) and any(ya[y].isdisjoint(yb[y]) for y in ya.keys() & yb.keys())
+    rare = min(sum(1 for key in common if stats.expected_people((key,)) <= _RARE_COAUTHOR), coauthor_cap)
+    year_conflict = any(a.org_years[y].isdisjoint(b.org_years[y]) for y in a.org_years.keys() & b.org_years.keys())
     same_org = not a.orgs.isdisjoint(b.orgs)
     paper_org = 1.0 if not same_org and not a.loose_orgs.isdisjoint(b.loose_orgs) else 0.0
     cosine = _cosine(a, b) if topic is None else topic
@@ -269,7 +225,6 @@ def pair_vector(a: ClusterFeatures, b: ClusterFeatures, log_people: float, coaut
 
 _EVIDENCE = {"coauthor": 1, "organisation": 2, "paper-organisation": 3, "domain": 4, "topic": 5}
 _TOPIC, _COMMON_TOPIC = FEATURES.index("topic"), FEATURES.index("common_x_topic")
-_COMMON_OFFSET = FEATURES.index("common_x_coauthor") - FEATURES.index("coauthor")
 
 
 def score_pair(a: ClusterFeatures, b: ClusterFeatures, log_people: float, w: Weights,
@@ -281,30 +236,19 @@ def score_pair(a: ClusterFeatures, b: ClusterFeatures, log_people: float, w: Wei
     """
     coef = w.vector
     x = pair_vector(a, b, log_people, w.coauthor_cap, stats, topic=0.0)
-    common = log_people >= _COMMON_NAME
-    score = w.bias
-    for k, v in zip(coef, x, strict=True):
-        if v:
-            score += k * v
-    topic_weight = coef[_TOPIC] + (coef[_COMMON_TOPIC] if common else 0.0)
+    score = w.coefficients["bias"] + sum(k * v for k, v in zip(coef, x, strict=True))
+    topic_weight = coef[_TOPIC] + (coef[_COMMON_TOPIC] if log_people >= _COMMON_NAME else 0.0)
     if score < w.margin <= score + topic_weight:
         cosine = _cosine(a, b)
         x[_TOPIC] = cosine
+        x[_COMMON_TOPIC] = cosine if log_people >= _COMMON_NAME else 0.0
         score += topic_weight * cosine
-    # Which evidence did most of the work: its own coefficient plus, for common names, the common_x one.
-    best, strongest = 0.0, "rare-name"
-    for kind, i in _EVIDENCE.items():
-        c = coef[i] * x[i] + (coef[i + _COMMON_OFFSET] * x[i] if common else 0.0)
-        if c > best:
-            best, strongest = c, kind
-    return score, strongest
+    contributions = {kind: coef[i] * x[i] for kind, i in _EVIDENCE.items()}
+    strongest = max(contributions, key=lambda k: contributions[k])
+    return score, strongest if contributions[strongest] > 0 else "rare-name"
 
 
 def _cosine(a: ClusterFeatures, b: ClusterFeatures) -> float:
     small, large = (a.topics, b.topics) if len(a.topics) <= len(b.topics) else (b.topics, a.topics)
-    dot = 0.0
-    for t, v in small.items():
-        other = large.get(t)
-        if other is not None:
-            dot += v * other
+    dot = sum(v * large.get(t, 0.0) for t, v in small.items())
     return dot / (a.norm * b.norm)

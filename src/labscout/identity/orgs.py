@@ -70,7 +70,8 @@ _DEPARTMENT_PREFIXES = ("department", "dept", "school of", "faculty", "college o
 _INSTITUTION_WORDS = ("universit", "institute", "college", "polytechnic", "academy", "laborator", " lab",
                       "research", "inc", "ltd", "corp", "gmbh", "technologies", "ecole", "hochschule", "eth ",
                       "group", "company")
-_FUZZY_STOP = frozenset("university of the and institute technology department science sciences school "
+_FUZZY_STOP = frozenset("university of the and at in de di du la le der des von und institute technology department "
+                        "science sciences school "
                         "college research national center centre for engineering computer".split())
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^a-z0-9 ]+")

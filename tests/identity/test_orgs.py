@@ -1,0 +1,117 @@
+"""Organisation resolution: curated aliases, domains, fuzzy matching that does not over-merge."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from labscout.identity.orgs import OrgResolver, guess_kind, is_generic_domain, normalise_org_name
+
+
+@pytest.fixture(scope="module")
+def resolver() -> OrgResolver:
+    return OrgResolver()
+
+
+def org_id(resolver: OrgResolver, raw: str | None, domain: str | None = None) -> str | None:
+    found = resolver.resolve(raw, domain)
+    return found.org.org_id if found else None
+
+
+class TestCuratedTable:
+    def test_ids_unique_and_parents_exist(self) -> None:
+        rows = json.loads(resources.files("labscout.identity").joinpath("data/organisations.json").read_text())
+        ids = [r["org_id"] for r in rows]
+        assert len(ids) == len(set(ids))
+        assert all(r["parent_id"] in ids for r in rows if r["parent_id"])
+        assert {r["kind"] for r in rows} <= {"industry_lab", "university", "startup", "government_nonprofit"}
+
+    def test_no_alias_names_two_organisations(self) -> None:
+        rows = json.loads(resources.files("labscout.identity").joinpath("data/organisations.json").read_text())
+        owner: dict[str, str] = {}
+        for row in rows:
+            for alias in (row["name"], *row["aliases"]):
+                key = normalise_org_name(alias)
+                assert owner.setdefault(key, row["org_id"]) == row["org_id"], f"{alias!r} is ambiguous"
+
+
+class TestResolve:
+    def test_google_research_spellings_and_domain_are_one(self, resolver: OrgResolver) -> None:
+        ids = {org_id(resolver, "Research, Google"), org_id(resolver, "Google Research"),
+               org_id(resolver, None, "google.com"), org_id(resolver, "Google Brain")}
+        assert ids == {"google-research"}
+        assert resolver.get("google-research").parent_id == "alphabet"
+
+    def test_deepmind_and_fair_parents(self, resolver: OrgResolver) -> None:
+        deepmind = resolver.resolve("DeepMind")
+        fair = resolver.resolve("FAIR")
+        assert deepmind is not None and deepmind.org.org_id == "google-deepmind"
+        assert deepmind.org.parent_id == "alphabet"
+        assert fair is not None and fair.org.parent_id == "meta"
+
+    def test_domain_wins_and_matches_subdomains_on_label_boundaries(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "Swiss Federal Institute of Technology", "inf.ethz.ch") == "eth-zurich"
+        assert org_id(resolver, "Swiss Federal Institute of Technology", "epfl.ch") == "epfl"
+        assert org_id(resolver, None, "cs.tsinghua.edu.cn") == "tsinghua"
+        assert org_id(resolver, None, "notgoogle.com") is None
+
+    def test_webmail_says_nothing(self, resolver: OrgResolver) -> None:
+        assert is_generic_domain("gmail.com") and is_generic_domain("yahoo.co.uk")
+        assert not is_generic_domain("mit.edu")
+        assert resolver.resolve(None, "gmail.com") is None
+        assert org_id(resolver, "Stanford University", "gmail.com") == "stanford"
+
+    def test_california_campuses_stay_apart(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "University of California, Berkeley") == "uc-berkeley"
+        assert org_id(resolver, "University of California, Irvine") == "uci"
+        assert org_id(resolver, "University of California at Los Angles") == "ucla"
+
+    def test_department_and_city_parts_are_dropped(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "ASRI, Department of ECE, Seoul National University, Seoul, Korea") == "snu"
+        new = resolver.resolve("Department of Physics, Obscure Valley University, Springfield")
+        assert new is not None and new.org.name == "Obscure Valley University" and new.method == "name"
+
+    def test_fuzzy_matches_typos_but_not_other_cities(self, resolver: OrgResolver) -> None:
+        typo = resolver.resolve("Microsft Research Asia")
+        assert typo is not None and typo.method == "fuzzy" and typo.org.org_id == "microsoft-research"
+        other = resolver.resolve("Nanjing University of Aeronautics and Astronautics")
+        assert other is not None and other.org.org_id != "nju" and not other.org.curated
+
+    def test_two_organisations_in_one_slot_take_the_first(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "KU Leuven and ETH Zürich") == "ku-leuven"
+
+    def test_new_organisations_get_kind_and_country(self, resolver: OrgResolver) -> None:
+        found = resolver.resolve("Acme Robotics GmbH", "acme-robotics.de")
+        assert found is not None and found.org.kind == "industry_lab" and found.org.country == "DE"
+        assert org_id(resolver, None, "cs.xyz.edu") == org_id(resolver, None, "xyz.edu") == "domain-xyz.edu"
+
+    def test_same_string_same_organisation(self, resolver: OrgResolver) -> None:
+        first = resolver.resolve("Institute of Obscure Studies")
+        again = OrgResolver().resolve("Institute of  Obscure Studies")
+        assert first is not None and again is not None and first.org.org_id == again.org.org_id
+
+
+class TestGuessKind:
+    @pytest.mark.parametrize(("name", "kind"), [
+        ("Université Paris-Saclay", "university"), ("Widget Technologies Ltd", "industry_lab"),
+        ("Lawrence Livermore National Laboratory", "government_nonprofit"), ("Something", "unknown"),
+    ])
+    def test_kind_from_words(self, name: str, kind: str) -> None:
+        assert guess_kind(name) == kind
+
+
+class TestProperties:
+    @given(st.text(max_size=120), st.one_of(st.none(), st.text(max_size=40)))
+    def test_resolve_never_raises_and_is_deterministic(self, raw: str, domain: str | None) -> None:
+        first = OrgResolver().resolve(raw, domain)
+        second = OrgResolver().resolve(raw, domain)
+        assert (first.org.org_id if first else None) == (second.org.org_id if second else None)
+
+    @given(st.text(max_size=120))
+    def test_normalise_is_idempotent(self, raw: str) -> None:
+        once = normalise_org_name(raw)
+        assert normalise_org_name(once) == once
