@@ -99,6 +99,23 @@ class TestOtherVariants:
         assert len({r.paper_id for r in first}) == 3
 
 
+class TestShortenedAffiliationLists:
+    def test_openreview_rows_pair_when_lengths_match_even_if_most_rows_do_not(self, tmp_path: Path) -> None:
+        # Most rows list each institution once (shorter than the author list): the file as a whole is not
+        # per author, but an OpenReview row whose list is as long as its authors still pairs.
+        shortened = {"title": "S", "author": "A One;B Two;C Three", "authorids": "~A_One1;~B_Two1;~C_Three1",
+                     "aff": "Google;MIT", "aff_domain": "google.com;mit.edu"}
+        full = {"title": "F", "author": "D Four;E Five", "authorids": "~D_Four1;~E_Five1",
+                "aff": "Google Brain;Stanford University", "aff_domain": "google.com;stanford.edu",
+                "position": "Researcher;PhD student"}
+        path = write(tmp_path, "iclr2021.json", orjson.dumps([shortened, shortened, full]))
+        first, _, last = list(paperlists.iter_records(path))
+        assert [a.affiliation for a in first.authors] == [None, None, None]
+        assert first.unpaired_affiliations == ["Google", "MIT"]
+        assert [(a.affiliation, a.position) for a in last.authors] == [
+            ("Google Brain", "Researcher"), ("Stanford University", "PhD student")]
+
+
 class TestBadInput:
     def test_truncated_file_names_the_file(self, tmp_path: Path) -> None:
         path = write(tmp_path, "iclr2020.json", b'[{"title": "A", "author": "B"}, {"title": ')

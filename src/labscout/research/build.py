@@ -76,6 +76,7 @@ def build_store(paths: Sequence[Path], dest: Path, *, adapter: str = "paperlists
                                     usable_domain=lambda d: not org_resolution.is_generic_domain(d))
     _step(progress, "resolving people", 1, 3)
     resolution = resolve_people(mentions)
+    del mentions  # half a million objects not needed past this point: peak memory is the budget
     _step(progress, "writing the store", 2, 3)
     built = tables.assemble(records, refs, resolution, lookup)
     built.build_info = {
@@ -88,10 +89,9 @@ def build_store(paths: Sequence[Path], dest: Path, *, adapter: str = "paperlists
         (f.file, f.adapter, f.venue, f.year, f.records, f.skipped) for f in summary.files
     ]
     built.skipped = [(s.file, s.record, s.reason) for s in summary.skipped]
-    _write_atomically(dest, built)
+    summary.people = _write_atomically(dest, built)
     _step(progress, "done", 3, 3)
     summary.papers = len(built.papers)
-    summary.people = len(built.people)
     summary.organisations = len(built.organisations)
     summary.authorships = len(built.authorships)
     summary.seconds = time.perf_counter() - started
@@ -130,23 +130,28 @@ def _read_sources(source: registry.Adapter, files: list[Path], skip_bad: bool, s
     return records
 
 
-def _write_atomically(dest: Path, built: tables.StoreTables) -> None:
+def _write_atomically(dest: Path, built: tables.StoreTables) -> int:
+    """Write a new store beside `dest` and rename it over; returns the number of people written."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.building")
     for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
         stale.unlink(missing_ok=True)
     try:
-        con = duckdb.connect(str(tmp))
+        # The machine this runs on may be small: DuckDB's default takes most of memory.
+        con = duckdb.connect(str(tmp), config={"memory_limit": "1GB", "threads": 2})
         try:
             con.execute(resources.files("labscout.research").joinpath("schema.sql").read_text())
             for name, table in built.arrow_tables().items():
                 con.register("incoming", table)
                 con.execute(f"INSERT INTO {name} SELECT * FROM incoming")
                 con.unregister("incoming")
+            con.execute(resources.files("labscout.research").joinpath("derive.sql").read_text())
+            counts = con.execute("SELECT count(*) FROM people").fetchone()
             con.execute("CHECKPOINT")
         finally:
             con.close()
         os.replace(tmp, dest)
+        return int(counts[0]) if counts else 0
     except BaseException:
         tmp.unlink(missing_ok=True)
         tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)

@@ -74,7 +74,8 @@ CREATE TABLE authorships (
     org_id VARCHAR,
     org_method VARCHAR,
     position VARCHAR,
-    link_reason VARCHAR          -- the evidence that joined this mention to its person
+    link_reason VARCHAR,         -- the evidence that joined this mention to its person
+    name_key VARCHAR             -- the normalised name, for look-up
 );
 
 -- Affiliations a paper lists without saying which author they belong to.

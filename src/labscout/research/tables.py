@@ -40,7 +40,10 @@ class OrgLookup:
 
 @dataclass(slots=True)
 class StoreTables:
-    """Row tuples per table, in the column order of schema.sql."""
+    """Row tuples of the tables built in Python, in the column order of schema.sql.
+
+    People, their names and their career years are derived from these in SQL (derive.sql).
+    """
 
     build_info: dict[str, str] = field(default_factory=dict)
     source_files: list[tuple[Any, ...]] = field(default_factory=list)
@@ -48,12 +51,9 @@ class StoreTables:
     papers: list[tuple[Any, ...]] = field(default_factory=list)
     organisations: list[tuple[Any, ...]] = field(default_factory=list)
     org_aliases: list[tuple[Any, ...]] = field(default_factory=list)
-    people: list[tuple[Any, ...]] = field(default_factory=list)
-    person_names: list[tuple[Any, ...]] = field(default_factory=list)
     authorships: list[tuple[Any, ...]] = field(default_factory=list)
     paper_affiliations: list[tuple[Any, ...]] = field(default_factory=list)
     person_links: list[tuple[Any, ...]] = field(default_factory=list)
-    person_years: list[tuple[Any, ...]] = field(default_factory=list)
 
     def arrow_tables(self) -> dict[str, pa.Table]:
         """Each table as Arrow, typed to match the schema."""
@@ -66,12 +66,9 @@ class StoreTables:
             "papers": _arrow(self.papers, _PAPERS),
             "organisations": _arrow(self.organisations, _ORGANISATIONS),
             "org_aliases": _arrow(self.org_aliases, _ORG_ALIASES),
-            "people": _arrow(self.people, _PEOPLE),
-            "person_names": _arrow(self.person_names, _PERSON_NAMES),
             "authorships": _arrow(self.authorships, _AUTHORSHIPS),
             "paper_affiliations": _arrow(self.paper_affiliations, _PAPER_AFFILIATIONS),
             "person_links": _arrow(self.person_links, _PERSON_LINKS),
-            "person_years": _arrow(self.person_years, _PERSON_YEARS),
         }
 
 
@@ -87,19 +84,12 @@ _PAPERS = [("paper_id", _S), ("venue", _S), ("year", _I), ("title", _S), ("track
 _ORGANISATIONS = [("org_id", _S), ("name", _S), ("kind", _S), ("country", _S), ("parent_id", _S),
                   ("curated", _B)]
 _ORG_ALIASES = [("org_id", _S), ("alias", _S), ("alias_kind", _S), ("method", _S), ("occurrences", _I)]
-_PEOPLE = [("person_id", _S), ("name", _S), ("name_variants", pa.list_(_S)), ("openreview_ids", pa.list_(_S)),
-           ("n_papers", _I), ("n_accepted", _I), ("first_year", _I), ("last_year", _I),
-           ("latest_org_id", _S), ("latest_org_year", _I), ("latest_position", _S),
-           ("latest_position_year", _I)]
-_PERSON_NAMES = [("person_id", _S), ("name_key", _S)]
 _AUTHORSHIPS = [("paper_id", _S), ("author_order", _I), ("person_id", _S), ("raw_name", _S),
                 ("openreview_id", _S), ("acl_id", _S), ("email", _S), ("raw_affiliation", _S),
                 ("affiliation_source", _S), ("domain", _S), ("org_id", _S), ("org_method", _S),
-                ("position", _S), ("link_reason", _S)]
+                ("position", _S), ("link_reason", _S), ("name_key", _S)]
 _PAPER_AFFILIATIONS = [("paper_id", _S), ("raw_affiliation", _S), ("org_id", _S)]
 _PERSON_LINKS = [("person_id", _S), ("kind", _S), ("url", _S), ("paper_id", _S)]
-_PERSON_YEARS = [("person_id", _S), ("year", _I), ("org_id", _S), ("position", _S), ("n_papers", _I),
-                 ("paper_ids", pa.list_(_S))]
 
 
 def _arrow(rows: Sequence[tuple[Any, ...]], columns: list[tuple[str, pa.DataType]]) -> pa.Table:
@@ -139,15 +129,10 @@ def assemble(records: Sequence[PaperRecord], refs: Sequence[MentionRef], resolut
         out.authorships.append((
             rec.paper_id, a.order, person_of_label[resolution.labels[i]], a.name, a.openreview_id, a.acl_id,
             a.email, a.affiliation, a.affiliation_source, a.domain, found.org.org_id if found else None,
-            found.method if found else None, a.position, resolution.reasons[i],
+            found.method if found else None, a.position, resolution.reasons[i], normalise_name(a.name),
         ))
     for label, idx in members.items():
-        pid = person_of_label[label]
-        years, person_row = _person(pid, idx, refs, lookup)
-        out.people.append(person_row)
-        out.person_names.extend((pid, key) for key in sorted({normalise_name(n) for n in person_row[2]}))
-        out.person_years.extend(years)
-        out.person_links.extend(_links(pid, idx, refs))
+        out.person_links.extend(_links(person_of_label[label], idx, refs))
     _organisations(out, lookup)
     return out
 
@@ -172,40 +157,6 @@ def _person_ids(members: dict[int, list[int]], refs: Sequence[MentionRef]) -> di
         taken.add(pid)
         ids[label] = pid
     return ids
-
-
-def _person(pid: str, idx: list[int], refs: Sequence[MentionRef],
-            lookup: OrgLookup) -> tuple[list[tuple[Any, ...]], tuple[Any, ...]]:
-    names = Counter(refs[i].author.name for i in idx)
-    display = max(names, key=lambda n: (names[n], len(n), n))
-    papers = {refs[i].record.paper_id: refs[i].record for i in idx}
-    accepted = sum(1 for r in papers.values() if r.decision == "accepted")
-    by_year: dict[tuple[int, str | None], list[int]] = defaultdict(list)
-    for i in idx:
-        a = refs[i].author
-        found = lookup.matches.get((a.affiliation, a.domain))
-        by_year[(refs[i].record.year, found.org.org_id if found else None)].append(i)
-    years: list[tuple[Any, ...]] = []
-    known_years = {year for (year, org) in by_year if org}
-    for (year, org), group in sorted(by_year.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
-        if org is None and year in known_years:
-            continue  # the year already has an organisation; papers without one add nothing to the timeline
-        positions = Counter(refs[i].author.position for i in group if refs[i].author.position)
-        paper_ids = sorted({refs[i].record.paper_id for i in group})
-        top = positions.most_common(1)[0][0] if positions else None
-        years.append((pid, year, org, top, len(paper_ids), paper_ids))
-    with_org = [y for y in years if y[2]]
-    with_position = [y for y in years if y[3]]
-    latest_org = max(with_org, key=lambda y: (y[1], y[4])) if with_org else None
-    latest_pos = max(with_position, key=lambda y: (y[1], y[4])) if with_position else None
-    openreview = sorted({a for i in idx if (a := refs[i].author.openreview_id)})
-    all_years = [r.year for r in papers.values()]
-    row = (
-        pid, display, sorted(names), openreview, len(papers), accepted, min(all_years), max(all_years),
-        latest_org[2] if latest_org else None, latest_org[1] if latest_org else None,
-        latest_pos[3] if latest_pos else None, latest_pos[1] if latest_pos else None,
-    )
-    return years, row
 
 
 def _links(pid: str, idx: list[int], refs: Sequence[MentionRef]) -> list[tuple[Any, ...]]:

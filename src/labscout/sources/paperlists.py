@@ -160,7 +160,10 @@ def _normalise(row: Any, path: Path, index: int, venue: str, year: int,
     authors = [AuthorMention(order=i, name=name) for i, name in enumerate(names)]
     _attach_ids(authors, _text(row, "authorids"))
     owners = _profile_order(row, authors)
-    unpaired_affs, unpaired_domains = _attach_affiliations(row, authors, owners, per_author_affs)
+    # OpenReview exports build `aff` from author profiles: a list as long as the author list is per
+    # author (only lists with repeated institutions are shortened), whatever the rest of the file does.
+    from_profiles = any(a.openreview_id for a in authors)
+    unpaired_affs, unpaired_domains = _attach_affiliations(row, authors, owners, per_author_affs or from_profiles)
     _attach_links(row, owners)
     status = clean_name(_text(row, "status")) or None
     source_id = _text(row, "id") or None

@@ -1,0 +1,51 @@
+-- Tables derived from authorships and papers once those are loaded: run in DuckDB, not Python, because
+-- they are group-bys over half a million rows.
+
+-- Career timeline: each person's organisations by year with the papers that say so. A year with papers but
+-- no stated organisation is kept (as NULL) so the timeline shows activity; it is dropped when another row
+-- of the same year names an organisation.
+INSERT INTO person_years
+WITH per_org AS (
+    SELECT a.person_id, p.year, a.org_id,
+           mode(a.position) FILTER (WHERE a.position IS NOT NULL) AS position,
+           count(DISTINCT a.paper_id) AS n_papers,
+           list(DISTINCT a.paper_id ORDER BY a.paper_id) AS paper_ids
+    FROM authorships a JOIN papers p USING (paper_id)
+    GROUP BY a.person_id, p.year, a.org_id
+)
+SELECT person_id, year, org_id, position, n_papers, paper_ids
+FROM (
+    SELECT *, bool_or(org_id IS NOT NULL) OVER (PARTITION BY person_id, year) AS year_has_org FROM per_org
+)
+WHERE org_id IS NOT NULL OR NOT year_has_org;
+
+INSERT INTO people
+WITH spellings AS (
+    SELECT person_id, raw_name, count(*) AS n FROM authorships GROUP BY ALL
+), names AS (
+    SELECT person_id,
+           first(raw_name ORDER BY n DESC, length(raw_name) DESC, raw_name) AS name,
+           list(raw_name ORDER BY raw_name) AS name_variants
+    FROM spellings GROUP BY person_id
+), work AS (
+    SELECT a.person_id,
+           coalesce(list(DISTINCT a.openreview_id ORDER BY a.openreview_id)
+                    FILTER (WHERE a.openreview_id IS NOT NULL), []) AS openreview_ids,
+           count(DISTINCT a.paper_id) AS n_papers,
+           count(DISTINCT a.paper_id) FILTER (WHERE p.decision = 'accepted') AS n_accepted,
+           min(p.year) AS first_year, max(p.year) AS last_year
+    FROM authorships a JOIN papers p USING (paper_id) GROUP BY a.person_id
+), latest AS (
+    SELECT person_id,
+           first(org_id ORDER BY year DESC, n_papers DESC, org_id) FILTER (WHERE org_id IS NOT NULL) AS org_id,
+           max(year) FILTER (WHERE org_id IS NOT NULL) AS org_year,
+           first(position ORDER BY year DESC, n_papers DESC, position)
+               FILTER (WHERE position IS NOT NULL) AS position,
+           max(year) FILTER (WHERE position IS NOT NULL) AS position_year
+    FROM person_years GROUP BY person_id
+)
+SELECT w.person_id, n.name, n.name_variants, w.openreview_ids, w.n_papers, w.n_accepted, w.first_year,
+       w.last_year, l.org_id, l.org_year, l.position, l.position_year
+FROM work w JOIN names n USING (person_id) LEFT JOIN latest l USING (person_id);
+
+INSERT INTO person_names SELECT DISTINCT person_id, name_key FROM authorships;
