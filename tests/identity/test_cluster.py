@@ -1,0 +1,141 @@
+"""Person resolution: the hard rules, and small hand-made scenarios with a known answer."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from labscout.identity.cluster import Mention, resolve_people
+from labscout.identity.features import NameStats
+from labscout.identity.names import compatible
+
+# A corpus-sized view of name frequency: 'Yang Liu' is carried by about 40 people, 'Zephyrine
+# Okonkwo-Thornbury' by far fewer than one.
+BIG_CORPUS = NameStats(first=Counter({"yang": 500, "wei": 600, "zephyrine": 1, "gerald": 20, "george": 30}),
+                       last=Counter({"liu": 800, "wang": 900, "okonkwothornbury": 1, "tesauro": 2}), total=10_000)
+
+
+def _paper(pid: str, year: int, authors: list[tuple[str, str | None]], title: str,
+           ids: dict[str, str] | None = None) -> list[Mention]:
+    names = [n for n, _ in authors]
+    keys = tuple(n.casefold() for n in names)
+    return [Mention(name=n, paper=pid, year=year, org=org, identifier=(ids or {}).get(n),
+                    coauthors=tuple(k for j, k in enumerate(keys) if j != i),
+                    topics=tuple(title.casefold().split()))
+            for i, (n, org) in enumerate(authors)]
+
+
+def _same(labels: list[int], i: int, j: int) -> bool:
+    return labels[i] == labels[j]
+
+
+class TestHardRules:
+    def test_same_paper_never_joins(self) -> None:
+        # Two 'Wei Wang's on one paper, sharing every co-author, organisation and topic.
+        ms = _paper("p1", 2020, [("Wei Wang", "mit"), ("Wei Wang", "mit"), ("Ann Lee", "mit")], "graph kernels")
+        res = resolve_people(ms, name_stats=BIG_CORPUS)
+        assert not _same(res.labels, 0, 1)
+
+    def test_two_openreview_ids_never_join(self) -> None:
+        ms = [*_paper("p1", 2020, [("Zephyrine Okonkwo-Thornbury", "mit"), ("Ann Lee", "mit")], "graph kernels",
+                      {"Zephyrine Okonkwo-Thornbury": "or:~Z_O1"}),
+              *_paper("p2", 2021, [("Zephyrine Okonkwo-Thornbury", "mit"), ("Ann Lee", "mit")], "graph kernels",
+                      {"Zephyrine Okonkwo-Thornbury": "or:~Z_O2"})]
+        res = resolve_people(ms, name_stats=BIG_CORPUS)
+        assert not _same(res.labels, 0, 2)
+        # ...while the unlabelled co-author with the same evidence does join.
+        assert _same(res.labels, 1, 3)
+
+    def test_incompatible_names_never_join(self) -> None:
+        ms = [*_paper("p1", 2020, [("Gerald Tesauro", "ibm"), ("Ann Lee", "ibm")], "backgammon td learning"),
+              *_paper("p2", 2020, [("George Tesauro", "ibm"), ("Ann Lee", "ibm")], "backgammon td learning")]
+        res = resolve_people(ms, name_stats=BIG_CORPUS)
+        assert not _same(res.labels, 0, 2)
+
+    def test_shared_id_always_joins(self) -> None:
+        # Different spellings, nothing else in common: the id alone decides.
+        ms = [*_paper("p1", 2015, [("Jane Smith", "mit")], "protein folding", {"Jane Smith": "or:~Jane_Doe1"}),
+              *_paper("p2", 2023, [("Jane Doe", "eth")], "galaxy surveys", {"Jane Doe": "or:~Jane_Doe1"})]
+        res = resolve_people(ms, name_stats=BIG_CORPUS)
+        assert _same(res.labels, 0, 1)
+        assert res.reasons == ["id", "id"]
+
+
+class TestScenarios:
+    def test_two_yang_lius_with_disjoint_evidence_stay_apart(self) -> None:
+        ms = [*_paper("a1", 2020, [("Yang Liu", "tsinghua"), ("Bo Chen", "tsinghua")], "machine translation decoding"),
+              *_paper("a2", 2021, [("Yang Liu", "tsinghua"), ("Bo Chen", "tsinghua")], "neural machine translation"),
+              *_paper("b1", 2020, [("Yang Liu", "stanford"), ("Emma Brown", "stanford")], "robot grasping"),
+              *_paper("b2", 2021, [("Yang Liu", "stanford"), ("Emma Brown", "stanford")], "robot manipulation")]
+        res = resolve_people(ms, name_stats=BIG_CORPUS)
+        assert _same(res.labels, 0, 2)  # the translation Yang Liu: co-author, organisation, topic
+        assert _same(res.labels, 4, 6)  # the robotics Yang Liu
+        assert not _same(res.labels, 0, 4)
+        assert res.reasons[0] != "alone"
+
+    def test_rare_named_person_at_two_orgs_joins(self) -> None:
+        ms = [*_paper("p1", 2019, [("Zephyrine Okonkwo-Thornbury", "oxford"), ("Ann Lee", "oxford")], "causal inference"),
+              *_paper("p2", 2023, [("Zephyrine Okonkwo-Thornbury", "deepmind"), ("Bo Chen", "deepmind")], "protein design")]
+        res = resolve_people(ms, name_stats=BIG_CORPUS)
+        assert _same(res.labels, 0, 2)
+        assert not _same(res.labels, 1, 3)
+
+    def test_common_name_without_evidence_stays_apart(self) -> None:
+        ms = [*_paper("p1", 2019, [("Wei Wang", None)], "causal inference"),
+              *_paper("p2", 2023, [("Wei Wang", None)], "protein design")]
+        res = resolve_people(ms, name_stats=BIG_CORPUS)
+        assert not _same(res.labels, 0, 1)
+        assert res.reasons == ["alone", "alone"]
+
+    def test_labels_are_dense(self) -> None:
+        ms = _paper("p1", 2020, [("Wei Wang", "mit"), ("Ann Lee", "mit"), ("Bo Chen", "mit")], "x")
+        assert sorted(set(resolve_people(ms).labels)) == [0, 1, 2]
+
+
+_NAMES = ["Yang Liu", "Y. Liu", "Yi Liu", "Yang Q. Liu", "Yang P. Liu"]
+
+
+@st.composite
+def _corpora(draw: st.DrawFn) -> list[Mention]:
+    ms: list[Mention] = []
+    for p in range(draw(st.integers(1, 12))):
+        n = draw(st.integers(1, 3))
+        names = draw(st.lists(st.sampled_from(_NAMES), min_size=n, max_size=n))
+        orgs = draw(st.lists(st.sampled_from([None, "mit", "eth"]), min_size=n, max_size=n))
+        ids = draw(st.lists(st.sampled_from([None, None, "or:~A1", "or:~B1"]), min_size=n, max_size=n))
+        keys = tuple(x.casefold() for x in names)
+        for i in range(n):
+            ms.append(Mention(name=names[i], paper=f"p{p}", year=2020 + p % 3, org=orgs[i], identifier=ids[i],
+                              coauthors=tuple(k for j, k in enumerate(keys) if j != i) + ("shared coauthor",),
+                              topics=("graphs", "kernels")))
+    return ms
+
+
+class TestProperties:
+    @settings(max_examples=150, deadline=None)
+    @given(_corpora())
+    def test_hard_rules_hold_in_every_cluster(self, ms: list[Mention]) -> None:
+        res = resolve_people(ms)
+        clusters: dict[int, list[int]] = defaultdict(list)
+        for i, label in enumerate(res.labels):
+            clusters[label].append(i)
+        by_id: dict[str, set[int]] = defaultdict(set)
+        for i, m in enumerate(ms):
+            if m.identifier:
+                by_id[m.identifier].add(res.labels[i])
+        # A shared id always joins.
+        assert all(len(labels) == 1 for labels in by_id.values())
+        for members in clusters.values():
+            ids = {ms[i].identifier for i in members if ms[i].identifier}
+            # Two different OpenReview ids never share a cluster.
+            assert len(ids) <= 1
+            # Whatever joins without an id joins only on a distinct paper and with compatible names.
+            # (Several mentions of one id on one paper would be a source error; ids here differ per paper.)
+            unlabelled = [i for i in members if not ms[i].identifier]
+            papers = [ms[i].paper for i in unlabelled]
+            if not ids:
+                assert len(papers) == len(set(papers))
+                assert all(compatible(ms[i].name, ms[j].name) for i in members for j in members)
+        assert len(res.reasons) == len(ms)

@@ -1,0 +1,95 @@
+"""Pairwise evidence: incremental group features, candidate pairs and the direction of each feature."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from labscout.identity.cluster import Mention
+from labscout.identity.features import ClusterFeatures, NameStats, Weights, candidate_pairs, score_pair, topic_tokens
+
+STATS = NameStats(first=Counter({"yang": 500}), last=Counter({"liu": 800}), total=10_000)
+
+
+def _m(paper: str, *, org: str | None = None, coauthors: tuple[str, ...] = (), topics: tuple[str, ...] = (),
+       domain: str | None = None, year: int = 2020) -> Mention:
+    return Mention(name="Yang Liu", paper=paper, year=year, org=org, domain=domain, coauthors=coauthors,
+                   topics=topics)
+
+
+def test_topic_tokens_drop_stop_words_and_keep_keywords() -> None:
+    assert topic_tokens("Learning Deep Graph Kernels for Molecules", ["Graph Kernels"]) == (
+        "graph", "kernels", "molecules", "kw:graph kernels")
+
+
+def test_expected_people_uses_the_rarest_full_spelling() -> None:
+    stats = NameStats.from_names(["Yang Liu", "Yang Chen", "Bo Liu", "Yuxiang Liu"])
+    assert stats.expected_people(["yang liu"]) == pytest.approx(2 * 3 / 4)
+    assert stats.expected_people(["yang liu", "yuxiang liu"]) == pytest.approx(1 * 3 / 4)
+
+
+_WORDS = st.lists(st.sampled_from(["graph", "kernel", "robot", "proof", "vision"]), max_size=4, unique=True)
+
+
+@given(st.lists(st.tuples(_WORDS, st.sampled_from([None, "mit", "eth"])), min_size=1, max_size=6))
+def test_absorbing_one_by_one_equals_counting_all(rows: list[tuple[list[str], str | None]]) -> None:
+    ms = [_m(f"p{i}", org=org, topics=tuple(words), coauthors=tuple(words)) for i, (words, org) in enumerate(rows)]
+    idf = {"graph": 0.5, "kernel": 1.0, "robot": 2.0, "proof": 1.5, "vision": 0.3}
+    merged = ClusterFeatures.of_mention(ms[0], idf)
+    for m in ms[1:]:
+        merged.absorb(ClusterFeatures.of_mention(m, idf))
+    whole = ClusterFeatures.of(list(range(len(ms))), ms, idf)
+    assert merged.coauthors == whole.coauthors and merged.orgs == whole.orgs
+    assert merged.topics == pytest.approx(whole.topics)
+    # The running sum of squares is the norm a recount would give.
+    assert merged.norm == pytest.approx(math.sqrt(sum(v * v for v in whole.topics.values())) or 1.0)
+
+
+def test_each_kind_of_shared_evidence_raises_the_score() -> None:
+    idf = {"graph": 1.0, "kernel": 1.0}
+    w = Weights(margin=math.inf)  # never short-cut the topic cosine
+    base = ClusterFeatures.of_mention(_m("a"), idf)
+    other = ClusterFeatures.of_mention(_m("b"), idf)
+    nothing, _ = score_pair(base, other, math.log(40), w, STATS)
+    for kwargs in ({"coauthors": ("bo chen",)}, {"org": "mit"}, {"domain": "mit.edu"},
+                   {"topics": ("graph", "kernel")}):
+        a = ClusterFeatures.of_mention(_m("a", **kwargs), idf)  # type: ignore[arg-type]
+        b = ClusterFeatures.of_mention(_m("b", **kwargs), idf)  # type: ignore[arg-type]
+        assert score_pair(a, b, math.log(40), w, STATS)[0] > nothing, kwargs
+
+
+def test_rarer_name_needs_less_evidence() -> None:
+    a = ClusterFeatures.of_mention(_m("a"), {})
+    b = ClusterFeatures.of_mention(_m("b"), {})
+    w = Weights()
+    assert score_pair(a, b, math.log(0.001), w, STATS)[0] > score_pair(a, b, math.log(40), w, STATS)[0]
+
+
+def test_orgs_in_the_same_year_with_none_shared_count_against() -> None:
+    w = Weights(margin=math.inf)
+    a = ClusterFeatures.of_mention(_m("a", org="mit", year=2020), {})
+    same_year = ClusterFeatures.of_mention(_m("b", org="eth", year=2020), {})
+    later = ClusterFeatures.of_mention(_m("b", org="eth", year=2023), {})
+    assert score_pair(a, same_year, 0.0, w, STATS)[0] < score_pair(a, later, 0.0, w, STATS)[0]
+
+
+def test_candidates_share_evidence_and_a_compatible_given_name() -> None:
+    feats = {i: ClusterFeatures.of_mention(_m(f"p{i}", coauthors=("bo chen",)), {}) for i in range(3)}
+    feats[3] = ClusterFeatures.of_mention(_m("p3", coauthors=("someone else",)), {})
+    given = {0: "yang", 1: "yi", 2: ""}  # 2 is initials only
+    pairs = set(candidate_pairs(feats, {i: 1 for i in feats}, 4, {**given, 3: "yang"}))
+    assert (0, 1) not in pairs          # Yang and Yi Liu: never one person
+    assert {(0, 2), (1, 2)} <= pairs    # 'Y. Liu' may be either
+    assert all(3 not in p for p in pairs)  # nothing shared with group 3
+
+
+def test_long_postings_pair_through_hubs_not_all_pairs() -> None:
+    feats = {i: ClusterFeatures.of_mention(_m(f"p{i}", coauthors=("bo chen",)), {}) for i in range(30)}
+    sizes = {i: (5 if i == 7 else 1) for i in feats}
+    pairs = set(candidate_pairs(feats, sizes, 2))
+    assert len(pairs) < 30 * 29 // 2 // 4
+    assert all((min(i, 7), max(i, 7)) in pairs for i in feats if i != 7)  # the biggest group is a hub

@@ -1,0 +1,68 @@
+"""Acceptance checks on the real paper lists (../shared/data/paperlists), skipped when they are absent.
+
+The store is built once for the module: about a minute and a half on the 2-core CI machine.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from labscout.identity.eval import evaluate_identity
+from labscout.research import queries
+from labscout.research.build import build_store
+from labscout.research.store import ResearchStore
+
+REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "paperlists"
+
+pytestmark = [
+    pytest.mark.realdata,
+    pytest.mark.skipif(not REAL.is_dir(), reason=f"no real paper lists at {REAL}"),
+]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> ResearchStore:
+    dest = tmp_path_factory.mktemp("real") / "research.duckdb"
+    summary = build_store([REAL], dest)
+    assert summary.papers > 120_000 and summary.authorships > 520_000
+    return ResearchStore(dest)
+
+
+class TestRealStore:
+    def test_lucas_beyer_is_one_person_through_google(self, store: ResearchStore) -> None:
+        person_id = queries.resolve_person(store, "Lucas Beyer")
+        profile = queries.person_profile(store, person_id)
+        assert profile.person["n_papers"] >= 20
+        orgs = {row["org"] for row in profile.timeline if row["org"]}
+        assert {"Google Research", "Google DeepMind"} <= orgs
+        years = [row["year"] for row in profile.timeline]
+        assert min(years) == 2019 and max(years) >= 2024
+
+    def test_yang_liu_is_many_people(self, store: ResearchStore) -> None:
+        with pytest.raises(queries.AmbiguousError) as caught:
+            queries.resolve_person(store, "Yang Liu")
+        assert len(caught.value.candidates) >= 10
+
+    def test_every_paper_record_is_traceable_to_its_source(self, store: ResearchStore) -> None:
+        row = store.one("SELECT count(*) AS n FROM papers WHERE source_file IS NULL OR record_index IS NULL")
+        assert row == {"n": 0}
+
+    def test_rejected_and_withdrawn_are_kept(self, store: ResearchStore) -> None:
+        rows = {r["decision"]: r["n"] for r in store.rows(
+            "SELECT decision, count(*) AS n FROM papers GROUP BY ALL")}
+        assert rows["rejected"] > 5_000 and rows["withdrawn"] > 2_000
+
+    def test_most_affiliations_resolve_to_curated_organisations(self, store: ResearchStore) -> None:
+        coverage = queries.org_coverage(store)
+        assert coverage["authorships_curated"] / coverage["authorships_with_affiliation"] > 0.6
+
+
+class TestRealIdentityEvaluation:
+    def test_beats_the_exact_name_baseline(self) -> None:
+        report = evaluate_identity([REAL])
+        assert report.baseline_all.precision == pytest.approx(0.951, abs=0.001)
+        assert report.resolved_all.precision > report.baseline_all.precision + 0.02
+        assert report.resolved_all.recall > 0.97
+        assert report.resolved_ambiguous.f1 > report.baseline_ambiguous.f1 + 0.15
