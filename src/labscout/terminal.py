@@ -36,8 +36,8 @@ def print_person(console: Console, profile: PersonProfile, n_papers: int) -> Non
     for col in ("year", "organisation", "position", "papers"):
         timeline.add_column(col)
     for row in profile.timeline:
-        org = row["org"] or "[dim]not stated[/dim]"
-        timeline.add_row(str(row["year"]), org, _cell(row["position"]), str(row["n_papers"]))
+        stated = row["org"] or "[dim]not stated[/dim]"
+        timeline.add_row(str(row["year"]), stated, _cell(row["position"]), str(row["n_papers"]))
     console.print(timeline)
     papers = Table(title=f"Papers ({min(n_papers, len(profile.papers))} of {len(profile.papers)})")
     for col in ("year", "venue", "title", "status", "affiliation on paper", "source"):

@@ -76,8 +76,9 @@ class TestScenarios:
         assert res.reasons[0] != "alone"
 
     def test_rare_named_person_at_two_orgs_joins(self) -> None:
-        ms = [*_paper("p1", 2019, [("Zephyrine Okonkwo-Thornbury", "oxford"), ("Ann Lee", "oxford")], "causal inference"),
-              *_paper("p2", 2023, [("Zephyrine Okonkwo-Thornbury", "deepmind"), ("Bo Chen", "deepmind")], "protein design")]
+        zo = "Zephyrine Okonkwo-Thornbury"
+        ms = [*_paper("p1", 2019, [(zo, "oxford"), ("Ann Lee", "oxford")], "causal inference"),
+              *_paper("p2", 2023, [(zo, "deepmind"), ("Bo Chen", "deepmind")], "protein design")]
         res = resolve_people(ms, name_stats=BIG_CORPUS)
         assert _same(res.labels, 0, 2)
         assert not _same(res.labels, 1, 3)
@@ -108,7 +109,7 @@ def _corpora(draw: st.DrawFn) -> list[Mention]:
         keys = tuple(x.casefold() for x in names)
         for i in range(n):
             ms.append(Mention(name=names[i], paper=f"p{p}", year=2020 + p % 3, org=orgs[i], identifier=ids[i],
-                              coauthors=tuple(k for j, k in enumerate(keys) if j != i) + ("shared coauthor",),
+                              coauthors=(*(k for j, k in enumerate(keys) if j != i), "shared coauthor"),
                               topics=("graphs", "kernels")))
     return ms
 

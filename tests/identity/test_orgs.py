@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from labscout.identity.orgs import OrgResolver, guess_kind, is_generic_domain, normalise_org_name
 
+TABLE = resources.files("labscout.identity").joinpath("data/organisations.json")
+
 
 @pytest.fixture(scope="module")
 def resolver() -> OrgResolver:
@@ -24,14 +26,14 @@ def org_id(resolver: OrgResolver, raw: str | None, domain: str | None = None) ->
 
 class TestCuratedTable:
     def test_ids_unique_and_parents_exist(self) -> None:
-        rows = json.loads(resources.files("labscout.identity").joinpath("data/organisations.json").read_text())
+        rows = json.loads(TABLE.read_text())
         ids = [r["org_id"] for r in rows]
         assert len(ids) == len(set(ids))
         assert all(r["parent_id"] in ids for r in rows if r["parent_id"])
         assert {r["kind"] for r in rows} <= {"industry_lab", "university", "startup", "government_nonprofit"}
 
     def test_no_alias_names_two_organisations(self) -> None:
-        rows = json.loads(resources.files("labscout.identity").joinpath("data/organisations.json").read_text())
+        rows = json.loads(TABLE.read_text())
         owner: dict[str, str] = {}
         for row in rows:
             for alias in (row["name"], *row["aliases"]):
@@ -78,8 +80,8 @@ class TestResolve:
     def test_fuzzy_matches_typos_but_not_other_cities(self, resolver: OrgResolver) -> None:
         typo = resolver.resolve("Microsft Research Asia")
         assert typo is not None and typo.method == "fuzzy" and typo.org.org_id == "microsoft-research"
-        other = resolver.resolve("Nanjing University of Aeronautics and Astronautics")
-        assert other is not None and other.org.org_id != "nju" and not other.org.curated
+        other = resolver.resolve("Nanjing University of Information Science and Technology")
+        assert other is not None and other.method == "name" and not other.org.curated
 
     def test_two_organisations_in_one_slot_take_the_first(self, resolver: OrgResolver) -> None:
         assert org_id(resolver, "KU Leuven and ETH Zürich") == "ku-leuven"
@@ -93,6 +95,53 @@ class TestResolve:
         first = resolver.resolve("Institute of Obscure Studies")
         again = OrgResolver().resolve("Institute of  Obscure Studies")
         assert first is not None and again is not None and first.org.org_id == again.org.org_id
+
+
+    def test_company_in_the_family_beats_the_group_domain(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "DeepMind", "google.com") == "google-deepmind"
+        assert org_id(resolver, "FAIR", "fb.com") == "meta-fair"
+        assert org_id(resolver, "Stanford University", "google.com") == "google-research"
+
+    def test_campuses_of_state_systems_are_not_the_flagship(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "University of Maryland, Baltimore County") == "umbc"
+        assert org_id(resolver, "University of Maryland, College Park, MD") == "umd"
+        assert org_id(resolver, "Department of Computer Science, University of California, Irvine") == "uci"
+        assert org_id(resolver, "University of California, Santa Cruz") == "ucsc"
+
+    def test_lab_before_company_and_city_after_company(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "Youtu Lab, Tencent") == "tencent"
+        assert org_id(resolver, "Samsung AI Centre, Cambridge, UK") == "samsung"
+        assert org_id(resolver, "Lawrence Berkeley National Laboratory, Berkeley, CA") != "uc-berkeley"
+
+    def test_non_affiliations_give_nothing(self, resolver: OrgResolver) -> None:
+        nothing = ("Department of Computer Science", "Independent Researcher",
+                   "Paper under double-blind review")
+        for raw in (*nothing, "   ", ""):
+            assert resolver.resolve(raw) is None
+        assert org_id(resolver, "Department of Computer Science", "cs.obscure.edu") == "domain-obscure.edu"
+
+    def test_legal_suffix_and_address_country(self, resolver: OrgResolver) -> None:
+        a = resolver.resolve("Quuxly Networks, Inc.")
+        b = resolver.resolve("Quuxly Networks")
+        assert a is not None and b is not None and a.org.org_id == b.org.org_id == "quuxly-networks"
+        assert a.org.kind == "industry_lab"
+        c = resolver.resolve("Dept. of Physics, Obscure Hills University, Daejeon, Korea")
+        assert c is not None and c.org.country == "KR" and c.org.kind == "university"
+
+    def test_pdf_accent_debris_is_normalised(self) -> None:
+        assert normalise_org_name("Technische Universit ¨at Berlin") == "technische universitat berlin"
+        assert normalise_org_name('Universit´e de T\\"ubingen') == "universite de tubingen"
+        assert normalise_org_name("The Univ. of Foo & Bar") == "university of foo and bar"
+
+    def test_organisations_and_get(self) -> None:
+        fresh = OrgResolver()
+        before = {o.org_id for o in fresh.organisations()}
+        assert {"alphabet", "meta", "max-planck-society"} <= before
+        found = fresh.resolve("Zyxwv Institute of Technology")
+        assert found is not None and found.org.org_id not in before
+        assert fresh.get(found.org.org_id) == found.org and found.org.kind == "university"
+        with pytest.raises(KeyError):
+            fresh.get("no-such-org")
 
 
 class TestGuessKind:

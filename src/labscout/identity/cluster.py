@@ -58,11 +58,26 @@ class _Clusters:
     """Union-find over mentions that refuses joins the hard rules forbid."""
 
     def __init__(self, mentions: Sequence[Mention]) -> None:
+        self.mentions = mentions
         self.parent = list(range(len(mentions)))
+        # Created on first use: most mentions never meet another, and half a million sets cost seconds.
         self.groups: dict[int, _Group] = {}
-        for i, m in enumerate(mentions):
+
+    def group(self, root: int) -> _Group:
+        found = self.groups.get(root)
+        if found is None:
+            m = self.mentions[root]
             strong = {m.identifier} if m.identifier and not m.identifier.startswith("email:") else set()
-            self.groups[i] = _Group({m.paper}, strong, {normalise_name(m.name)}, [i])
+            found = self.groups[root] = _Group({m.paper}, strong, {normalise_name(m.name)}, [root])
+        return found
+
+    def members(self, root: int) -> list[int]:
+        found = self.groups.get(root)
+        return found.members if found is not None else [root]
+
+    def names(self, root: int) -> set[str]:
+        found = self.groups.get(root)
+        return found.names if found is not None else {normalise_name(self.mentions[root].name)}
 
     def find(self, i: int) -> int:
         root = i
@@ -73,7 +88,7 @@ class _Clusters:
         return root
 
     def conflict(self, a: int, b: int) -> bool:
-        ga, gb = self.groups[a], self.groups[b]
+        ga, gb = self.group(a), self.group(b)
         if not ga.papers.isdisjoint(gb.papers):
             return True
         if ga.strong_ids and gb.strong_ids and ga.strong_ids.isdisjoint(gb.strong_ids):
@@ -84,7 +99,7 @@ class _Clusters:
         ra, rb = self.find(a), self.find(b)
         if ra == rb or (not force and self.conflict(ra, rb)):
             return False
-        ga, gb = self.groups[ra], self.groups[rb]
+        ga, gb = self.group(ra), self.group(rb)
         if len(ga.members) < len(gb.members):
             ra, rb, ga, gb = rb, ra, gb, ga
         self.parent[rb] = ra
@@ -150,56 +165,65 @@ def _resolve_block(mentions: Sequence[Mention], block: list[int], clusters: _Clu
         if len(roots) < 2:
             return
         for root in roots:
+            if changed is None:
+                feats[root] = ClusterFeatures.of(clusters.members(root), mentions, idf)
             if changed is None or root in changed:
-                feats[root] = ClusterFeatures.of(clusters.groups[root].members, mentions, idf)
-                people[root] = stats.expected_people(clusters.groups[root].names)
+                people[root] = math.log(max(stats.expected_people(clusters.names(root)), 1e-6))
         live = {r: feats[r] for r in roots}
         scored = []
-        for a, b in _candidates(roots, live, clusters, weights):
+        for a, b in _candidates(roots, live, clusters, weights, changed):
             # A pair of groups that did not change since the last round was already judged.
             if changed is not None and a not in changed and b not in changed:
                 continue
-            log_people = math.log(max(people[a], people[b], 1e-6))
+            log_people = max(people[a], people[b])
             score, why = features.score_pair(feats[a], feats[b], log_people, weights, stats)
             if observe is not None:
                 observe(features.pair_vector(feats[a], feats[b], log_people, weights.coauthor_cap, stats),
-                        clusters.groups[a].members, clusters.groups[b].members)
+                        clusters.members(a), clusters.members(b))
             if score >= weights.margin:
                 scored.append((score, a, b, why))
         scored.sort(key=lambda item: -item[0])
         changed = set()
         for _score, a, b, why in scored:
-            if clusters.union(a, b):
-                changed.add(clusters.find(a))
-                _mark(clusters, a, reasons, why)
+            ra, rb = clusters.find(a), clusters.find(b)
+            # Only a lone mention can still lack a reason (a group already carries the one that formed it):
+            # marking just those keeps a prolific author's hundred merges from rescanning their group.
+            lone = [r for r in (ra, rb) if len(clusters.members(r)) == 1]
+            if clusters.union(ra, rb):
+                root = clusters.find(ra)
+                gone = rb if root == ra else ra
+                # The surviving group's evidence absorbs the other's: no recount over all members.
+                feats[root] = feats[root].absorb(feats.pop(gone))
+                changed.discard(gone)
+                changed.add(root)
+                for i in lone:
+                    if reasons[i] == "alone":
+                        reasons[i] = why
         if not changed:
             return
 
 
 def _candidates(roots: list[int], feats: dict[int, ClusterFeatures], clusters: _Clusters,
-                weights: Weights) -> set[tuple[int, int]]:
+                weights: Weights, changed: set[int] | None = None) -> set[tuple[int, int]]:
     # Pairs across spellings that share evidence, plus, within one spelling, every group against the
     # few largest groups of that spelling: a rare name with no shared evidence is still judged on its
     # rarity, and joins transitively through its largest group without comparing all pairs.
-    spelling = {root: min(clusters.groups[root].names) for root in roots}
+    spelling = {root: min(clusters.names(root)) for root in roots}
     # Evidence shared across spellings that cannot name one person ("Yi Wang", "Yu Wang") is no candidate.
-    pairs = {(a, b) for a, b in features.candidate_pairs(feats) if compatible(spelling[a], spelling[b])}
+    sizes = {root: len(clusters.members(root)) for root in roots}
+    given = {root: _given_name(name) for root, name in spelling.items()}
+    # Spellings that cannot name one person are never candidates (and `union` refuses them anyway).
+    pairs = set(features.candidate_pairs(feats, sizes, weights.hubs_per_posting, given, changed))
     by_name: dict[str, list[int]] = defaultdict(list)
     for root in roots:
         by_name[spelling[root]].append(root)
     for same in by_name.values():
         if len(same) < 2:
             continue
-        same.sort(key=lambda r: (-len(clusters.groups[r].members), r))
+        same.sort(key=lambda r: (-sizes[r], r))
         for hub in same[:weights.hubs_per_name]:
             pairs.update((min(hub, r), max(hub, r)) for r in same if r != hub)
     return pairs
-
-
-def _mark(clusters: _Clusters, member: int, reasons: list[str], why: str) -> None:
-    for i in clusters.groups[clusters.find(member)].members:
-        if reasons[i] == "alone":
-            reasons[i] = why
 
 
 def _initials_only(names: set[str]) -> bool:
@@ -208,3 +232,8 @@ def _initials_only(names: set[str]) -> bool:
 
 def cluster_sizes(labels: Sequence[int]) -> Counter[int]:
     return Counter(labels)
+
+
+def _given_name(name: str) -> str:
+    first = split_name(name).first
+    return first if len(first) > 1 else ""

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _NON_LETTER = re.compile(r"[^a-z0-9 ]+")
-_SPACES = re.compile(r"\s+")
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # Letters that NFKD does not decompose but that people type without the mark elsewhere.
 _FOLD = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th"})
@@ -17,12 +16,17 @@ _FOLD = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae", 
 @lru_cache(maxsize=400_000)
 def normalise_name(raw: str) -> str:
     """Lower-case ASCII form of a name: accents dropped, hyphens and dots become spaces."""
-    folded = unicodedata.normalize("NFKD", raw.casefold().translate(_FOLD))
-    ascii_only = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    lowered = raw.casefold()
+    if lowered.isascii():
+        # Most names: nothing to fold, and the per-character accent scan is most of the cost.
+        ascii_only = lowered
+    else:
+        folded = unicodedata.normalize("NFKD", lowered.translate(_FOLD))
+        ascii_only = "".join(ch for ch in folded if not unicodedata.combining(ch))
     # "Yu-Xiang" and "Yuxiang" are one romanisation; the hyphen is dropped, not made a space.
     spaced = ascii_only.replace("-", "").replace(".", " ").replace("_", " ")
     cleaned = _NON_LETTER.sub("", spaced)
-    tokens = [t for t in _SPACES.sub(" ", cleaned).strip().split(" ") if t]
+    tokens = cleaned.split()
     while len(tokens) > 2 and tokens[-1] in _SUFFIXES:
         tokens.pop()
     return " ".join(tokens)

@@ -11,7 +11,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Literal
@@ -43,11 +43,11 @@ class OrgMatch:
 _GENERIC_DOMAINS = frozenset(
     "gmail.com googlemail.com qq.com foxmail.com 163.com 126.com 139.com 188.com sina.com sina.cn sohu.com "
     "yeah.net aliyun.com outlook.com hotmail.com live.com msn.com icloud.com me.com mac.com yahoo.com "
-    "protonmail.com proton.me mail.ru yandex.ru yandex.com aol.com gmx.de gmx.net web.de naver.com "
-    "hanmail.net daum.net zoho.com mail.com hotmail.co.uk yahoo.co.jp yahoo.co.in rediffmail.com "
-    "users.noreply.github.com github.com example.org example.com".split()
+    "protonmail.com proton.me pm.me mail.ru yandex.ru yandex.com aol.com gmx.de gmx.net web.de naver.com "
+    "hanmail.net daum.net zoho.com mail.com rediffmail.com tutanota.com fastmail.com 21cn.com tom.com "
+    "users.noreply.github.com github.com example.org example.com ieee.org acm.org".split()
 )
-_GENERIC_PREFIXES = ("yahoo.", "hotmail.", "outlook.", "live.")
+_GENERIC_PREFIXES = ("yahoo.", "hotmail.", "outlook.", "live.", "protonmail.", "gmx.")
 
 _COUNTRY_TLD = {
     "cn": "CN", "de": "DE", "uk": "GB", "fr": "FR", "ch": "CH", "jp": "JP", "kr": "KR", "ca": "CA",
@@ -56,38 +56,76 @@ _COUNTRY_TLD = {
     "br": "BR", "sa": "SA", "ae": "AE", "ir": "IR", "tr": "TR", "pl": "PL", "pt": "PT", "gr": "GR",
     "cz": "CZ", "ie": "IE", "nz": "NZ", "mx": "MX", "ar": "AR", "cl": "CL", "za": "ZA", "eg": "EG",
     "my": "MY", "th": "TH", "vn": "VN", "id": "ID", "pk": "PK", "hu": "HU", "ro": "RO", "lu": "LU",
+    "mo": "MO", "qa": "QA", "ee": "EE", "si": "SI", "sk": "SK", "hr": "HR", "ua": "UA", "co": "CO",
     "edu": "US", "gov": "US", "mil": "US",
+}
+# Trailing address parts ("Seoul, Korea") give a country when no domain does.
+_COUNTRY_NAMES = {
+    "usa": "US", "us": "US", "united states": "US", "united states of america": "US", "china": "CN",
+    "pr china": "CN", "p r china": "CN", "uk": "GB", "united kingdom": "GB", "england": "GB",
+    "scotland": "GB", "germany": "DE", "france": "FR", "japan": "JP", "korea": "KR", "south korea": "KR",
+    "republic of korea": "KR", "canada": "CA", "singapore": "SG", "switzerland": "CH", "israel": "IL",
+    "italy": "IT", "netherlands": "NL", "the netherlands": "NL", "australia": "AU", "india": "IN",
+    "hong kong": "HK", "taiwan": "TW", "spain": "ES", "sweden": "SE", "denmark": "DK", "finland": "FI",
+    "norway": "NO", "austria": "AT", "belgium": "BE", "russia": "RU", "brazil": "BR", "ireland": "IE",
+    "portugal": "PT", "poland": "PL", "greece": "GR", "czech republic": "CZ", "new zealand": "NZ",
+    "saudi arabia": "SA", "united arab emirates": "AE", "uae": "AE", "iran": "IR", "turkey": "TR",
+    "macau": "MO", "macao": "MO", "vietnam": "VN", "mexico": "MX", "luxembourg": "LU",
 }
 _UNIVERSITY_WORDS = ("university", "universit", "college", "school", "institute of technology", "polytechnic",
                      "ecole", "hochschule", "academy")
-_INDUSTRY_WORDS = (" inc", " corp", " ltd", " llc", " gmbh", " co ", "technologies", " labs", "company",
-                   "limited", " ag", " sa", " plc")
+_INDUSTRY_WORDS = (" inc", " corp", " ltd", " llc", " gmbh", " co ", "technologies", "technology co",
+                   " labs ", "company", "limited", " ag ", " plc", " ai lab")
 _PUBLIC_WORDS = ("national laboratory", "national lab", "foundation", "government", "ministry", "max planck",
                  "cnrs", "inria", "institut national", "council", "agency", "hospital", "national institute")
-_DEPARTMENT_PREFIXES = ("department", "dept", "school of", "faculty", "college of", "center for", "centre for",
-                        "division of", "laboratory of", "lab of", "key laboratory", "state key", "graduate school",
-                        "institute for", "institute of")
-_INSTITUTION_WORDS = ("universit", "institute", "college", "polytechnic", "academy", "laborator", " lab",
-                      "research", "inc", "ltd", "corp", "gmbh", "technologies", "ecole", "hochschule", "eth ",
-                      "group", "company")
-_FUZZY_STOP = frozenset("university of the and at in de di du la le der des von und institute technology department "
-                        "science sciences school "
-                        "college research national center centre for engineering computer".split())
+# Sub-units that never name an employer on their own ...
+_DEPARTMENT_PREFIXES = ("department", "dept", "school of", "faculty", "college of", "division of", "program",
+                        "graduate school", "computer science", "electrical", "ee ", "cs ", "eecs")
+# ... and sub-units that do when nothing better is given ("Institute of Automation").
+_SUBUNIT_PREFIXES = ("center for", "centre for", "laboratory of", "lab of", "key laboratory", "state key",
+                     "key lab", "institute for", "institute of", "lab for", "laboratory for")
+_STRONG_WORDS = ("universit", "institute", "college", "polytechnic", "academy", "ecole", "hochschule", "eth ",
+                 "technion", " inc ", " ltd ", " corp", " gmbh ", "technologies", "company", "corporation")
+_WEAK_WORDS = ("laborator", " lab ", " labs ", "research", "group", "center", "centre", " ai ")
+_LEGAL_SUFFIXES = frozenset("inc ltd co llc corp gmbh ag sa plc limited corporation".split())
+_SYSTEMS = ("university of california", "university of texas", "university of massachusetts",
+            "university of wisconsin", "university of illinois", "university of maryland",
+            "university of colorado", "university of north carolina", "university of missouri",
+            "university of nebraska",
+            "university of hawaii", "university of tennessee", "university of alabama",
+            "indian institute of technology", "indian institute of information technology",
+            "national institute of technology", "state university of new york", "city university of new york",
+            "indian institute of science education and research", "max planck institute")
+_NOT_ORGS = frozenset({"independent researcher", "independent", "unaffiliated", "none", "n a", "na",
+                       "student", "researcher", "independent scholar", "unknown", "self", "personal"})
+_PLACES = frozenset("berkeley stanford oxford cambridge princeton toronto montreal waterloo edinburgh "
+                    "zurich tokyo amsterdam delft sydney adelaide rochester utah copenhagen trento tubingen "
+                    "tuebingen lausanne singapore hong kong paris london beijing shanghai seoul".split())
+_NO_AFFILIATION = re.compile(r"double blind|anonymous|under review|anonymized")
+_FUZZY_STOP = frozenset("university of the and at in de di du la le der des von und institute technology "
+                        "department science sciences school college research national center centre for "
+                        "engineering computer".split())
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^a-z0-9 ]+")
 _GLUED_DIGITS = re.compile(r"(?<=[a-z])\d+\b|\b\d+(?=[a-z])")
+# LaTeX and spacing accents left by PDF extraction: 'T\"ubingen', 'Universit´e'.
+_LOOSE_ACCENTS = re.compile(r"\\?[\"^~](?=\w)|\s?[´`¨˜](?=\w)|(?<=\w)[´`¨˜]")
+_PIECES = re.compile(r",|;| - | – | / |\(|\)")
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=300_000)
 def normalise_org_name(raw: str) -> str:
-    """The key for exact matching: lower-case ASCII words, '&' as 'and', 'univ.' spelt out, no leading 'the'."""
-    folded = unicodedata.normalize("NFKD", raw.casefold())
-    text = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    """The exact-match key: lower-case ASCII words, '&' as 'and', 'univ.' spelt out, no leading 'the'."""
+    text = _LOOSE_ACCENTS.sub("", raw.casefold())
+    if not text.isascii():
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     text = text.replace("&", " and ").replace("univ.", "university ").replace("’", "'").replace("'", "")
     text = _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
     # Footnote marks glued to words in PDF-extracted lists: "Stanford University1", "4Alibaba Group".
-    text = _GLUED_DIGITS.sub("", text)
-    return text[4:] if text.startswith("the ") else text
+    text = _GLUED_DIGITS.sub("", text).strip()
+    while text.startswith("the "):
+        text = text[4:]
+    return "" if text == "the" else text
 
 
 def is_generic_domain(domain: str) -> bool:
@@ -96,14 +134,12 @@ def is_generic_domain(domain: str) -> bool:
     return not d or d in _GENERIC_DOMAINS or d.startswith(_GENERIC_PREFIXES)
 
 
-def _slug(key: str) -> str:
-    return key.replace(" ", "-")[:80] or "unnamed"
-
-
 def _country_of_domain(domain: str | None) -> str | None:
-    if not domain:
-        return None
-    return _COUNTRY_TLD.get(domain.rsplit(".", 1)[-1])
+    return _COUNTRY_TLD.get(domain.rsplit(".", 1)[-1]) if domain else None
+
+
+def _is_academic_domain(domain: str) -> bool:
+    return domain.endswith(".edu") or ".edu." in domain or ".ac." in domain
 
 
 def guess_kind(name: str, domain: str | None = None) -> OrgKind:
@@ -111,9 +147,7 @@ def guess_kind(name: str, domain: str | None = None) -> OrgKind:
     key = f" {normalise_org_name(name)} "
     if any(w in key for w in _PUBLIC_WORDS):
         return "government_nonprofit"
-    if any(w in key for w in _UNIVERSITY_WORDS):
-        return "university"
-    if domain and (domain.endswith(".edu") or ".edu." in domain or ".ac." in domain):
+    if any(w in key for w in _UNIVERSITY_WORDS) or (domain and _is_academic_domain(domain)):
         return "university"
     if any(w in key for w in _INDUSTRY_WORDS) or (domain or "").endswith((".com", ".ai")):
         return "industry_lab"
@@ -122,20 +156,61 @@ def guess_kind(name: str, domain: str | None = None) -> OrgKind:
 
 def load_curated() -> list[Organisation]:
     """The curated table shipped with the package."""
-    text = resources.files("labscout.identity").joinpath("data/organisations.json").read_text(encoding="utf-8")
+    path = resources.files("labscout.identity").joinpath("data/organisations.json")
     return [
         Organisation(org_id=o["org_id"], name=o["name"], kind=o["kind"], country=o["country"],
                      parent_id=o["parent_id"], domains=tuple(o["domains"]), aliases=tuple(o["aliases"]),
                      curated=True)
-        for o in json.loads(text)
+        for o in json.loads(path.read_text(encoding="utf-8"))
     ]
 
 
-@dataclass(slots=True)
-class _Index:
-    by_alias: dict[str, str] = field(default_factory=dict)
-    by_domain: dict[str, str] = field(default_factory=dict)
-    by_token: dict[str, list[str]] = field(default_factory=dict)
+@dataclass(frozen=True, slots=True)
+class _Institution:
+    name: str  # the raw text of the part naming the institution
+    index: int  # its position among the comma-separated parts; later parts are addresses
+    country: str | None
+
+
+def _institution_part(raw: str) -> _Institution | None:
+    """The comma-separated part of an affiliation that names the institution, not a department or city."""
+    parts = [p.strip() for p in raw.split(",") if normalise_org_name(p)]
+    keys = [f" {normalise_org_name(p)} " for p in parts]
+    # "Preferred Networks, Inc.": the legal suffix marks the part before it as a company.
+    for i in range(len(parts) - 1, 0, -1):
+        if set(keys[i].split()) <= _LEGAL_SUFFIXES:
+            keys[i - 1] = keys[i - 1] + "inc "
+            parts[i - 1] = f"{parts[i - 1]}, {parts[i]}"
+            del parts[i], keys[i]
+    if not parts:
+        return None
+    country = next((_COUNTRY_NAMES[k.strip()] for k in reversed(keys) if k.strip() in _COUNTRY_NAMES), None)
+    plain = [not k.strip().startswith(_DEPARTMENT_PREFIXES + _SUBUNIT_PREFIXES) for k in keys]
+    best = next((i for i, k in enumerate(keys) if plain[i] and any(w in k for w in _STRONG_WORDS)), None)
+    if best is None:
+        best = next((i for i, k in enumerate(keys) if plain[i] and any(w in k for w in _WEAK_WORDS)), None)
+    if best is None:
+        best = next((i for i, k in enumerate(keys) if plain[i] and k.strip() not in _COUNTRY_NAMES), None)
+    if best is None:
+        best = next((i for i, k in enumerate(keys) if k.strip().startswith(_SUBUNIT_PREFIXES)), None)
+    if best is None:
+        return None
+    name, key = parts[best], keys[best].strip()
+    # "University of California, Irvine": the campus is part of the name, not an address.
+    if best + 1 < len(parts) and key.endswith(_SYSTEMS):
+        campus = keys[best + 1].strip()
+        if campus not in _COUNTRY_NAMES and len(campus.split()) <= 3 and not any(c.isdigit() for c in campus):
+            name = f"{name}, {parts[best + 1]}"
+    elif key == "university of london" and best > 0:
+        name = f"{parts[best - 1]}, {name}"
+    return _Institution(name, best, country)
+
+
+def _company_key(key: str) -> str:
+    words = key.split()
+    while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
+        words.pop()
+    return " ".join(words)
 
 
 class OrgResolver:
@@ -144,17 +219,21 @@ class OrgResolver:
     def __init__(self, curated: Sequence[Organisation] | None = None) -> None:
         orgs = list(curated) if curated is not None else load_curated()
         self._orgs: dict[str, Organisation] = {o.org_id: o for o in orgs}
-        self._index = _Index()
+        self._by_alias: dict[str, str] = {}
+        self._by_domain: dict[str, str] = {}
+        self._by_token: dict[str, list[str]] = {}
         for org in orgs:
             for alias in (org.name, *org.aliases):
-                self._index.by_alias.setdefault(normalise_org_name(alias), org.org_id)
+                self._by_alias.setdefault(normalise_org_name(alias), org.org_id)
             for domain in org.domains:
-                self._index.by_domain[domain.lower()] = org.org_id
-        for key in self._index.by_alias:
+                self._by_domain[domain.lower()] = org.org_id
+        self._by_alias.pop("", None)
+        for key in self._by_alias:
             for token in key.split():
                 if len(token) > 2 and token not in _FUZZY_STOP:
-                    self._index.by_token.setdefault(token, []).append(key)
+                    self._by_token.setdefault(token, []).append(key)
         self._cache: dict[tuple[str | None, str | None], OrgMatch | None] = {}
+        self._named: dict[str, OrgMatch | None] = {}
 
     def organisations(self) -> list[Organisation]:
         return list(self._orgs.values())
@@ -166,52 +245,81 @@ class OrgResolver:
         """The organisation an affiliation string and e-mail domain point to, and how it was found."""
         key = (raw, domain)
         if key not in self._cache:
-            self._cache[key] = self._resolve(raw.strip() if raw else "", (domain or "").strip().lower())
+            clean = unicodedata.normalize("NFKC", domain or "").strip().lower()  # 'epﬂ.ch' has a ligature
+            self._cache[key] = self._resolve(raw.strip() if raw else "", clean)
         return self._cache[key]
 
     def _resolve(self, raw: str, domain: str) -> OrgMatch | None:
+        domains = [d.strip() for d in domain.split("+") if d.strip()]
         # A curated domain is the most reliable signal: people type their affiliation in many ways but
         # their institutional e-mail in one.
-        for part in domain.split("+") if domain else ():
-            found = self._by_domain(part)
+        # Older lists join one author's several affiliations with '+'; the first is the primary one.
+        first_raw = next((p for p in raw.split("+") if normalise_org_name(p)), "")
+        first_domain = domains[0] if domains else None
+        for part in domains:
+            found = self._curated_domain(part)
             if found is not None:
+                # google.com or fb.com name the company; "DeepMind" or "FAIR" in the same family is sharper.
+                named = self.resolve(first_raw) if first_raw else None
+                if named and named.org.curated and self._root(named.org) == self._root(self._orgs[found]):
+                    return named
                 return OrgMatch(self._orgs[found], "domain", 1.0)
-        if raw:
-            return self._by_name(raw, domain.split("+")[0] if domain else None)
-        return self._from_domain_only(domain.split("+")[0]) if domain else None
+        match = None
+        if first_raw:
+            # The name alone decides the organisation, so one lookup serves every domain it comes with.
+            if first_raw not in self._named:
+                self._named[first_raw] = self._by_name(first_raw, first_domain)
+            match = self._named[first_raw]
+        if match is None and first_domain:
+            return self._from_domain_only(first_domain)
+        return match
 
-    def _by_domain(self, domain: str) -> str | None:
+    def _curated_domain(self, domain: str) -> str | None:
         if is_generic_domain(domain):
             return None
         labels = domain.split(".")
         for start in range(len(labels) - 1):
-            found = self._index.by_domain.get(".".join(labels[start:]))
+            found = self._by_domain.get(".".join(labels[start:]))
             if found:
                 return found
         return None
 
+    def _root(self, org: Organisation) -> str:
+        while org.parent_id and org.parent_id in self._orgs:
+            org = self._orgs[org.parent_id]
+        return org.org_id
+
+    def _alias(self, key: str) -> OrgMatch | None:
+        found = self._by_alias.get(key)
+        return OrgMatch(self._orgs[found], "alias", 1.0) if found else None
+
     def _by_name(self, raw: str, domain: str | None) -> OrgMatch | None:
         whole = normalise_org_name(raw)
-        if not whole:
+        if whole in _NOT_ORGS or _NO_AFFILIATION.search(whole):
             return None
-        if whole in self._index.by_alias:
-            return OrgMatch(self._orgs[self._index.by_alias[whole]], "alias", 1.0)
-        parts = [p for p in (normalise_org_name(x) for x in re.split(r",|;| - | / |\(|\)", raw)) if p]
-        for part in parts:
-            if part in self._index.by_alias:
-                return OrgMatch(self._orgs[self._index.by_alias[part]], "alias", 1.0)
+        match = self._alias(whole)
+        if match is not None:
+            return match
+        # Any comma/bracket piece naming a curated organisation, except bare city names ("Samsung AI Centre,
+        # Cambridge"), where the city is an address and not the university.
+        pieces = [normalise_org_name(p) for p in _PIECES.split(raw)]
+        for i, key in enumerate(pieces):
+            # "University of Maryland, Baltimore County" is not the University of Maryland.
+            campus_follows = key.endswith(_SYSTEMS) and i + 1 < len(pieces)
+            match = match or (self._alias(key) if key not in _PLACES and not campus_follows else None)
         # "KU Leuven and ETH Zurich": two organisations in one slot; the first one is taken.
-        for piece in re.split(r" and ", whole):
-            if piece != whole and piece in self._index.by_alias:
-                return OrgMatch(self._orgs[self._index.by_alias[piece]], "alias", 1.0)
-        institution = _institution_part(raw)
-        fuzzy = self._fuzzy(normalise_org_name(institution))
-        if fuzzy is not None:
-            return fuzzy
-        return self._new_org(institution, domain)
+        for piece in re.split(r" and | und | et ", whole):
+            match = match or (self._alias(piece) if piece != whole and piece not in _PLACES else None)
+        inst = _institution_part(raw)
+        if match is not None or inst is None:
+            return match
+        key = normalise_org_name(inst.name)
+        match = self._alias(key)
+        match = match or self._fuzzy(key)
+        return match or self._new_org(inst, domain)
 
     def _fuzzy(self, key: str) -> OrgMatch | None:
-        candidates = {alias for token in key.split() for alias in self._index.by_token.get(token, ())}
+        candidates = {alias for token in key.split() for alias in self._by_token.get(token, ())}
         if not candidates:
             return None
         # Plain ratio, not WRatio: partial matching would fold "University of California, Irvine" into
@@ -220,33 +328,34 @@ class OrgResolver:
             # A high overall ratio can hide one different distinctive word ("Nanjing University of Posts
             # and Telecommunications" vs "Beijing ..."): every distinctive word must have a close twin.
             if _distinctive_words_agree(key, alias):
-                return OrgMatch(self._orgs[self._index.by_alias[alias]], "fuzzy", score / 100)
+                return OrgMatch(self._orgs[self._by_alias[alias]], "fuzzy", score / 100)
         return None
 
-    def _new_org(self, name: str, domain: str | None) -> OrgMatch | None:
-        key = normalise_org_name(name)
-        if not key:
+    def _new_org(self, inst: _Institution, domain: str | None) -> OrgMatch | None:
+        key = _company_key(normalise_org_name(inst.name))
+        if not key or key in _NOT_ORGS:
             return None
-        org_id = _slug(key)
+        org_id = key.replace(" ", "-")[:80]
         org = self._orgs.get(org_id)
         if org is None:
-            org = Organisation(org_id=org_id, name=name.strip(), kind=guess_kind(name, domain),
-                               country=_country_of_domain(domain), parent_id=None)
+            org = Organisation(org_id=org_id, name=inst.name.strip(), kind=guess_kind(inst.name, domain),
+                               country=_country_of_domain(domain) or inst.country, parent_id=None)
             self._orgs[org_id] = org
         return OrgMatch(org, "name", 1.0)
 
     def _from_domain_only(self, domain: str) -> OrgMatch | None:
         # A bare domain becomes an organisation only when it is plainly an institution's.
-        if is_generic_domain(domain) or not (domain.endswith(".edu") or ".edu." in domain or ".ac." in domain):
+        if is_generic_domain(domain) or not _is_academic_domain(domain):
             return None
         labels = domain.split(".")
         # cs.xyz.edu and xyz.edu are one institution; xyz.edu.cn keeps its country suffix.
-        registered = labels[-3:] if len(labels) >= 3 and labels[-2] in ("edu", "ac", "co", "com") else labels[-2:]
-        org_id = "domain-" + ".".join(registered)
+        keep = 3 if len(labels) >= 3 and labels[-2] in ("edu", "ac") else 2
+        registered = ".".join(labels[-keep:])
+        org_id = "domain-" + registered
         org = self._orgs.get(org_id)
         if org is None:
-            org = Organisation(org_id=org_id, name=registered[0].upper(), kind="university",
-                               country=_country_of_domain(domain), parent_id=None, domains=(".".join(registered),))
+            org = Organisation(org_id=org_id, name=registered.split(".")[0].upper(), kind="university",
+                               country=_country_of_domain(domain), parent_id=None, domains=(registered,))
             self._orgs[org_id] = org
         return OrgMatch(org, "domain", 1.0)
 
@@ -259,18 +368,3 @@ def _distinctive_words_agree(a: str, b: str) -> bool:
         return all(any(fuzz.ratio(x, y) >= 80 for y in ys) for x in xs)
 
     return bool(words_a) and covered(words_a, words_b) and covered(words_b, words_a)
-
-
-def _institution_part(raw: str) -> str:
-    """The comma-separated part of an affiliation that names the institution, not a department or city."""
-    parts = [p.strip() for p in raw.split(",") if p.strip()]
-    if len(parts) <= 1:
-        return raw.strip()
-    keyed = [(p, f" {normalise_org_name(p)} ") for p in parts]
-    for part, key in keyed:
-        if any(w in key for w in _INSTITUTION_WORDS) and not key.strip().startswith(_DEPARTMENT_PREFIXES):
-            return part
-    for part, key in keyed:
-        if not key.strip().startswith(_DEPARTMENT_PREFIXES):
-            return part
-    return parts[-1]

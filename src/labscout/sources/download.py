@@ -68,7 +68,7 @@ def download(files: Iterable[str], dest: Path, *, base_url: str = DEFAULT_BASE_U
 def _fetch_one(relative: str, dest: Path, base_url: str, timeout: float) -> DownloadResult:
     url = f"{base_url}/{relative}"
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - URL built from our manifest
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             body = response.read()
     except urllib.error.HTTPError as exc:
         return DownloadResult(relative, False, f"HTTP {exc.code} from {url}")
