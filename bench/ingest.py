@@ -41,14 +41,15 @@ def measure(code: str, *args: str, runs: int) -> tuple[float, float]:
         wrapper = (
             "import resource, subprocess, sys, time\n"
             "t = time.perf_counter()\n"
-            "p = subprocess.run([sys.executable, '-c', sys.argv[1], *sys.argv[2:]])\n"
+            "p = subprocess.run([sys.executable, '-c', sys.argv[1], *sys.argv[2:]], stdout=subprocess.DEVNULL)\n"
             "w = time.perf_counter() - t\n"
             "print(w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, p.returncode)\n"
         )
         proc = subprocess.run([sys.executable, "-c", wrapper, code, *args], capture_output=True, text=True)
-        wall_s, rss_kib, code_s = proc.stdout.split()
-        if code_s != "0":
-            raise SystemExit(f"benchmark child failed:\n{proc.stderr}")
+        fields = proc.stdout.split()
+        if len(fields) != 3 or fields[2] != "0":
+            raise SystemExit(f"benchmark child failed ({proc.stdout.strip()}):\n{proc.stderr[-3000:]}")
+        wall_s, rss_kib, _ = fields
         walls.append(float(wall_s))
         rss.append(int(rss_kib) / 1024)
     return statistics.median(walls), statistics.median(rss)
