@@ -11,7 +11,7 @@ taken to be one person.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -224,14 +224,6 @@ def _candidates(roots: list[int], feats: dict[int, ClusterFeatures], clusters: _
         for hub in same[:weights.hubs_per_name]:
             pairs.update((min(hub, r), max(hub, r)) for r in same if r != hub)
     return pairs
-
-
-def _initials_only(names: set[str]) -> bool:
-    return all(len(split_name(n).first) <= 1 for n in names)
-
-
-def cluster_sizes(labels: Sequence[int]) -> Counter[int]:
-    return Counter(labels)
 
 
 def _given_name(name: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -156,7 +156,3 @@ def _write_atomically(dest: Path, built: tables.StoreTables) -> int:
         tmp.unlink(missing_ok=True)
         tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
         raise
-
-
-def iter_paths(values: Iterable[str]) -> list[Path]:
-    return [Path(v).expanduser() for v in values]
