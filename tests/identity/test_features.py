@@ -94,3 +94,19 @@ def test_long_postings_pair_through_hubs_not_all_pairs() -> None:
     pairs = set(candidate_pairs(feats, sizes, 2))
     assert len(pairs) < 30 * 29 // 2 // 4
     assert all((min(i, 7), max(i, 7)) in pairs for i in feats if i != 7)  # the biggest group is a hub
+
+
+def test_score_pair_is_the_fitted_sum_over_pair_vector() -> None:
+    # score_pair writes out the sum for speed; it must stay equal to bias + coefficients . pair_vector.
+    from labscout.identity.features import FEATURES, pair_vector
+
+    w = Weights(margin=-math.inf)  # never worth computing the cosine, so compare with topic = 0
+    idf = {"graph": 1.0, "kernel": 2.0}
+    a = ClusterFeatures.of_mention(_m("a", org="mit", coauthors=("bo chen", "ann lee"), domain="mit.edu",
+                                      topics=("graph",), year=2020), idf)
+    b = ClusterFeatures.of_mention(_m("b", org="eth", coauthors=("bo chen",), domain="mit.edu",
+                                      topics=("graph", "kernel"), year=2020), idf)
+    for log_people in (math.log(0.001), math.log(40)):
+        x = pair_vector(a, b, log_people, w.coauthor_cap, STATS, topic=0.0)
+        expected = w.coefficients["bias"] + sum(w.coefficients[n] * v for n, v in zip(FEATURES, x, strict=True))
+        assert score_pair(a, b, log_people, w, STATS)[0] == pytest.approx(expected)

@@ -2,10 +2,9 @@
 
 Hard rules come first, in precedence order (after S2AND's `get_constraint`): a shared author id joins
 mentions wherever they are; two mentions on one paper, two different OpenReview or ACL ids, or two
-incompatible spellings of a name are never joined. Within a block (first initial + surname) the remaining
-groups are joined only on evidence (shared co-authors, organisation, e-mail domain, topic), with a bar
-that rises with how many people are expected to carry the name. A rare name whose groups never conflict is
-taken to be one person.
+incompatible spellings of a name are never joined. Within a block (first initial + surname) groups of
+mentions are then joined, best first, when the logistic score of `features.score_pair` clears the margin;
+a rare name needs little or no shared evidence, a common one much.
 """
 
 from __future__ import annotations
@@ -209,10 +208,10 @@ def _candidates(roots: list[int], feats: dict[int, ClusterFeatures], clusters: _
     # few largest groups of that spelling: a rare name with no shared evidence is still judged on its
     # rarity, and joins transitively through its largest group without comparing all pairs.
     spelling = {root: min(clusters.names(root)) for root in roots}
-    # Evidence shared across spellings that cannot name one person ("Yi Wang", "Yu Wang") is no candidate.
     sizes = {root: len(clusters.members(root)) for root in roots}
+    # Evidence is indexed per given name: "Yi Wang" and "Yu Wang" sharing a lab make no candidate pair
+    # (and `union` would refuse them anyway).
     given = {root: _given_name(name) for root, name in spelling.items()}
-    # Spellings that cannot name one person are never candidates (and `union` refuses them anyway).
     pairs = set(features.candidate_pairs(feats, sizes, weights.hubs_per_posting, given, changed))
     by_name: dict[str, list[int]] = defaultdict(list)
     for root in roots:

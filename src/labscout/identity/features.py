@@ -1,8 +1,9 @@
-"""Evidence between two groups of mentions of one name, each feature with a declared direction.
+"""Evidence between two groups of mentions of one name, scored as log-odds that they are one person.
 
-Every feature raises the belief that two groups are one person (none is negative: what separates people
-is expressed by the hard rules in `cluster`). The bar a score must clear rises with the number of people
-expected to share the name, estimated from how common its given name and surname are in the corpus.
+Each feature is named in FEATURES with its direction in the fitted coefficients (FITTED): shared co-authors,
+organisations, domains and topics raise the odds; organisations in the same year with none shared lower
+them; the more people are expected to carry the name, the more evidence a join needs. What can never be
+one person (same paper, two ids, incompatible spellings) is left to the hard rules in `cluster`.
 """
 
 from __future__ import annotations
