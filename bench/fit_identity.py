@@ -19,12 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from labscout.identity import features, orgs
-from labscout.identity.cluster import Mention, resolve_people
-from labscout.identity.eval import ambiguous_subset, bcubed
-from labscout.identity.mentions import MentionRef, build_mentions
+from labscout.identity import features
+from labscout.identity.cluster import resolve_people
+from labscout.identity.eval import ambiguous_subset, bcubed, hidden_id_mentions, id_carrying_files
 from labscout.identity.names import normalise_name
-from labscout.sources import paperlists, registry
 from labscout.sources.records import PaperRecord
 
 
@@ -40,18 +38,8 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 40
     return w
 
 
-def mentions_of(records: list[PaperRecord]) -> tuple[list[Mention], list[MentionRef]]:
-    resolver = orgs.OrgResolver()
-
-    def org_of(raw: str | None, domain: str | None) -> str | None:
-        found = resolver.resolve(raw, domain) if raw or domain else None
-        return found.org.org_id if found else None
-
-    return build_mentions(records, org_of, use_ids=False, usable_domain=lambda d: not orgs.is_generic_domain(d))
-
-
 def fit(records: list[PaperRecord]) -> dict[str, float]:
-    mentions, refs = mentions_of(records)
+    mentions, refs = hidden_id_mentions(records)
     gold = [r.author.openreview_id for r in refs]
     idf = features.topic_idf(mentions)
     stats = features.NameStats.from_names(m.name for m in mentions)
@@ -81,7 +69,7 @@ def fit(records: list[PaperRecord]) -> dict[str, float]:
 
 
 def report(label: str, records: list[PaperRecord], weights: features.Weights) -> None:
-    mentions, refs = mentions_of(records)
+    mentions, refs = hidden_id_mentions(records)
     resolution = resolve_people(mentions, weights)
     idx = [i for i, r in enumerate(refs) if r.author.openreview_id]
     gold = [refs[i].author.openreview_id for i in idx]
@@ -98,11 +86,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("../shared/data/paperlists"))
     parser.add_argument("--margin", type=float, default=features.Weights().margin)
     args = parser.parse_args()
-    by_file: dict[str, list[PaperRecord]] = {}
-    for path in registry.discover_files([args.data]):
-        file_records = list(paperlists.iter_records(path, skip_bad=True, skipped=[]))
-        if any(a.openreview_id for r in file_records for a in r.authors):
-            by_file[str(path)] = file_records
+    by_file = id_carrying_files([args.data])
     files = sorted(by_file)
     halves = [[r for f in files[h::2] for r in by_file[f]] for h in (0, 1)]
     fitted = fit(halves[0])

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from labscout.errors import NotFoundError
 from labscout.identity import orgs
-from labscout.identity.cluster import resolve_people
-from labscout.identity.mentions import build_mentions
+from labscout.identity.cluster import Mention, resolve_people
+from labscout.identity.mentions import MentionRef, build_mentions
 from labscout.sources import paperlists, registry
+from labscout.sources.records import PaperRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,26 +75,36 @@ class IdentityReport:
     seconds: float
 
 
-def evaluate_identity(paths: Sequence[Path]) -> IdentityReport:
-    """Resolve the files that carry OpenReview ids with the ids hidden; score against the ids."""
-    started = time.perf_counter()
-    records = []
-    files = 0
+def id_carrying_files(paths: Sequence[Path]) -> dict[str, list[PaperRecord]]:
+    """The records of each file under `paths` that carries OpenReview author ids, by file path."""
+    found: dict[str, list[PaperRecord]] = {}
     for path in registry.discover_files(paths):
         file_records = list(paperlists.iter_records(path, skip_bad=True, skipped=[]))
         if any(a.openreview_id for r in file_records for a in r.authors):
-            records.extend(file_records)
-            files += 1
-    if not records:
+            found[str(path)] = file_records
+    if not found:
         raise NotFoundError("no file under the given paths carries OpenReview author ids to evaluate against")
+    return found
+
+
+def hidden_id_mentions(records: Sequence[PaperRecord]) -> tuple[list[Mention], list[MentionRef]]:
+    """Mentions built as in production but with every author id hidden (the ids stay on the refs)."""
     resolver = orgs.OrgResolver()
 
     def org_of(raw: str | None, domain: str | None) -> str | None:
         found = resolver.resolve(raw, domain) if raw or domain else None
         return found.org.org_id if found else None
 
-    mentions, refs = build_mentions(records, org_of, use_ids=False,
-                                    usable_domain=lambda d: not orgs.is_generic_domain(d))
+    return build_mentions(records, org_of, use_ids=False, usable_domain=lambda d: not orgs.is_generic_domain(d))
+
+
+def evaluate_identity(paths: Sequence[Path]) -> IdentityReport:
+    """Resolve the files that carry OpenReview ids with the ids hidden; score against the ids."""
+    started = time.perf_counter()
+    by_file = id_carrying_files(paths)
+    files = len(by_file)
+    records = [r for file_records in by_file.values() for r in file_records]
+    mentions, refs = hidden_id_mentions(records)
     resolution = resolve_people(mentions)
     gold_idx = [i for i, ref in enumerate(refs) if ref.author.openreview_id]
     gold = [refs[i].author.openreview_id for i in gold_idx]
