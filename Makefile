@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DATA   ?= ../shared/data/paperlists
 export LABSCOUT_HOME ?= $(CURDIR)/.labscout
 
-.PHONY: install demo test lint typecheck unit bench clean
+.PHONY: install sysdeps demo test lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The tests need a real PostgreSQL server and Debian's Chromium; install them when missing (needs root or sudo).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+sysdeps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ ! -x /usr/bin/chromium ]; then \
+	  echo "Installing PostgreSQL and Chromium (Debian packages)"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q postgresql chromium; \
+	fi
+
+install: sysdeps $(STAMP)
 
 demo: install
 	@if [ ! -f "$(LABSCOUT_HOME)/research.duckdb" ]; then \

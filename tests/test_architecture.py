@@ -17,8 +17,13 @@ ALLOWED = {
     "sources": {"errors", "kit"},
     "identity": {"errors", "kit", "sources"},
     "research": {"errors", "kit", "sources", "identity"},
-    "terminal": {"errors", "kit", "sources", "identity", "research"},
-    "cli": {"errors", "kit", "config", "sources", "identity", "research", "terminal"},
+    "talent": {"errors", "kit", "sources", "identity", "research"},
+    "pipeline": {"errors", "kit", "config", "sources", "identity", "research", "talent"},
+    "terminal": {"errors", "kit", "sources", "identity", "research", "talent", "pipeline"},
+    "api": {"errors", "kit", "config", "sources", "identity", "research", "talent", "pipeline"},
+    "web": {"errors", "kit", "config", "sources", "identity", "research", "talent", "pipeline", "api"},
+    "cli": {"errors", "kit", "config", "sources", "identity", "research", "talent", "pipeline", "terminal",
+            "api", "web"},
 }
 
 

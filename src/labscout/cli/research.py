@@ -1,73 +1,22 @@
-"""The `labscout` command: parse, call a service, print a Rich table or JSON."""
+"""Research-store commands: ingest, person and organisation profiles, identity evaluation, source download."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
-import orjson
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from labscout import terminal
+from labscout.cli.common import JsonOpt, app, console, dump, err, errors, eval_app, org_app, person_app, with_store
 from labscout.config import Settings
-from labscout.errors import BadInputError, LabScoutError
+from labscout.errors import BadInputError
 from labscout.identity import eval as identity_eval
 from labscout.research import build, queries
-from labscout.research.store import ResearchStore
 from labscout.sources import download
-
-app = typer.Typer(help="LabScout: find the strongest AI researchers from the research record.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-person_app = typer.Typer(help="People of the research store.", no_args_is_help=True)
-org_app = typer.Typer(help="Organisations of the research store.", no_args_is_help=True)
-eval_app = typer.Typer(help="Measured quality of LabScout's own results.", no_args_is_help=True)
-app.add_typer(person_app, name="person")
-app.add_typer(org_app, name="org")
-app.add_typer(eval_app, name="eval")
-
-console = Console()
-err = Console(stderr=True)
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
-T = TypeVar("T")
-
-
-def _dump(data: Any) -> None:
-    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS,
-                                  default=str).decode() + "\n")
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    """Turn LabScout errors into a readable message and a non-zero exit, never a stack trace."""
-    try:
-        yield
-    except queries.AmbiguousError as exc:
-        err.print(f"[yellow]{exc}[/yellow]")
-        table = Table("id", "name", "details")
-        for c in exc.candidates[:25]:
-            details = ", ".join(f"{k}={v}" for k, v in c.items() if k not in ("person_id", "org_id", "name"))
-            table.add_row(str(c.get("person_id") or c.get("org_id")), str(c.get("name")), details)
-        err.print(table)
-        raise typer.Exit(2) from None
-    except BadInputError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
-    except LabScoutError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from None
-
-
-def _with_store(fn: Callable[[ResearchStore], T]) -> T:
-    with ResearchStore(Settings.from_env().research_store) as store:
-        return fn(store)
 
 
 @app.command()
@@ -80,7 +29,7 @@ def ingest(
 ) -> None:
     """Build the research store from source files; the previous store stays until the new one is complete."""
     dest = Settings.from_env().research_store
-    with _errors():
+    with errors():
         if as_json:
             summary = build.build_store(paths, dest, adapter=adapter, skip_bad=skip_bad)
         else:
@@ -99,7 +48,7 @@ def ingest(
                               "Use --skip-bad to ingest the rest.[/yellow]")
                     raise
     if as_json:
-        _dump({
+        dump({
             "store": str(summary.store), "files": len(summary.files), "papers": summary.papers,
             "people": summary.people, "organisations": summary.organisations,
             "authorships": summary.authorships, "seconds": round(summary.seconds, 2),
@@ -133,10 +82,10 @@ def person_show(
     as_json: JsonOpt = False,
 ) -> None:
     """What the store knows about one person: papers, career timeline, co-authors, links."""
-    with _errors():
-        profile = _with_store(lambda s: queries.person_profile(s, queries.resolve_person(s, ref)))
+    with errors():
+        profile = with_store(lambda s: queries.person_profile(s, queries.resolve_person(s, ref)))
     if as_json:
-        _dump(asdict(profile))
+        dump(asdict(profile))
         return
     terminal.print_person(console, profile, papers)
 
@@ -148,10 +97,10 @@ def org_show(
     as_json: JsonOpt = False,
 ) -> None:
     """What the store knows about one organisation: family, names it goes by, its people, output by year."""
-    with _errors():
-        profile = _with_store(lambda s: queries.org_profile(s, queries.resolve_org(s, ref), top=top))
+    with errors():
+        profile = with_store(lambda s: queries.org_profile(s, queries.resolve_org(s, ref), top=top))
     if as_json:
-        _dump(asdict(profile))
+        dump(asdict(profile))
         return
     terminal.print_org(console, profile)
 
@@ -165,14 +114,14 @@ def eval_identity(
     """B-cubed precision and recall of person resolution against hidden OpenReview ids, beside the baseline."""
     from labscout.config import DEFAULT_SOURCES
 
-    with _errors():
+    with errors():
         report = identity_eval.evaluate_identity(paths or [DEFAULT_SOURCES])
         coverage = None
         store_path = Settings.from_env().research_store
         if store_path.exists():
-            coverage = _with_store(queries.org_coverage)
+            coverage = with_store(queries.org_coverage)
     if as_json:
-        _dump({"identity": asdict(report), "organisations": coverage})
+        dump({"identity": asdict(report), "organisations": coverage})
         return
     terminal.print_identity_report(console, report, coverage)
 
@@ -199,7 +148,7 @@ def sources_download(
                                 progress=None if as_json else lambda f: err.print(f"[dim]{f}[/dim]"))
     failed = [r for r in results if not r.ok]
     if as_json:
-        _dump([asdict(r) for r in results])
+        dump([asdict(r) for r in results])
     else:
         console.print(f"{len(results) - len(failed)} of {len(results)} files downloaded to {dest}")
         for r in failed:

@@ -1,0 +1,9 @@
+"""The `labscout` command: parse, call a service, print a Rich table or JSON.
+
+Each module registers its commands on the shared root app; importing them here assembles the whole command.
+"""
+
+from labscout.cli import research  # noqa: F401  (registers its commands)
+from labscout.cli.common import app
+
+__all__ = ["app"]
