@@ -13,9 +13,10 @@ from rich.table import Table
 from labscout import terminal
 from labscout.cli.common import JsonOpt, app, console, dump, err, errors, eval_app, org_app, person_app, with_store
 from labscout.config import Settings
-from labscout.errors import BadInputError
+from labscout.errors import BadInputError, InvalidError
 from labscout.identity import eval as identity_eval
-from labscout.research import build, queries
+from labscout.research import build, queries, why
+from labscout.research.store import ResearchStore
 from labscout.sources import download
 
 
@@ -79,15 +80,24 @@ def ingest(
 def person_show(
     ref: Annotated[str, typer.Argument(help="A person's name, person id or OpenReview id (~First_Last1).")],
     papers: Annotated[int, typer.Option(help="How many papers to list.")] = 20,
+    show_why: Annotated[bool, typer.Option("--why", help="Also show why these papers are held as one person, "
+                                                         "and how sure that is.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """What the store knows about one person: papers, career timeline, co-authors, links."""
     with errors():
-        profile = with_store(lambda s: queries.person_profile(s, queries.resolve_person(s, ref)))
+        profile, reasons = with_store(lambda s: _profile(s, ref, show_why))
     if as_json:
-        dump(asdict(profile))
+        dump({**asdict(profile), "why": asdict(reasons) if reasons else None})
         return
     terminal.print_person(console, profile, papers)
+    if reasons:
+        terminal.print_why(console, reasons)
+
+
+def _profile(store: ResearchStore, ref: str, show_why: bool) -> tuple[queries.PersonProfile, why.PersonWhy | None]:
+    person_id = queries.resolve_person(store, ref)
+    return queries.person_profile(store, person_id), why.explain_person(store, person_id) if show_why else None
 
 
 @org_app.command("show")
@@ -109,13 +119,22 @@ def org_show(
 def eval_identity(
     paths: Annotated[list[Path] | None, typer.Argument(help="Source files or folders (default: the demo data).")]
     = None,
+    simulate: Annotated[str, typer.Option(
+        "--simulate", help="Also apply the N largest errors as a careful user's corrections, for each N listed "
+                           "(e.g. 10,50,200), and score again.")] = "",
     as_json: JsonOpt = False,
 ) -> None:
     """B-cubed precision and recall of person resolution against hidden OpenReview ids, beside the baseline."""
     from labscout.config import DEFAULT_SOURCES
 
     with errors():
-        report = identity_eval.evaluate_identity(paths or [DEFAULT_SOURCES])
+        try:
+            counts = [int(n) for n in simulate.split(",") if n.strip()]
+        except ValueError:
+            raise InvalidError(f"--simulate takes numbers separated by commas, not {simulate!r}") from None
+        if any(n <= 0 for n in counts):
+            raise InvalidError("--simulate counts must be positive")
+        report = identity_eval.evaluate_identity(paths or [DEFAULT_SOURCES], simulate=counts)
         coverage = None
         store_path = Settings.from_env().research_store
         if store_path.exists():
