@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 PersonCorrectionKind = Literal["merge", "split"]
 
@@ -127,3 +127,47 @@ def _split_group(group: set[int], together: set[int], apart: set[int]) -> list[s
     if group & together and group & apart:
         return [group - together, group & together]
     return [group]
+
+
+AnyCorrection = PersonCorrection | OrgAlias | OrgSettings
+
+
+def to_payload(correction: AnyCorrection) -> dict[str, object]:
+    """A JSON-ready dict of a correction, for storing it with the user data."""
+    if isinstance(correction, PersonCorrection):
+        return {"type": "person", "kind": correction.kind, "together": sorted(correction.together),
+                "apart": sorted(correction.apart)}
+    if isinstance(correction, OrgAlias):
+        return {"type": "org_alias", "raw": correction.raw, "org_id": correction.org_id,
+                "org_name": correction.org_name, "org_kind": correction.org_kind,
+                "org_country": correction.org_country}
+    return {"type": "org_settings", "org_id": correction.org_id, "parent_id": correction.parent_id,
+            "kind": correction.kind, "country": correction.country}
+
+
+def from_payload(correction_id: str, payload: dict[str, Any]) -> AnyCorrection:
+    """The correction a stored payload describes; raises ValueError on a payload of no known type."""
+    kind = payload.get("type")
+    if kind == "person" and payload.get("kind") in ("merge", "split"):
+        return PersonCorrection(correction_id, payload["kind"], frozenset(payload["together"]),
+                                frozenset(payload.get("apart", ())))
+    if kind == "org_alias":
+        return OrgAlias(correction_id, payload["raw"], payload["org_id"], payload["org_name"],
+                        payload.get("org_kind"), payload.get("org_country"))
+    if kind == "org_settings":
+        return OrgSettings(correction_id, payload["org_id"], payload.get("parent_id"), payload.get("kind"),
+                           payload.get("country"))
+    raise ValueError(f"correction {correction_id}: unknown payload type {kind!r}")
+
+
+def collect(corrections: Iterable[AnyCorrection]) -> Corrections:
+    """Corrections of every type, sorted into one Corrections, keeping their order."""
+    out = Corrections()
+    for c in corrections:
+        if isinstance(c, PersonCorrection):
+            out.people.append(c)
+        elif isinstance(c, OrgAlias):
+            out.org_aliases.append(c)
+        else:
+            out.org_settings.append(c)
+    return out
