@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,15 +13,45 @@ DEFAULT_SOURCES = Path("../shared/data/paperlists")
 
 
 @dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    """The mail server outreach is sent through (LABSCOUT_SMTP_*)."""
+
+    host: str = "localhost"
+    port: int = 25
+    sender: str = "labscout@localhost"
+    user: str | None = None
+    password: str | None = None
+    starttls: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
-    """Where LabScout keeps its state; everything lives under `home`."""
+    """Where LabScout keeps its state; everything lives under `home` unless a database URL says otherwise."""
 
     home: Path
+    database_url: str | None = None
+    smtp: SmtpSettings = SmtpSettings()
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        return cls(home=Path(env.get("LABSCOUT_HOME") or DEFAULT_HOME).expanduser())
+        smtp = SmtpSettings(
+            host=env.get("LABSCOUT_SMTP_HOST") or "localhost",
+            port=int(env.get("LABSCOUT_SMTP_PORT") or 25),
+            sender=env.get("LABSCOUT_SMTP_FROM") or "labscout@localhost",
+            user=env.get("LABSCOUT_SMTP_USER") or None,
+            password=env.get("LABSCOUT_SMTP_PASSWORD") or None,
+            starttls=(env.get("LABSCOUT_SMTP_STARTTLS") or "").lower() in ("1", "true", "yes"),
+        )
+        return cls(home=Path(env.get("LABSCOUT_HOME") or DEFAULT_HOME).expanduser(),
+                   database_url=env.get("LABSCOUT_DATABASE_URL") or None, smtp=smtp)
+
+    @property
+    def pipeline_url(self) -> str:
+        """The recruiting pipeline's database: LABSCOUT_DATABASE_URL, else a SQLite file beside the research store."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.home / 'pipeline.sqlite').resolve()}"
 
     @property
     def research_store(self) -> Path:

@@ -1,0 +1,1 @@
+"""The recruiting pipeline: candidates, activity, outreach, offers, plan and budget, deals, audit, privacy."""

@@ -1,0 +1,139 @@
+"""Users of the pipeline: creation with an argon2 password hash, sign-in, look-up."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from labscout.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
+from labscout.pipeline import audit
+from labscout.pipeline.db import flush
+from labscout.pipeline.models import User
+from labscout.pipeline.roles import Actor, Perm, Role, parse_role, require
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 8
+# The system actor that creates the very first user, when nobody can sign in yet.
+BOOTSTRAP = Actor(user_id=None, name="bootstrap", role=Role.EXECUTIVE)
+
+
+def _hasher() -> PasswordHasher:
+    return PasswordHasher()
+
+
+@dataclass(frozen=True, slots=True)
+class UserOut:
+    id: int
+    email: str
+    name: str
+    role: Role
+    person_id: str | None
+    active: bool
+
+
+def _out(user: User) -> UserOut:
+    return UserOut(user.id, user.email, user.name, Role(user.role), user.person_id, user.active)
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(user_id=user.id, name=user.name, role=Role(user.role))
+
+
+def normalise_email(email: str) -> str:
+    email = email.strip().lower()
+    if not EMAIL.match(email):
+        raise InvalidError(f"'{email}' is not an e-mail address")
+    return email
+
+
+def count_users(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def create_user(session: Session, *, email: str, name: str, role: Role | str, password: str,
+                actor: Actor | None = None, person_id: str | None = None) -> UserOut:
+    """Add a user; the first user of an empty database may be created without an actor, others need one."""
+    if actor is None:
+        if count_users(session):
+            raise ForbiddenError("users exist already: act as a user who may manage users")
+        actor = BOOTSTRAP
+    else:
+        require(actor, Perm.MANAGE_USERS)
+    role = parse_role(role) if isinstance(role, str) else role
+    if actor.role is not Role.EXECUTIVE and role is Role.EXECUTIVE:
+        raise ForbiddenError("only an executive may create another executive")
+    email = normalise_email(email)
+    if not name.strip():
+        raise InvalidError("a user needs a name")
+    if len(password) < MIN_PASSWORD:
+        raise InvalidError(f"the password needs at least {MIN_PASSWORD} characters")
+    if session.scalar(select(User).where(User.email == email)) is not None:
+        raise ConflictError(f"a user with e-mail {email} exists already")
+    user = User(email=email, name=name.strip(), role=role.value, password_hash=_hasher().hash(password),
+                person_id=person_id, active=True)
+    session.add(user)
+    flush(session)
+    audit.record(session, actor, "create", "user", user.id, None, audit.snapshot(user))
+    return _out(user)
+
+
+def authenticate(session: Session, *, email: str, password: str) -> Actor:
+    """The actor for a correct e-mail and password; the same error for an unknown e-mail or a wrong password."""
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.active:
+        # Hash anyway so that a wrong e-mail takes as long as a wrong password.
+        _hasher().hash(password)
+        raise ForbiddenError("wrong e-mail or password")
+    hasher = _hasher()
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        raise ForbiddenError("wrong e-mail or password") from None
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    return actor_of(user)
+
+
+def get_user(session: Session, user_id: int) -> UserOut:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFoundError(f"no user with id {user_id}")
+    return _out(user)
+
+
+def get_user_by_email(session: Session, email: str) -> UserOut:
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise NotFoundError(f"no user with e-mail {email.strip()}; add one with `labscout user add`")
+    return _out(user)
+
+
+def actor_for_email(session: Session, email: str) -> Actor:
+    """The actor a trusted interface (the local CLI) acts as; inactive users may not act."""
+    found = get_user_by_email(session, email)
+    if not found.active:
+        raise ForbiddenError(f"user {found.email} is deactivated")
+    return Actor(user_id=found.id, name=found.name, role=found.role)
+
+
+def list_users(session: Session, actor: Actor) -> list[UserOut]:
+    require(actor, Perm.VIEW_PIPELINE)
+    return [_out(u) for u in session.scalars(select(User).order_by(User.id))]
+
+
+def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> UserOut:
+    require(actor, Perm.MANAGE_USERS)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFoundError(f"no user with id {user_id}")
+    before = audit.snapshot(user)
+    user.active = active
+    flush(session)
+    audit.record(session, actor, "activate" if active else "deactivate", "user", user.id, before,
+                 audit.snapshot(user))
+    return _out(user)
