@@ -12,9 +12,11 @@ from rich.table import Table
 
 from labscout import terminal
 from labscout.cli.common import JsonOpt, app, console, dump, err, errors, eval_app, org_app, person_app, with_store
+from labscout.cli.pipeline import open_engine
 from labscout.config import Settings
 from labscout.errors import BadInputError, InvalidError
 from labscout.identity import eval as identity_eval
+from labscout.pipeline import corrections, db
 from labscout.research import build, queries, why
 from labscout.research.store import ResearchStore
 from labscout.sources import download
@@ -28,11 +30,14 @@ def ingest(
     adapter: Annotated[str, typer.Option(help="Source format of the files.")] = "paperlists",
     as_json: JsonOpt = False,
 ) -> None:
-    """Build the research store from source files; the previous store stays until the new one is complete."""
+    """Build the research store from source files; the previous store stays until the new one is complete.
+
+    The team's identity corrections (from the pipeline store) are applied first; candidates follow their people.
+    """
     dest = Settings.from_env().research_store
     with errors():
         if as_json:
-            summary = build.build_store(paths, dest, adapter=adapter, skip_bad=skip_bad)
+            rebuilt = _rebuild(paths, dest, adapter, skip_bad, None)
         else:
             with Progress(TextColumn("{task.description:<36}"), BarColumn(), MofNCompleteColumn(),
                           TimeElapsedColumn(), console=err, transient=False) as bar:
@@ -42,18 +47,21 @@ def ingest(
                     bar.update(task, description=what, completed=done, total=total)
 
                 try:
-                    summary = build.build_store(paths, dest, adapter=adapter, skip_bad=skip_bad,
-                                                progress=progress)
+                    rebuilt = _rebuild(paths, dest, adapter, skip_bad, progress)
                 except BadInputError:
                     err.print("[yellow]Nothing was written; the previous store is unchanged. "
                               "Use --skip-bad to ingest the rest.[/yellow]")
                     raise
+    summary = rebuilt.summary
     if as_json:
         dump({
             "store": str(summary.store), "files": len(summary.files), "papers": summary.papers,
             "people": summary.people, "organisations": summary.organisations,
             "authorships": summary.authorships, "seconds": round(summary.seconds, 2),
             "skipped": [asdict(s) for s in summary.skipped], "skipped_by_reason": summary.skipped_by_reason,
+            "corrections": summary.corrections,
+            "stale_corrections": [asdict(s) for s in summary.stale_corrections],
+            "relinked_candidates": [asdict(r) for r in rebuilt.relinked],
         })
         return
     table = Table(title=f"Research store built in {summary.seconds:.1f} s: {summary.store}")
@@ -74,6 +82,24 @@ def ingest(
         for item in summary.skipped[:20]:
             where = item.file if item.record is None else f"{item.file} record {item.record}"
             console.print(f"  [dim]{where}: {item.reason}[/dim]")
+    if summary.corrections:
+        console.print(f"{summary.corrections} identity correction(s) applied first.")
+    for stale in summary.stale_corrections:
+        console.print(f"[yellow]correction {stale.correction_id}: {stale.reason}[/yellow]")
+    for r in rebuilt.relinked:
+        console.print(f"candidate {r.candidate_id} ({r.candidate_name}) re-linked {r.old_person_id} -> "
+                      f"{r.new_person_id}")
+
+
+def _rebuild(paths: list[Path], dest: Path, adapter: str, skip_bad: bool,
+             progress: build.Progress | None) -> corrections.Rebuild:
+    engine = open_engine()
+    try:
+        with db.session_scope(engine) as session:
+            return corrections.rebuild_research_store(session, dest, paths, adapter=adapter, skip_bad=skip_bad,
+                                                      progress=progress)
+    finally:
+        engine.dispose()
 
 
 @person_app.command("show")

@@ -55,6 +55,8 @@ class OrgSettings:
     parent_id: str | None = None
     kind: str | None = None
     country: str | None = None
+    # True: None clears the attribute (restoring values an earlier setting replaced) instead of leaving it.
+    exact: bool = False
 
 
 @dataclass(slots=True)

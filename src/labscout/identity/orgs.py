@@ -251,7 +251,7 @@ class OrgResolver:
         for setting in settings:
             # Settings made one after another on one organisation add up; the latest value of each wins.
             before = self._settings.get(setting.org_id)
-            if before is not None:
+            if before is not None and not setting.exact:
                 setting = OrgSettings(setting.correction_id, setting.org_id,
                                       setting.parent_id or before.parent_id, setting.kind or before.kind,
                                       setting.country or before.country)
@@ -270,6 +270,8 @@ class OrgResolver:
         if setting is None:
             return org
         kind = setting.kind if setting.kind in _KINDS else org.kind
+        if setting.exact:
+            return replace(org, parent_id=setting.parent_id, kind=cast(OrgKind, kind), country=setting.country)
         return replace(org, parent_id=setting.parent_id or org.parent_id, kind=cast(OrgKind, kind),
                        country=setting.country or org.country)
 

@@ -12,7 +12,7 @@ import fcntl
 import os
 import shutil
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,11 +22,20 @@ import pyarrow as pa
 
 from labscout.errors import ConflictError, InvalidError, NotFoundError
 from labscout.identity.constraints import OrgAlias, OrgSettings, PersonCorrection
-from labscout.identity.orgs import normalise_org_name
+from labscout.identity.orgs import OrgMatch, normalise_org_name
 from labscout.research.build import SCHEMA_VERSION, derive_sql
 from labscout.research.person_ids import Redirect, person_id_for
 
-Correction = PersonCorrection | OrgAlias | OrgSettings
+
+@dataclass(frozen=True, slots=True)
+class OrgReassignment:
+    """Resolve the affiliations that read `raw` (normalised) again, as `resolve` says: how an alias is undone."""
+
+    raw: str
+    resolve: Callable[[str], OrgMatch | None]
+
+
+Correction = PersonCorrection | OrgAlias | OrgSettings | OrgReassignment
 
 
 @dataclass(slots=True)
@@ -68,6 +77,8 @@ def apply_corrections(store: Path, corrections: Sequence[Correction]) -> PatchRe
                     _person(con, correction, result)
                 elif isinstance(correction, OrgAlias):
                     _alias(con, correction, result)
+                elif isinstance(correction, OrgReassignment):
+                    _reassign(con, correction, result)
                 else:
                     _org_settings(con, correction)
             _rederive(con, result.people)
@@ -164,36 +175,63 @@ def _record(con: duckdb.DuckDBPyConnection, redirects: Sequence[Redirect], cause
                     [r.old_person_id, r.new_person_id, r.mentions, cause])
 
 
-def _alias(con: duckdb.DuckDBPyConnection, c: OrgAlias, result: PatchResult) -> None:
-    key = normalise_org_name(c.raw)
-    raws = [r for (r,) in con.execute("""SELECT DISTINCT raw_affiliation FROM authorships
+def _raws(con: duckdb.DuckDBPyConnection, raw: str) -> list[str]:
+    key = normalise_org_name(raw)
+    return [r for (r,) in con.execute("""SELECT DISTINCT raw_affiliation FROM authorships
                                          WHERE raw_affiliation IS NOT NULL UNION
                                          SELECT DISTINCT raw_affiliation FROM paper_affiliations""").fetchall()
             if normalise_org_name(r) == key]
-    if not con.execute("SELECT 1 FROM organisations WHERE org_id = ?", [c.org_id]).fetchone():
-        con.execute("INSERT INTO organisations VALUES (?, ?, ?, ?, NULL, false)",
-                    [c.org_id, c.org_name, c.org_kind or "unknown", c.org_country])
-    if not raws:
-        return
+
+
+def _alias(con: duckdb.DuckDBPyConnection, c: OrgAlias, result: PatchResult) -> None:
+    _ensure_org(con, c.org_id, c.org_name, c.org_kind, c.org_country)
+    raws = _raws(con, c.raw)
+    if raws:
+        _assign(con, raws, c.org_id, "correction", result)
+
+
+def _reassign(con: duckdb.DuckDBPyConnection, c: OrgReassignment, result: PatchResult) -> None:
+    for raw in _raws(con, c.raw):
+        found = c.resolve(raw)
+        if found is not None:
+            org = found.org
+            _ensure_org(con, org.org_id, org.name, org.kind, org.country, org.parent_id, org.curated)
+        _assign(con, [raw], found.org.org_id if found else None, found.method if found else None, result)
+
+
+def _ensure_org(con: duckdb.DuckDBPyConnection, org_id: str, name: str, kind: str | None, country: str | None,
+                parent_id: str | None = None, curated: bool = False) -> None:
+    if not con.execute("SELECT 1 FROM organisations WHERE org_id = ?", [org_id]).fetchone():
+        con.execute("INSERT INTO organisations VALUES (?, ?, ?, ?, ?, ?)",
+                    [org_id, name, kind or "unknown", country, parent_id, curated])
+
+
+def _assign(con: duckdb.DuckDBPyConnection, raws: list[str], org_id: str | None, method: str | None,
+            result: PatchResult) -> None:
     touched = con.execute("SELECT DISTINCT person_id FROM authorships WHERE raw_affiliation IN (SELECT unnest(?))",
                           [raws]).fetchall()
     result.people |= {pid for (pid,) in touched}
-    con.execute("""UPDATE authorships SET org_id = ?, org_method = 'correction'
-                   WHERE raw_affiliation IN (SELECT unnest(?))""", [c.org_id, raws])
+    con.execute("UPDATE authorships SET org_id = ?, org_method = ? WHERE raw_affiliation IN (SELECT unnest(?))",
+                [org_id, method, raws])
     con.execute("UPDATE paper_affiliations SET org_id = ? WHERE raw_affiliation IN (SELECT unnest(?))",
-                [c.org_id, raws])
+                [org_id, raws])
     counts = con.execute("""SELECT alias, sum(occurrences) FROM org_aliases
                             WHERE alias_kind = 'name' AND alias IN (SELECT unnest(?)) GROUP BY 1""", [raws]).fetchall()
     con.execute("DELETE FROM org_aliases WHERE alias_kind = 'name' AND alias IN (SELECT unnest(?))", [raws])
-    for alias, n in counts:
-        con.execute("INSERT INTO org_aliases VALUES (?, ?, 'name', 'correction', ?)", [c.org_id, alias, int(n)])
+    if org_id is not None:
+        for alias, n in counts:
+            con.execute("INSERT INTO org_aliases VALUES (?, ?, 'name', ?, ?)", [org_id, alias, method, int(n)])
 
 
 def _org_settings(con: duckdb.DuckDBPyConnection, c: OrgSettings) -> None:
     if not con.execute("SELECT 1 FROM organisations WHERE org_id = ?", [c.org_id]).fetchone():
         raise ConflictError(f"correction {c.correction_id}: organisation {c.org_id} is not in the store any more")
-    con.execute("""UPDATE organisations SET parent_id = coalesce(?, parent_id), kind = coalesce(?, kind),
-                   country = coalesce(?, country) WHERE org_id = ?""", [c.parent_id, c.kind, c.country, c.org_id])
+    if c.exact:
+        con.execute("UPDATE organisations SET parent_id = ?, kind = ?, country = ? WHERE org_id = ?",
+                    [c.parent_id, c.kind or "unknown", c.country, c.org_id])
+    else:
+        con.execute("""UPDATE organisations SET parent_id = coalesce(?, parent_id), kind = coalesce(?, kind),
+                       country = coalesce(?, country) WHERE org_id = ?""", [c.parent_id, c.kind, c.country, c.org_id])
 
 
 def _rederive(con: duckdb.DuckDBPyConnection, people: set[str]) -> None:
