@@ -7,9 +7,10 @@ Money is held in whole units of `currency` (integers), never floats.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -111,3 +112,114 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Activity(Base):
+    """One entry of a candidate's timeline: an e-mail, call, meeting, note, comment, or a recorded change."""
+
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+    subject: Mapped[str | None] = mapped_column(String(300))
+    body: Mapped[str | None] = mapped_column(Text)
+    place: Mapped[str | None] = mapped_column(String(300))
+    attendees: Mapped[list[str]] = mapped_column(JSON, default=list)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Mention(Base):
+    """A user named with @ in a discussion comment, until they have seen it."""
+
+    __tablename__ = "mentions"
+
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    seen_at: Mapped[datetime | None]
+
+
+class Template(Base):
+    __tablename__ = "outreach_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class Offer(Base):
+    __tablename__ = "offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    base: Mapped[int] = mapped_column(BigInteger)
+    bonus: Mapped[int] = mapped_column(BigInteger, default=0)
+    signing: Mapped[int] = mapped_column(BigInteger, default=0)
+    equity_value: Mapped[int] = mapped_column(BigInteger, default=0)
+    vesting_years: Mapped[int] = mapped_column(default=4)
+    vesting_cliff_months: Mapped[int] = mapped_column(default=12)
+    gpus: Mapped[int] = mapped_column(default=0)
+    start_date: Mapped[date]
+    expires_on: Mapped[date]
+    total_4y: Mapped[int] = mapped_column(BigInteger)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class PlanRole(Base):
+    """One line of the hiring plan: how many people for a role and the 4-year budget set aside for them."""
+
+    __tablename__ = "plan_roles"
+
+    role: Mapped[str] = mapped_column(String(80), primary_key=True)
+    slots: Mapped[int]
+    budget: Mapped[int] = mapped_column(BigInteger, default=0)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class Deal(Base):
+    __tablename__ = "deals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    company: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    stake_percent: Mapped[Decimal | None] = mapped_column(Numeric(7, 3))
+    status: Mapped[str] = mapped_column(String(20), default="exploring")
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class DealPerson(Base):
+    """A key person a deal brings, tracked as a candidate of the pipeline."""
+
+    __tablename__ = "deal_people"
+
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True)
+    note: Mapped[str | None] = mapped_column(String(300))

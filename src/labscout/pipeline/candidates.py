@@ -1,0 +1,281 @@
+"""Candidates: create, read, list, update with a version for optimistic concurrency, move through stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from labscout.errors import ConflictError, InvalidError, NotFoundError
+from labscout.pipeline import activities, audit, stages
+from labscout.pipeline.db import flush
+from labscout.pipeline.models import AuditEntry, Candidate, StageTransition, User, utcnow
+from labscout.pipeline.roles import Actor, Perm, require
+from labscout.pipeline.users import normalise_email
+
+SOURCES = ("search", "referral", "deal", "manual", "import", "event")
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateOut:
+    id: int
+    name: str
+    person_id: str | None
+    email: str | None
+    affiliation: str | None
+    target_role: str
+    owner_id: int | None
+    owner_name: str | None
+    priority: int
+    tags: list[str]
+    source: str
+    source_detail: str | None
+    stage: str
+    stage_changed_at: datetime
+    decline_reason: str | None
+    notes: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+@dataclass(slots=True)
+class CandidateIn:
+    """What a person types for a new candidate, or the fields to change (None: leave as it is)."""
+
+    name: str | None = None
+    target_role: str | None = None
+    person_id: str | None = None
+    email: str | None = None
+    affiliation: str | None = None
+    owner_email: str | None = None
+    priority: int | None = None
+    tags: list[str] | None = None
+    source: str | None = None
+    source_detail: str | None = None
+    notes: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def out(session: Session, c: Candidate) -> CandidateOut:
+    owner = session.get(User, c.owner_id) if c.owner_id is not None else None
+    return CandidateOut(c.id, c.name, c.person_id, c.email, c.affiliation, c.target_role, c.owner_id,
+                        owner.name if owner else None, c.priority, list(c.tags or []), c.source, c.source_detail,
+                        c.stage, c.stage_changed_at, c.decline_reason, c.notes, c.created_at, c.updated_at,
+                        c.version)
+
+
+def load(session: Session, candidate_id: int) -> Candidate:
+    """The candidate row, or NotFoundError (erased candidates are gone for every purpose but the audit)."""
+    found = session.get(Candidate, candidate_id)
+    if found is None or found.erased_at is not None:
+        raise NotFoundError(f"no candidate with id {candidate_id}")
+    return found
+
+
+def _apply(session: Session, c: Candidate, data: CandidateIn) -> None:
+    if data.name is not None:
+        if not data.name.strip():
+            raise InvalidError("a candidate needs a name")
+        c.name = data.name.strip()
+    if data.target_role is not None:
+        if not data.target_role.strip():
+            raise InvalidError("a candidate needs a target role")
+        c.target_role = data.target_role.strip().lower()
+    if data.person_id is not None:
+        c.person_id = data.person_id.strip() or None
+    if data.email is not None:
+        c.email = normalise_email(data.email) if data.email.strip() else None
+    if data.affiliation is not None:
+        c.affiliation = data.affiliation.strip() or None
+    if data.owner_email is not None:
+        if data.owner_email.strip():
+            owner = session.scalar(select(User).where(User.email == data.owner_email.strip().lower()))
+            if owner is None:
+                raise InvalidError(f"owner '{data.owner_email}' is not a user")
+            c.owner_id = owner.id
+        else:
+            c.owner_id = None
+    if data.priority is not None:
+        if not 1 <= data.priority <= 5:
+            raise InvalidError(f"priority must be 1 (highest) to 5, not {data.priority}")
+        c.priority = data.priority
+    if data.tags is not None:
+        c.tags = sorted({t.strip().lower() for t in data.tags if t.strip()})
+    if data.source is not None:
+        if data.source not in SOURCES:
+            raise InvalidError(f"unknown source '{data.source}'; choose one of {', '.join(SOURCES)}")
+        c.source = data.source
+    if data.source_detail is not None:
+        c.source_detail = data.source_detail.strip() or None
+    if data.notes is not None:
+        c.notes = data.notes.strip() or None
+
+
+def create_candidate(session: Session, actor: Actor, data: CandidateIn, *, stage: str | None = None,
+                     ) -> CandidateOut:
+    """Add a candidate at the first stage (or `stage`), with its creation on the timeline and in the audit."""
+    require(actor, Perm.EDIT_CANDIDATES)
+    if not (data.name and data.name.strip()):
+        raise InvalidError("a candidate needs a name")
+    if not (data.target_role and data.target_role.strip()):
+        raise InvalidError("a candidate needs a target role (e.g. researcher)")
+    if data.person_id:
+        existing = session.scalar(select(Candidate).where(Candidate.person_id == data.person_id.strip(),
+                                                          Candidate.erased_at.is_(None)))
+        if existing is not None:
+            raise ConflictError(f"{existing.name} is already candidate {existing.id}")
+    first = stages.get_stage(session, stage) if stage else stages.first_stage(session)
+    c = Candidate(name="", target_role="", priority=3, tags=[], source="manual", stage=first.name)
+    if data.owner_email is None and actor.user_id is not None:
+        c.owner_id = actor.user_id
+    _apply(session, c, data)
+    session.add(c)
+    flush(session)
+    session.add(StageTransition(candidate_id=c.id, from_stage=None, to_stage=c.stage, actor_id=actor.user_id))
+    activities.log(session, actor, c.id, "change", subject=f"added at stage {c.stage}",
+                   meta={"source": c.source, "source_detail": c.source_detail})
+    audit.record(session, actor, "create", "candidate", c.id, None, audit.snapshot(c))
+    flush(session)
+    return out(session, c)
+
+
+def get_candidate(session: Session, actor: Actor, candidate_id: int) -> CandidateOut:
+    require(actor, Perm.VIEW_PIPELINE)
+    return out(session, load(session, candidate_id))
+
+
+def list_candidates(session: Session, actor: Actor, *, stage: str | None = None, role: str | None = None,
+                    owner_email: str | None = None, tag: str | None = None, source: str | None = None,
+                    text: str | None = None, limit: int = 500) -> list[CandidateOut]:
+    """Candidates matching every filter given, highest priority first, then most recently changed."""
+    require(actor, Perm.VIEW_PIPELINE)
+    query = select(Candidate).where(Candidate.erased_at.is_(None))
+    if stage:
+        query = query.where(Candidate.stage == stages.get_stage(session, stage).name)
+    if role:
+        query = query.where(Candidate.target_role == role.strip().lower())
+    if owner_email:
+        query = query.join(User, User.id == Candidate.owner_id).where(User.email == owner_email.strip().lower())
+    if source:
+        query = query.where(Candidate.source == source)
+    if text:
+        like = f"%{text.strip().lower()}%"
+        query = query.where(or_(func.lower(Candidate.name).like(like), func.lower(Candidate.affiliation).like(like)))
+    rows = list(session.scalars(query.order_by(Candidate.priority, Candidate.updated_at.desc()).limit(limit)))
+    if tag:
+        rows = [c for c in rows if tag.strip().lower() in (c.tags or [])]
+    return [out(session, c) for c in rows]
+
+
+def check_version(session: Session, c: Candidate, expected_version: int | None) -> None:
+    """Refuse a change made on a stale copy, naming who changed the record since."""
+    if expected_version is None or expected_version == c.version:
+        return
+    last = session.scalar(select(AuditEntry).where(AuditEntry.entity == "candidate",
+                                                   AuditEntry.entity_id == str(c.id))
+                          .order_by(AuditEntry.id.desc()).limit(1))
+    who = f" by {last.actor_name} at {last.at:%Y-%m-%d %H:%M} UTC" if last else ""
+    raise ConflictError(f"candidate {c.id} was changed{who} (now version {c.version}, you edited version "
+                        f"{expected_version}); reload and try again")
+
+
+def update_candidate(session: Session, actor: Actor, candidate_id: int, changes: CandidateIn, *,
+                     expected_version: int | None = None) -> CandidateOut:
+    """Change the given fields; a stale `expected_version` raises ConflictError instead of overwriting."""
+    require(actor, Perm.EDIT_CANDIDATES)
+    c = load(session, candidate_id)
+    check_version(session, c, expected_version)
+    before = audit.snapshot(c)
+    _apply(session, c, changes)
+    after = audit.snapshot(c)
+    changed = sorted(k for k in after if after[k] != before[k])
+    if not changed:
+        return out(session, c)
+    flush(session)
+    after = audit.snapshot(c)
+    activities.log(session, actor, c.id, "change", subject="changed " + ", ".join(changed))
+    audit.record(session, actor, "update", "candidate", c.id, before, after)
+    flush(session)
+    return out(session, c)
+
+
+def move_stage(session: Session, actor: Actor, candidate_id: int, stage: str, *,
+               expected_version: int | None = None, reason: str | None = None,
+               at: datetime | None = None) -> CandidateOut:
+    """Move a candidate to `stage`, recording the time; declines and withdrawals, and reopenings, need a reason."""
+    require(actor, Perm.EDIT_CANDIDATES)
+    c = load(session, candidate_id)
+    check_version(session, c, expected_version)
+    target = stages.get_stage(session, stage)
+    if target.name == c.stage:
+        raise InvalidError(f"candidate {c.id} is already at stage '{c.stage}'")
+    current = stages.get_stage(session, c.stage)
+    reason = (reason or "").strip() or None
+    if target.outcome == "lost" and not reason:
+        raise InvalidError(f"moving to '{target.name}' needs a reason (--reason)")
+    if current.outcome != "open" and not reason:
+        raise InvalidError(f"candidate {c.id} is closed ('{c.stage}'); reopening needs a reason")
+    before = audit.snapshot(c)
+    when = at or utcnow()
+    previous = c.stage
+    c.stage = target.name
+    c.stage_changed_at = when
+    c.decline_reason = reason if target.outcome == "lost" else None
+    flush(session)
+    session.add(StageTransition(candidate_id=c.id, from_stage=previous, to_stage=target.name, at=when,
+                                actor_id=actor.user_id, reason=reason))
+    activities.log(session, actor, c.id, "stage", subject=f"{previous} -> {target.name}", body=reason,
+                   occurred_at=when, meta={"from": previous, "to": target.name})
+    audit.record(session, actor, "move", "candidate", c.id, before, audit.snapshot(c))
+    flush(session)
+    return out(session, c)
+
+
+@dataclass(frozen=True, slots=True)
+class TransitionOut:
+    from_stage: str | None
+    to_stage: str
+    at: datetime
+    actor_id: int | None
+    reason: str | None
+
+
+def transitions(session: Session, actor: Actor, candidate_id: int) -> list[TransitionOut]:
+    """Each stage change of a candidate with its time, in the order they were made."""
+    require(actor, Perm.VIEW_PIPELINE)
+    load(session, candidate_id)
+    rows = session.scalars(select(StageTransition).where(StageTransition.candidate_id == candidate_id)
+                           .order_by(StageTransition.id))
+    return [TransitionOut(t.from_stage, t.to_stage, t.at, t.actor_id, t.reason) for t in rows]
+
+
+def relink_person(session: Session, actor: Actor, old_person_id: str, new_person_ids: list[str],
+                  reason: str) -> list[CandidateOut]:
+    """Re-point candidates after an identity correction split or merged a research person; logged on each."""
+    require(actor, Perm.EDIT_CANDIDATES)
+    if not new_person_ids:
+        raise InvalidError("give the person id(s) the old one became")
+    if not reason.strip():
+        raise InvalidError("relinking needs a reason")
+    found = list(session.scalars(select(Candidate).where(Candidate.person_id == old_person_id,
+                                                         Candidate.erased_at.is_(None))))
+    if not found:
+        raise NotFoundError(f"no candidate is linked to person {old_person_id}")
+    for c in found:
+        before = audit.snapshot(c)
+        # A split leaves the link ambiguous: keep the first id and name the others so a human can check.
+        c.person_id = new_person_ids[0]
+        flush(session)
+        note = reason.strip()
+        if len(new_person_ids) > 1:
+            note += f" (split: also {', '.join(new_person_ids[1:])}; check which one this candidate is)"
+        activities.log(session, actor, c.id, "link", subject=f"research person {old_person_id} -> "
+                       f"{new_person_ids[0]}", body=note,
+                       meta={"old": old_person_id, "new": new_person_ids})
+        audit.record(session, actor, "relink", "candidate", c.id, before, audit.snapshot(c))
+    flush(session)
+    return [out(session, c) for c in found]
