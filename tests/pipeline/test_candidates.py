@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from pipeline.conftest import Team
 from sqlalchemy import Engine, func, select
 
 from labscout.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from labscout.pipeline import activities, audit, candidates, db, stages
 from labscout.pipeline.candidates import CandidateIn
 from labscout.pipeline.models import Candidate
+from pipeline.conftest import Team
 
 
 def add(engine: Engine, actor: object, name: str = "Ada Researcher", **fields: object) -> candidates.CandidateOut:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from tests.research.test_build import snapshot
 
 from labscout.errors import ConflictError, InvalidError, NotFoundError
 from labscout.identity.constraints import Corrections, PersonCorrection, mention_key
@@ -14,7 +15,6 @@ from labscout.research import corrections as planning
 from labscout.research import patch
 from labscout.research.build import build_store
 from labscout.research.store import ResearchStore
-from tests.research.test_build import snapshot
 
 DATA = Path(__file__).parent.parent / "data" / "paperlists"
 TSINGHUA_PAPER = "iclr2021-c98932a01ec27f13"
