@@ -38,12 +38,12 @@ def person_of(store: Path, paper: str, order: int) -> str:
 def test_corrections_survive_a_full_reingest(real_store_path: Path, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LABSCOUT_HOME", str(tmp_path))
-    monkeypatch.setenv("LABSCOUT_USER", "ceo@lab.example")
     store = tmp_path / "research.duckdb"
     shutil.copyfile(real_store_path, store)
     result = runner.invoke(app, ["user", "add", "ceo@lab.example", "--name", "Casey", "--role", "executive",
                                  "--password", "long enough secret"])
     assert result.exit_code == 0, result.output
+    monkeypatch.setenv("LABSCOUT_USER", "ceo@lab.example")
     with ResearchStore(store) as s:
         two = s.rows("""SELECT person_id, any_value(a.paper_id) AS paper, any_value(a.author_order) AS slot
                         FROM people JOIN authorships a USING (person_id)
