@@ -10,6 +10,7 @@ from rich.table import Table
 from labscout.identity.eval import BCubed, IdentityReport
 from labscout.research.queries import OrgProfile, PersonProfile
 from labscout.research.why import PersonWhy
+from labscout.talent.profiles import OrgExtras, PersonExtras
 
 
 def _cell(value: Any) -> str:
@@ -88,6 +89,34 @@ def print_org(console: Console, profile: OrgProfile) -> None:
     for y in profile.papers_by_year:
         years.add_row(str(y["year"]), str(y["papers"]), str(y["people"]))
     console.print(years)
+
+
+def print_person_extras(console: Console, extras: PersonExtras) -> None:
+    m = extras.metrics
+    if m:
+        console.print(f"Metrics: {m['accepted']} accepted of {m['papers']} papers, {m['orals']} orals, "
+                      f"{m['spotlights']} spotlights, first author {m['first_author']}, last author "
+                      f"{m['last_author']}, {m['venues']} venues" +
+                      (f", mean review rating {m['mean_rating']}" if m.get("mean_rating") else ""))
+    if extras.topics:
+        console.print("Strongest topics: " + ", ".join(t for t, _ in extras.topics))
+    if extras.moves:
+        table = Table("from (last seen)", "to (first seen)", "papers that show it", title="Moves")
+        for mv in extras.moves:
+            table.add_row(f"{mv.from_org} ({mv.from_year})", f"{mv.to_org} ({mv.to_year})", ", ".join(mv.evidence))
+        console.print(table)
+
+
+def print_org_extras(console: Console, extras: OrgExtras) -> None:
+    if extras.topics:
+        console.print("Strongest topics (last four years): " + ", ".join(t for t, _ in extras.topics))
+    if extras.inflow or extras.outflow:
+        table = Table("came from", "people", "went to", "people", title="Inflow and outflow (all years)")
+        for n in range(max(len(extras.inflow), len(extras.outflow))):
+            came = extras.inflow[n] if n < len(extras.inflow) else ("", "")
+            went = extras.outflow[n] if n < len(extras.outflow) else ("", "")
+            table.add_row(came[0], str(came[1]), went[0], str(went[1]))
+        console.print(table)
 
 
 def print_why(console: Console, reasons: PersonWhy) -> None:

@@ -20,6 +20,7 @@ from labscout.pipeline import corrections, db
 from labscout.research import build, queries, why
 from labscout.research.store import ResearchStore
 from labscout.sources import download
+from labscout.talent import profiles
 
 
 @app.command()
@@ -112,18 +113,21 @@ def person_show(
 ) -> None:
     """What the store knows about one person: papers, career timeline, co-authors, links."""
     with errors():
-        profile, reasons = with_store(lambda s: _profile(s, ref, show_why))
+        profile, extras, reasons = with_store(lambda s: _profile(s, ref, show_why))
     if as_json:
-        dump({**asdict(profile), "why": asdict(reasons) if reasons else None})
+        dump({**asdict(profile), **asdict(extras), "why": asdict(reasons) if reasons else None})
         return
     terminal.print_person(console, profile, papers)
+    terminal.print_person_extras(console, extras)
     if reasons:
         terminal.print_why(console, reasons)
 
 
-def _profile(store: ResearchStore, ref: str, show_why: bool) -> tuple[queries.PersonProfile, why.PersonWhy | None]:
+def _profile(store: ResearchStore, ref: str, show_why: bool
+             ) -> tuple[queries.PersonProfile, profiles.PersonExtras, why.PersonWhy | None]:
     person_id = queries.resolve_person(store, ref)
-    return queries.person_profile(store, person_id), why.explain_person(store, person_id) if show_why else None
+    return (queries.person_profile(store, person_id), profiles.person_extras(store, person_id),
+            why.explain_person(store, person_id) if show_why else None)
 
 
 @org_app.command("show")
@@ -133,12 +137,17 @@ def org_show(
     as_json: JsonOpt = False,
 ) -> None:
     """What the store knows about one organisation: family, names it goes by, its people, output by year."""
+    def load(store: ResearchStore) -> tuple[queries.OrgProfile, profiles.OrgExtras]:
+        org_id = queries.resolve_org(store, ref)
+        return queries.org_profile(store, org_id, top=top), profiles.org_extras(store, org_id)
+
     with errors():
-        profile = with_store(lambda s: queries.org_profile(s, queries.resolve_org(s, ref), top=top))
+        profile, extras = with_store(load)
     if as_json:
-        dump(asdict(profile))
+        dump({**asdict(profile), **asdict(extras)})
         return
     terminal.print_org(console, profile)
+    terminal.print_org_extras(console, extras)
 
 
 @eval_app.command("identity")
