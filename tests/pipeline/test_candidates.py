@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from pipeline.conftest import Team
 from sqlalchemy import Engine, func, select
 
 from labscout.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from labscout.pipeline import activities, audit, candidates, db, stages
 from labscout.pipeline.candidates import CandidateIn
 from labscout.pipeline.models import Candidate
+from pipeline.conftest import Team
 
 
 def add(engine: Engine, actor: object, name: str = "Ada Researcher", **fields: object) -> candidates.CandidateOut:
@@ -119,7 +119,7 @@ class TestOptimisticConcurrency:
         c = add(engine, team.recruiter)
         with db.session_scope(engine) as session:
             candidates.update_candidate(session, team.hr, c.id, CandidateIn(priority=1), expected_version=1)
-        with db.session_scope(engine) as session, pytest.raises(ConflictError, match="by Hana HR.*version 1"):
+        with db.session_scope(engine) as session, pytest.raises(ConflictError, match=r"by Hana HR.*version 1"):
             candidates.update_candidate(session, team.recruiter, c.id, CandidateIn(priority=5), expected_version=1)
         with db.session_scope(engine) as session:
             assert candidates.get_candidate(session, team.viewer, c.id).priority == 1
