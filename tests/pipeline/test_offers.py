@@ -59,7 +59,7 @@ class TestCreate:
             assert session.scalar(select(func.count()).select_from(Offer)) == 0
 
     def test_recruiter_may_not_draft(self, engine: Engine, team: Team, candidate_id: int) -> None:
-        with db.session_scope(engine) as session, pytest.raises(ForbiddenError, match="draft offers"):
+        with pytest.raises(ForbiddenError, match="draft offers"), db.session_scope(engine) as session:
             offers.create_offer(session, team.recruiter, candidate_id, terms(), today=TODAY)
 
     def test_one_offer_in_progress_per_candidate(self, engine: Engine, team: Team, candidate_id: int) -> None:
@@ -97,7 +97,7 @@ class TestApproval:
         assert o.needs_executive
         with db.session_scope(engine) as session:
             offers.submit_offer(session, team.hr, o.id)
-        with db.session_scope(engine) as session, pytest.raises(ForbiddenError, match="only the executive"):
+        with pytest.raises(ForbiddenError, match="only the executive"), db.session_scope(engine) as session:
             offers.approve_offer(session, team.hr, o.id)
         with db.session_scope(engine) as session:
             assert offers.approve_offer(session, team.executive, o.id).status == "approved"
@@ -111,7 +111,7 @@ class TestApproval:
 
     def test_cannot_send_before_approval(self, engine: Engine, team: Team, candidate_id: int) -> None:
         o = draft(engine, team, candidate_id)
-        with db.session_scope(engine) as session, pytest.raises(ConflictError, match="is draft; it cannot be sent"):
+        with pytest.raises(ConflictError, match="is draft; it cannot be sent"), db.session_scope(engine) as session:
             offers.send_offer(session, team.hr, o.id)
 
 
@@ -143,7 +143,7 @@ class TestFlow:
     def test_expired_offer_cannot_be_accepted(self, engine: Engine, team: Team, candidate_id: int) -> None:
         offer_id = self.approved_and_sent(engine, team, candidate_id)
         late = TODAY + timedelta(days=30)
-        with db.session_scope(engine) as session, pytest.raises(ConflictError, match="expired on"):
+        with pytest.raises(ConflictError, match="expired on"), db.session_scope(engine) as session:
             offers.accept_offer(session, team.hr, offer_id, today=late)
         with db.session_scope(engine) as session:
             expired = offers.expire_offers(session, team.hr, today=late)
@@ -153,5 +153,5 @@ class TestFlow:
         o = draft(engine, team, candidate_id)
         with db.session_scope(engine) as session:
             offers.update_offer(session, team.hr, o.id, terms(base=410_000), expected_version=1, today=TODAY)
-        with db.session_scope(engine) as session, pytest.raises(ConflictError, match="changed meanwhile"):
+        with pytest.raises(ConflictError, match="changed meanwhile"), db.session_scope(engine) as session:
             offers.update_offer(session, team.executive, o.id, terms(base=420_000), expected_version=1, today=TODAY)

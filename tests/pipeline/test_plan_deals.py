@@ -48,9 +48,9 @@ class TestPlan:
         assert all(r.budget is None and r.committed is None for r in hidden.roles)
 
     def test_only_the_executive_edits_the_plan(self, engine: Engine, team: Team) -> None:
-        with db.session_scope(engine) as session, pytest.raises(ForbiddenError):
+        with pytest.raises(ForbiddenError), db.session_scope(engine) as session:
             plan.set_role(session, team.hr, "researcher", slots=3)
-        with db.session_scope(engine) as session, pytest.raises(InvalidError, match="slots"):
+        with pytest.raises(InvalidError, match="slots"), db.session_scope(engine) as session:
             plan.set_role(session, team.executive, "researcher", slots=-3)
 
 
@@ -75,9 +75,9 @@ class TestDeals:
     def test_bad_deals_are_rejected(self, engine: Engine, team: Team, fields: dict[str, object],
                                     message: str) -> None:
         values: dict[str, object] = {"kind": "investment", "company": "Co", "amount": 1_000_000, **fields}
-        with db.session_scope(engine) as session, pytest.raises(InvalidError, match=message):
+        with pytest.raises(InvalidError, match=message), db.session_scope(engine) as session:
             deals.create_deal(session, team.executive, **values)  # type: ignore[arg-type]
 
     def test_recruiters_do_not_see_deals(self, engine: Engine, team: Team) -> None:
-        with db.session_scope(engine) as session, pytest.raises(ForbiddenError):
+        with pytest.raises(ForbiddenError), db.session_scope(engine) as session:
             deals.list_deals(session, team.recruiter)
