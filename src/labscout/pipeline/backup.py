@@ -33,9 +33,11 @@ def backup(engine: Engine, actor: Actor, dest: Path) -> dict[str, int]:
     with engine.connect() as connection:
         if engine.dialect.name == "postgresql":
             connection.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"))
+        else:  # pysqlite starts no transaction for reads on its own; without one each table is read at its own time
+            connection.exec_driver_sql("BEGIN")
         revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
         for table in Base.metadata.sorted_tables:
-            rows = [{k: audit.jsonable(v) for k, v in row._mapping.items()}
+            rows = [{k: audit.jsonable(v) for k, v in row._asdict().items()}
                     for row in connection.execute(select(table).order_by(*table.primary_key.columns))]
             tables[table.name] = rows
             counts[table.name] = len(rows)
@@ -44,7 +46,7 @@ def backup(engine: Engine, actor: Actor, dest: Path) -> dict[str, int]:
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=dest.name, suffix=".part")
     with os.fdopen(fd, "wb") as out:
-        out.write(orjson.dumps(data, option=orjson.OPT_INDENT_2))
+        out.write(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS))
         out.flush()
         os.fsync(out.fileno())
     os.replace(tmp, dest)
