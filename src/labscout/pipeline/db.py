@@ -31,7 +31,7 @@ def make_engine(url: str, **options: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, **options)
+    return create_engine(url, **{"pool_pre_ping": True, **options})
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
