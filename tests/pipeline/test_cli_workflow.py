@@ -145,3 +145,17 @@ def test_errors_are_messages_not_tracebacks(home: Path) -> None:
                                "--expires", "2020-12-01", *ex, ok=False)
     assert "no candidate with id 999" in cli("pipeline", "erase", "999", "--reason", "request", "--yes", *ex,
                                              ok=False)
+
+
+def test_backup_restores_into_a_new_database(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cli("user", "add", "exec@lab.example", "--name", "Erin Exec", "--role", "executive", "--password", PASSWORD)
+    ex = ("--as", "exec@lab.example")
+    cli("pipeline", "add", "Grace Founder", "--role", "infrastructure engineer", "--tag", "founder", *ex)
+    dest = tmp_path / "backup.json"
+    assert cli("pipeline", "backup", str(dest), *ex)["candidates"] == 1
+    # a fresh SQLite database elsewhere: restore needs no user, since there is none yet
+    monkeypatch.setenv("LABSCOUT_DATABASE_URL", f"sqlite:///{tmp_path / 'new.sqlite'}")
+    assert cli("pipeline", "restore", str(dest))["users"] == 1
+    found = cli("pipeline", "list", *ex)
+    assert [(c["name"], c["tags"]) for c in found] == [("Grace Founder", ["founder"])]
+    assert "use --replace" in cli("pipeline", "restore", str(dest), *ex, ok=False)

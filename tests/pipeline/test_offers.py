@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 
 from labscout.errors import ConflictError, ForbiddenError, InvalidError
@@ -155,3 +157,22 @@ class TestFlow:
             offers.update_offer(session, team.hr, o.id, terms(base=410_000), expected_version=1, today=TODAY)
         with pytest.raises(ConflictError, match="changed meanwhile"), db.session_scope(engine) as session:
             offers.update_offer(session, team.executive, o.id, terms(base=420_000), expected_version=1, today=TODAY)
+
+
+class TestTotalProperties:
+    @given(base=st.integers(1, offers.LIMITS["base"]), bonus=st.integers(0, offers.LIMITS["bonus"]),
+           signing=st.integers(0, offers.LIMITS["signing"]), equity=st.integers(0, offers.LIMITS["equity_value"]),
+           years=st.integers(1, 10))
+    def test_total_is_cash_plus_at_most_the_whole_grant(self, base: int, bonus: int, signing: int, equity: int,
+                                                         years: int) -> None:
+        o = terms(base=base, bonus=bonus, signing=signing, equity_value=equity, vesting_years=years)
+        offers.validate(o, TODAY)
+        cash = 4 * (base + bonus) + signing
+        assert cash <= offers.total_value(o) <= cash + equity
+        if years <= 4:
+            assert offers.total_value(o) == cash + equity
+
+    @given(field=st.sampled_from(sorted(offers.LIMITS)), value=st.integers(max_value=-1))
+    def test_any_negative_figure_is_refused_by_name(self, field: str, value: int) -> None:
+        with pytest.raises(InvalidError, match=f"^{field}: must not be negative"):
+            offers.validate(terms(**{field: value}), TODAY)

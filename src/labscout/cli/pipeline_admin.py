@@ -141,7 +141,11 @@ def pipeline_restore(
 ) -> None:
     """Restore a backup in one transaction: all of it, or (on any error) nothing."""
     with errors(), engine_scope() as engine:
-        counts = backup.restore(engine, _acting(engine, as_user), src, replace=replace)
+        with db.session_scope(engine) as session:
+            empty = users.count_users(session) == 0
+        # A new, empty database has nobody to act as: restoring into it is the bootstrap, like the first user.
+        actor = users.BOOTSTRAP if empty else _acting(engine, as_user)
+        counts = backup.restore(engine, actor, src, replace=replace)
     show(counts, as_json, lambda c: console.print(f"restored {sum(c.values())} rows from {src}"))
 
 
