@@ -227,14 +227,11 @@ def send_offer(session: Session, actor: Actor, offer_id: int, *, expected_versio
     o = _load(session, offer_id, expected_version)
     _change(session, actor, o, "sent", ("approved",), "sent")
     c = candidates.load(session, o.candidate_id)
-    if c.stage != "offer" and session_has_stage(session, "offer") and stages.get_stage(session, c.stage).outcome \
-            == "open":
+    # Teams may have renamed or removed the offer stage; then the candidate stays where they are.
+    known = {s.name: s.outcome for s in stages.list_stages(session)}
+    if c.stage != "offer" and "offer" in known and known.get(c.stage) == "open":
         candidates.move_stage(session, actor, c.id, "offer")
     return out(session, actor, o)
-
-
-def session_has_stage(session: Session, name: str) -> bool:
-    return any(s.name == name for s in stages.list_stages(session))
 
 
 def accept_offer(session: Session, actor: Actor, offer_id: int, *, today: date | None = None,

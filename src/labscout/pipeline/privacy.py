@@ -42,7 +42,7 @@ def find_candidate_ids(session: Session, *, email: str | None = None, person_id:
     return list(session.scalars(select(Candidate.id).where(or_(*conditions), Candidate.erased_at.is_(None))))
 
 
-def _audit_about(session: Session, candidate_id: int, activity_ids: list[int], offer_ids: list[int]) -> Any:
+def _audit_about(candidate_id: int, activity_ids: list[int], offer_ids: list[int]) -> Any:
     return or_(
         (AuditEntry.entity == "candidate") & (AuditEntry.entity_id == str(candidate_id)),
         (AuditEntry.entity == "activity") & AuditEntry.entity_id.in_([str(i) for i in activity_ids] or ["-"]),
@@ -62,7 +62,7 @@ def export_person(session: Session, actor: Actor, candidate_id: int) -> dict[str
         mentions.setdefault(m.activity_id, []).append(names.get(m.user_id, str(m.user_id)))
     deals = session.execute(select(Deal, DealPerson).join(DealPerson, DealPerson.deal_id == Deal.id)
                             .where(DealPerson.candidate_id == c.id)).all()
-    trail = session.scalars(select(AuditEntry).where(_audit_about(session, c.id, [a.id for a in acts],
+    trail = session.scalars(select(AuditEntry).where(_audit_about(c.id, [a.id for a in acts],
                                                                   [o.id for o in offers])).order_by(AuditEntry.id))
     return {
         "exported_at": audit.jsonable(utcnow()),
@@ -89,7 +89,7 @@ def erase_person(session: Session, actor: Actor, candidate_id: int, reason: str)
     counts = {"timeline_entries": len(act_ids), "offers_kept_without_notes": len(offer_ids)}
     # Audit rows about the person lose their content: the audit keeps who changed what when, not the data.
     scrubbed = 0
-    for entry in session.scalars(select(AuditEntry).where(_audit_about(session, c.id, act_ids, offer_ids))):
+    for entry in session.scalars(select(AuditEntry).where(_audit_about(c.id, act_ids, offer_ids))):
         entry.before = {"erased": True} if entry.before is not None else None
         entry.after = {"erased": True} if entry.after is not None else None
         scrubbed += 1
