@@ -159,3 +159,21 @@ def test_backup_restores_into_a_new_database(home: Path, tmp_path: Path, monkeyp
     found = cli("pipeline", "list", *ex)
     assert [(c["name"], c["tags"]) for c in found] == [("Grace Founder", ["founder"])]
     assert "use --replace" in cli("pipeline", "restore", str(dest), *ex, ok=False)
+
+
+def test_export_and_erase_by_email(home: Path, tmp_path: Path) -> None:
+    cli("user", "add", "exec@lab.example", "--name", "Erin Exec", "--role", "executive", "--password", PASSWORD)
+    ex = ("--as", "exec@lab.example")
+    cid = cli("pipeline", "add", "Grace Founder", "--email", "grace@example.org", "--role", "engineer", *ex)["id"]
+    cli("pipeline", "log", str(cid), "note", "--text", "lives in Lisbon", *ex)
+    out = tmp_path / "grace.json"
+    result = runner.invoke(app, ["pipeline", "export-person", "grace@example.org", "--out", str(out), *ex])
+    assert result.exit_code == 0, result.output
+    exported = orjson.loads(out.read_bytes())
+    assert exported["candidate"]["name"] == "Grace Founder"
+    assert "lives in Lisbon" in [e["body"] for e in exported["timeline"]]
+    erased = cli("pipeline", "erase", "grace@example.org", "--reason", "request of 2026-11-23", "--yes", *ex)
+    assert erased["candidate_id"] == cid and erased["timeline_entries"] == 2
+    assert "no candidate with e-mail" in cli("pipeline", "export-person", "grace@example.org", *ex, ok=False)
+    trail = cli("pipeline", "audit", "--entity", "candidate", "--id", str(cid), *ex)
+    assert trail[0]["action"] == "erase" and "Grace" not in orjson.dumps(trail).decode()

@@ -10,7 +10,7 @@ import typer
 from sqlalchemy import Engine
 
 from labscout.cli.common import JsonOpt, console, dump, errors
-from labscout.cli.pipeline import AsOpt, IdArg, engine_scope, pipeline_app, run, show, table, user_app
+from labscout.cli.pipeline import AsOpt, engine_scope, pipeline_app, run, show, table, user_app
 from labscout.errors import InvalidError
 from labscout.pipeline import audit, backup, csvio, db, privacy, users
 from labscout.pipeline.roles import Actor
@@ -84,9 +84,12 @@ def pipeline_audit(
         for e in es]))
 
 
+PersonArg = Annotated[str, typer.Argument(help="The candidate: id, e-mail address or research person id.")]
+
+
 @pipeline_app.command("export-person")
 def pipeline_export_person(
-    candidate_id: IdArg,
+    who: PersonArg,
     out: Annotated[Path | None, typer.Option(help="Write the JSON here (default: print it).")] = None,
     as_user: AsOpt = None,
 ) -> None:
@@ -94,7 +97,7 @@ def pipeline_export_person(
     import orjson
 
     with errors():
-        found = run(as_user, lambda s, a: privacy.export_person(s, a, candidate_id))
+        found = run(as_user, lambda s, a: privacy.export_person(s, a, privacy.resolve_candidate(s, a, who)))
     if out is None:
         dump(found)
         return
@@ -104,7 +107,7 @@ def pipeline_export_person(
 
 @pipeline_app.command("erase")
 def pipeline_erase(
-    candidate_id: IdArg,
+    who: PersonArg,
     reason: Annotated[str, typer.Option(help="Why (e.g. 'erasure request of 2026-11-23').")],
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
     as_user: AsOpt = None,
@@ -112,9 +115,9 @@ def pipeline_erase(
 ) -> None:
     """Erase a person's data for good; the audit log keeps only that an erasure happened."""
     if not yes:
-        typer.confirm(f"Erase everything about candidate {candidate_id}? This cannot be undone", abort=True)
+        typer.confirm(f"Erase everything about candidate {who}? This cannot be undone", abort=True)
     with errors():
-        found = run(as_user, lambda s, a: privacy.erase_person(s, a, candidate_id, reason))
+        found = run(as_user, lambda s, a: privacy.erase_person(s, a, privacy.resolve_candidate(s, a, who), reason))
     show(found, as_json, lambda f: console.print(
         f"candidate {f['candidate_id']} erased: {f['timeline_entries']} timeline entries removed, "
         f"{f['audit_entries_scrubbed']} audit entries emptied"))

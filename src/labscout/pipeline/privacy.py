@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from labscout.errors import InvalidError
+from labscout.errors import InvalidError, NotFoundError
 from labscout.pipeline import audit, candidates
 from labscout.pipeline.db import flush
 from labscout.pipeline.models import (
@@ -27,19 +27,20 @@ from labscout.pipeline.roles import Actor, Perm, require
 ERASED = "[erased]"
 
 
-def find_candidate_ids(session: Session, *, email: str | None = None, person_id: str | None = None,
-                       name: str | None = None) -> list[int]:
-    """Candidates (not yet erased) matching an e-mail, research person id or exact name."""
-    conditions = []
-    if email:
-        conditions.append(Candidate.email == email.strip().lower())
-    if person_id:
-        conditions.append(Candidate.person_id == person_id.strip())
-    if name:
-        conditions.append(Candidate.name == name.strip())
-    if not conditions:
-        raise InvalidError("say whom: a candidate id, an e-mail, a person id or a name")
-    return list(session.scalars(select(Candidate.id).where(or_(*conditions), Candidate.erased_at.is_(None))))
+def resolve_candidate(session: Session, actor: Actor, ref: str) -> int:
+    """The candidate meant by `ref`: a candidate id, an e-mail address or a research person id."""
+    require(actor, Perm.VIEW_PIPELINE)
+    ref = ref.strip()
+    if ref.isdigit():
+        return candidates.load(session, int(ref)).id
+    column = Candidate.email if "@" in ref else Candidate.person_id
+    found = list(session.scalars(select(Candidate.id).where(column == (ref.lower() if "@" in ref else ref),
+                                                            Candidate.erased_at.is_(None))))
+    if not found:
+        raise NotFoundError(f"no candidate with {'e-mail' if '@' in ref else 'person id'} {ref}")
+    if len(found) > 1:
+        raise InvalidError(f"{len(found)} candidates match {ref} (ids {', '.join(map(str, found))}); give an id")
+    return found[0]
 
 
 def _audit_about(candidate_id: int, activity_ids: list[int], offer_ids: list[int]) -> Any:
