@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
+from labscout.errors import ConflictError
 from labscout.pipeline import candidates, csvio, db, offers
 from labscout.pipeline.models import Activity, AuditEntry, Candidate, StageTransition
 from pipeline.conftest import Team
@@ -94,3 +95,23 @@ def test_failure_in_the_middle_of_an_offer_acceptance_rolls_it_all_back(engine: 
     with db.session_scope(engine) as session:
         assert offers.get_offer(session, team.hr, o.id).status == "sent"
         assert candidates.get_candidate(session, team.hr, c.id).stage == "offer"
+
+
+def test_lock_wait_beyond_the_limit_is_a_conflict_not_a_hang(engine: Engine, team: Team, backend: str) -> None:
+    if backend != "postgresql":
+        pytest.skip("row locks with a lock timeout are PostgreSQL's; SQLite writers queue on busy_timeout")
+    with db.session_scope(engine) as session:
+        cid = candidates.create_candidate(session, team.recruiter, candidates.CandidateIn(name="A", target_role="r")).id
+    impatient = db.make_engine(engine.url.render_as_string(hide_password=False),
+                               connect_args={"options": "-c lock_timeout=300"})
+    try:
+        with engine.connect() as holder:
+            holder.exec_driver_sql("SELECT 1 FROM candidates WHERE id = %(id)s FOR UPDATE", {"id": cid})
+            with pytest.raises(ConflictError, match="busy with a colliding change"), \
+                    db.session_scope(impatient) as session:
+                candidates.move_stage(session, team.recruiter, cid, "contacted")
+            holder.rollback()
+    finally:
+        impatient.dispose()
+    with db.session_scope(engine) as session:
+        assert candidates.get_candidate(session, team.viewer, cid).stage == "identified"
