@@ -295,7 +295,9 @@ def deal_list(
     show(found, as_json, lambda ds: table("Deals", ["id", "kind", "company", "amount", "stake %", "status",
                                                     "key people", "per key hire"],
                                           [[d.id, d.kind, d.company, f"{d.amount:,}", d.stake_percent, d.status,
-                                            len(d.key_people), money(d.cost_per_key_hire)] for d in ds]))
+                                            len(d.key_people),
+                                            "-" if d.cost_per_key_hire is None else f"{d.cost_per_key_hire:,}"]
+                                           for d in ds]))
 
 
 

@@ -167,7 +167,8 @@ def pipeline_add(
     owner: Annotated[str | None, typer.Option(help="Owner's e-mail (default: you).")] = None,
     priority: Annotated[int, typer.Option(help="1 (highest) to 5.")] = 3,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")] = None,
-    source: Annotated[str, typer.Option(help="search, referral, deal, manual, import or event.")] = "manual",
+    source: Annotated[str | None, typer.Option(help="search, referral, deal, manual, import or event "
+                                               "(default: search with --person, else manual).")] = None,
     source_detail: Annotated[str | None, typer.Option(help="E.g. the search query or who referred them.")] = None,
     stage: Annotated[str | None, typer.Option(help="Start at this stage (default: the first).")] = None,
     as_user: AsOpt = None,
@@ -176,7 +177,8 @@ def pipeline_add(
     """Add a candidate: from the research store (--person, e.g. a search result) or entered by hand (NAME)."""
     with errors():
         data = CandidateIn(name=name, target_role=role, email=email, affiliation=affiliation, owner_email=owner,
-                           priority=priority, tags=tag or [], source=source, source_detail=source_detail)
+                           priority=priority, tags=tag or [], source=source or ("search" if person else "manual"),
+                           source_detail=source_detail)
         if person:
             store = _research_store()
             if store is None:
@@ -235,8 +237,8 @@ def pipeline_show(candidate_id: IdArg, as_user: AsOpt = None, as_json: JsonOpt =
 
 def print_timeline(entries: list[activities.ActivityOut]) -> None:
     table("Timeline", ["when", "kind", "by", "what", "place / with"],
-          [[f"{e.occurred_at:%Y-%m-%d %H:%M}", e.kind, e.actor_name, (e.subject or "") +
-            (f": {e.body[:80]}" if e.body and e.kind != "email" else ""),
+          [[f"{e.occurred_at:%Y-%m-%d %H:%M}", e.kind, e.actor_name,
+            ": ".join(x for x in (e.subject, e.body[:80] if e.body and e.kind != "email" else None) if x),
             ", ".join(x for x in [e.place or "", *e.attendees] if x)] for e in entries])
 
 
