@@ -16,7 +16,7 @@ import orjson
 import pytest
 from typer.testing import CliRunner
 
-from labscout.cli import app
+from labscout.cli import app, common
 from labscout.research import queries
 from labscout.research.store import ResearchStore
 from pgserver import PgServer
@@ -177,3 +177,29 @@ def test_export_and_erase_by_email(home: Path, tmp_path: Path) -> None:
     assert "no candidate with e-mail" in cli("pipeline", "export-person", "grace@example.org", *ex, ok=False)
     trail = cli("pipeline", "audit", "--entity", "candidate", "--id", str(cid), *ex)
     assert trail[0]["action"] == "erase" and "Grace" not in orjson.dumps(trail).decode()
+
+
+def text(*args: str) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_tables_for_people(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cli("user", "add", "exec@lab.example", "--name", "Erin Exec", "--role", "executive", "--password", PASSWORD)
+    monkeypatch.setenv("LABSCOUT_USER", "exec@lab.example")  # instead of --as on every command
+    monkeypatch.setattr(common.console, "width", 200)  # whole cells, not wrapped at 80 columns
+    cli("pipeline", "add", "Grace Founder", "--role", "engineer", "--tag", "founder")
+    cli("pipeline", "log", "1", "meeting", "--subject", "Dinner", "--place", "Chez Panisse", "--with", "Erin Exec")
+    cli("plan", "set", "engineer", "--slots", "14", "--budget", "30000000")
+    cli("deal", "add", "--kind", "acqui-hire", "--company", "Tiny Lab", "--amount", "9000000")
+    cli("deal", "add-person", "1", "1", "--note", "founder")
+    assert "Grace Founder" in text("pipeline", "list") and "founder" in text("pipeline", "list")
+    shown = text("pipeline", "show", "1")
+    assert "Dinner" in shown and "Chez Panisse" in shown and "stage 'identified'" in shown
+    assert "0 hired of 14 slots" in text("plan", "show")
+    assert "cost per key person 9,000,000" in text("deal", "show", "1")
+    assert "Tiny Lab" in text("deal", "list")
+    assert "create" in text("pipeline", "audit")
+    assert "identified" in text("pipeline", "stages")
+    assert "not sent" in text("pipeline", "email", "1")
