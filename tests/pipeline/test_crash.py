@@ -24,7 +24,11 @@ CHILD = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     from labscout.pipeline import csvio, db, users
+    from sqlalchemy import event
     engine = db.make_engine(sys.argv[1])
+    if sys.argv[1].startswith("sqlite"):
+        # a tiny page cache makes SQLite spill the uncommitted pages into its WAL file before the commit
+        event.listen(engine, "connect", lambda con, _: con.execute("PRAGMA cache_size=8"))
     with db.session_scope(engine) as session:
         actor = users.actor_for_email(session, "rec@lab.example")
         ids = csvio.import_candidates(session, actor, Path(sys.argv[2]))
@@ -50,6 +54,10 @@ def test_killed_import_leaves_nothing_half_applied(engine: Engine, team: Team, t
         assert child.stdout is not None
         line = child.stdout.readline()
         assert line.strip() == "flushed 1000", line
+        if engine.dialect.name == "sqlite":  # the half-done change is on disk, not only in the writer's memory
+            database = engine.url.database
+            assert database is not None
+            assert Path(database + "-wal").stat().st_size > 100_000
         # the rows are in the database's transaction now; kill the writer before it commits
         os.kill(child.pid, signal.SIGKILL)
         assert child.wait(timeout=30) == -signal.SIGKILL
