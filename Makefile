@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DATA   ?= ../shared/data/paperlists
 export LABSCOUT_HOME ?= $(CURDIR)/.labscout
 
-.PHONY: install sysdeps demo test lint typecheck unit bench clean
+.PHONY: install sysdeps demo test lint typecheck unit bench bench-pipeline clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ test: lint typecheck unit
 
 bench: install
 	$(BIN)/python bench/ingest.py
+
+# 8 concurrent writers moving 10,000 candidates through the stages on a throw-away PostgreSQL server.
+bench-pipeline: install
+	$(BIN)/python bench/pipeline.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

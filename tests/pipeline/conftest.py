@@ -75,7 +75,7 @@ def _engine_from(kind: str, which: str, templates: dict[str, str], pg_server: Pg
                  tmp_path: Path) -> Iterator[Engine]:
     template = templates[f"{kind}-{which}"]
     if kind == "sqlite":
-        path = tmp_path / "pipeline.sqlite"
+        path = tmp_path / f"pipeline-{which}.sqlite"
         shutil.copyfile(template, path)
         engine = db.make_engine(f"sqlite:///{path}")
         yield engine

@@ -85,12 +85,12 @@ class TestMoveStage:
 
     def test_decline_needs_a_reason_and_keeps_it(self, engine: Engine, team: Team) -> None:
         c = add(engine, team.recruiter)
-        with db.session_scope(engine) as session, pytest.raises(InvalidError, match="needs a reason"):
+        with pytest.raises(InvalidError, match="needs a reason"), db.session_scope(engine) as session:
             candidates.move_stage(session, team.recruiter, c.id, "declined")
         with db.session_scope(engine) as session:
             moved = candidates.move_stage(session, team.recruiter, c.id, "declined", reason="staying in academia")
         assert moved.decline_reason == "staying in academia"
-        with db.session_scope(engine) as session, pytest.raises(InvalidError, match="reopening needs a reason"):
+        with pytest.raises(InvalidError, match="reopening needs a reason"), db.session_scope(engine) as session:
             candidates.move_stage(session, team.recruiter, c.id, "contacted")
 
     def test_unknown_stage_and_same_stage(self, engine: Engine, team: Team) -> None:
@@ -110,7 +110,7 @@ class TestMoveStage:
             names = [s.name for s in stages.list_stages(session)]
             candidates.move_stage(session, team.recruiter, c.id, "reference check")
         assert names.index("reference check") == names.index("meeting") + 1 == names.index("offer") - 1
-        with db.session_scope(engine) as session, pytest.raises(ConflictError, match="1 candidate"):
+        with pytest.raises(ConflictError, match="1 candidate"), db.session_scope(engine) as session:
             stages.remove_stage(session, team.executive, "reference check")
 
 
@@ -119,7 +119,7 @@ class TestOptimisticConcurrency:
         c = add(engine, team.recruiter)
         with db.session_scope(engine) as session:
             candidates.update_candidate(session, team.hr, c.id, CandidateIn(priority=1), expected_version=1)
-        with db.session_scope(engine) as session, pytest.raises(ConflictError, match="by Hana HR.*version 1"):
+        with pytest.raises(ConflictError, match=r"by Hana HR.*version 1"), db.session_scope(engine) as session:
             candidates.update_candidate(session, team.recruiter, c.id, CandidateIn(priority=5), expected_version=1)
         with db.session_scope(engine) as session:
             assert candidates.get_candidate(session, team.viewer, c.id).priority == 1

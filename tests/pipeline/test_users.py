@@ -99,3 +99,21 @@ class TestRoles:
     def test_require_names_who_and_what(self, team: Team) -> None:
         with pytest.raises(ForbiddenError, match=r"Vic Viewer \(viewer\) may not edit candidates"):
             require(team.viewer, Perm.EDIT_CANDIDATES)
+
+
+class TestMigrations:
+    def test_models_match_the_migrated_schema(self, empty_engine: Engine) -> None:
+        from alembic.autogenerate import compare_metadata
+        from alembic.migration import MigrationContext
+
+        from labscout.pipeline.models import Base
+
+        with empty_engine.connect() as connection:
+            drift = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        assert drift == []
+
+    def test_revision_files_are_named_by_date_and_slug(self) -> None:
+        import re
+
+        names = sorted(p.name for p in (db.MIGRATIONS / "versions").glob("*.py"))
+        assert names and all(re.fullmatch(r"\d{4}-\d\d-\d\d-\d{4}_[a-z0-9_]+\.py", n) for n in names)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -16,17 +18,26 @@ from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from labscout.cli.common import JsonOpt, app, console, dump, err, errors
+from labscout.cli.common import JsonOpt, app, console, dump, errors
 from labscout.config import Settings
 from labscout.errors import InvalidError
-from labscout.pipeline import db, users
+from labscout.pipeline import activities, candidates, db, outreach, stages, users
+from labscout.pipeline.candidates import CandidateIn
 from labscout.pipeline.roles import Actor
+from labscout.research import queries
+from labscout.research.store import ResearchStore
 
 pipeline_app = typer.Typer(help="The recruiting pipeline: candidates, stages, timeline, outreach.",
                            no_args_is_help=True)
 user_app = typer.Typer(help="Users of the pipeline and their roles.", no_args_is_help=True)
+offer_app = typer.Typer(help="Offers: draft, approve, send, accept or decline.", no_args_is_help=True)
+plan_app = typer.Typer(help="The hiring plan and its budget.", no_args_is_help=True)
+deal_app = typer.Typer(help="Deals with start-ups and the key people they bring.", no_args_is_help=True)
 app.add_typer(pipeline_app, name="pipeline")
 app.add_typer(user_app, name="user")
+app.add_typer(offer_app, name="offer")
+app.add_typer(plan_app, name="plan")
+app.add_typer(deal_app, name="deal")
 
 AsOpt = Annotated[str | None, typer.Option("--as", envvar="LABSCOUT_USER",
                                            help="Act as this user (e-mail); or set LABSCOUT_USER.")]
@@ -56,6 +67,33 @@ def unit_of_work(as_user: str | None) -> Iterator[tuple[Session, Actor]]:
 def run(as_user: str | None, fn: Callable[[Session, Actor], T]) -> T:
     with unit_of_work(as_user) as (session, actor):
         return fn(session, actor)
+
+
+@contextmanager
+def engine_scope() -> Iterator[Engine]:
+    engine = open_engine()
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def parse_date(value: str | None, field: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidError(f"{field}: '{value}' is not a date (YYYY-MM-DD)") from None
+
+
+def parse_when(value: str | None, field: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidError(f"{field}: '{value}' is not a date and time (YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
 
 
 def plain(value: Any) -> Any:
@@ -102,50 +140,315 @@ def _safe_url(url: str) -> str:
     return url
 
 
-@user_app.command("add")
-def user_add(
-    email: Annotated[str, typer.Argument(help="The user's e-mail address (their sign-in name).")],
-    name: Annotated[str, typer.Option("--name", help="Full name.")],
-    role: Annotated[str, typer.Option("--role", help="executive, hr, recruiter or viewer.")],
-    password: Annotated[str | None, typer.Option("--password", help="Password (asked for when left out).")] = None,
-    person: Annotated[str | None, typer.Option("--person", help="Their person id in the research store.")] = None,
+IdArg = Annotated[int, typer.Argument(help="The candidate's id (see `labscout pipeline list`).")]
+VersionOpt = Annotated[int | None, typer.Option("--version", help="The version you read; refused if it changed.")]
+
+
+def _research_store() -> ResearchStore | None:
+    path = Settings.from_env().research_store
+    return ResearchStore(path) if path.exists() else None
+
+
+def print_candidates(found: list[candidates.CandidateOut]) -> None:
+    table("Candidates", ["id", "name", "role", "stage", "since", "owner", "prio", "tags", "source"],
+          [[c.id, c.name, c.target_role, c.stage, f"{c.stage_changed_at:%Y-%m-%d}", c.owner_name, c.priority,
+            ", ".join(c.tags), c.source] for c in found])
+
+
+@pipeline_app.command("add")
+def pipeline_add(
+    name: Annotated[str | None, typer.Argument(help="Name, for a candidate entered by hand.")] = None,
+    person: Annotated[str | None, typer.Option("--person", help="A research-store person: id, name or "
+                                               "OpenReview id (name and organisation come from the store).")] = None,
+    role: Annotated[str, typer.Option("--role", help="Target role, e.g. researcher, head of research.")]
+    = "researcher",
+    email: Annotated[str | None, typer.Option(help="E-mail address.")] = None,
+    affiliation: Annotated[str | None, typer.Option(help="Current organisation.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Owner's e-mail (default: you).")] = None,
+    priority: Annotated[int, typer.Option(help="1 (highest) to 5.")] = 3,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")] = None,
+    source: Annotated[str | None, typer.Option(help="search, referral, deal, manual, import or event "
+                                               "(default: search with --person, else manual).")] = None,
+    source_detail: Annotated[str | None, typer.Option(help="E.g. the search query or who referred them.")] = None,
+    stage: Annotated[str | None, typer.Option(help="Start at this stage (default: the first).")] = None,
     as_user: AsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add a user; the first user of a new database needs no --as (make them an executive)."""
-    if password is None:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    """Add a candidate: from the research store (--person, e.g. a search result) or entered by hand (NAME)."""
     with errors():
-        engine = open_engine()
+        data = CandidateIn(name=name, target_role=role, email=email, affiliation=affiliation, owner_email=owner,
+                           priority=priority, tags=tag or [], source=source or ("search" if person else "manual"),
+                           source_detail=source_detail)
+        if person:
+            store = _research_store()
+            if store is None:
+                raise InvalidError("no research store to look the person up in; run `labscout ingest` first")
+            with store:
+                person_id = queries.resolve_person(store, person)
+                profile = queries.person_profile(store, person_id)
+            data.person_id = person_id
+            data.name = name or str(profile.person["name"])
+            if affiliation is None and profile.latest_org:
+                data.affiliation = str(profile.latest_org["name"])
+        elif not name:
+            raise InvalidError("give a NAME, or --person to take one from the research store")
+        created = run(as_user, lambda s, a: candidates.create_candidate(s, a, data, stage=stage))
+    show(created, as_json, lambda c: console.print(f"candidate {c.id} {c.name} added at stage '{c.stage}'"))
+
+
+@pipeline_app.command("list")
+def pipeline_list(
+    stage: Annotated[str | None, typer.Option(help="Only this stage.")] = None,
+    role: Annotated[str | None, typer.Option(help="Only this target role.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Only this owner (e-mail).")] = None,
+    tag: Annotated[str | None, typer.Option(help="Only candidates with this tag.")] = None,
+    source: Annotated[str | None, typer.Option(help="Only this source.")] = None,
+    text: Annotated[str | None, typer.Option("--text", help="Name or affiliation contains this.")] = None,
+    as_user: AsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Candidates, filtered; highest priority first."""
+    with errors():
+        found = run(as_user, lambda s, a: candidates.list_candidates(s, a, stage=stage, role=role, owner_email=owner,
+                                                                     tag=tag, source=source, text=text))
+    show(found, as_json, print_candidates)
+
+
+@pipeline_app.command("show")
+def pipeline_show(candidate_id: IdArg, as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
+    """One candidate with stage history and timeline."""
+    with errors():
+        def read(s: Session, a: Actor) -> dict[str, Any]:
+            return {"candidate": candidates.get_candidate(s, a, candidate_id),
+                    "transitions": candidates.transitions(s, a, candidate_id),
+                    "timeline": activities.timeline(s, a, candidate_id)}
+        found = run(as_user, read)
+    if as_json:
+        dump({k: plain(v) for k, v in found.items()})
+        return
+    c = found["candidate"]
+    console.print(f"[bold]{c.name}[/bold] (candidate {c.id}, version {c.version}) - {c.target_role}, "
+                  f"stage '{c.stage}' since {c.stage_changed_at:%Y-%m-%d %H:%M}")
+    console.print(f"owner {c.owner_name}, priority {c.priority}, source {c.source}"
+                  + (f" ({c.source_detail})" if c.source_detail else "")
+                  + (f", research person {c.person_id}" if c.person_id else ""))
+    print_timeline(found["timeline"])
+
+
+def print_timeline(entries: list[activities.ActivityOut]) -> None:
+    table("Timeline", ["when", "kind", "by", "what", "place / with"],
+          [[f"{e.occurred_at:%Y-%m-%d %H:%M}", e.kind, e.actor_name,
+            ": ".join(x for x in (e.subject, e.body[:80] if e.body and e.kind != "email" else None) if x),
+            ", ".join(x for x in [e.place or "", *e.attendees] if x)] for e in entries])
+
+
+@pipeline_app.command("update")
+def pipeline_update(
+    candidate_id: IdArg,
+    name: Annotated[str | None, typer.Option(help="New name.")] = None,
+    role: Annotated[str | None, typer.Option("--role", help="New target role.")] = None,
+    email: Annotated[str | None, typer.Option(help="New e-mail ('' to clear).")] = None,
+    affiliation: Annotated[str | None, typer.Option(help="New affiliation.")] = None,
+    owner: Annotated[str | None, typer.Option(help="New owner (e-mail).")] = None,
+    priority: Annotated[int | None, typer.Option(help="1 (highest) to 5.")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="Replace the tags (repeatable).")] = None,
+    notes: Annotated[str | None, typer.Option(help="Replace the notes.")] = None,
+    version: VersionOpt = None,
+    as_user: AsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a candidate's fields; with --version, a change made meanwhile by someone else is refused."""
+    with errors():
+        changes = CandidateIn(name=name, target_role=role, email=email, affiliation=affiliation, owner_email=owner,
+                              priority=priority, tags=tag, notes=notes)
+        found = run(as_user, lambda s, a: candidates.update_candidate(s, a, candidate_id, changes,
+                                                                      expected_version=version))
+    show(found, as_json, lambda c: console.print(f"candidate {c.id} updated (version {c.version})"))
+
+
+@pipeline_app.command("move")
+def pipeline_move(
+    candidate_id: IdArg,
+    stage: Annotated[str, typer.Argument(help="The new stage (see `labscout pipeline stages`).")],
+    reason: Annotated[str | None, typer.Option(help="Why (needed for declined / withdrawn).")] = None,
+    version: VersionOpt = None,
+    as_user: AsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Move a candidate to another stage; the time of the move is recorded."""
+    with errors():
+        found = run(as_user, lambda s, a: candidates.move_stage(s, a, candidate_id, stage, expected_version=version,
+                                                                reason=reason))
+    show(found, as_json, lambda c: console.print(f"candidate {c.id} is now at '{c.stage}'"))
+
+
+@pipeline_app.command("stages")
+def pipeline_stages(
+    add: Annotated[str | None, typer.Option("--add", help="Add a stage with this name.")] = None,
+    after: Annotated[str | None, typer.Option(help="Put the new stage after this one.")] = None,
+    outcome: Annotated[str, typer.Option(help="open, won or lost (for --add).")] = "open",
+    remove: Annotated[str | None, typer.Option("--remove", help="Remove this (unused) stage.")] = None,
+    as_user: AsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The stages in order; --add or --remove configures them (executive)."""
+    with errors():
+        def act(s: Session, a: Actor) -> list[stages.StageOut]:
+            if add:
+                stages.add_stage(s, a, add, after=after, outcome=outcome)
+            if remove:
+                stages.remove_stage(s, a, remove)
+            return stages.list_stages(s)
+        found = run(as_user, act)
+    show(found, as_json, lambda ss: table("Stages", ["stage", "outcome"], [[x.name, x.outcome] for x in ss]))
+
+
+@pipeline_app.command("log")
+def pipeline_log(
+    candidate_id: IdArg,
+    kind: Annotated[str, typer.Argument(help="email, call, meeting or note.")],
+    subject: Annotated[str | None, typer.Option(help="Subject or one-line summary.")] = None,
+    text: Annotated[str | None, typer.Option("--text", help="The note, or what was said.")] = None,
+    place: Annotated[str | None, typer.Option(help="Where (meetings, e.g. a dinner).")] = None,
+    with_: Annotated[list[str] | None, typer.Option("--with", help="Who attended (repeatable).")] = None,
+    when: Annotated[str | None, typer.Option(help="When it happened (YYYY-MM-DD[THH:MM], default now).")] = None,
+    as_user: AsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record an e-mail, call, meeting (with place and attendees) or note on a candidate's timeline."""
+    with errors():
+        at = parse_when(when, "when")
+        found = run(as_user, lambda s, a: activities.log_activity(s, a, candidate_id, kind, subject=subject,
+                                                                  body=text, place=place, attendees=with_,
+                                                                  occurred_at=at))
+    show(found, as_json, lambda e: console.print(f"{e.kind} logged on candidate {e.candidate_id}'s timeline"))
+
+
+@pipeline_app.command("comment")
+def pipeline_comment(
+    candidate_id: IdArg,
+    text: Annotated[str, typer.Argument(help="The comment; @email or @first.last mentions a user.")],
+    as_user: AsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add to a candidate's discussion; mentioned users find it with `labscout pipeline mentions`."""
+    with errors():
+        found = run(as_user, lambda s, a: activities.comment(s, a, candidate_id, text))
+    show(found, as_json, lambda e: console.print(
+        "comment added" + (f", mentioning {', '.join(e.mentions)}" if e.mentions else "")))
+
+
+@pipeline_app.command("timeline")
+def pipeline_timeline(candidate_id: IdArg, as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
+    """Everything that happened with one candidate, oldest first."""
+    with errors():
+        found = run(as_user, lambda s, a: activities.timeline(s, a, candidate_id))
+    show(found, as_json, print_timeline)
+
+
+@pipeline_app.command("feed")
+def pipeline_feed(
+    limit: Annotated[int, typer.Option(help="How many entries.")] = 30,
+    as_user: AsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The team feed: the newest changes across all candidates."""
+    with errors():
+        found = run(as_user, lambda s, a: activities.feed(s, a, limit=limit))
+    show(found, as_json, lambda es: table("Team feed", ["when", "candidate", "kind", "by", "what"], [
+        [f"{e.occurred_at:%Y-%m-%d %H:%M}", e.candidate_name, e.kind, e.actor_name, e.subject or (e.body or "")[:80]]
+        for e in es]))
+
+
+@pipeline_app.command("mentions")
+def pipeline_mentions(
+    all_: Annotated[bool, typer.Option("--all", help="Also those already seen.")] = False,
+    as_user: AsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Comments that mention you; listing them marks them seen."""
+    with errors():
+        found = run(as_user, lambda s, a: activities.my_mentions(s, a, unseen_only=not all_, mark_seen=True))
+    show(found, as_json, lambda es: table("Mentions", ["when", "candidate", "by", "comment"], [
+        [f"{e.occurred_at:%Y-%m-%d %H:%M}", e.candidate_name, e.actor_name, e.body] for e in es]))
+
+
+@pipeline_app.command("email")
+def pipeline_email(
+    candidate_id: IdArg,
+    template: Annotated[str, typer.Option(help="The template to render (see `labscout pipeline templates`).")]
+    = "intro",
+    subject: Annotated[str | None, typer.Option(help="Use this subject instead of the template's.")] = None,
+    body_file: Annotated[Path | None, typer.Option(help="Send this reviewed text instead of the template's.")]
+    = None,
+    to: Annotated[str | None, typer.Option(help="Send to this address instead of the candidate's.")] = None,
+    send: Annotated[bool, typer.Option("--send", help="Really send it now (without: only show the draft).")]
+    = False,
+    as_user: AsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Render an outreach e-mail with the candidate's own work; it is sent only with --send, then logged."""
+    settings = Settings.from_env()
+    with errors():
+        store = _research_store()
         try:
-            with db.session_scope(engine) as session:
-                actor = users.actor_for_email(session, as_user) if as_user else None
-                created = users.create_user(session, email=email, name=name, role=role, password=password,
-                                            actor=actor, person_id=person)
+            def act(s: Session, a: Actor) -> dict[str, Any]:
+                draft = outreach.compose(s, a, candidate_id, template, store=store)
+                text = body_file.read_text(encoding="utf-8") if body_file else draft.body
+                title = subject or draft.subject
+                final: dict[str, Any] = {"to": to or draft.to, "subject": title, "body": text,
+                                         "evidence": draft.evidence, "sent": False}
+                if send:
+                    entry = outreach.send_email(s, a, candidate_id, subject=title, body=text,
+                                                smtp=settings.smtp, to=to, template=draft.template,
+                                                evidence=draft.evidence)
+                    final.update(sent=True, message_id=entry.meta.get("message_id"))
+                return final
+            found = run(as_user, act)
         finally:
-            engine.dispose()
-    show(created, as_json, lambda u: console.print(f"user {u.id} {u.email} ({u.role.value}) added"))
+            if store is not None:
+                store.close()
+    if as_json:
+        dump(found)
+        return
+    console.print(f"To: {found['to']}\nSubject: {found['subject']}\n\n{found['body']}")
+    if found["sent"]:
+        console.print(f"[green]sent[/green] and logged on the timeline ({found['message_id']})")
+    else:
+        console.print("[yellow]not sent[/yellow]: review the text, then run again with --send")
 
 
-@user_app.command("list")
-def user_list(as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
-    """The users and their roles."""
-    with errors():
-        found = run(as_user, users.list_users)
-    show(found, as_json, lambda us: table("Users", ["id", "email", "name", "role", "active"],
-                                          [[u.id, u.email, u.name, u.role.value, u.active] for u in us]))
-
-
-@user_app.command("deactivate")
-def user_deactivate(
-    email: Annotated[str, typer.Argument(help="The user to deactivate (they can no longer act or sign in).")],
+@pipeline_app.command("templates")
+def pipeline_templates(
+    save: Annotated[str | None, typer.Option("--save", help="Create or replace the template of this name.")]
+    = None,
+    subject: Annotated[str | None, typer.Option(help="Subject (Jinja2), for --save.")] = None,
+    body_file: Annotated[Path | None, typer.Option(help="File with the body (Jinja2), for --save.")] = None,
     as_user: AsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Deactivate a user; their past actions stay in the audit log under their name."""
+    """Outreach templates; variables: candidate, sender, top_papers, shared_coauthors, coauthors."""
     with errors():
-        found = run(as_user, lambda s, a: users.set_active(s, a, users.get_user_by_email(s, email).id, False))
-    show(found, as_json, lambda u: console.print(f"user {u.email} deactivated"))
+        def act(s: Session, a: Actor) -> list[outreach.TemplateOut]:
+            if save:
+                if not subject or body_file is None:
+                    raise InvalidError("--save needs --subject and --body-file")
+                outreach.save_template(s, a, name=save, subject=subject, body=body_file.read_text(encoding="utf-8"))
+            return outreach.list_templates(s, a)
+        found = run(as_user, act)
+    show(found, as_json, lambda ts: table("Templates", ["name", "subject", "version"],
+                                          [[t.name, t.subject, t.version] for t in ts]))
 
 
-__all__ = ["AsOpt", "err", "pipeline_app", "plain", "run", "show", "table", "user_app"]
+@pipeline_app.command("relink")
+def pipeline_relink(
+    old: Annotated[str, typer.Argument(help="The research person id the candidates point to.")],
+    new: Annotated[list[str], typer.Argument(help="The person id(s) it became after an identity correction.")],
+    reason: Annotated[str, typer.Option(help="Why (e.g. 'two people merged by mistake').")],
+    as_user: AsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Re-point candidates after the research store split or merged a person; noted on their timelines."""
+    with errors():
+        found = run(as_user, lambda s, a: candidates.relink_person(s, a, old, new, reason))
+    show(found, as_json, print_candidates)

@@ -31,7 +31,7 @@ def make_engine(url: str, **options: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, **options)
+    return create_engine(url, **{"pool_pre_ping": True, **options})
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -57,11 +57,26 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     except IntegrityError as exc:
         session.rollback()
         raise ConflictError(f"the change collides with existing data: {exc.orig}") from None
+    except OperationalError as exc:
+        session.rollback()
+        if is_contention(exc):
+            raise ConflictError("the database was busy with a colliding change (lock wait or deadlock); nothing "
+                                "was changed, try again") from None
+        raise
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
+
+
+# SQLSTATEs of PostgreSQL for serialization failure, deadlock and lock timeout; SQLite says "database is locked".
+CONTENTION_CODES = {"40001", "40P01", "55P03"}
+
+
+def is_contention(exc: OperationalError) -> bool:
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code in CONTENTION_CODES or "database is locked" in str(exc.orig)
 
 
 def flush(session: Session) -> None:

@@ -1,0 +1,308 @@
+"""Offers: draft -> pending approval -> approved -> sent -> accepted | declined | expired (or withdrawn).
+
+Compensation is visible to the executive and HR only: other roles get the same records with the figures left
+out (`redacted`). Above the approval threshold only the executive may approve; nobody but the executive approves
+an offer they drafted themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from labscout.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
+from labscout.pipeline import activities, audit, candidates, policy, stages
+from labscout.pipeline.db import flush
+from labscout.pipeline.models import Offer, utcnow
+from labscout.pipeline.roles import Actor, Perm, Role, can_see_compensation, has, require
+
+ACTIVE = ("draft", "pending_approval", "approved", "sent")
+OUTSTANDING = ("pending_approval", "approved", "sent")
+# Far beyond any real package: a figure above these is a typo (an extra zero), not an offer.
+LIMITS = {"base": 10_000_000, "bonus": 20_000_000, "signing": 50_000_000, "equity_value": 2_000_000_000,
+          "gpus": 100_000}
+YEARS = 4
+
+
+@dataclass(slots=True)
+class OfferIn:
+    base: int
+    start_date: date
+    expires_on: date
+    bonus: int = 0
+    signing: int = 0
+    equity_value: int = 0
+    vesting_years: int = 4
+    vesting_cliff_months: int = 12
+    gpus: int = 0
+    currency: str = "USD"
+    role: str | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OfferOut:
+    id: int
+    candidate_id: int
+    candidate_name: str
+    role: str
+    status: str
+    start_date: date
+    expires_on: date
+    redacted: bool
+    currency: str | None
+    base: int | None
+    bonus: int | None
+    signing: int | None
+    equity_value: int | None
+    vesting_years: int | None
+    vesting_cliff_months: int | None
+    gpus: int | None
+    total_4y: int | None
+    needs_executive: bool
+    created_by: int | None
+    approved_by: int | None
+    decline_reason: str | None
+    notes: str | None
+    updated_at: datetime
+    version: int
+
+
+def total_value(o: OfferIn | Offer) -> int:
+    """Four years of base and bonus, the signing bonus, and the equity that vests within four years."""
+    vested = o.equity_value * min(YEARS, o.vesting_years) // o.vesting_years
+    return YEARS * (o.base + o.bonus) + o.signing + vested
+
+
+def validate(o: OfferIn, today: date) -> None:
+    """Reject negative or absurd figures and impossible dates, naming the field."""
+    for name, limit in LIMITS.items():
+        value = getattr(o, name)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise InvalidError(f"{name}: expected a whole number, got {value!r}")
+        if value < 0:
+            raise InvalidError(f"{name}: must not be negative ({value:,})")
+        if value > limit:
+            raise InvalidError(f"{name}: {value:,} is above the plausible maximum {limit:,}; check for a typo")
+    if o.base == 0:
+        raise InvalidError("base: an offer needs a base salary")
+    if not 1 <= o.vesting_years <= 10:
+        raise InvalidError(f"vesting_years: must be 1 to 10, not {o.vesting_years}")
+    if not 0 <= o.vesting_cliff_months <= 12 * o.vesting_years:
+        raise InvalidError(f"vesting_cliff_months: must be 0 to {12 * o.vesting_years}, not {o.vesting_cliff_months}")
+    if len(o.currency) != 3 or not o.currency.isalpha():
+        raise InvalidError(f"currency: expected a 3-letter code such as USD, not '{o.currency}'")
+    # The offer starts to run today: an expiry before that would make it dead on arrival.
+    if o.expires_on < today:
+        raise InvalidError(f"expires_on: {o.expires_on} is before the offer starts to run ({today})")
+    if o.start_date < today:
+        raise InvalidError(f"start_date: {o.start_date} is in the past")
+
+
+def out(session: Session, actor: Actor, o: Offer) -> OfferOut:
+    c = candidates.load(session, o.candidate_id)
+    shown = can_see_compensation(actor)
+    needs_exec = o.total_4y > policy.approval_threshold(session)
+
+    def money(value: int) -> int | None:
+        return value if shown else None
+
+    return OfferOut(o.id, o.candidate_id, c.name, o.role, o.status, o.start_date, o.expires_on, not shown,
+                    o.currency if shown else None, money(o.base), money(o.bonus), money(o.signing),
+                    money(o.equity_value), o.vesting_years if shown else None,
+                    o.vesting_cliff_months if shown else None, o.gpus if shown else None, money(o.total_4y),
+                    needs_exec, o.created_by, o.approved_by, o.decline_reason, o.notes if shown else None,
+                    o.updated_at, o.version)
+
+
+def _load(session: Session, offer_id: int, expected_version: int | None) -> Offer:
+    found = session.get(Offer, offer_id)
+    if found is None:
+        raise NotFoundError(f"no offer with id {offer_id}")
+    candidates.load(session, found.candidate_id)
+    if expected_version is not None and expected_version != found.version:
+        raise ConflictError(f"offer {offer_id} was changed meanwhile (now version {found.version}, you had "
+                            f"{expected_version}); reload and try again")
+    return found
+
+
+def _change(session: Session, actor: Actor, o: Offer, status: str, allowed_from: tuple[str, ...], what: str,
+            **values: object) -> None:
+    if o.status not in allowed_from:
+        raise ConflictError(f"offer {o.id} is {o.status.replace('_', ' ')}; it cannot be {what}")
+    before = audit.snapshot(o)
+    o.status = status
+    for key, value in values.items():
+        setattr(o, key, value)
+    flush(session)
+    reason = values.get("decline_reason")
+    activities.log(session, actor, o.candidate_id, "offer", subject=f"offer {o.id} {what}",
+                   body=reason if isinstance(reason, str) else None, meta={"offer_id": o.id, "status": status})
+    audit.record(session, actor, what.replace(" ", "_"), "offer", o.id, before, audit.snapshot(o))
+    flush(session)
+
+
+def create_offer(session: Session, actor: Actor, candidate_id: int, offer_in: OfferIn, *,
+                 today: date | None = None) -> OfferOut:
+    """A draft offer for a candidate who has no other offer in progress."""
+    require(actor, Perm.DRAFT_OFFERS)
+    c = candidates.load(session, candidate_id)
+    validate(offer_in, today or utcnow().date())
+    active = session.scalar(select(Offer).where(Offer.candidate_id == candidate_id, Offer.status.in_(ACTIVE)))
+    if active is not None:
+        raise ConflictError(f"{c.name} already has offer {active.id} ({active.status.replace('_', ' ')})")
+    values = {f.name: getattr(offer_in, f.name) for f in fields(OfferIn)}
+    values["role"] = (offer_in.role or c.target_role).strip().lower()
+    values["currency"] = offer_in.currency.upper()
+    o = Offer(candidate_id=candidate_id, status="draft", total_4y=total_value(offer_in), created_by=actor.user_id,
+              **values)
+    session.add(o)
+    flush(session)
+    activities.log(session, actor, candidate_id, "offer", subject=f"offer {o.id} drafted",
+                   meta={"offer_id": o.id, "status": "draft"})
+    audit.record(session, actor, "create", "offer", o.id, None, audit.snapshot(o))
+    flush(session)
+    return out(session, actor, o)
+
+
+def update_offer(session: Session, actor: Actor, offer_id: int, offer_in: OfferIn, *,
+                 expected_version: int | None = None, today: date | None = None) -> OfferOut:
+    """Replace a draft's terms (only drafts change; an approved offer must be withdrawn and redrafted)."""
+    require(actor, Perm.DRAFT_OFFERS)
+    o = _load(session, offer_id, expected_version)
+    if o.status != "draft":
+        raise ConflictError(f"offer {o.id} is {o.status.replace('_', ' ')}; only drafts can be changed")
+    validate(offer_in, today or utcnow().date())
+    before = audit.snapshot(o)
+    for f in fields(OfferIn):
+        if f.name != "role" or offer_in.role:
+            setattr(o, f.name, getattr(offer_in, f.name))
+    o.currency = o.currency.upper()
+    o.total_4y = total_value(o)
+    flush(session)
+    audit.record(session, actor, "update", "offer", o.id, before, audit.snapshot(o))
+    return out(session, actor, o)
+
+
+def submit_offer(session: Session, actor: Actor, offer_id: int, *, expected_version: int | None = None,
+                 ) -> OfferOut:
+    require(actor, Perm.DRAFT_OFFERS)
+    o = _load(session, offer_id, expected_version)
+    _change(session, actor, o, "pending_approval", ("draft",), "submitted for approval")
+    return out(session, actor, o)
+
+
+def approve_offer(session: Session, actor: Actor, offer_id: int, *, expected_version: int | None = None,
+                  ) -> OfferOut:
+    """Approve a pending offer; above the threshold only the executive may, and never one's own draft."""
+    require(actor, Perm.APPROVE_OFFERS)
+    o = _load(session, offer_id, expected_version)
+    threshold = policy.approval_threshold(session)
+    if o.total_4y > threshold and not has(actor, Perm.APPROVE_LARGE_OFFERS):
+        raise ForbiddenError(f"offer {o.id} is worth {o.total_4y:,} over 4 years, above the threshold "
+                             f"{threshold:,}: only the executive may approve it")
+    if o.created_by == actor.user_id and actor.role is not Role.EXECUTIVE:
+        raise ForbiddenError("an offer needs a second person's approval; you drafted this one")
+    _change(session, actor, o, "approved", ("pending_approval",), "approved", approved_by=actor.user_id)
+    return out(session, actor, o)
+
+
+def return_offer(session: Session, actor: Actor, offer_id: int, reason: str, *,
+                 expected_version: int | None = None) -> OfferOut:
+    """Send a pending offer back to draft with the approver's reason."""
+    require(actor, Perm.APPROVE_OFFERS)
+    if not reason.strip():
+        raise InvalidError("returning an offer needs a reason")
+    o = _load(session, offer_id, expected_version)
+    _change(session, actor, o, "draft", ("pending_approval",), "returned to draft", decline_reason=reason.strip())
+    return out(session, actor, o)
+
+
+def send_offer(session: Session, actor: Actor, offer_id: int, *, expected_version: int | None = None) -> OfferOut:
+    """Mark an approved offer as sent to the candidate, and move the candidate to the offer stage."""
+    require(actor, Perm.DRAFT_OFFERS)
+    o = _load(session, offer_id, expected_version)
+    _change(session, actor, o, "sent", ("approved",), "sent")
+    c = candidates.load(session, o.candidate_id)
+    # Teams may have renamed or removed the offer stage; then the candidate stays where they are.
+    known = {s.name: s.outcome for s in stages.list_stages(session)}
+    if c.stage != "offer" and "offer" in known and known.get(c.stage) == "open":
+        candidates.move_stage(session, actor, c.id, "offer")
+    return out(session, actor, o)
+
+
+def accept_offer(session: Session, actor: Actor, offer_id: int, *, today: date | None = None,
+                 expected_version: int | None = None) -> OfferOut:
+    """Record the candidate's acceptance; the candidate moves to the first won stage (accepted)."""
+    require(actor, Perm.DRAFT_OFFERS)
+    o = _load(session, offer_id, expected_version)
+    if o.status == "sent" and o.expires_on < (today or utcnow().date()):
+        raise ConflictError(f"offer {o.id} expired on {o.expires_on}; run `labscout offer expire` and redraft")
+    _change(session, actor, o, "accepted", ("sent",), "accepted")
+    won = next(s for s in stages.list_stages(session) if s.outcome == "won")
+    c = candidates.load(session, o.candidate_id)
+    if c.stage != won.name:
+        reason = None if stages.get_stage(session, c.stage).outcome == "open" else f"accepted offer {o.id}"
+        candidates.move_stage(session, actor, c.id, won.name, reason=reason)
+    return out(session, actor, o)
+
+
+def decline_offer(session: Session, actor: Actor, offer_id: int, reason: str, *,
+                  expected_version: int | None = None) -> OfferOut:
+    """Record that the candidate said no, and why; the candidate moves to `declined`."""
+    require(actor, Perm.DRAFT_OFFERS)
+    if not reason.strip():
+        raise InvalidError("a declined offer needs the reason the candidate gave")
+    o = _load(session, offer_id, expected_version)
+    _change(session, actor, o, "declined", ("sent",), "declined", decline_reason=reason.strip())
+    c = candidates.load(session, o.candidate_id)
+    lost = [s for s in stages.list_stages(session) if s.outcome == "lost"]
+    target = next((s for s in lost if s.name == "declined"), lost[0] if lost else None)
+    if target is not None and c.stage != target.name:
+        candidates.move_stage(session, actor, c.id, target.name, reason=f"declined offer {o.id}: {reason.strip()}")
+    return out(session, actor, o)
+
+
+def withdraw_offer(session: Session, actor: Actor, offer_id: int, reason: str, *,
+                   expected_version: int | None = None) -> OfferOut:
+    require(actor, Perm.DRAFT_OFFERS)
+    if not reason.strip():
+        raise InvalidError("withdrawing an offer needs a reason")
+    o = _load(session, offer_id, expected_version)
+    _change(session, actor, o, "withdrawn", ACTIVE, "withdrawn", decline_reason=reason.strip())
+    return out(session, actor, o)
+
+
+def expire_offers(session: Session, actor: Actor, *, today: date | None = None) -> list[OfferOut]:
+    """Mark every sent offer past its expiry date as expired."""
+    require(actor, Perm.DRAFT_OFFERS)
+    day = today or utcnow().date()
+    due = list(session.scalars(select(Offer).where(Offer.status == "sent", Offer.expires_on < day)))
+    for o in due:
+        _change(session, actor, o, "expired", ("sent",), "expired")
+    return [out(session, actor, o) for o in due]
+
+
+def get_offer(session: Session, actor: Actor, offer_id: int) -> OfferOut:
+    require(actor, Perm.VIEW_PIPELINE)
+    return out(session, actor, _load(session, offer_id, None))
+
+
+def list_offers(session: Session, actor: Actor, *, status: str | None = None, candidate_id: int | None = None,
+                ) -> list[OfferOut]:
+    require(actor, Perm.VIEW_PIPELINE)
+    query = select(Offer).order_by(Offer.id)
+    if status:
+        query = query.where(Offer.status == status.replace(" ", "_"))
+    if candidate_id is not None:
+        query = query.where(Offer.candidate_id == candidate_id)
+    found = []
+    for o in session.scalars(query):
+        try:
+            found.append(out(session, actor, o))
+        except NotFoundError:  # the candidate was erased
+            continue
+    return found
