@@ -67,7 +67,9 @@ def logout(who: SignedIn) -> Response:
 
 
 @router.get("/", response_class=HTMLResponse)
-def dashboard(request: Request, unit: Unit, who: SignedIn) -> HTMLResponse:
+def dashboard(request: Request, unit: Unit, who: SignedIn) -> Response:
+    if not has(who, Perm.VIEW_PIPELINE):
+        return RedirectResponse("/search", status_code=303)  # discovery only
     everyone = candidates.list_candidates(unit, who, limit=100_000)
     order = [s.name for s in stages.list_stages(unit)]
     counts = Counter(c.stage for c in everyone)
@@ -98,8 +100,10 @@ def search_page(request: Request, found: Found, unit: Unit, who: SignedIn, q: st
             hits = search.find_experts(found.store, found.talent, q, top=25, filters=filters)
         except LabScoutError as exc:
             error = str(exc)
-    linked = {c.person_id: c for c in candidates.list_candidates(unit, who, limit=100_000) if c.person_id}
+    linked = {c.person_id: c for c in candidates.list_candidates(unit, who, limit=100_000)
+              if c.person_id} if has(who, Perm.VIEW_PIPELINE) else {}
     return render(request, "search.html", who, q=q, hits=hits, error=error, linked=linked,
+                  can_add=has(who, Perm.EDIT_CANDIDATES),
                   form={"org": org, "org_kind": org_kind, "country": country, "since": since,
                         "seniority": seniority, "exclude_org": exclude_org})
 
@@ -124,7 +128,8 @@ def person_page(request: Request, found: Found, unit: Unit, who: SignedIn, perso
     names = {c["person_id"]: c["name"] for c in profile.coauthors}
     close = [(c["person_id"], c["name"], float(c["joint_papers"])) for c in profile.coauthors]
     edges = [(a, b) for a, b in graph.edges if a in names and b in names]
-    linked = [c for c in candidates.list_candidates(unit, who, limit=100_000) if c.person_id == pid]
+    linked = [c for c in candidates.list_candidates(unit, who, limit=100_000)
+              if c.person_id == pid] if has(who, Perm.VIEW_PIPELINE) else []
     return render(request, "person.html", who, p=profile, extras=extras, why=why.explain_person(found.store, pid),
                   paths=paths, via_org=via_org, network=charts.network(pid, close, edges), candidate=linked)
 

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi import Path as FastPath
 from pydantic import BaseModel, Field
 
 from labscout.api.deps import SignedIn, Unit
@@ -19,6 +20,9 @@ from labscout.pipeline.candidates import CandidateIn
 
 router = APIRouter(tags=["pipeline"])
 Limit = Annotated[int, Query(ge=1, le=1000)]
+# Ids and money within what every database column holds: a bigger number is a typo, not a record.
+Id = Annotated[int, FastPath(ge=1, le=2_147_483_647)]
+MONEY = 10**13
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 
@@ -36,7 +40,7 @@ class CandidateCreate(BaseModel):
 
 class StageMove(BaseModel):
     stage: str = Field(min_length=1, max_length=40)
-    expected_version: int | None = None
+    expected_version: int | None = Field(default=None, ge=0, le=2_147_483_647)
     reason: str | None = Field(default=None, max_length=2000)
 
 
@@ -54,34 +58,34 @@ class ActivityCreate(BaseModel):
 
 
 class OfferCreate(BaseModel):
-    base: int = Field(ge=0)
+    base: int = Field(ge=0, le=MONEY)
     start_date: date
     expires_on: date
-    bonus: int = Field(default=0, ge=0)
-    signing: int = Field(default=0, ge=0)
-    equity_value: int = Field(default=0, ge=0)
+    bonus: int = Field(default=0, ge=0, le=MONEY)
+    signing: int = Field(default=0, ge=0, le=MONEY)
+    equity_value: int = Field(default=0, ge=0, le=MONEY)
     vesting_years: int = Field(default=4, ge=1, le=10)
     vesting_cliff_months: int = Field(default=12, ge=0, le=60)
-    gpus: int = Field(default=0, ge=0)
+    gpus: int = Field(default=0, ge=0, le=10_000_000)
     currency: str = Field(default="USD", min_length=3, max_length=3)
     role: str | None = Field(default=None, max_length=80)
     notes: str | None = Field(default=None, max_length=10_000)
 
 
 class OfferStep(BaseModel):
-    expected_version: int | None = None
+    expected_version: int | None = Field(default=None, ge=0, le=2_147_483_647)
     reason: str | None = Field(default=None, max_length=2000)
 
 
 class RoleSlots(BaseModel):
     slots: int = Field(ge=0, le=10_000)
-    budget: int | None = Field(default=None, ge=0)
+    budget: int | None = Field(default=None, ge=0, le=MONEY)
 
 
 class DealCreate(BaseModel):
     kind: str = Field(max_length=20)
     company: str = Field(min_length=1, max_length=200)
-    amount: int = Field(ge=0)
+    amount: int = Field(ge=0, le=MONEY)
     stake_percent: float | None = Field(default=None, ge=0, le=100)
     status: str = Field(default="exploring", max_length=20)
     currency: str = Field(default="USD", min_length=3, max_length=3)
@@ -102,29 +106,29 @@ def create_candidate(unit: Unit, who: SignedIn, body: CandidateCreate) -> candid
 
 
 @router.get("/candidates/{candidate_id}", summary="One candidate")
-def get_candidate(unit: Unit, who: SignedIn, candidate_id: int) -> candidates.CandidateOut:
+def get_candidate(unit: Unit, who: SignedIn, candidate_id: Id) -> candidates.CandidateOut:
     return candidates.get_candidate(unit, who, candidate_id)
 
 
 @router.post("/candidates/{candidate_id}/stage", summary="Move a candidate to another stage")
-def move_stage(unit: Unit, who: SignedIn, candidate_id: int, body: StageMove) -> candidates.CandidateOut:
+def move_stage(unit: Unit, who: SignedIn, candidate_id: Id, body: StageMove) -> candidates.CandidateOut:
     return candidates.move_stage(unit, who, candidate_id, body.stage, expected_version=body.expected_version,
                                  reason=body.reason)
 
 
 @router.get("/candidates/{candidate_id}/timeline", summary="Everything that happened with a candidate")
-def timeline(unit: Unit, who: SignedIn, candidate_id: int) -> list[activities.ActivityOut]:
+def timeline(unit: Unit, who: SignedIn, candidate_id: Id) -> list[activities.ActivityOut]:
     return activities.timeline(unit, who, candidate_id)
 
 
 @router.post("/candidates/{candidate_id}/notes", status_code=201, summary="Post to the discussion (@mentions)")
-def post_note(unit: Unit, who: SignedIn, candidate_id: int, body: NoteCreate) -> activities.ActivityOut:
+def post_note(unit: Unit, who: SignedIn, candidate_id: Id, body: NoteCreate) -> activities.ActivityOut:
     return activities.comment(unit, who, candidate_id, body.text)
 
 
 @router.post("/candidates/{candidate_id}/activities", status_code=201,
              summary="Log an e-mail, call, meeting or note")
-def log_activity(unit: Unit, who: SignedIn, candidate_id: int, body: ActivityCreate) -> activities.ActivityOut:
+def log_activity(unit: Unit, who: SignedIn, candidate_id: Id, body: ActivityCreate) -> activities.ActivityOut:
     return activities.log_activity(unit, who, candidate_id, body.kind, subject=body.subject, body=body.body,
                                    place=body.place, attendees=body.attendees, occurred_at=body.occurred_at)
 
@@ -136,22 +140,22 @@ def feed(unit: Unit, who: SignedIn, limit: Limit = 50) -> list[activities.Activi
 
 @router.get("/offers", summary="Offers; figures only for roles allowed to see compensation")
 def list_offers(unit: Unit, who: SignedIn, status: str | None = None,
-                candidate_id: int | None = None) -> list[offers.OfferOut]:
+                candidate_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None) -> list[offers.OfferOut]:
     return offers.list_offers(unit, who, status=status, candidate_id=candidate_id)
 
 
 @router.post("/candidates/{candidate_id}/offers", status_code=201, summary="Draft an offer")
-def create_offer(unit: Unit, who: SignedIn, candidate_id: int, body: OfferCreate) -> offers.OfferOut:
+def create_offer(unit: Unit, who: SignedIn, candidate_id: Id, body: OfferCreate) -> offers.OfferOut:
     return offers.create_offer(unit, who, candidate_id, offers.OfferIn(**body.model_dump()))
 
 
 @router.get("/offers/{offer_id}", summary="One offer")
-def get_offer(unit: Unit, who: SignedIn, offer_id: int) -> offers.OfferOut:
+def get_offer(unit: Unit, who: SignedIn, offer_id: Id) -> offers.OfferOut:
     return offers.get_offer(unit, who, offer_id)
 
 
 @router.post("/offers/{offer_id}/{step}", summary="Submit, approve, send, accept, decline or withdraw an offer")
-def offer_step(unit: Unit, who: SignedIn, offer_id: int, step: str, body: OfferStep) -> offers.OfferOut:
+def offer_step(unit: Unit, who: SignedIn, offer_id: Id, step: str, body: OfferStep) -> offers.OfferOut:
     version = body.expected_version
     if step == "submit":
         return offers.submit_offer(unit, who, offer_id, expected_version=version)
