@@ -68,7 +68,7 @@ def main() -> None:
     firsts, totals = [], []
     for _ in range(args.runs):
         out = subprocess.run([sys.executable, "-c", FIRST_QUERY, str(path)], capture_output=True, text=True,
-                             check=True).stdout.split()
+                             check=True).stdout.strip().splitlines()[-1].split()
         firsts.append(float(out[0]))
         totals.append(float(out[1]))
     warm = []

@@ -18,7 +18,9 @@ class ResearchStore:
         if not path.exists():
             raise NotFoundError(f"no research store at {path}; build it with `labscout ingest PATH`")
         self.path = path
+        # No progress bar: it would print into a command's output (and its --json) on a slow query.
         self.con = duckdb.connect(str(path), read_only=True)
+        self.con.execute("SET enable_progress_bar = false")
 
     def close(self) -> None:
         self.con.close()

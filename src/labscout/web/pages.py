@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import statistics
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,7 +15,7 @@ from labscout.api.auth import COOKIE
 from labscout.api.deps import Found, SignedIn, Unit, session_data
 from labscout.api.routers.session import sign_in
 from labscout.errors import ForbiddenError, LabScoutError
-from labscout.pipeline import activities, candidates, deals, offers, plan, stages
+from labscout.pipeline import activities, candidates, deals, offers, overview, plan, stages
 from labscout.pipeline.candidates import CandidateIn
 from labscout.pipeline.roles import Perm, has
 from labscout.research import queries, why
@@ -70,20 +69,15 @@ def logout(who: SignedIn) -> Response:
 def dashboard(request: Request, unit: Unit, who: SignedIn) -> Response:
     if not has(who, Perm.VIEW_PIPELINE):
         return RedirectResponse("/search", status_code=303)  # discovery only
-    everyone = candidates.list_candidates(unit, who, limit=100_000)
-    order = [s.name for s in stages.list_stages(unit)]
-    counts = Counter(c.stage for c in everyone)
-    now = date.today()
-    waiting: dict[str, list[float]] = defaultdict(list)
-    for c in everyone:
-        waiting[c.stage].append((now - c.stage_changed_at.date()).days)
+    lines = overview.funnel(unit, who)
     summary = plan.plan_summary(unit, who)
     return render(request, "dashboard.html", who,
-                  funnel=charts.bars([(s, counts.get(s, 0)) for s in order]),
-                  days=charts.bars([(s, statistics.median(waiting[s])) for s in order if waiting[s]], unit=" d"),
+                  funnel=charts.bars([(line.stage, line.candidates) for line in lines]),
+                  days=charts.bars([(line.stage, line.median_days) for line in lines if line.median_days is not None],
+                                   unit=" d"),
                   plan=summary, progress=[charts.progress(r.role, r.hired, r.slots) for r in summary.roles],
                   overall=charts.progress("all roles", summary.hired, summary.slots),
-                  feed=activities.feed(unit, who, limit=15), candidates=len(everyone))
+                  feed=activities.feed(unit, who, limit=15), candidates=sum(line.candidates for line in lines))
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -100,8 +94,8 @@ def search_page(request: Request, found: Found, unit: Unit, who: SignedIn, q: st
             hits = search.find_experts(found.store, found.talent, q, top=25, filters=filters)
         except LabScoutError as exc:
             error = str(exc)
-    linked = {c.person_id: c for c in candidates.list_candidates(unit, who, limit=100_000)
-              if c.person_id} if has(who, Perm.VIEW_PIPELINE) else {}
+    linked = overview.candidates_for_people(unit, who, [h.person_id for h in hits]) \
+        if has(who, Perm.VIEW_PIPELINE) else {}
     return render(request, "search.html", who, q=q, hits=hits, error=error, linked=linked,
                   can_add=has(who, Perm.EDIT_CANDIDATES),
                   form={"org": org, "org_kind": org_kind, "country": country, "since": since,
@@ -128,8 +122,8 @@ def person_page(request: Request, found: Found, unit: Unit, who: SignedIn, perso
     names = {c["person_id"]: c["name"] for c in profile.coauthors}
     close = [(c["person_id"], c["name"], float(c["joint_papers"])) for c in profile.coauthors]
     edges = [(a, b) for a, b in graph.edges if a in names and b in names]
-    linked = [c for c in candidates.list_candidates(unit, who, limit=100_000)
-              if c.person_id == pid] if has(who, Perm.VIEW_PIPELINE) else []
+    found_card = overview.candidates_for_people(unit, who, [pid]) if has(who, Perm.VIEW_PIPELINE) else {}
+    linked = list(found_card.values())
     return render(request, "person.html", who, p=profile, extras=extras, why=why.explain_person(found.store, pid),
                   paths=paths, via_org=via_org, network=charts.network(pid, close, edges), candidate=linked)
 
@@ -160,10 +154,8 @@ def board(request: Request, unit: Unit, who: SignedIn) -> HTMLResponse:
 
 
 def _board(unit: Unit, who: SignedIn) -> dict[str, Any]:
-    columns = {s.name: [] for s in stages.list_stages(unit)}  # type: dict[str, list[candidates.CandidateOut]]
-    for c in candidates.list_candidates(unit, who, limit=100_000):
-        columns.setdefault(c.stage, []).append(c)
-    return {"columns": columns, "can_edit": has(who, Perm.EDIT_CANDIDATES)}
+    columns, sizes = overview.board(unit, who)
+    return {"columns": columns, "sizes": sizes, "can_edit": has(who, Perm.EDIT_CANDIDATES)}
 
 
 @router.post("/board/move", response_class=HTMLResponse)
