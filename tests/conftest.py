@@ -26,3 +26,17 @@ def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dest = tmp_path_factory.mktemp("store") / "research.duckdb"
     build_store([DATA], dest)
     return dest
+
+
+REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "paperlists"
+
+
+@pytest.fixture(scope="session")
+def real_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The store built from the real paper lists, once per test session (about a minute and a half)."""
+    if not REAL.is_dir():
+        pytest.skip(f"no real paper lists at {REAL}")
+    dest = tmp_path_factory.mktemp("real") / "research.duckdb"
+    summary = build_store([REAL], dest)
+    assert summary.papers > 120_000 and summary.authorships > 520_000
+    return dest

@@ -1,6 +1,6 @@
 """Acceptance checks on the real paper lists (../shared/data/paperlists), skipped when they are absent.
 
-The store is built once for the module: about a minute and a half on the 2-core CI machine.
+The store is built once per test session (conftest `real_store_path`): about a minute and a half on CI.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import pytest
 
 from labscout.identity.eval import evaluate_identity
 from labscout.research import queries
-from labscout.research.build import build_store
 from labscout.research.store import ResearchStore
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "paperlists"
@@ -23,11 +22,8 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> ResearchStore:
-    dest = tmp_path_factory.mktemp("real") / "research.duckdb"
-    summary = build_store([REAL], dest)
-    assert summary.papers > 120_000 and summary.authorships > 520_000
-    return ResearchStore(dest)
+def store(real_store_path: Path) -> ResearchStore:
+    return ResearchStore(real_store_path)
 
 
 class TestRealStore:

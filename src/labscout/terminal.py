@@ -9,6 +9,8 @@ from rich.table import Table
 
 from labscout.identity.eval import BCubed, IdentityReport
 from labscout.research.queries import OrgProfile, PersonProfile
+from labscout.research.why import PersonWhy
+from labscout.talent.profiles import OrgExtras, PersonExtras
 
 
 def _cell(value: Any) -> str:
@@ -89,6 +91,49 @@ def print_org(console: Console, profile: OrgProfile) -> None:
     console.print(years)
 
 
+def print_person_extras(console: Console, extras: PersonExtras) -> None:
+    m = extras.metrics
+    if m:
+        console.print(f"Metrics: {m['accepted']} accepted of {m['papers']} papers, {m['orals']} orals, "
+                      f"{m['spotlights']} spotlights, first author {m['first_author']}, last author "
+                      f"{m['last_author']}, {m['venues']} venues" +
+                      (f", mean review rating {m['mean_rating']}" if m.get("mean_rating") else ""))
+    if extras.topics:
+        console.print("Strongest topics: " + ", ".join(t for t, _ in extras.topics))
+    if extras.moves:
+        table = Table("from (last seen)", "to (first seen)", "papers that show it", title="Moves")
+        for mv in extras.moves:
+            table.add_row(f"{mv.from_org} ({mv.from_year})", f"{mv.to_org} ({mv.to_year})", ", ".join(mv.evidence))
+        console.print(table)
+
+
+def print_org_extras(console: Console, extras: OrgExtras) -> None:
+    if extras.topics:
+        console.print("Strongest topics (last four years): " + ", ".join(t for t, _ in extras.topics))
+    if extras.inflow or extras.outflow:
+        table = Table("came from", "people", "went to", "people", title="Inflow and outflow (all years)")
+        for n in range(max(len(extras.inflow), len(extras.outflow))):
+            came = extras.inflow[n] if n < len(extras.inflow) else ("", "")
+            went = extras.outflow[n] if n < len(extras.outflow) else ("", "")
+            table.add_row(came[0], str(came[1]), went[0], str(went[1]))
+        console.print(table)
+
+
+def print_why(console: Console, reasons: PersonWhy) -> None:
+    console.print(f"\n[bold]Why one person[/bold]: confidence [bold]{reasons.confidence}[/bold] "
+                  "(as sure as the weakest evidence that joined the papers)")
+    table = Table("evidence", "strength", "mentions", "spellings / ids / organisations", "papers (source)")
+    for group in reasons.groups:
+        facts = "; ".join(x for x in (", ".join(group.spellings), ", ".join(group.identifiers),
+                                      ", ".join(group.organisations)) if x)
+        papers = "\n".join(f"{p['year']} {p['title']} ({p['source_file'].rsplit('/', 1)[-1]}#{p['record_index']})"
+                           for p in group.papers)
+        more = f"\n... and {group.mentions - len(group.papers)} more" if group.mentions > len(group.papers) else ""
+        table.add_row(f"{group.reason}\n[dim]{group.meaning}[/dim]", group.strength, str(group.mentions), facts,
+                      papers + more)
+    console.print(table)
+
+
 def _row(table: Table, label: str, scores: BCubed) -> None:
     table.add_row(label, f"{scores.precision:.4f}", f"{scores.recall:.4f}", f"{scores.f1:.4f}",
                   f"{scores.mentions:,}")
@@ -104,6 +149,17 @@ def print_identity_report(console: Console, report: IdentityReport, coverage: di
     _row(table, "exact name, ambiguous names", report.baseline_ambiguous)
     _row(table, "LabScout, ambiguous names", report.resolved_ambiguous)
     console.print(table)
+    if report.simulated:
+        sim = Table(title="A careful user corrects the N largest errors (all mentions, B-cubed)")
+        for col in ("N", "P before", "R before", "F1 before", "P after", "R after", "F1 after", "fixed",
+                    "pairs broken elsewhere"):
+            sim.add_column(col, justify="right")
+        for run in report.simulated:
+            before, after = run.before, run.after
+            sim.add_row(str(run.corrections), f"{before.precision:.4f}", f"{before.recall:.4f}",
+                        f"{before.f1:.4f}", f"{after.precision:.4f}", f"{after.recall:.4f}", f"{after.f1:.4f}",
+                        f"{run.fixed}/{run.corrections}", f"{run.broken_pairs:,}")
+        console.print(sim)
     if coverage:
         org = Table(title="Organisation resolution over the research store")
         org.add_column("what")

@@ -3,7 +3,14 @@
 Each module registers its commands on the shared root app; importing them here assembles the whole command.
 """
 
-from labscout.cli import offers, pipeline, pipeline_admin, research  # noqa: F401  (registers their commands)
+from labscout.cli import (  # noqa: F401  (registers their commands)
+    corrections,
+    offers,
+    pipeline,
+    pipeline_admin,
+    research,
+    talent,
+)
 from labscout.cli.common import app
 
 __all__ = ["app"]

@@ -12,11 +12,15 @@ from rich.table import Table
 
 from labscout import terminal
 from labscout.cli.common import JsonOpt, app, console, dump, err, errors, eval_app, org_app, person_app, with_store
+from labscout.cli.pipeline import open_engine
 from labscout.config import Settings
-from labscout.errors import BadInputError
+from labscout.errors import BadInputError, InvalidError
 from labscout.identity import eval as identity_eval
-from labscout.research import build, queries
+from labscout.pipeline import corrections, db
+from labscout.research import build, queries, why
+from labscout.research.store import ResearchStore
 from labscout.sources import download
+from labscout.talent import profiles
 
 
 @app.command()
@@ -27,11 +31,14 @@ def ingest(
     adapter: Annotated[str, typer.Option(help="Source format of the files.")] = "paperlists",
     as_json: JsonOpt = False,
 ) -> None:
-    """Build the research store from source files; the previous store stays until the new one is complete."""
+    """Build the research store from source files; the previous store stays until the new one is complete.
+
+    The team's identity corrections (from the pipeline store) are applied first; candidates follow their people.
+    """
     dest = Settings.from_env().research_store
     with errors():
         if as_json:
-            summary = build.build_store(paths, dest, adapter=adapter, skip_bad=skip_bad)
+            rebuilt = _rebuild(paths, dest, adapter, skip_bad, None)
         else:
             with Progress(TextColumn("{task.description:<36}"), BarColumn(), MofNCompleteColumn(),
                           TimeElapsedColumn(), console=err, transient=False) as bar:
@@ -41,18 +48,21 @@ def ingest(
                     bar.update(task, description=what, completed=done, total=total)
 
                 try:
-                    summary = build.build_store(paths, dest, adapter=adapter, skip_bad=skip_bad,
-                                                progress=progress)
+                    rebuilt = _rebuild(paths, dest, adapter, skip_bad, progress)
                 except BadInputError:
                     err.print("[yellow]Nothing was written; the previous store is unchanged. "
                               "Use --skip-bad to ingest the rest.[/yellow]")
                     raise
+    summary = rebuilt.summary
     if as_json:
         dump({
             "store": str(summary.store), "files": len(summary.files), "papers": summary.papers,
             "people": summary.people, "organisations": summary.organisations,
             "authorships": summary.authorships, "seconds": round(summary.seconds, 2),
             "skipped": [asdict(s) for s in summary.skipped], "skipped_by_reason": summary.skipped_by_reason,
+            "corrections": summary.corrections,
+            "stale_corrections": [asdict(s) for s in summary.stale_corrections],
+            "relinked_candidates": [asdict(r) for r in rebuilt.relinked],
         })
         return
     table = Table(title=f"Research store built in {summary.seconds:.1f} s: {summary.store}")
@@ -73,21 +83,51 @@ def ingest(
         for item in summary.skipped[:20]:
             where = item.file if item.record is None else f"{item.file} record {item.record}"
             console.print(f"  [dim]{where}: {item.reason}[/dim]")
+    if summary.corrections:
+        console.print(f"{summary.corrections} identity correction(s) applied first.")
+    for stale in summary.stale_corrections:
+        console.print(f"[yellow]correction {stale.correction_id}: {stale.reason}[/yellow]")
+    for r in rebuilt.relinked:
+        console.print(f"candidate {r.candidate_id} ({r.candidate_name}) re-linked {r.old_person_id} -> "
+                      f"{r.new_person_id}")
+
+
+def _rebuild(paths: list[Path], dest: Path, adapter: str, skip_bad: bool,
+             progress: build.Progress | None) -> corrections.Rebuild:
+    engine = open_engine()
+    try:
+        with db.session_scope(engine) as session:
+            return corrections.rebuild_research_store(session, dest, paths, adapter=adapter, skip_bad=skip_bad,
+                                                      progress=progress)
+    finally:
+        engine.dispose()
 
 
 @person_app.command("show")
 def person_show(
     ref: Annotated[str, typer.Argument(help="A person's name, person id or OpenReview id (~First_Last1).")],
     papers: Annotated[int, typer.Option(help="How many papers to list.")] = 20,
+    show_why: Annotated[bool, typer.Option("--why", help="Also show why these papers are held as one person, "
+                                                         "and how sure that is.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """What the store knows about one person: papers, career timeline, co-authors, links."""
     with errors():
-        profile = with_store(lambda s: queries.person_profile(s, queries.resolve_person(s, ref)))
+        profile, extras, reasons = with_store(lambda s: _profile(s, ref, show_why))
     if as_json:
-        dump(asdict(profile))
+        dump({**asdict(profile), **asdict(extras), "why": asdict(reasons) if reasons else None})
         return
     terminal.print_person(console, profile, papers)
+    terminal.print_person_extras(console, extras)
+    if reasons:
+        terminal.print_why(console, reasons)
+
+
+def _profile(store: ResearchStore, ref: str, show_why: bool
+             ) -> tuple[queries.PersonProfile, profiles.PersonExtras, why.PersonWhy | None]:
+    person_id = queries.resolve_person(store, ref)
+    return (queries.person_profile(store, person_id), profiles.person_extras(store, person_id),
+            why.explain_person(store, person_id) if show_why else None)
 
 
 @org_app.command("show")
@@ -97,25 +137,39 @@ def org_show(
     as_json: JsonOpt = False,
 ) -> None:
     """What the store knows about one organisation: family, names it goes by, its people, output by year."""
+    def load(store: ResearchStore) -> tuple[queries.OrgProfile, profiles.OrgExtras]:
+        org_id = queries.resolve_org(store, ref)
+        return queries.org_profile(store, org_id, top=top), profiles.org_extras(store, org_id)
+
     with errors():
-        profile = with_store(lambda s: queries.org_profile(s, queries.resolve_org(s, ref), top=top))
+        profile, extras = with_store(load)
     if as_json:
-        dump(asdict(profile))
+        dump({**asdict(profile), **asdict(extras)})
         return
     terminal.print_org(console, profile)
+    terminal.print_org_extras(console, extras)
 
 
 @eval_app.command("identity")
 def eval_identity(
     paths: Annotated[list[Path] | None, typer.Argument(help="Source files or folders (default: the demo data).")]
     = None,
+    simulate: Annotated[str, typer.Option(
+        "--simulate", help="Also apply the N largest errors as a careful user's corrections, for each N listed "
+                           "(e.g. 10,50,200), and score again.")] = "",
     as_json: JsonOpt = False,
 ) -> None:
     """B-cubed precision and recall of person resolution against hidden OpenReview ids, beside the baseline."""
     from labscout.config import DEFAULT_SOURCES
 
     with errors():
-        report = identity_eval.evaluate_identity(paths or [DEFAULT_SOURCES])
+        try:
+            counts = [int(n) for n in simulate.split(",") if n.strip()]
+        except ValueError:
+            raise InvalidError(f"--simulate takes numbers separated by commas, not {simulate!r}") from None
+        if any(n <= 0 for n in counts):
+            raise InvalidError("--simulate counts must be positive")
+        report = identity_eval.evaluate_identity(paths or [DEFAULT_SOURCES], simulate=counts)
         coverage = None
         store_path = Settings.from_env().research_store
         if store_path.exists():

@@ -1,10 +1,11 @@
 """Person resolution: which author mentions belong to one person.
 
-Hard rules come first, in precedence order (after S2AND's `get_constraint`): a shared author id joins
-mentions wherever they are; two mentions on one paper, two different OpenReview or ACL ids, or two
-incompatible spellings of a name are never joined. Within a block (first initial + surname) groups of
-mentions are then joined, best first, when the logistic score of `features.score_pair` clears the margin;
-a rare name needs little or no shared evidence, a common one much.
+Hard rules come first, in precedence order (after S2AND's `get_constraint`): a person's correction joins or
+separates the mentions it names, whatever else says; a shared author id joins mentions wherever they are;
+two mentions on one paper, two different OpenReview or ACL ids, or two incompatible spellings of a name are
+never joined. Within a block (first initial + surname) groups of mentions are then joined, best first, when
+the logistic score of `features.score_pair` clears the margin; a rare name needs little or no shared
+evidence, a common one much.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from labscout.identity import features
+from labscout.identity.constraints import PersonConstraints
 from labscout.identity.features import ClusterFeatures, Weights
 from labscout.identity.names import compatible, normalise_name, split_name
 
@@ -51,13 +53,16 @@ class _Group:
     strong_ids: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
     members: list[int] = field(default_factory=list)
+    # Sides of the splits a person made (2k and 2k+1 are the two sides of split k): never joined.
+    sides: set[int] = field(default_factory=set)
 
 
 class _Clusters:
     """Union-find over mentions that refuses joins the hard rules forbid."""
 
-    def __init__(self, mentions: Sequence[Mention]) -> None:
+    def __init__(self, mentions: Sequence[Mention], sides: dict[int, set[int]] | None = None) -> None:
         self.mentions = mentions
+        self.sides = sides or {}
         self.parent = list(range(len(mentions)))
         # Created on first use: most mentions never meet another, and half a million sets cost seconds.
         self.groups: dict[int, _Group] = {}
@@ -67,7 +72,8 @@ class _Clusters:
         if found is None:
             m = self.mentions[root]
             strong = {m.identifier} if m.identifier and not m.identifier.startswith("email:") else set()
-            found = self.groups[root] = _Group({m.paper}, strong, {normalise_name(m.name)}, [root])
+            found = self.groups[root] = _Group({m.paper}, strong, {normalise_name(m.name)}, [root],
+                                               set(self.sides.get(root, ())))
         return found
 
     def members(self, root: int) -> list[int]:
@@ -94,11 +100,17 @@ class _Clusters:
             return True
         return not all(compatible(x, y) for x in ga.names for y in gb.names)
 
+    def kept_apart(self, ga: _Group, gb: _Group) -> bool:
+        return bool(ga.sides) and bool(gb.sides) and any(side ^ 1 in gb.sides for side in ga.sides)
+
     def union(self, a: int, b: int, *, force: bool = False) -> bool:
         ra, rb = self.find(a), self.find(b)
-        if ra == rb or (not force and self.conflict(ra, rb)):
+        if ra == rb:
             return False
         ga, gb = self.group(ra), self.group(rb)
+        # A person's split outranks every automatic rule, even a shared id.
+        if self.kept_apart(ga, gb) or (not force and self.conflict(ra, rb)):
+            return False
         if len(ga.members) < len(gb.members):
             ra, rb, ga, gb = rb, ra, gb, ga
         self.parent[rb] = ra
@@ -106,6 +118,7 @@ class _Clusters:
         ga.strong_ids |= gb.strong_ids
         ga.names |= gb.names
         ga.members.extend(gb.members)
+        ga.sides |= gb.sides
         del self.groups[rb]
         return True
 
@@ -115,15 +128,19 @@ PairObserver = Callable[[list[float], list[int], list[int]], None]
 
 def resolve_people(mentions: Sequence[Mention], weights: Weights | None = None,
                    name_stats: features.NameStats | None = None,
-                   observe: PairObserver | None = None) -> Resolution:
+                   observe: PairObserver | None = None,
+                   constraints: PersonConstraints | None = None) -> Resolution:
     """Cluster mentions into people; returns a dense label per mention and why it joined.
 
+    `constraints` are people's corrections over mention indices, applied before any automatic rule.
     `name_stats` says how common names are; by default it is counted from `mentions` themselves.
     `observe` sees every scored pair (feature vector, members of each group): how the weights are fitted.
     """
     weights = weights or Weights()
-    clusters = _Clusters(mentions)
+    constraints = constraints or PersonConstraints()
+    clusters = _Clusters(mentions, _sides(constraints))
     reasons = ["alone"] * len(mentions)
+    _join_by_correction(constraints, clusters, reasons)
     _join_by_identifier(mentions, clusters, reasons)
     stats = name_stats or features.NameStats.from_names(m.name for m in mentions)
     idf = features.topic_idf(mentions)
@@ -136,6 +153,27 @@ def resolve_people(mentions: Sequence[Mention], weights: Weights | None = None,
     labels: dict[int, int] = {}
     dense = [labels.setdefault(clusters.find(i), len(labels)) for i in range(len(mentions))]
     return Resolution(labels=dense, reasons=reasons)
+
+
+def _sides(constraints: PersonConstraints) -> dict[int, set[int]]:
+    sides: dict[int, set[int]] = defaultdict(set)
+    for k, (_cid, together, apart) in enumerate(constraints.cannot_link):
+        for i in together:
+            sides[i].add(2 * k)
+        for i in apart:
+            sides[i].add(2 * k + 1)
+    return sides
+
+
+def _join_by_correction(constraints: PersonConstraints, clusters: _Clusters, reasons: list[str]) -> None:
+    for _cid, members in constraints.must_link:
+        first = min(members)
+        for i in members:
+            clusters.union(first, i, force=True)
+        root = clusters.find(first)
+        for i in members:
+            if clusters.find(i) == root:
+                reasons[i] = "correction"
 
 
 def _join_by_identifier(mentions: Sequence[Mention], clusters: _Clusters, reasons: list[str]) -> None:

@@ -3,52 +3,21 @@
 from __future__ import annotations
 
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from labscout.errors import NotFoundError
-from labscout.identity import orgs
+from labscout.identity import orgs, simulated_user
+from labscout.identity.bcubed import BCubed, bcubed
 from labscout.identity.cluster import Mention, resolve_people
+from labscout.identity.constraints import mention_key
 from labscout.identity.mentions import MentionRef, build_mentions
 from labscout.sources import paperlists, registry
 from labscout.sources.records import PaperRecord
 
-
-@dataclass(frozen=True, slots=True)
-class BCubed:
-    precision: float
-    recall: float
-    f1: float
-    mentions: int
-
-
-def bcubed(predicted: Sequence[Hashable], gold: Sequence[Hashable],
-           subset: Sequence[int] | None = None) -> BCubed:
-    """B-cubed over mentions: each mention scores the overlap of its predicted and its gold cluster.
-
-    `subset` restricts which mentions are averaged (the clusters themselves stay whole), as when scoring
-    only the mentions whose name several people share.
-    """
-    if len(predicted) != len(gold):
-        raise ValueError("predicted and gold must label the same mentions")
-    pairs: Counter[tuple[Hashable, Hashable]] = Counter(zip(predicted, gold, strict=True))
-    pred_size = Counter(predicted)
-    gold_size = Counter(gold)
-    chosen = range(len(gold)) if subset is None else subset
-    p_sum = r_sum = 0.0
-    count = 0
-    for i in chosen:
-        both = pairs[(predicted[i], gold[i])]
-        p_sum += both / pred_size[predicted[i]]
-        r_sum += both / gold_size[gold[i]]
-        count += 1
-    if count == 0:
-        return BCubed(0.0, 0.0, 0.0, 0)
-    precision, recall = p_sum / count, r_sum / count
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return BCubed(precision, recall, f1, count)
+__all__ = ["BCubed", "IdentityReport", "ambiguous_subset", "bcubed", "evaluate_identity"]
 
 
 def ambiguous_subset(names: Sequence[str], gold: Sequence[Hashable]) -> list[int]:
@@ -73,6 +42,7 @@ class IdentityReport:
     resolved_all: BCubed
     resolved_ambiguous: BCubed
     seconds: float
+    simulated: tuple[simulated_user.SimulatedRun, ...] = ()
 
 
 def id_carrying_files(paths: Sequence[Path]) -> dict[str, list[PaperRecord]]:
@@ -98,8 +68,11 @@ def hidden_id_mentions(records: Sequence[PaperRecord]) -> tuple[list[Mention], l
     return build_mentions(records, org_of, use_ids=False, usable_domain=lambda d: not orgs.is_generic_domain(d))
 
 
-def evaluate_identity(paths: Sequence[Path]) -> IdentityReport:
-    """Resolve the files that carry OpenReview ids with the ids hidden; score against the ids."""
+def evaluate_identity(paths: Sequence[Path], simulate: Sequence[int] = ()) -> IdentityReport:
+    """Resolve the files that carry OpenReview ids with the ids hidden; score against the ids.
+
+    For each N in `simulate`, also apply the N corrections a careful user would make and score again.
+    """
     started = time.perf_counter()
     by_file = id_carrying_files(paths)
     files = len(by_file)
@@ -111,10 +84,13 @@ def evaluate_identity(paths: Sequence[Path]) -> IdentityReport:
     names = [refs[i].author.name for i in gold_idx]
     predicted = [resolution.labels[i] for i in gold_idx]
     ambiguous = ambiguous_subset(names, gold)
+    keys = [mention_key(ref.record.paper_id, ref.author.order) for ref in refs]
+    truth = {i: refs[i].author.openreview_id for i in gold_idx}
+    runs = tuple(simulated_user.simulate(mentions, keys, truth, resolution.labels, n) for n in simulate)
     return IdentityReport(
         files=files, mentions=len(mentions), gold_mentions=len(gold), gold_people=len(set(gold)),
         ambiguous_mentions=len(ambiguous),
         baseline_all=bcubed(names, gold), baseline_ambiguous=bcubed(names, gold, ambiguous),
         resolved_all=bcubed(predicted, gold), resolved_ambiguous=bcubed(predicted, gold, ambiguous),
-        seconds=time.perf_counter() - started,
+        seconds=time.perf_counter() - started, simulated=runs,
     )

@@ -11,14 +11,17 @@ import json
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
-from typing import Literal
+from typing import Literal, cast, get_args
 
 from rapidfuzz import fuzz, process
 
+from labscout.identity.constraints import OrgAlias, OrgSettings
+
 OrgKind = Literal["industry_lab", "university", "startup", "government_nonprofit", "unknown"]
+_KINDS: tuple[str, ...] = get_args(OrgKind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,16 +237,51 @@ class OrgResolver:
                     self._by_token.setdefault(token, []).append(key)
         self._cache: dict[tuple[str | None, str | None], OrgMatch | None] = {}
         self._named: dict[str, OrgMatch | None] = {}
+        self._user_alias: dict[str, str] = {}
+        self._settings: dict[str, OrgSettings] = {}
+
+    def apply_corrections(self, aliases: Sequence[OrgAlias], settings: Sequence[OrgSettings]) -> None:
+        """People's corrections: their aliases outrank every rule, their settings replace derived attributes."""
+        for alias in aliases:
+            if alias.org_id not in self._orgs:
+                kind = alias.org_kind if alias.org_kind in _KINDS else guess_kind(alias.org_name)
+                self._orgs[alias.org_id] = Organisation(alias.org_id, alias.org_name, cast(OrgKind, kind),
+                                                        alias.org_country, None)
+            self._user_alias[normalise_org_name(alias.raw)] = alias.org_id
+        for setting in settings:
+            # Settings made one after another on one organisation add up; the latest value of each wins.
+            before = self._settings.get(setting.org_id)
+            if before is not None and not setting.exact:
+                setting = OrgSettings(setting.correction_id, setting.org_id,
+                                      setting.parent_id or before.parent_id, setting.kind or before.kind,
+                                      setting.country or before.country)
+            self._settings[setting.org_id] = setting
+        self._cache.clear()
+        self._named.clear()
 
     def organisations(self) -> list[Organisation]:
-        return list(self._orgs.values())
+        return [self._with_settings(o) for o in self._orgs.values()]
 
     def get(self, org_id: str) -> Organisation:
-        return self._orgs[org_id]
+        return self._with_settings(self._orgs[org_id])
+
+    def _with_settings(self, org: Organisation) -> Organisation:
+        setting = self._settings.get(org.org_id)
+        if setting is None:
+            return org
+        kind = setting.kind if setting.kind in _KINDS else org.kind
+        if setting.exact:
+            return replace(org, parent_id=setting.parent_id, kind=cast(OrgKind, kind), country=setting.country)
+        return replace(org, parent_id=setting.parent_id or org.parent_id, kind=cast(OrgKind, kind),
+                       country=setting.country or org.country)
 
     def resolve(self, raw: str | None, domain: str | None = None) -> OrgMatch | None:
         """The organisation an affiliation string and e-mail domain point to, and how it was found."""
         key = (raw, domain)
+        if key not in self._cache and raw and self._user_alias:
+            chosen = self._user_alias.get(normalise_org_name(raw))
+            if chosen is not None:
+                self._cache[key] = OrgMatch(self._orgs[chosen], "correction", 1.0)
         if key not in self._cache:
             clean = unicodedata.normalize("NFKC", domain or "").strip().lower()  # 'epﬂ.ch' has a ligature
             self._cache[key] = self._resolve(raw.strip() if raw else "", clean)

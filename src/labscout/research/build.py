@@ -18,12 +18,13 @@ import duckdb
 from labscout.errors import BadInputError
 from labscout.identity import orgs as org_resolution
 from labscout.identity.cluster import resolve_people
+from labscout.identity.constraints import Corrections, StaleCorrection, compile_person_constraints, mention_key
 from labscout.identity.mentions import build_mentions
-from labscout.research import tables
+from labscout.research import person_ids, tables
 from labscout.sources import registry
 from labscout.sources.records import PaperRecord, SkippedRecord
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Progress = Callable[[str, int, int], None]
 """Called as (what is being done, steps done, steps in all)."""
@@ -50,6 +51,8 @@ class BuildSummary:
     organisations: int = 0
     authorships: int = 0
     skipped: list[SkippedRecord] = field(default_factory=list)
+    corrections: int = 0
+    stale_corrections: list[StaleCorrection] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -62,28 +65,39 @@ class BuildSummary:
 
 
 def build_store(paths: Sequence[Path], dest: Path, *, adapter: str = "paperlists", skip_bad: bool = False,
-                progress: Progress | None = None) -> BuildSummary:
-    """Read every source file under `paths` and atomically replace the store at `dest`."""
+                progress: Progress | None = None, corrections: Corrections | None = None) -> BuildSummary:
+    """Read every source file under `paths` and atomically replace the store at `dest`.
+
+    `corrections` (people's merges, splits and organisation fixes) bind before any automatic rule; person
+    ids of the store being replaced are kept for the people whose mentions stay.
+    """
     started = time.perf_counter()
+    corrections = corrections or Corrections()
     source = registry.get_adapter(adapter)
     files = registry.discover_files(paths)
-    summary = BuildSummary(store=dest)
+    summary = BuildSummary(store=dest, corrections=len(corrections))
     records = _read_sources(source, files, skip_bad, summary, progress)
     _step(progress, "resolving organisations", 0, 3)
     resolver = org_resolution.OrgResolver()
+    resolver.apply_corrections(corrections.org_aliases, corrections.org_settings)
     lookup = tables.OrgLookup(resolver)
     mentions, refs = build_mentions(records, lookup.org_id, use_ids=True,
                                     usable_domain=lambda d: not org_resolution.is_generic_domain(d))
+    summary.stale_corrections.extend(_unused_aliases(corrections, lookup))
     _step(progress, "resolving people", 1, 3)
-    resolution = resolve_people(mentions)
+    keys = (mention_key(ref.record.paper_id, ref.author.order) for ref in refs)
+    constraints = compile_person_constraints(corrections.people, keys)
+    summary.stale_corrections.extend(constraints.stale)
+    resolution = resolve_people(mentions, constraints=constraints)
     del mentions  # half a million objects not needed past this point: peak memory is the budget
     _step(progress, "writing the store", 2, 3)
-    built = tables.assemble(records, refs, resolution, lookup)
+    built = tables.assemble(records, refs, resolution, lookup, person_ids.previous_person_ids(dest))
     built.build_info = {
         "schema_version": str(SCHEMA_VERSION),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "sources": os.pathsep.join(str(p) for p in paths),
         "adapter": adapter,
+        "corrections": str(len(corrections)),
     }
     built.source_files = [
         (f.file, f.adapter, f.venue, f.year, f.records, f.skipped) for f in summary.files
@@ -96,6 +110,13 @@ def build_store(paths: Sequence[Path], dest: Path, *, adapter: str = "paperlists
     summary.authorships = len(built.authorships)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _unused_aliases(corrections: Corrections, lookup: tables.OrgLookup) -> list[StaleCorrection]:
+    used = {org_resolution.normalise_org_name(raw) for (raw, _domain), m in lookup.matches.items()
+            if raw and m is not None and m.method == "correction"}
+    return [StaleCorrection(a.correction_id, f"no affiliation in the sources reads {a.raw!r} any more")
+            for a in corrections.org_aliases if org_resolution.normalise_org_name(a.raw) not in used]
 
 
 def _step(progress: Progress | None, what: str, done: int, total: int) -> None:
@@ -130,6 +151,12 @@ def _read_sources(source: registry.Adapter, files: list[Path], skip_bad: bool, s
     return records
 
 
+def derive_sql(authorships: str, person_years: str) -> str:
+    """The SQL deriving people, their names and career years from the given authorships and years tables."""
+    text = resources.files("labscout.research").joinpath("derive.sql").read_text()
+    return text.format(authorships=authorships, person_years=person_years)
+
+
 def _write_atomically(dest: Path, built: tables.StoreTables) -> int:
     """Write a new store beside `dest` and rename it over; returns the number of people written."""
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -145,7 +172,7 @@ def _write_atomically(dest: Path, built: tables.StoreTables) -> int:
                 con.register("incoming", table)
                 con.execute(f"INSERT INTO {name} SELECT * FROM incoming")
                 con.unregister("incoming")
-            con.execute(resources.files("labscout.research").joinpath("derive.sql").read_text())
+            con.execute(derive_sql("authorships", "person_years"))
             counts = con.execute("SELECT count(*) FROM people").fetchone()
             con.execute("CHECKPOINT")
         finally:

@@ -1,5 +1,6 @@
 -- Tables derived from authorships and papers once those are loaded: run in DuckDB, not Python, because
--- they are group-bys over half a million rows.
+-- they are group-bys over half a million rows. {authorships} and {person_years} are the whole tables in a
+-- build, and views over the people a correction touched when one is applied to a built store.
 
 -- Career timeline: each person's organisations by year with the papers that say so. A year with papers but
 -- no stated organisation is kept (as NULL) so the timeline shows activity; it is dropped when another row
@@ -10,7 +11,7 @@ WITH per_org AS (
            mode(a.position) FILTER (WHERE a.position IS NOT NULL) AS position,
            count(DISTINCT a.paper_id) AS n_papers,
            list(DISTINCT a.paper_id ORDER BY a.paper_id) AS paper_ids
-    FROM authorships a JOIN papers p USING (paper_id)
+    FROM {authorships} a JOIN papers p USING (paper_id)
     GROUP BY a.person_id, p.year, a.org_id
 )
 SELECT person_id, year, org_id, position, n_papers, paper_ids
@@ -21,7 +22,7 @@ WHERE org_id IS NOT NULL OR NOT year_has_org;
 
 INSERT INTO people
 WITH spellings AS (
-    SELECT person_id, raw_name, count(*) AS n FROM authorships GROUP BY ALL
+    SELECT person_id, raw_name, count(*) AS n FROM {authorships} GROUP BY ALL
 ), names AS (
     SELECT person_id,
            first(raw_name ORDER BY n DESC, length(raw_name) DESC, raw_name) AS name,
@@ -34,7 +35,7 @@ WITH spellings AS (
            count(DISTINCT a.paper_id) AS n_papers,
            count(DISTINCT a.paper_id) FILTER (WHERE p.decision = 'accepted') AS n_accepted,
            min(p.year) AS first_year, max(p.year) AS last_year
-    FROM authorships a JOIN papers p USING (paper_id) GROUP BY a.person_id
+    FROM {authorships} a JOIN papers p USING (paper_id) GROUP BY a.person_id
 ), latest AS (
     SELECT person_id,
            first(org_id ORDER BY year DESC, n_papers DESC, org_id) FILTER (WHERE org_id IS NOT NULL) AS org_id,
@@ -42,10 +43,10 @@ WITH spellings AS (
            first(position ORDER BY year DESC, n_papers DESC, position)
                FILTER (WHERE position IS NOT NULL) AS position,
            max(year) FILTER (WHERE position IS NOT NULL) AS position_year
-    FROM person_years GROUP BY person_id
+    FROM {person_years} GROUP BY person_id
 )
 SELECT w.person_id, n.name, n.name_variants, w.openreview_ids, w.n_papers, w.n_accepted, w.first_year,
        w.last_year, l.org_id, l.org_year, l.position, l.position_year
 FROM work w JOIN names n USING (person_id) LEFT JOIN latest l USING (person_id);
 
-INSERT INTO person_names SELECT DISTINCT person_id, name_key FROM authorships;
+INSERT INTO person_names SELECT DISTINCT person_id, name_key FROM {authorships};

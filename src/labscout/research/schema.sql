@@ -93,3 +93,7 @@ CREATE TABLE person_years (
     n_papers INTEGER,
     paper_ids VARCHAR[]
 );
+
+-- Mentions that belonged to another person id before this build or a correction: how pipeline candidates
+-- linked to a person follow a merge or a split.
+CREATE TABLE person_redirects (old_person_id VARCHAR, new_person_id VARCHAR, mentions INTEGER, cause VARCHAR);

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +13,7 @@ from labscout.identity.cluster import Resolution
 from labscout.identity.mentions import MentionRef
 from labscout.identity.names import normalise_name
 from labscout.identity.orgs import OrgMatch, OrgResolver
+from labscout.research import person_ids
 from labscout.sources.paperlists import VENUE_NAMES
 from labscout.sources.records import PaperRecord
 
@@ -54,6 +54,7 @@ class StoreTables:
     authorships: list[tuple[Any, ...]] = field(default_factory=list)
     paper_affiliations: list[tuple[Any, ...]] = field(default_factory=list)
     person_links: list[tuple[Any, ...]] = field(default_factory=list)
+    person_redirects: list[tuple[Any, ...]] = field(default_factory=list)
 
     def arrow_tables(self) -> dict[str, pa.Table]:
         """Each table as Arrow, typed to match the schema."""
@@ -69,6 +70,7 @@ class StoreTables:
             "authorships": _arrow(self.authorships, _AUTHORSHIPS),
             "paper_affiliations": _arrow(self.paper_affiliations, _PAPER_AFFILIATIONS),
             "person_links": _arrow(self.person_links, _PERSON_LINKS),
+            "person_redirects": _arrow(self.person_redirects, PERSON_REDIRECTS),
         }
 
 
@@ -90,6 +92,7 @@ _AUTHORSHIPS = [("paper_id", _S), ("author_order", _I), ("person_id", _S), ("raw
                 ("position", _S), ("link_reason", _S), ("name_key", _S)]
 _PAPER_AFFILIATIONS = [("paper_id", _S), ("raw_affiliation", _S), ("org_id", _S)]
 _PERSON_LINKS = [("person_id", _S), ("kind", _S), ("url", _S), ("paper_id", _S)]
+PERSON_REDIRECTS = [("old_person_id", _S), ("new_person_id", _S), ("mentions", _I), ("cause", _S)]
 
 
 def _arrow(rows: Sequence[tuple[Any, ...]], columns: list[tuple[str, pa.DataType]]) -> pa.Table:
@@ -101,19 +104,15 @@ def _arrow(rows: Sequence[tuple[Any, ...]], columns: list[tuple[str, pa.DataType
                     schema=pa.schema(columns)).select(names)
 
 
-def person_id_for(anchor: str) -> str:
-    """A short id derived from what anchors the person, so it is the same in every build."""
-    return "p" + hashlib.blake2b(anchor.encode(), digest_size=5).hexdigest()
-
-
 def assemble(records: Sequence[PaperRecord], refs: Sequence[MentionRef], resolution: Resolution,
-             lookup: OrgLookup) -> StoreTables:
-    """Every table's rows from the resolved mentions."""
+             lookup: OrgLookup, previous_ids: Mapping[str, str] | None = None) -> StoreTables:
+    """Every table's rows from the resolved mentions; `previous_ids` (mention key -> id) keeps ids stable."""
     out = StoreTables()
     members: dict[int, list[int]] = defaultdict(list)
     for i, label in enumerate(resolution.labels):
         members[label].append(i)
-    person_of_label = _person_ids(members, refs)
+    person_of_label, redirects = person_ids.assign_person_ids(members, refs, previous_ids or {})
+    out.person_redirects = [(r.old_person_id, r.new_person_id, r.mentions, "rebuild") for r in redirects]
     for record in records:
         out.papers.append((
             record.paper_id, record.venue, record.year, record.title, record.track, record.status,
@@ -135,28 +134,6 @@ def assemble(records: Sequence[PaperRecord], refs: Sequence[MentionRef], resolut
         out.person_links.extend(_links(person_of_label[label], idx, refs))
     _organisations(out, lookup)
     return out
-
-
-def _person_ids(members: dict[int, list[int]], refs: Sequence[MentionRef]) -> dict[int, str]:
-    # The anchor is the person's own id where the sources give one, else their name and first paper:
-    # stable across rebuilds while the underlying mentions stay.
-    ids: dict[int, str] = {}
-    taken: set[str] = set()
-    for label, idx in sorted(members.items(), key=lambda kv: min(kv[1])):
-        authors = [refs[i].author for i in idx]
-        strong = sorted(x for a in authors for x in (a.openreview_id, a.acl_id, a.email) if x)
-        if strong:
-            anchor = strong[0]
-        else:
-            first = min((refs[i].record.paper_id, refs[i].author.order) for i in idx)
-            anchor = f"{authors[0].name.casefold()}|{first[0]}|{first[1]}"
-        pid = person_id_for(anchor)
-        while pid in taken:
-            anchor += "'"
-            pid = person_id_for(anchor)
-        taken.add(pid)
-        ids[label] = pid
-    return ids
 
 
 def _links(pid: str, idx: list[int], refs: Sequence[MentionRef]) -> list[tuple[Any, ...]]:

@@ -1,0 +1,193 @@
+"""Discovery commands: find experts, moves, flows, retention, warm introductions, ranking evaluation."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from labscout.cli.common import JsonOpt, app, console, dump, errors, eval_app, with_store
+from labscout.errors import BadInputError, InvalidError
+from labscout.research.store import ResearchStore
+from labscout.talent import eval as ranking_eval
+from labscout.talent import index, moves, network, search
+
+
+@app.command()
+def find(
+    query: Annotated[str, typer.Argument(help="A topic in plain words, e.g. \"RL for LLM reasoning\".")],
+    top: Annotated[int, typer.Option(help="How many people to list.")] = 20,
+    org: Annotated[str | None, typer.Option(help="Only people whose latest organisation is this (or under it).")]
+    = None,
+    org_kind: Annotated[str | None, typer.Option(help="industry, university, startup or government.")] = None,
+    country: Annotated[str | None, typer.Option(help="Two-letter country of their latest organisation.")] = None,
+    since: Annotated[int | None, typer.Option(help="Only papers from this year on count.")] = None,
+    seniority: Annotated[str | None, typer.Option(help="junior or senior.")] = None,
+    exclude_org: Annotated[str | None, typer.Option(help="Leave out people at this organisation.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """People ranked for a topic: score parts, the papers that earned it, latest organisation and position."""
+    filters = search.SearchFilters(org=org, org_kind=org_kind, country=country, since=since, seniority=seniority,
+                                   exclude_org=exclude_org)
+
+    def run(store: ResearchStore) -> list[search.ExpertHit]:
+        return search.find_experts(store, index.open_index(store), query, top=top, filters=filters)
+
+    with errors():
+        hits = with_store(run)
+    if as_json:
+        dump([asdict(h) for h in hits])
+        return
+    if not hits:
+        console.print(f"No papers match {query!r} with these filters.")
+        return
+    table = Table(title=f"Experts for {query!r}", show_lines=True)
+    for col in ("#", "person", "now (last seen)", "score = relevance + impact + momentum", "papers that earned it"):
+        table.add_column(col, overflow="fold")
+    for h in hits:
+        where = f"{h.org or 'not stated'} ({h.org_year})" if h.org else "not stated"
+        if h.position:
+            where += f"\n{h.position}"
+        parts = " + ".join(f"{v:.2f}" for v in h.parts.values())
+        papers = "\n".join(f"{e.year} {e.venue}: {e.title}" + (f" [{e.presentation}]" if e.presentation else "")
+                           for e in h.evidence[:3])
+        table.add_row(str(h.rank), f"{h.name}\n[dim]{h.person_id}[/dim]", where, f"{h.score:.2f} = {parts}\n"
+                      f"[dim]{h.papers_on_topic} papers on topic[/dim]", papers)
+    console.print(table)
+
+
+@app.command("moves")
+def moves_cmd(
+    from_org: Annotated[str | None, typer.Option("--from", help="Organisation they left (and its sub-units).")]
+    = None,
+    to_org: Annotated[str | None, typer.Option("--to", help="Organisation they joined (and its sub-units).")]
+    = None,
+    since: Annotated[int | None, typer.Option(help="Moves seen from this year on.")] = None,
+    limit: Annotated[int, typer.Option(help="How many to list.")] = 50,
+    as_json: JsonOpt = False,
+) -> None:
+    """People who changed organisation between consecutive years of papers, with the papers that show it."""
+    with errors():
+        found = with_store(lambda s: moves.list_moves(s, from_org=from_org, to_org=to_org, since=since,
+                                                      limit=limit))
+    if as_json:
+        dump([asdict(m) for m in found])
+        return
+    table = Table("person", "from (last seen)", "to (first seen)", "evidence papers", title="Moves")
+    for m in found:
+        table.add_row(f"{m.name}\n[dim]{m.person_id}[/dim]", f"{m.from_org} ({m.from_year})",
+                      f"{m.to_org} ({m.to_year})", ", ".join(m.evidence))
+    console.print(table)
+
+
+@app.command()
+def flows(
+    since: Annotated[int | None, typer.Option(help="Moves seen from this year on.")] = None,
+    org: Annotated[str | None, typer.Option(help="Only flows into or out of this organisation.")] = None,
+    by_org: Annotated[bool, typer.Option("--by-org", help="Count each organisation, not its whole group.")]
+    = False,
+    min_people: Annotated[int, typer.Option(help="Leave out flows of fewer people.")] = 2,
+    limit: Annotated[int, typer.Option(help="How many flows to list.")] = 40,
+    as_json: JsonOpt = False,
+) -> None:
+    """Organisation-to-organisation flows of people per year, biggest first."""
+    with errors():
+        found = with_store(lambda s: moves.list_flows(s, since=since, org=org, by_group=not by_org,
+                                                      min_people=min_people, limit=limit))
+    if as_json:
+        dump([asdict(f) for f in found])
+        return
+    table = Table("year", "from", "to", "people", title="Talent flows")
+    for f in found:
+        table.add_row(str(f.year), f.from_org, f.to_org, str(f.people))
+    console.print(table)
+
+
+@app.command()
+def retention(
+    org: Annotated[str, typer.Argument(help="Our organisation (id, name or domain).")],
+    since: Annotated[int | None, typer.Option(help="Moves seen from this year on.")] = None,
+    top: Annotated[int, typer.Option(help="How many people at risk to list.")] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """Who left an organisation and where to, who joined, and who may follow their co-authors out."""
+    with errors():
+        found = with_store(lambda s: moves.retention(s, org, since=since, top=top))
+    if as_json:
+        dump(asdict(found))
+        return
+    console.print(f"[bold]{found.org}[/bold]: {len(found.left)} left, {len(found.joined)} joined"
+                  + (f" since {since}" if since else ""))
+    dest = Table("went to", "people", title="Where they went")
+    for where, n in list(found.destinations.items())[:15]:
+        dest.add_row(where, str(n))
+    console.print(dest)
+    risk = Table("person", "last seen", "risk", "closest co-authors who left", title="At risk")
+    for a in found.at_risk:
+        risk.add_row(f"{a.name}\n[dim]{a.person_id}[/dim]", str(a.last_seen), f"{a.risk:.0%}",
+                     "\n".join(a.departed_coauthors))
+    console.print(risk)
+
+
+@app.command()
+def intro(
+    to: Annotated[str, typer.Option("--to", help="The person to reach (id or unambiguous name).")],
+    via_org: Annotated[str | None, typer.Option(help="Our people are those whose latest organisation is this.")]
+    = None,
+    via: Annotated[Path | None, typer.Option(help="A file of our people: one person id or name per line.")]
+    = None,
+    paths: Annotated[int, typer.Option(help="How many paths to show.")] = 5,
+    as_json: JsonOpt = False,
+) -> None:
+    """The warmest paths from our people to someone, each step a pair who wrote papers together."""
+    with errors():
+        people = _people_file(via) if via else None
+        found = with_store(lambda s: network.find_intro_paths(s, to, from_people=people, via_org=via_org,
+                                                              paths=paths))
+    if as_json:
+        dump([asdict(p) for p in found])
+        return
+    if not found:
+        console.print("No path of three steps or fewer from our people.")
+    for n, p in enumerate(found, 1):
+        console.print(f"[bold]{n}. {' -> '.join(p.names)}[/bold] (weakest link {p.strength:.2f})")
+        for e in p.edges:
+            joint = "; ".join(f"{j.year} {j.title}" for j in e.papers[:3])
+            console.print(f"   {e.source_name} - {e.target_name}: {joint}")
+
+
+def _people_file(path: Path) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInputError(f"cannot read the people file: {exc}", file=str(path)) from None
+    people = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    if not people:
+        raise InvalidError(f"{path} lists nobody")
+    return people
+
+
+@eval_app.command("ranking")
+def eval_ranking(
+    cutoff: Annotated[int, typer.Option(help="Rank with papers up to this year; judge by the next two.")] = 2021,
+    k: Annotated[int, typer.Option(help="Depth of NDCG@k and recall@k.")] = 50,
+    as_json: JsonOpt = False,
+) -> None:
+    """NDCG@k and recall@k of expert ranking over fixed topics, beside paper-count and CSRankings-style ranking."""
+    with errors():
+        report = with_store(lambda s: ranking_eval.evaluate_ranking(index.open_index(s), cutoff=cutoff, k=k))
+    if as_json:
+        dump(asdict(report))
+        return
+    table = Table(title=f"Expert ranking with papers up to {report.cutoff}, judged on {report.window[0]}-"
+                        f"{report.window[1]} ({len(report.topics)} topics)")
+    table.add_column("topic")
+    for m in report.mean:
+        table.add_column(f"{m.method}\nNDCG@{k} / R@{k}", justify="right")
+    for t in report.topics:
+        table.add_row(t.topic, *[f"{m.ndcg:.3f} / {m.recall:.3f}" for m in t.scores])
+    table.add_row("[bold]mean[/bold]", *[f"[bold]{m.ndcg:.3f} / {m.recall:.3f}[/bold]" for m in report.mean])
+    console.print(table)

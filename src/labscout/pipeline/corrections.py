@@ -1,0 +1,254 @@
+"""Identity corrections: kept as user data in the pipeline store, applied to the research store at once.
+
+A correction is planned against the research store (which mentions do the named people hold now), stored
+with who, when and why, and applied by patching the store under its lock, so the user who made it sees it in
+the next second; every later build applies it again as a hard constraint. Candidates follow their person
+through merges and splits (`linking.follow_people`). Services add and flush; the caller commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from labscout.errors import ConflictError, NotFoundError
+from labscout.identity.constraints import (
+    AnyCorrection,
+    Corrections,
+    OrgSettings,
+    PersonCorrection,
+    StaleCorrection,
+    collect,
+    from_payload,
+    to_payload,
+)
+from labscout.identity.orgs import OrgResolver
+from labscout.pipeline import audit, linking
+from labscout.pipeline.db import flush
+from labscout.pipeline.identity_models import IdentityCorrection
+from labscout.pipeline.models import utcnow
+from labscout.pipeline.roles import Actor, Perm, Role, require
+from labscout.research import build, patch, queries
+from labscout.research import corrections as planning
+from labscout.research.store import ResearchStore
+
+# Whoever may edit candidates may say who a person is: the recruiters are the ones who meet the errors.
+CORRECT = Perm.EDIT_CANDIDATES
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionOut:
+    id: int
+    kind: str
+    summary: str
+    reason: str | None
+    created_by: str
+    created_at: datetime
+    status: str
+    reverted_at: datetime | None
+    reverted_by: str | None
+    revert_reason: str | None
+    stale_reason: str | None
+    # What happened right now: applied to the research store, or why it waits for the next ingest.
+    note: str = ""
+    relinked: list[linking.Relink] = field(default_factory=list)
+
+
+def _out(row: IdentityCorrection, note: str = "", relinked: list[linking.Relink] | None = None) -> CorrectionOut:
+    return CorrectionOut(row.id, row.kind, row.summary, row.reason, row.created_by_name, row.created_at, row.status,
+                         row.reverted_at, row.reverted_by_name, row.revert_reason, row.stale_reason, note,
+                         relinked or [])
+
+
+Plan = Callable[[ResearchStore, str], tuple[AnyCorrection, str, dict[str, Any]]]
+
+
+def _correct(session: Session, actor: Actor, store_path: Path, kind: str, plan: Plan,
+             reason: str | None) -> CorrectionOut:
+    require(actor, CORRECT)
+    with patch.store_lock(store_path):
+        row = IdentityCorrection(kind=kind, summary="", payload={}, reason=(reason or "").strip() or None,
+                                 created_by=actor.user_id, created_by_name=actor.name, status="active")
+        session.add(row)
+        flush(session)
+        with ResearchStore(store_path) as store:
+            linking.remember_links(session, store)
+            planned, summary, extra = plan(store, f"c{row.id}")
+        row.payload = {**to_payload(planned), **extra}
+        row.summary = summary
+        flush(session)
+        audit.record(session, actor, "create", "identity_correction", row.id, None, audit.snapshot(row))
+        result = patch.apply_corrections(store_path, [planned])
+        with ResearchStore(store_path) as store:
+            relinked = linking.follow_people(session, actor, store, because=f"correction {row.id}: {summary}")
+    return _out(row, f"applied to the research store in {result.seconds:.2f} s", relinked)
+
+
+def merge_people(session: Session, actor: Actor, store_path: Path, first: str, second: str, *,
+                 reason: str | None = None) -> CorrectionOut:
+    """Record and apply: `first` and `second` are one person."""
+    def plan(store: ResearchStore, cid: str) -> tuple[AnyCorrection, str, dict[str, Any]]:
+        merged = planning.plan_merge(store, cid, first, second)
+        a, b = (queries.resolve_person(store, ref) for ref in (first, second))
+        parts = [sorted(planning.person_keys(store, a)), sorted(planning.person_keys(store, b))]
+        return merged, f"merge {_who(store, a)} and {_who(store, b)}", {"parts": parts, "people": [a, b]}
+    return _correct(session, actor, store_path, "person_merge", plan, reason)
+
+
+def split_person(session: Session, actor: Actor, store_path: Path, person: str, *, papers: Sequence[str] = (),
+                 name_variant: str | None = None, org: str | None = None, years: tuple[int, int] | None = None,
+                 reason: str | None = None) -> CorrectionOut:
+    """Record and apply: the chosen papers of `person` are somebody else's."""
+    def plan(store: ResearchStore, cid: str) -> tuple[AnyCorrection, str, dict[str, Any]]:
+        pid = queries.resolve_person(store, person)
+        split = planning.plan_split(store, cid, pid, papers=papers, name_variant=name_variant, org=org,
+                                    years=years)
+        what = ", ".join(x for x in (
+            f"{len(split.together)} paper(s)" if papers else "", f"written {name_variant!r}" if name_variant else "",
+            f"at {org}" if org else "", f"in {years[0]}-{years[1]}" if years else "") if x)
+        return split, f"split {what} off {_who(store, pid)}", {"people": [pid]}
+    return _correct(session, actor, store_path, "person_split", plan, reason)
+
+
+def alias_org(session: Session, actor: Actor, store_path: Path, raw: str, org: str, *,
+              reason: str | None = None) -> CorrectionOut:
+    """Record and apply: the affiliation string `raw` names organisation `org`."""
+    def plan(store: ResearchStore, cid: str) -> tuple[AnyCorrection, str, dict[str, Any]]:
+        alias = planning.plan_org_alias(store, cid, raw, org)
+        return alias, f"affiliation {raw!r} is {alias.org_name} ({alias.org_id})", {}
+    return _correct(session, actor, store_path, "org_alias", plan, reason)
+
+
+def set_org(session: Session, actor: Actor, store_path: Path, org: str, *, parent: str | None = None,
+            kind: str | None = None, country: str | None = None, reason: str | None = None) -> CorrectionOut:
+    """Record and apply: new parent, kind or country of an organisation."""
+    def plan(store: ResearchStore, cid: str) -> tuple[AnyCorrection, str, dict[str, Any]]:
+        setting = planning.plan_org_settings(store, cid, org, parent=parent, kind=kind, country=country)
+        before = store.one("SELECT parent_id, kind, country FROM organisations WHERE org_id = ?", [setting.org_id])
+        changes = ", ".join(f"{k} {v}" for k, v in (("parent", setting.parent_id), ("kind", setting.kind),
+                                                    ("country", setting.country)) if v)
+        return setting, f"set {setting.org_id}: {changes}", {"before": before}
+    return _correct(session, actor, store_path, "org_settings", plan, reason)
+
+
+def _who(store: ResearchStore, person_id: str) -> str:
+    row = store.one("SELECT name, n_papers FROM people WHERE person_id = ?", [person_id])
+    return f"{row['name']} ({person_id}, {row['n_papers']} papers)" if row else person_id
+
+
+def get_correction(session: Session, correction_id: int) -> IdentityCorrection:
+    found = session.get(IdentityCorrection, correction_id)
+    if found is None:
+        raise NotFoundError(f"no identity correction {correction_id}")
+    return found
+
+
+def list_corrections(session: Session, actor: Actor, *, status: str | None = None) -> list[CorrectionOut]:
+    """Every correction, newest first, with whether it still applies in full."""
+    require(actor, Perm.VIEW_PIPELINE)
+    query = select(IdentityCorrection).order_by(IdentityCorrection.id.desc())
+    if status is not None:
+        query = query.where(IdentityCorrection.status == status)
+    return [_out(row) for row in session.scalars(query)]
+
+
+def revert_correction(session: Session, actor: Actor, store_path: Path, correction_id: int, *,
+                      reason: str | None = None) -> CorrectionOut:
+    """Take a correction back: never again applied, and undone in the research store now where it can be."""
+    require(actor, CORRECT)
+    row = get_correction(session, correction_id)
+    if row.status == "reverted":
+        raise ConflictError(f"correction {correction_id} was already reverted by {row.reverted_by_name} "
+                            f"at {row.reverted_at:%Y-%m-%d %H:%M}")
+    before = audit.snapshot(row)
+    row.status, row.reverted_at, row.reverted_by_name = "reverted", utcnow(), actor.name
+    row.revert_reason = (reason or "").strip() or None
+    flush(session)
+    audit.record(session, actor, "revert", "identity_correction", row.id, before, audit.snapshot(row))
+    inverse = _inverse(session, row)
+    note = "reverted; the next ingest no longer applies it"
+    relinked: list[linking.Relink] = []
+    if store_path.exists():
+        with patch.store_lock(store_path):
+            with ResearchStore(store_path) as store:
+                linking.remember_links(session, store)
+            try:
+                patch.apply_corrections(store_path, [inverse])
+                note = "reverted and undone in the research store"
+            except ConflictError as exc:
+                note = f"reverted; the research store changed since ({exc}), so it is undone at the next ingest"
+            with ResearchStore(store_path) as store:
+                relinked = linking.follow_people(session, actor, store,
+                                                 because=f"correction {row.id} reverted: {row.summary}")
+    return _out(row, note, relinked)
+
+
+def _inverse(session: Session, row: IdentityCorrection) -> patch.Correction:
+    done = from_payload(f"c{row.id}", row.payload)
+    if isinstance(done, PersonCorrection) and done.kind == "merge":
+        first, second = row.payload["parts"]
+        return PersonCorrection(f"undo-c{row.id}", "split", frozenset(second), frozenset(first))
+    if isinstance(done, PersonCorrection):
+        return PersonCorrection(f"undo-c{row.id}", "merge", done.together | done.apart)
+    if isinstance(done, OrgSettings):
+        before = row.payload.get("before") or {}
+        return OrgSettings(f"undo-c{row.id}", done.org_id, before.get("parent_id"), before.get("kind"),
+                           before.get("country"), exact=True)
+    # An alias is undone by resolving its strings as the rules (and the other corrections) would.
+    resolver = OrgResolver()
+    others = active_corrections(session)
+    resolver.apply_corrections(others.org_aliases, others.org_settings)
+    return patch.OrgReassignment(done.raw, lambda raw: resolver.resolve(raw))
+
+
+def active_corrections(session: Session) -> Corrections:
+    """Every correction not reverted, oldest first: what a build applies."""
+    rows = session.scalars(select(IdentityCorrection).where(IdentityCorrection.status == "active")
+                           .order_by(IdentityCorrection.id))
+    return collect(from_payload(f"c{row.id}", row.payload) for row in rows)
+
+
+def record_stale(session: Session, stale: Sequence[StaleCorrection]) -> None:
+    """Remember what the last build found no longer applies (and clear it for the rest)."""
+    reasons: dict[int, list[str]] = {}
+    for item in stale:
+        if item.correction_id.startswith("c") and item.correction_id[1:].isdigit():
+            reasons.setdefault(int(item.correction_id[1:]), []).append(item.reason)
+    for row in session.scalars(select(IdentityCorrection).where(IdentityCorrection.status == "active")):
+        found = "; ".join(reasons.get(row.id, [])) or None
+        if row.stale_reason != found:
+            row.stale_reason = found
+    flush(session)
+
+
+# Rebuilds are run by the system, not a person: relinks they cause are signed so.
+REBUILD_ACTOR = Actor(user_id=None, name="research store rebuild", role=Role.EXECUTIVE)
+
+
+@dataclass(slots=True)
+class Rebuild:
+    summary: build.BuildSummary
+    relinked: list[linking.Relink]
+
+
+def rebuild_research_store(session: Session, store_path: Path, paths: Sequence[Path], *,
+                           adapter: str = "paperlists", skip_bad: bool = False,
+                           progress: build.Progress | None = None) -> Rebuild:
+    """A full build with every active correction applied first; stale ones noted, candidates re-linked."""
+    corrections = active_corrections(session)
+    with patch.store_lock(store_path):
+        if store_path.exists():
+            with ResearchStore(store_path) as old:
+                linking.remember_links(session, old)
+        summary = build.build_store(paths, store_path, adapter=adapter, skip_bad=skip_bad, progress=progress,
+                                    corrections=corrections)
+        record_stale(session, summary.stale_corrections)
+        with ResearchStore(store_path) as new:
+            relinked = linking.follow_people(session, REBUILD_ACTOR, new, because="rebuild of the research store")
+    return Rebuild(summary, relinked)

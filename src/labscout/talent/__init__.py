@@ -1,0 +1,1 @@
+"""Talent discovery: expert search, profiles, moves and flows, warm introductions, measured ranking."""

@@ -1,0 +1,188 @@
+"""The full-text index of papers (tantivy BM25) and the compact arrays expert search scores from.
+
+The index is a derived cache beside the research store, keyed by the build it was made from: papers only
+change with a full build, so it is made once per build (a few seconds), never inside the ingest. Who wrote
+each paper is read from the store every time the index is opened, so a correction that moves papers between
+people is seen by the next search without re-indexing.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import tantivy
+
+from labscout.research.store import ResearchStore
+
+# Venues CSRankings counts for AI, vision, ML and NLP; the rest of the lists count for less.
+TOP_VENUES = frozenset({"nips", "icml", "iclr", "cvpr", "iccv", "eccv", "acl", "emnlp", "naacl", "aaai", "ijcai",
+                        "kdd"})
+PRESENTATION = {"oral": 3.0, "spotlight": 2.0, "highlight": 2.0, "poster": 1.0, "workshop": 0.3}
+INDEX_FORMAT = 1
+
+
+@dataclass(slots=True)
+class PaperArrays:
+    """Per paper (by index position): what scoring needs without a query to the store."""
+
+    paper_ids: list[str]
+    years: list[int]
+    venues: list[str]
+    accepted: list[bool]
+    presentations: list[str | None]
+    quality: list[float]        # how strong the paper is as accepted work, normalised by venue and year
+    n_authors: list[int]
+    authors: list[list[tuple[int, int]]]  # (person index, author order) per paper
+
+
+@dataclass(slots=True)
+class PeopleArrays:
+    """Per person (by index position): id, name and what the filters look at."""
+
+    person_ids: list[str]
+    names: list[str]
+    first_year: list[int]
+    last_year: list[int]
+    org_id: list[str | None]
+    org_year: list[int | None]
+    position: list[str | None]
+    index_of: dict[str, int]
+
+
+@dataclass(slots=True)
+class TalentIndex:
+    """An open search index with its arrays; `latest_year` is the newest year in the store."""
+
+    index: tantivy.Index
+    searcher: tantivy.Searcher
+    papers: PaperArrays
+    people: PeopleArrays
+    latest_year: int
+    build_id: str
+
+
+def cache_dir(store_path: Path) -> Path:
+    return store_path.with_name(store_path.stem + ".talent")
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field("idx", stored=False, fast=True, indexed=False)
+    builder.add_integer_field("year", stored=False, fast=True, indexed=True)
+    builder.add_text_field("title", stored=False, tokenizer_name="en_stem")
+    builder.add_text_field("keywords", stored=False, tokenizer_name="en_stem")
+    builder.add_text_field("area", stored=False, tokenizer_name="en_stem")
+    return builder.build()
+
+
+def open_index(store: ResearchStore) -> TalentIndex:
+    """The index for this store, built into the cache first when missing or made from another build."""
+    info = {r["key"]: r["value"] for r in store.rows("SELECT key, value FROM build_info")}
+    build_id = f"{info.get('built_at', '')}|{INDEX_FORMAT}"
+    folder = cache_dir(store.path)
+    marker = folder / "BUILD"
+    if not (marker.exists() and marker.read_text() == build_id):
+        _build(folder, store.rows("SELECT title, keywords, primary_area, year FROM papers ORDER BY paper_id"))
+        (folder / "BUILD").write_text(build_id)
+    index = tantivy.Index(_schema(), path=str(folder / "tantivy"), reuse=True)
+    papers = _paper_arrays(store)
+    people = _people_arrays(store)
+    _attach_authors(store, papers)
+    latest = _latest_full_year(papers.years)
+    return TalentIndex(index, index.searcher(), papers, people, latest, build_id)
+
+
+def _latest_full_year(years: list[int]) -> int:
+    """The newest year the sources cover well: a year holding a few early lists of the next is not 'now'."""
+    counts: dict[int, int] = defaultdict(int)
+    for year in years:
+        counts[year] += 1
+    if not counts:
+        return 0
+    busiest = max(counts.values())
+    return max(y for y, n in counts.items() if n >= busiest / 2)
+
+
+def _build(folder: Path, rows: list[dict[str, object]]) -> None:
+    # Built beside and renamed into place: a search never meets a half-written index.
+    tmp = folder.with_name(folder.name + ".building")
+    shutil.rmtree(tmp, ignore_errors=True)
+    (tmp / "tantivy").mkdir(parents=True)
+    index = tantivy.Index(_schema(), path=str(tmp / "tantivy"))
+    # One thread and a large heap: one segment, so document ids follow insertion order.
+    writer = index.writer(heap_size=400_000_000, num_threads=1)
+    for i, row in enumerate(rows):
+        keywords = row["keywords"] or []
+        assert isinstance(keywords, list)
+        doc = tantivy.Document()
+        doc.add_unsigned("idx", i)
+        doc.add_integer("year", int(str(row["year"])))
+        doc.add_text("title", str(row["title"] or ""))
+        doc.add_text("keywords", " ; ".join(str(k) for k in keywords))
+        doc.add_text("area", str(row["primary_area"] or ""))
+        writer.add_document(doc)
+    writer.commit()
+    writer.wait_merging_threads()
+    shutil.rmtree(folder, ignore_errors=True)
+    tmp.rename(folder)
+
+
+def _paper_arrays(store: ResearchStore) -> PaperArrays:
+    table = store.con.sql("""SELECT paper_id, year, venue, decision, presentation, rating_avg, n_authors
+                             FROM papers ORDER BY paper_id""").to_arrow_table()
+    cols = {name: table.column(name).to_pylist() for name in table.column_names}
+    rows = [dict(zip(cols, values, strict=True)) for values in zip(*cols.values(), strict=True)]
+    by_venue_year: dict[tuple[str, int], list[int]] = defaultdict(list)
+    ratings: dict[tuple[str, int], list[float]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        key = (str(row["venue"]), int(str(row["year"])))
+        if row["decision"] == "accepted":
+            by_venue_year[key].append(i)
+        if isinstance(row["rating_avg"], float | int):
+            ratings[key].append(float(row["rating_avg"]))
+    sizes = [len(v) for v in by_venue_year.values()]
+    typical = statistics.median(sizes) if sizes else 1.0
+    spread = {k: (statistics.mean(v), statistics.pstdev(v) or 1.0) for k, v in ratings.items() if len(v) > 10}
+    quality = [0.0] * len(rows)
+    for key, members in by_venue_year.items():
+        # An accepted paper among 3,000 that year counts less than one among 300: scale by the venue-year.
+        scale = min(2.0, max(0.5, math.sqrt(typical / len(members))))
+        tier = 1.0 if key[0] in TOP_VENUES else 0.6
+        for i in members:
+            row = rows[i]
+            q = tier * scale * PRESENTATION.get(str(row["presentation"]), 1.0)
+            if key in spread and isinstance(row["rating_avg"], float | int):
+                mean, sd = spread[key]
+                q *= min(2.0, max(0.5, math.exp(0.3 * (float(row["rating_avg"]) - mean) / sd)))
+            quality[i] = q
+    return PaperArrays(
+        paper_ids=cols["paper_id"], years=cols["year"], venues=cols["venue"],
+        accepted=[d == "accepted" for d in cols["decision"]], presentations=cols["presentation"], quality=quality,
+        n_authors=[n or 0 for n in cols["n_authors"]], authors=[[] for _ in rows])
+
+
+def _people_arrays(store: ResearchStore) -> PeopleArrays:
+    table = store.con.sql("""SELECT person_id, name, first_year, last_year, latest_org_id, latest_org_year,
+                                    latest_position FROM people ORDER BY person_id""").to_arrow_table()
+    cols = {name: table.column(name).to_pylist() for name in table.column_names}
+    ids = cols["person_id"]
+    return PeopleArrays(ids, cols["name"], cols["first_year"], cols["last_year"], cols["latest_org_id"],
+                        cols["latest_org_year"], cols["latest_position"], {pid: i for i, pid in enumerate(ids)})
+
+
+def _attach_authors(store: ResearchStore, papers: PaperArrays) -> None:
+    # Positions computed in the store (both lists are ordered by id there too): no string look-ups here.
+    table = store.con.sql("""
+        WITH pi AS (SELECT paper_id, row_number() OVER (ORDER BY paper_id) - 1 AS i FROM papers),
+             qi AS (SELECT person_id, row_number() OVER (ORDER BY person_id) - 1 AS j FROM people)
+        SELECT pi.i, qi.j, a.author_order FROM authorships a JOIN pi USING (paper_id) JOIN qi USING (person_id)
+    """).to_arrow_table()
+    authors = papers.authors
+    for i, j, order in zip(table.column(0).to_pylist(), table.column(1).to_pylist(), table.column(2).to_pylist(),
+                           strict=True):
+        authors[i].append((j, order))

@@ -1,0 +1,153 @@
+"""Identity corrections as user data, on both backends: applied at once, kept by rebuilds, candidates follow."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from labscout.errors import ConflictError, ForbiddenError, InvalidError
+from labscout.pipeline import activities, candidates, corrections, db
+from labscout.pipeline.candidates import CandidateIn
+from labscout.pipeline.identity_models import IdentityCorrection
+from labscout.research.store import ResearchStore
+from pipeline.conftest import Team
+
+DATA = Path(__file__).parent.parent / "data" / "paperlists"
+TSINGHUA_PAPER = "iclr2021-c98932a01ec27f13"
+ALIBABA_PAPER = "iclr2021-a38a4a15fe7231c4"
+
+
+@pytest.fixture()
+def store(tmp_path: Path, built_store: Path) -> Path:
+    dest = tmp_path / "research.duckdb"
+    shutil.copyfile(built_store, dest)
+    return dest
+
+
+def person_on(store: Path, paper: str, name: str = "Yang Liu") -> str:
+    with ResearchStore(store) as s:
+        row = s.one("SELECT person_id FROM authorships WHERE paper_id = ? AND raw_name = ?", [paper, name])
+    assert row is not None
+    return str(row["person_id"])
+
+
+def yang_liu_people(store: Path) -> int:
+    with ResearchStore(store) as s:
+        row = s.one("SELECT count(DISTINCT person_id) AS n FROM authorships WHERE raw_name = 'Yang Liu'")
+    assert row is not None
+    return int(row["n"])
+
+
+def add_candidate(engine: Engine, team: Team, person_id: str) -> int:
+    with db.session_scope(engine) as session:
+        made = candidates.create_candidate(session, team.recruiter, CandidateIn(
+            name="Yang Liu", target_role="researcher", person_id=person_id))
+    return made.id
+
+
+class TestCorrections:
+    def test_merge_split_back_and_a_rebuild_keep_the_candidate_with_their_person(
+            self, engine: Engine, team: Team, store: Path) -> None:
+        tsinghua, alibaba = person_on(store, TSINGHUA_PAPER), person_on(store, ALIBABA_PAPER)
+        candidate = add_candidate(engine, team, tsinghua)
+        with db.session_scope(engine) as session:
+            merged = corrections.merge_people(session, team.recruiter, store, alibaba, tsinghua,
+                                              reason="same person, moved from Alibaba to Tsinghua")
+        assert merged.note.startswith("applied")
+        assert yang_liu_people(store) == 2
+        assert person_on(store, TSINGHUA_PAPER) == person_on(store, ALIBABA_PAPER)
+        with db.session_scope(engine) as session:
+            split = corrections.split_person(session, team.hr, store, person_on(store, TSINGHUA_PAPER),
+                                             papers=[TSINGHUA_PAPER], reason="two people after all")
+        assert yang_liu_people(store) == 3
+        with db.session_scope(engine) as session:
+            assert candidates.get_candidate(session, team.viewer, candidate).person_id == person_on(
+                store, TSINGHUA_PAPER)
+        with db.session_scope(engine) as session:
+            rebuilt = corrections.rebuild_research_store(session, store, [DATA])
+        assert rebuilt.summary.corrections == 2 and rebuilt.summary.stale_corrections == []
+        assert yang_liu_people(store) == 3
+        with db.session_scope(engine) as session:
+            assert candidates.get_candidate(session, team.viewer, candidate).person_id == person_on(
+                store, TSINGHUA_PAPER)
+            listed = corrections.list_corrections(session, team.viewer)
+        assert [(c.id, c.kind, c.created_by, c.status) for c in listed] == [
+            (split.id, "person_split", "Hana HR", "active"), (merged.id, "person_merge", "Remy Recruiter", "active")]
+
+    def test_a_relinked_candidate_shows_it_on_the_timeline(self, engine: Engine, team: Team, store: Path) -> None:
+        tsinghua, alibaba = person_on(store, TSINGHUA_PAPER), person_on(store, ALIBABA_PAPER)
+        candidate = add_candidate(engine, team, tsinghua)
+        with db.session_scope(engine) as session:
+            done = corrections.merge_people(session, team.recruiter, store, alibaba, tsinghua)
+        kept = person_on(store, TSINGHUA_PAPER)
+        if kept == tsinghua:  # the candidate's own id survived the merge: nothing to re-link
+            assert done.relinked == []
+            return
+        assert [(r.candidate_id, r.old_person_id, r.new_person_id) for r in done.relinked] == [
+            (candidate, tsinghua, kept)]
+        with db.session_scope(engine) as session:
+            links = activities.timeline(session, team.viewer, candidate, kinds=("link",))
+        assert len(links) == 1 and kept in (links[0].subject or "")
+
+    def test_revert_undoes_at_once_and_twice_is_a_conflict(self, engine: Engine, team: Team, store: Path) -> None:
+        tsinghua, alibaba = person_on(store, TSINGHUA_PAPER), person_on(store, ALIBABA_PAPER)
+        with db.session_scope(engine) as session:
+            done = corrections.merge_people(session, team.recruiter, store, alibaba, tsinghua)
+        with db.session_scope(engine) as session:
+            reverted = corrections.revert_correction(session, team.recruiter, store, done.id, reason="mistake")
+        assert reverted.status == "reverted" and "undone" in reverted.note
+        assert yang_liu_people(store) == 3
+        with pytest.raises(ConflictError, match="already reverted"), db.session_scope(engine) as session:
+            corrections.revert_correction(session, team.recruiter, store, done.id)
+        with db.session_scope(engine) as session:
+            rebuilt = corrections.rebuild_research_store(session, store, [DATA])
+        assert rebuilt.summary.corrections == 0 and yang_liu_people(store) == 3
+
+    def test_org_alias_and_settings_survive_a_rebuild_and_revert(self, engine: Engine, team: Team,
+                                                                 store: Path) -> None:
+        with db.session_scope(engine) as session:
+            alias = corrections.alias_org(session, team.recruiter, store, "Alibaba Group US", "tsinghua")
+            setting = corrections.set_org(session, team.recruiter, store, "umontreal", country="FR")
+        with db.session_scope(engine) as session:
+            corrections.rebuild_research_store(session, store, [DATA])
+        with ResearchStore(store) as s:
+            assert s.one("SELECT org_id FROM authorships WHERE raw_affiliation = 'Alibaba Group US'") == {
+                "org_id": "tsinghua"}
+            assert s.one("SELECT country FROM organisations WHERE org_id = 'umontreal'") == {"country": "FR"}
+        with db.session_scope(engine) as session:
+            corrections.revert_correction(session, team.recruiter, store, alias.id)
+            corrections.revert_correction(session, team.recruiter, store, setting.id)
+        with ResearchStore(store) as s:
+            assert s.one("SELECT org_id FROM authorships WHERE raw_affiliation = 'Alibaba Group US'") == {
+                "org_id": "alibaba"}
+            assert s.one("SELECT country FROM organisations WHERE org_id = 'umontreal'") == {"country": "CA"}
+
+    def test_a_viewer_may_not_correct(self, engine: Engine, team: Team, store: Path) -> None:
+        with pytest.raises(ForbiddenError), db.session_scope(engine) as session:
+            corrections.merge_people(session, team.viewer, store, person_on(store, TSINGHUA_PAPER),
+                                     person_on(store, ALIBABA_PAPER))
+
+    def test_a_bad_correction_writes_nothing(self, engine: Engine, team: Team, store: Path) -> None:
+        tsinghua = person_on(store, TSINGHUA_PAPER)
+        with pytest.raises(InvalidError, match="same person"), db.session_scope(engine) as session:
+            corrections.merge_people(session, team.recruiter, store, tsinghua, tsinghua)
+        with db.session_scope(engine) as session:
+            assert session.query(IdentityCorrection).count() == 0
+
+    def test_a_correction_whose_papers_vanished_is_reported(self, engine: Engine, team: Team,
+                                                           store: Path) -> None:
+        with db.session_scope(engine) as session:
+            done = corrections.merge_people(session, team.recruiter, store, person_on(store, TSINGHUA_PAPER),
+                                            person_on(store, ALIBABA_PAPER))
+        only_cvpr = store.parent / "sources"
+        only_cvpr.mkdir()
+        shutil.copy(DATA / "cvpr" / "cvpr2022.json", only_cvpr)
+        with db.session_scope(engine) as session:
+            rebuilt = corrections.rebuild_research_store(session, store, [only_cvpr])
+        assert [s.correction_id for s in rebuilt.summary.stale_corrections] == [f"c{done.id}"]
+        with db.session_scope(engine) as session:
+            listed = corrections.list_corrections(session, team.viewer)
+        assert listed[0].stale_reason and "nothing left to merge" in listed[0].stale_reason
