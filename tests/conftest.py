@@ -40,3 +40,14 @@ def real_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     summary = build_store([REAL], dest)
     assert summary.papers > 120_000 and summary.authorships > 520_000
     return dest
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built store of the small world of tests/world.py (read-only: copy it to change it)."""
+    from world import write_world
+
+    root = tmp_path_factory.mktemp("world")
+    dest = root / "home" / "research.duckdb"
+    build_store([write_world(root / "sources")], dest)
+    return dest

@@ -78,7 +78,7 @@ def truth(ti: TalentIndex, topic: str, window: tuple[int, int], min_match: float
     for i, match in _matches(ti, topic, *window).items():
         if match < min_match or not ti.papers.accepted[i]:
             continue
-        for person, _order in ti.papers.authors[i]:
+        for person, _order in ti.papers.authors(i):
             gains[person] += PRESENTATION.get(ti.papers.presentations[i] or "", 1.0)
     return dict(gains)
 
@@ -87,7 +87,7 @@ def baseline_paper_count(ti: TalentIndex, topic: str, until: int, min_match: flo
     counts: dict[int, float] = defaultdict(float)
     for i, match in _matches(ti, topic, 0, until).items():
         if match >= min_match:
-            for person, _order in ti.papers.authors[i]:
+            for person, _order in ti.papers.authors(i):
                 counts[person] += 1
     return [p for p, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
@@ -96,7 +96,7 @@ def baseline_csrankings(ti: TalentIndex, topic: str, until: int, min_match: floa
     credit: dict[int, float] = defaultdict(float)
     for i, match in _matches(ti, topic, 0, until).items():
         if match >= min_match and ti.papers.accepted[i] and ti.papers.venues[i] in TOP_VENUES:
-            authors = ti.papers.authors[i]
+            authors = ti.papers.authors(i)
             for person, _order in authors:
                 credit[person] += 1 / max(len(authors), 1)
     return [p for p, _ in sorted(credit.items(), key=lambda kv: (-kv[1], kv[0]))]

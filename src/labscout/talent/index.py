@@ -13,6 +13,7 @@ import shutil
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 
 import tantivy
@@ -34,10 +35,20 @@ class PaperArrays:
     years: list[int]
     venues: list[str]
     accepted: list[bool]
+    decisions: list[str]
     presentations: list[str | None]
     quality: list[float]        # how strong the paper is as accepted work, normalised by venue and year
     n_authors: list[int]
-    authors: list[list[tuple[int, int]]]  # (person index, author order) per paper
+    titles: list[str]
+    # Authors of paper i: author_person/author_order[author_start[i]:author_start[i + 1]] (flat, for speed).
+    author_start: list[int]
+    author_person: list[int]
+    author_order: list[int]
+
+    def authors(self, i: int) -> list[tuple[int, int]]:
+        """(person index, author order) of every author of paper `i`."""
+        lo, hi = self.author_start[i], self.author_start[i + 1]
+        return list(zip(self.author_person[lo:hi], self.author_order[lo:hi], strict=True))
 
 
 @dataclass(slots=True)
@@ -64,6 +75,23 @@ class TalentIndex:
     people: PeopleArrays
     latest_year: int
     build_id: str
+    # org id -> (name, kind, country, parent id): filters and results need them on every query.
+    orgs: dict[str, tuple[str, str | None, str | None, str | None]]
+    venue_names: dict[str, str]
+
+    def family(self, org_id: str) -> set[str]:
+        """An organisation and everything under it."""
+        children: dict[str, list[str]] = defaultdict(list)
+        for oid, (_, _, _, parent) in self.orgs.items():
+            if parent:
+                children[parent].append(oid)
+        found, pending = {org_id}, [org_id]
+        while pending:
+            for child in children.get(pending.pop(), []):
+                if child not in found:
+                    found.add(child)
+                    pending.append(child)
+        return found
 
 
 def cache_dir(store_path: Path) -> Path:
@@ -92,9 +120,11 @@ def open_index(store: ResearchStore) -> TalentIndex:
     index = tantivy.Index(_schema(), path=str(folder / "tantivy"), reuse=True)
     papers = _paper_arrays(store)
     people = _people_arrays(store)
-    _attach_authors(store, papers)
     latest = _latest_full_year(papers.years)
-    return TalentIndex(index, index.searcher(), papers, people, latest, build_id)
+    orgs = {r[0]: (r[1], r[2], r[3], r[4]) for r in store.con.execute(
+        "SELECT org_id, name, kind, country, parent_id FROM organisations").fetchall()}
+    venues = dict(store.con.execute("SELECT venue, name FROM venues").fetchall())
+    return TalentIndex(index, index.searcher(), papers, people, latest, build_id, orgs, venues)
 
 
 def _latest_full_year(years: list[int]) -> int:
@@ -133,37 +163,46 @@ def _build(folder: Path, rows: list[dict[str, object]]) -> None:
 
 
 def _paper_arrays(store: ResearchStore) -> PaperArrays:
-    table = store.con.sql("""SELECT paper_id, year, venue, decision, presentation, rating_avg, n_authors
+    table = store.con.sql("""SELECT paper_id, year, venue, decision, presentation, rating_avg, n_authors, title
                              FROM papers ORDER BY paper_id""").to_arrow_table()
     cols = {name: table.column(name).to_pylist() for name in table.column_names}
-    rows = [dict(zip(cols, values, strict=True)) for values in zip(*cols.values(), strict=True)]
+    years, venues, decisions = cols["year"], cols["venue"], cols["decision"]
+    presentations, ratings = cols["presentation"], cols["rating_avg"]
     by_venue_year: dict[tuple[str, int], list[int]] = defaultdict(list)
-    ratings: dict[tuple[str, int], list[float]] = defaultdict(list)
-    for i, row in enumerate(rows):
-        key = (str(row["venue"]), int(str(row["year"])))
-        if row["decision"] == "accepted":
+    rated: dict[tuple[str, int], list[float]] = defaultdict(list)
+    for i, key in enumerate(zip(venues, years, strict=True)):
+        if decisions[i] == "accepted":
             by_venue_year[key].append(i)
-        if isinstance(row["rating_avg"], float | int):
-            ratings[key].append(float(row["rating_avg"]))
+        if ratings[i] is not None:
+            rated[key].append(float(ratings[i]))
     sizes = [len(v) for v in by_venue_year.values()]
     typical = statistics.median(sizes) if sizes else 1.0
-    spread = {k: (statistics.mean(v), statistics.pstdev(v) or 1.0) for k, v in ratings.items() if len(v) > 10}
-    quality = [0.0] * len(rows)
+    spread = {k: (statistics.mean(v), statistics.pstdev(v) or 1.0) for k, v in rated.items() if len(v) > 10}
+    quality = [0.0] * len(years)
     for key, members in by_venue_year.items():
         # An accepted paper among 3,000 that year counts less than one among 300: scale by the venue-year.
         scale = min(2.0, max(0.5, math.sqrt(typical / len(members))))
         tier = 1.0 if key[0] in TOP_VENUES else 0.6
+        mean, sd = spread.get(key, (0.0, 0.0))
         for i in members:
-            row = rows[i]
-            q = tier * scale * PRESENTATION.get(str(row["presentation"]), 1.0)
-            if key in spread and isinstance(row["rating_avg"], float | int):
-                mean, sd = spread[key]
-                q *= min(2.0, max(0.5, math.exp(0.3 * (float(row["rating_avg"]) - mean) / sd)))
+            q = tier * scale * PRESENTATION.get(presentations[i] or "", 1.0)
+            if sd and ratings[i] is not None:
+                q *= min(2.0, max(0.5, math.exp(0.3 * (float(ratings[i]) - mean) / sd)))
             quality[i] = q
+    # Authors in paper order, positions computed in the store (both lists are ordered by id there too).
+    authors = store.con.sql("""
+        WITH pi AS (SELECT paper_id, row_number() OVER (ORDER BY paper_id) - 1 AS i FROM papers),
+             qi AS (SELECT person_id, row_number() OVER (ORDER BY person_id) - 1 AS j FROM people)
+        SELECT qi.j, a.author_order FROM authorships a JOIN pi USING (paper_id) JOIN qi USING (person_id)
+        ORDER BY pi.i, a.author_order""").to_arrow_table()
+    counts = store.con.sql("""SELECT count(a.paper_id) FROM papers p LEFT JOIN authorships a USING (paper_id)
+                              GROUP BY p.paper_id ORDER BY p.paper_id""").to_arrow_table().column(0).to_pylist()
     return PaperArrays(
-        paper_ids=cols["paper_id"], years=cols["year"], venues=cols["venue"],
-        accepted=[d == "accepted" for d in cols["decision"]], presentations=cols["presentation"], quality=quality,
-        n_authors=[n or 0 for n in cols["n_authors"]], authors=[[] for _ in rows])
+        paper_ids=cols["paper_id"], years=years, venues=venues, accepted=[d == "accepted" for d in decisions],
+        decisions=decisions, presentations=presentations, quality=quality,
+        n_authors=[n or 0 for n in cols["n_authors"]],
+        titles=cols["title"], author_start=[0, *accumulate(counts)],
+        author_person=authors.column(0).to_pylist(), author_order=authors.column(1).to_pylist())
 
 
 def _people_arrays(store: ResearchStore) -> PeopleArrays:
@@ -173,16 +212,3 @@ def _people_arrays(store: ResearchStore) -> PeopleArrays:
     ids = cols["person_id"]
     return PeopleArrays(ids, cols["name"], cols["first_year"], cols["last_year"], cols["latest_org_id"],
                         cols["latest_org_year"], cols["latest_position"], {pid: i for i, pid in enumerate(ids)})
-
-
-def _attach_authors(store: ResearchStore, papers: PaperArrays) -> None:
-    # Positions computed in the store (both lists are ordered by id there too): no string look-ups here.
-    table = store.con.sql("""
-        WITH pi AS (SELECT paper_id, row_number() OVER (ORDER BY paper_id) - 1 AS i FROM papers),
-             qi AS (SELECT person_id, row_number() OVER (ORDER BY person_id) - 1 AS j FROM people)
-        SELECT pi.i, qi.j, a.author_order FROM authorships a JOIN pi USING (paper_id) JOIN qi USING (person_id)
-    """).to_arrow_table()
-    authors = papers.authors
-    for i, j, order in zip(table.column(0).to_pylist(), table.column(1).to_pylist(), table.column(2).to_pylist(),
-                           strict=True):
-        authors[i].append((j, order))

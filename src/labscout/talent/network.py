@@ -143,15 +143,23 @@ def _describe(store: ResearchStore, graph: nx.Graph, found: list[list[str]]) -> 
     everyone = sorted({p for path in found for p in path})
     names = {r["person_id"]: r["name"] for r in store.rows(
         "SELECT person_id, name FROM people WHERE person_id IN (SELECT unnest(?))", [everyone])}
+    steps = sorted({(a, b) for path in found for a, b in pairwise(path)})
+    joint: dict[tuple[str, str], list[JointPaper]] = {}
+    # One query for every step of every path: the joint papers of each pair, newest first.
+    for r in store.rows("""
+            WITH pairs AS (SELECT unnest(?) AS a, unnest(?) AS b)
+            SELECT pairs.a, pairs.b, p.paper_id, p.title, p.year
+            FROM pairs JOIN authorships x ON x.person_id = pairs.a
+            JOIN authorships y ON y.person_id = pairs.b AND y.paper_id = x.paper_id
+            JOIN papers p ON p.paper_id = x.paper_id
+            ORDER BY pairs.a, pairs.b, p.year DESC, p.title""", [[a for a, _ in steps], [b for _, b in steps]]):
+        found_papers = joint.setdefault((r["a"], r["b"]), [])
+        if len(found_papers) < 5:
+            found_papers.append(JointPaper(r["paper_id"], r["title"], r["year"]))
     out = []
     for path in found:
-        edges = []
-        for a, b in pairwise(path):
-            papers = [JointPaper(r["paper_id"], r["title"], r["year"]) for r in store.rows("""
-                SELECT p.paper_id, p.title, p.year FROM authorships x JOIN authorships y USING (paper_id)
-                JOIN papers p USING (paper_id) WHERE x.person_id = ? AND y.person_id = ?
-                ORDER BY p.year DESC, p.title LIMIT 5""", [a, b])]
-            edges.append(Edge(a, names.get(a, a), b, names.get(b, b), round(graph[a][b]["strength"], 3), papers))
+        edges = [Edge(a, names.get(a, a), b, names.get(b, b), round(graph[a][b]["strength"], 3),
+                      joint.get((a, b), [])) for a, b in pairwise(path)]
         out.append(IntroPath(path, [names.get(p, p) for p in path], min(e.strength for e in edges), edges))
     out.sort(key=lambda p: (len(p.people), -p.strength))
     return out

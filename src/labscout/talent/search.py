@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from itertools import islice
+from typing import cast
 
 import tantivy
 
-from labscout.errors import InvalidError, NotFoundError
+from labscout.errors import InvalidError
 from labscout.research import queries
 from labscout.research.store import ResearchStore
 from labscout.talent.index import TalentIndex
@@ -153,24 +153,33 @@ def score_people(ti: TalentIndex, query: str, *, until: int | None = None, since
         return {}
     now = until if until is not None else ti.latest_year
     papers = ti.papers
-    people: dict[int, _Acc] = defaultdict(_Acc)
+    years, accepted, quality, n_authors = papers.years, papers.accepted, papers.quality, papers.n_authors
+    start, person_of, order_of = papers.author_start, papers.author_person, papers.author_order
+    first, last, middle = weights.first_author, weights.last_author, weights.middle_author
+    recent_from = now - weights.recent_years
+    earlier_from = recent_from - weights.earlier_years
+    people: dict[int, _Acc] = {}
     for i, match in scored.items():
-        year = papers.years[i]
+        year = years[i]
         recency = 0.5 ** ((now - year) / weights.half_life_years)
-        accepted = papers.accepted[i]
-        n = papers.n_authors[i] or len(papers.authors[i])
-        for person, order in papers.authors[i]:
-            place = (weights.first_author if order == 0 or n == 1 else
-                     weights.last_author if order == n - 1 else weights.middle_author)
-            acc = people[person]
-            contribution = match * place * recency * (1.0 if accepted else weights.not_accepted)
+        base = match * recency * (1.0 if accepted[i] else weights.not_accepted)
+        strength = match * quality[i]
+        lo, hi = start[i], start[i + 1]
+        n = n_authors[i] or hi - lo
+        for k in range(lo, hi):
+            order = order_of[k]
+            place = first if order == 0 or n == 1 else last if order == n - 1 else middle
+            acc = people.get(person_of[k])
+            if acc is None:
+                acc = people[person_of[k]] = _Acc()
+            contribution = base * place
             acc.relevance += contribution
-            acc.impact += match * place * papers.quality[i]
-            if year > now - weights.recent_years:
+            acc.impact += strength * place
+            if year > recent_from:
                 acc.recent += match * place
-            elif year > now - weights.recent_years - weights.earlier_years:
+            elif year > earlier_from:
                 acc.earlier += match * place
-            acc.papers.append((contribution + match * papers.quality[i], i, order))
+            acc.papers.append((contribution + strength, i, order))
     return people
 
 
@@ -179,27 +188,27 @@ def find_experts(store: ResearchStore, ti: TalentIndex, query: str, *, top: int 
     """The `top` people for `query`, best first, each with score parts, evidence and latest organisation."""
     filters = filters or SearchFilters()
     _check(filters, top, ti)
+    keep = _filter(store, ti, filters)
     people = score_people(ti, query, since=filters.since, weights=weights)
     if not people:
         return []
     ranked = rank(people, weights)
-    keep = _filter(store, ti, filters)
-    chosen = [(score, parts, person) for score, parts, person in ranked if keep(person)][:top]
-    return _hits(store, ti, chosen, people)
+    chosen = list(islice((item for item in ranked if keep(item[2])), top))
+    return _hits(ti, chosen, people)
 
 
 def rank(people: dict[int, _Acc], weights: RankWeights) -> list[tuple[float, dict[str, float], int]]:
     """People by combined score: each part scaled to the best on this query, then weighted."""
     best_rel = max(a.relevance for a in people.values()) or 1.0
     best_imp = max(math.log1p(a.impact) for a in people.values()) or 1.0
+    w_rel, w_imp, w_mom = weights.relevance / best_rel, weights.impact / best_imp, weights.momentum
+    per_year = weights.recent_years / weights.earlier_years
+    log1p, log = math.log1p, math.log
     out = []
     for person, a in people.items():
-        rate_before = a.earlier / weights.earlier_years * weights.recent_years
-        momentum = max(-1.0, min(1.0, math.log((a.recent + 0.5) / (rate_before + 0.5)) / 2))
-        parts = {"relevance": weights.relevance * a.relevance / best_rel,
-                 "impact": weights.impact * math.log1p(a.impact) / best_imp,
-                 "momentum": weights.momentum * momentum}
-        out.append((sum(parts.values()), parts, person))
+        momentum = max(-1.0, min(1.0, log((a.recent + 0.5) / (a.earlier * per_year + 0.5)) / 2))
+        rel, imp, mom = w_rel * a.relevance, w_imp * log1p(a.impact), w_mom * momentum
+        out.append((rel + imp + mom, {"relevance": rel, "impact": imp, "momentum": mom}, person))
     out.sort(key=lambda item: (-item[0], item[2]))
     return out
 
@@ -219,23 +228,13 @@ def _check(filters: SearchFilters, top: int, ti: TalentIndex) -> None:
         raise InvalidError(f"--country takes a two-letter code such as US, GB or CN, not {filters.country!r}")
 
 
-def _family(store: ResearchStore, org_ref: str) -> set[str]:
-    """An organisation and everything under it (Alphabet: Google Research, Google DeepMind, ...)."""
-    org_id = queries.resolve_org(store, org_ref)
-    rows = store.rows("""WITH RECURSIVE tree(org_id) AS (SELECT ?::VARCHAR UNION
-                         SELECT o.org_id FROM organisations o JOIN tree t ON o.parent_id = t.org_id)
-                         SELECT org_id FROM tree""", [org_id])
-    return {r["org_id"] for r in rows}
-
-
 def _filter(store: ResearchStore, ti: TalentIndex, f: SearchFilters) -> Callable[[int], bool]:
-    orgs = {r["org_id"]: r for r in store.rows("SELECT org_id, kind, country FROM organisations")}
-    include = _family(store, f.org) if f.org else None
-    exclude = _family(store, f.exclude_org) if f.exclude_org else set()
+    include = ti.family(queries.resolve_org(store, f.org)) if f.org else None
+    exclude = ti.family(queries.resolve_org(store, f.exclude_org)) if f.exclude_org else set()
     kind = {"industry": "industry_lab", "university": "university", "startup": "startup",
             "government": "government_nonprofit"}.get((f.org_kind or "").split("_")[0]) if f.org_kind else None
     country = f.country.upper() if f.country else None
-    people = ti.people
+    people, orgs = ti.people, ti.orgs
 
     def keep(person: int) -> bool:
         org_id = people.org_id[person]
@@ -244,9 +243,9 @@ def _filter(store: ResearchStore, ti: TalentIndex, f: SearchFilters) -> Callable
         if org_id in exclude:
             return False
         org = orgs.get(org_id or "")
-        if kind and (org is None or org["kind"] != kind):
+        if kind and (org is None or org[1] != kind):
             return False
-        if country and (org is None or org["country"] != country):
+        if country and (org is None or org[2] != country):
             return False
         if f.seniority:
             return seniority(people.position[person], people.first_year[person], ti.latest_year) == f.seniority
@@ -264,34 +263,22 @@ def seniority(position: str | None, first_year: int | None, latest_year: int) ->
     return "junior" if first_year is None or latest_year - first_year < 6 else "senior"
 
 
-def _hits(store: ResearchStore, ti: TalentIndex, chosen: list[tuple[float, dict[str, float], int]],
+def _hits(ti: TalentIndex, chosen: list[tuple[float, dict[str, float], int]],
           people: dict[int, _Acc]) -> list[ExpertHit]:
-    best = {person: sorted(people[person].papers, key=lambda p: -p[0])[:5] for _, _, person in chosen}
-    paper_ids = sorted({ti.papers.paper_ids[i] for rows in best.values() for _, i, _ in rows})
-    papers: dict[str, dict[str, Any]] = {r["paper_id"]: r for r in store.rows(
-        """SELECT p.paper_id, p.title, v.name AS venue, p.year, p.decision, p.presentation, p.n_authors
-           FROM papers p JOIN venues v USING (venue) WHERE p.paper_id IN (SELECT unnest(?))""", [paper_ids])}
-    ids = [ti.people.person_ids[person] for _, _, person in chosen]
-    info = {r["person_id"]: r for r in store.rows(
-        """SELECT p.person_id, p.name, p.latest_org_id, o.name AS org, p.latest_org_year, p.latest_position,
-                  p.first_year, p.last_year
-           FROM people p LEFT JOIN organisations o ON o.org_id = p.latest_org_id
-           WHERE p.person_id IN (SELECT unnest(?))""", [ids])}
+    papers, folks = ti.papers, ti.people
     hits = []
     for n, (score, parts, person) in enumerate(chosen, 1):
-        pid = ti.people.person_ids[person]
-        row = info.get(pid)
-        if row is None:
-            raise NotFoundError(f"person {pid} vanished from the store while searching; search again")
-        evidence = []
-        for contribution, i, order in best[person]:
-            paper = papers[ti.papers.paper_ids[i]]
-            evidence.append(Evidence(paper["paper_id"], paper["title"], paper["venue"], paper["year"],
-                                     paper["decision"], paper["presentation"], order, paper["n_authors"],
-                                     round(contribution, 4)))
+        best = sorted(people[person].papers, key=lambda p: -p[0])[:5]
+        evidence = [Evidence(papers.paper_ids[i], papers.titles[i], ti.venue_names.get(papers.venues[i],
+                                                                                       papers.venues[i]),
+                             papers.years[i], papers.decisions[i],
+                             papers.presentations[i], order, papers.n_authors[i], round(contribution, 4))
+                    for contribution, i, order in best]
+        org_id = folks.org_id[person]
         hits.append(ExpertHit(
-            rank=n, person_id=pid, name=row["name"], score=round(score, 4),
+            rank=n, person_id=folks.person_ids[person], name=folks.names[person], score=round(score, 4),
             parts={k: round(v, 4) for k, v in parts.items()}, papers_on_topic=len(people[person].papers),
-            evidence=evidence, org_id=row["latest_org_id"], org=row["org"], org_year=row["latest_org_year"],
-            position=row["latest_position"], first_year=row["first_year"], last_year=row["last_year"]))
+            evidence=evidence, org_id=org_id, org=ti.orgs[org_id][0] if org_id in ti.orgs else None,
+            org_year=folks.org_year[person], position=folks.position[person],
+            first_year=folks.first_year[person], last_year=folks.last_year[person]))
     return hits

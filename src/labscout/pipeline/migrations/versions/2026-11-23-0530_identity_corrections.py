@@ -1,7 +1,7 @@
 """Identity corrections (merges, splits, organisation aliases and settings) and candidates' person links.
 
 Revision ID: 0900_identity_corrections
-Revises: 0002_timeline_offers_plan_deals
+Revises: 0003_intro_template
 Create Date: 2026-11-23 05:30
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0900_identity_corrections"
-down_revision = "0002_timeline_offers_plan_deals"
+down_revision = "0003_intro_template"
 branch_labels = None
 depends_on = None
 

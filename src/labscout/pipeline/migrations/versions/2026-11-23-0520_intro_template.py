@@ -1,8 +1,8 @@
 """A first outreach template, `intro`, that cites the candidate's own papers and shared co-authors.
 
-Revision ID: 0910_intro_template
-Revises: 0900_identity_corrections
-Create Date: 2026-11-23 05:45
+Revision ID: 0003_intro_template
+Revises: 0002_timeline_offers_plan_deals
+Create Date: 2026-11-23 05:20
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0910_intro_template"
-down_revision = "0900_identity_corrections"
+revision = "0003_intro_template"
+down_revision = "0002_timeline_offers_plan_deals"
 branch_labels = None
 depends_on = None
 

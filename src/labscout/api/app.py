@@ -1,0 +1,43 @@
+"""The FastAPI application: routers under /api/v1, one error mapping, resources opened in the lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+
+from labscout.api import auth
+from labscout.api.errors import HtmlErrors, labscout_error_handler, validation_error
+from labscout.api.resources import Resources
+from labscout.api.routers import discovery, pipeline, session
+from labscout.config import Settings
+from labscout.errors import LabScoutError
+
+API_PREFIX = "/api/v1"
+
+
+def create_api(settings: Settings, *, html_errors: HtmlErrors | None = None, secure_cookies: bool = True) -> FastAPI:
+    """The app with the JSON API; the web package adds its pages to the same app."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.resources = Resources.open(settings)
+        try:
+            yield
+        finally:
+            app.state.resources.close()
+
+    app = FastAPI(title="LabScout", version="1", lifespan=lifespan,
+                  description="Discovery (experts, people, organisations, moves, flows, introductions) and the "
+                              "recruiting pipeline (candidates, timeline, offers, plan, deals). Sign in with "
+                              "POST /api/v1/session; send the returned csrf_token as X-CSRF-Token on changes.")
+    app.state.sessions = auth.Sessions(auth.load_secret(settings.home))
+    app.state.limiter = auth.RateLimiter()
+    app.state.secure_cookies = secure_cookies
+    app.add_exception_handler(LabScoutError, labscout_error_handler(html_errors))
+    app.add_exception_handler(RequestValidationError, validation_error)
+    for router in (session.router, discovery.router, pipeline.router):
+        app.include_router(router, prefix=API_PREFIX)
+    return app

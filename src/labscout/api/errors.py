@@ -1,0 +1,59 @@
+"""One place maps LabScout errors to HTTP: a status and one JSON problem shape (RFC 9457 fields)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+
+from labscout.errors import BadInputError, ConflictError, ForbiddenError, InvalidError, LabScoutError, NotFoundError
+
+STATUS: list[tuple[type[LabScoutError], int, str]] = [
+    (NotFoundError, 404, "Not found"), (ForbiddenError, 403, "Forbidden"), (ConflictError, 409, "Conflict"),
+    (BadInputError, 400, "Bad input"), (InvalidError, 422, "Invalid request"),
+]
+
+
+class NotSignedInError(LabScoutError):
+    """No valid session: sign in first."""
+
+
+def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"type": "about:blank", "title": title, "status": status, "detail": detail, **extra},
+                        status_code=status, media_type="application/problem+json")
+
+
+def status_of(exc: LabScoutError) -> tuple[int, str]:
+    if isinstance(exc, NotSignedInError):
+        return 401, "Not signed in"
+    for kind, status, title in STATUS:
+        if isinstance(exc, kind):
+            return status, title
+    return 400, "Error"
+
+
+HtmlErrors = Callable[[Request, int, str, str], Response]
+
+
+def labscout_error_handler(html: HtmlErrors | None) -> Callable[[Request, Exception], Awaitable[Response]]:
+    """API paths get a JSON problem; other paths the web app's error page when one is given."""
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, LabScoutError)
+        status, title = status_of(exc)
+        if html is None or request.url.path.startswith("/api/"):
+            extra = {"candidates": exc.candidates} if hasattr(exc, "candidates") else {}
+            return problem(status, title, str(exc), **extra)
+        return html(request, status, title, str(exc))
+
+    return handle
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    fields = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
+    detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+    return problem(422, "Invalid request", detail, errors=fields)

@@ -1,0 +1,73 @@
+"""Discovery over HTTP: expert search, people, organisations, moves, flows, introduction paths."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from labscout.api.deps import Found, SignedIn
+from labscout.research import queries, why
+from labscout.talent import moves, network, profiles, search
+
+router = APIRouter(tags=["discovery"])
+
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+
+
+@router.get("/search", summary="People ranked for a topic, with score parts and evidence")
+def search_experts(found: Found, _: SignedIn, q: Annotated[str, Query(max_length=300)],
+                   top: Annotated[int, Query(ge=1, le=200)] = 20, org: str | None = None,
+                   org_kind: str | None = None, country: str | None = None,
+                   since: Annotated[int | None, Query(ge=1900, le=2100)] = None, seniority: str | None = None,
+                   exclude_org: str | None = None) -> list[search.ExpertHit]:
+    filters = search.SearchFilters(org=org, org_kind=org_kind, country=country, since=since, seniority=seniority,
+                                   exclude_org=exclude_org)
+    return search.find_experts(found.store, found.talent, q, top=top, filters=filters)
+
+
+@router.get("/people", summary="People whose name matches, for picking one")
+def find_people(found: Found, _: SignedIn, name: Annotated[str, Query(min_length=1, max_length=200)],
+                limit: Limit = 25, offset: Offset = 0) -> list[dict[str, Any]]:
+    try:
+        return [queries.person_profile(found.store, queries.resolve_person(found.store, name)).person]
+    except queries.AmbiguousError as many:
+        return many.candidates[offset:offset + limit]
+
+
+@router.get("/people/{person_id}", summary="A person's profile: papers, timeline, topics, moves, evidence")
+def get_person(found: Found, _: SignedIn, person_id: str) -> dict[str, Any]:
+    pid = queries.resolve_person(found.store, person_id)
+    return {**asdict(queries.person_profile(found.store, pid)), **asdict(profiles.person_extras(found.store, pid)),
+            "why": asdict(why.explain_person(found.store, pid))}
+
+
+@router.get("/orgs/{org}", summary="An organisation: family, aliases, people, topics, inflow and outflow")
+def get_org(found: Found, _: SignedIn, org: str) -> dict[str, Any]:
+    org_id = queries.resolve_org(found.store, org)
+    return {**asdict(queries.org_profile(found.store, org_id)), **asdict(profiles.org_extras(found.store, org_id))}
+
+
+@router.get("/moves", summary="Moves between organisations, newest first")
+def list_moves(found: Found, _: SignedIn, from_org: str | None = None, to_org: str | None = None,
+               since: Annotated[int | None, Query(ge=1900, le=2100)] = None, limit: Limit = 50,
+               offset: Offset = 0) -> list[moves.Move]:
+    return moves.list_moves(found.store, from_org=from_org, to_org=to_org, since=since,
+                            limit=limit + offset)[offset:]
+
+
+@router.get("/flows", summary="Organisation-to-organisation flows per year")
+def list_flows(found: Found, _: SignedIn, since: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+               org: str | None = None, by_group: bool = True, min_people: Annotated[int, Query(ge=1, le=1000)] = 2,
+               limit: Limit = 50) -> list[moves.Flow]:
+    return moves.list_flows(found.store, since=since, org=org, by_group=by_group, min_people=min_people,
+                            limit=limit)
+
+
+@router.get("/intro", summary="Warm introduction paths from our people to a person")
+def intro_paths(found: Found, _: SignedIn, to: str, via_org: str | None = None,
+                via: Annotated[list[str] | None, Query()] = None,
+                paths: Annotated[int, Query(ge=1, le=20)] = 5) -> list[network.IntroPath]:
+    return network.find_intro_paths(found.store, to, from_people=via, via_org=via_org, paths=paths)

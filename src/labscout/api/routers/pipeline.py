@@ -1,0 +1,194 @@
+"""The recruiting pipeline over HTTP: candidates, stages, timeline and discussion, offers, plan, deals, feed.
+
+Every endpoint calls a pipeline service with the signed-in actor; the services decide who may do what and
+what they may see (compensation is redacted for roles without it), so the API cannot leak what they hide.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi import Path as FastPath
+from pydantic import BaseModel, Field
+
+from labscout.api.deps import SignedIn, Unit
+from labscout.errors import NotFoundError
+from labscout.pipeline import activities, candidates, deals, offers, plan
+from labscout.pipeline.candidates import CandidateIn
+
+router = APIRouter(tags=["pipeline"])
+Limit = Annotated[int, Query(ge=1, le=1000)]
+# Ids and money within what every database column holds: a bigger number is a typo, not a record.
+Id = Annotated[int, FastPath(ge=1, le=2_147_483_647)]
+MONEY = 10**13
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+
+
+class CandidateCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    target_role: str = Field(min_length=1, max_length=80)
+    person_id: str | None = Field(default=None, max_length=64)
+    email: str | None = Field(default=None, max_length=320)
+    affiliation: str | None = Field(default=None, max_length=300)
+    priority: int | None = Field(default=None, ge=1, le=5)
+    tags: list[str] | None = None
+    source: str | None = Field(default=None, max_length=20)
+    notes: str | None = Field(default=None, max_length=10_000)
+
+
+class StageMove(BaseModel):
+    stage: str = Field(min_length=1, max_length=40)
+    expected_version: int | None = Field(default=None, ge=0, le=2_147_483_647)
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class NoteCreate(BaseModel):
+    text: str = Field(min_length=1, max_length=10_000)
+
+
+class ActivityCreate(BaseModel):
+    kind: str = Field(max_length=20)
+    subject: str | None = Field(default=None, max_length=300)
+    body: str | None = Field(default=None, max_length=20_000)
+    place: str | None = Field(default=None, max_length=300)
+    attendees: list[str] | None = None
+    occurred_at: datetime | None = None
+
+
+class OfferCreate(BaseModel):
+    base: int = Field(ge=0, le=MONEY)
+    start_date: date
+    expires_on: date
+    bonus: int = Field(default=0, ge=0, le=MONEY)
+    signing: int = Field(default=0, ge=0, le=MONEY)
+    equity_value: int = Field(default=0, ge=0, le=MONEY)
+    vesting_years: int = Field(default=4, ge=1, le=10)
+    vesting_cliff_months: int = Field(default=12, ge=0, le=60)
+    gpus: int = Field(default=0, ge=0, le=10_000_000)
+    currency: str = Field(default="USD", min_length=3, max_length=3)
+    role: str | None = Field(default=None, max_length=80)
+    notes: str | None = Field(default=None, max_length=10_000)
+
+
+class OfferStep(BaseModel):
+    expected_version: int | None = Field(default=None, ge=0, le=2_147_483_647)
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class RoleSlots(BaseModel):
+    slots: int = Field(ge=0, le=10_000)
+    budget: int | None = Field(default=None, ge=0, le=MONEY)
+
+
+class DealCreate(BaseModel):
+    kind: str = Field(max_length=20)
+    company: str = Field(min_length=1, max_length=200)
+    amount: int = Field(ge=0, le=MONEY)
+    stake_percent: float | None = Field(default=None, ge=0, le=100)
+    status: str = Field(default="exploring", max_length=20)
+    currency: str = Field(default="USD", min_length=3, max_length=3)
+    notes: str | None = Field(default=None, max_length=10_000)
+
+
+@router.get("/candidates", summary="Candidates, highest priority first")
+def list_candidates(unit: Unit, who: SignedIn, stage: str | None = None, role: str | None = None,
+                    text: Annotated[str | None, Query(max_length=200)] = None, limit: Limit = 100,
+                    offset: Offset = 0) -> list[candidates.CandidateOut]:
+    return candidates.list_candidates(unit, who, stage=stage, role=role, text=text,
+                                      limit=limit + offset)[offset:]
+
+
+@router.post("/candidates", status_code=201, summary="Add a candidate (from a search result or by hand)")
+def create_candidate(unit: Unit, who: SignedIn, body: CandidateCreate) -> candidates.CandidateOut:
+    return candidates.create_candidate(unit, who, CandidateIn(**body.model_dump()))
+
+
+@router.get("/candidates/{candidate_id}", summary="One candidate")
+def get_candidate(unit: Unit, who: SignedIn, candidate_id: Id) -> candidates.CandidateOut:
+    return candidates.get_candidate(unit, who, candidate_id)
+
+
+@router.post("/candidates/{candidate_id}/stage", summary="Move a candidate to another stage")
+def move_stage(unit: Unit, who: SignedIn, candidate_id: Id, body: StageMove) -> candidates.CandidateOut:
+    return candidates.move_stage(unit, who, candidate_id, body.stage, expected_version=body.expected_version,
+                                 reason=body.reason)
+
+
+@router.get("/candidates/{candidate_id}/timeline", summary="Everything that happened with a candidate")
+def timeline(unit: Unit, who: SignedIn, candidate_id: Id) -> list[activities.ActivityOut]:
+    return activities.timeline(unit, who, candidate_id)
+
+
+@router.post("/candidates/{candidate_id}/notes", status_code=201, summary="Post to the discussion (@mentions)")
+def post_note(unit: Unit, who: SignedIn, candidate_id: Id, body: NoteCreate) -> activities.ActivityOut:
+    return activities.comment(unit, who, candidate_id, body.text)
+
+
+@router.post("/candidates/{candidate_id}/activities", status_code=201,
+             summary="Log an e-mail, call, meeting or note")
+def log_activity(unit: Unit, who: SignedIn, candidate_id: Id, body: ActivityCreate) -> activities.ActivityOut:
+    return activities.log_activity(unit, who, candidate_id, body.kind, subject=body.subject, body=body.body,
+                                   place=body.place, attendees=body.attendees, occurred_at=body.occurred_at)
+
+
+@router.get("/feed", summary="What changed across the team")
+def feed(unit: Unit, who: SignedIn, limit: Limit = 50) -> list[activities.ActivityOut]:
+    return activities.feed(unit, who, limit=limit)
+
+
+@router.get("/offers", summary="Offers; figures only for roles allowed to see compensation")
+def list_offers(unit: Unit, who: SignedIn, status: str | None = None,
+                candidate_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None) -> list[offers.OfferOut]:
+    return offers.list_offers(unit, who, status=status, candidate_id=candidate_id)
+
+
+@router.post("/candidates/{candidate_id}/offers", status_code=201, summary="Draft an offer")
+def create_offer(unit: Unit, who: SignedIn, candidate_id: Id, body: OfferCreate) -> offers.OfferOut:
+    return offers.create_offer(unit, who, candidate_id, offers.OfferIn(**body.model_dump()))
+
+
+@router.get("/offers/{offer_id}", summary="One offer")
+def get_offer(unit: Unit, who: SignedIn, offer_id: Id) -> offers.OfferOut:
+    return offers.get_offer(unit, who, offer_id)
+
+
+@router.post("/offers/{offer_id}/{step}", summary="Submit, approve, send, accept, decline or withdraw an offer")
+def offer_step(unit: Unit, who: SignedIn, offer_id: Id, step: str, body: OfferStep) -> offers.OfferOut:
+    version = body.expected_version
+    if step == "submit":
+        return offers.submit_offer(unit, who, offer_id, expected_version=version)
+    if step == "approve":
+        return offers.approve_offer(unit, who, offer_id, expected_version=version)
+    if step == "send":
+        return offers.send_offer(unit, who, offer_id, expected_version=version)
+    if step == "accept":
+        return offers.accept_offer(unit, who, offer_id, expected_version=version)
+    if step in ("decline", "withdraw", "return"):
+        action = {"decline": offers.decline_offer, "withdraw": offers.withdraw_offer,
+                  "return": offers.return_offer}[step]
+        return action(unit, who, offer_id, body.reason or "", expected_version=version)
+    raise NotFoundError(f"no offer step '{step}'; one of submit, approve, send, accept, decline, withdraw, return")
+
+
+@router.get("/plan", summary="Hiring plan and budget: slots, hires, committed and exposure")
+def get_plan(unit: Unit, who: SignedIn) -> plan.PlanOut:
+    return plan.plan_summary(unit, who)
+
+
+@router.put("/plan/roles/{role}", summary="Set a role's slots and budget")
+def set_role(unit: Unit, who: SignedIn, role: str, body: RoleSlots) -> plan.RoleLine:
+    return plan.set_role(unit, who, role, slots=body.slots, budget=body.budget)
+
+
+@router.get("/deals", summary="Investments, acquisitions, acqui-hires and fund stakes")
+def list_deals(unit: Unit, who: SignedIn, status: str | None = None) -> list[deals.DealOut]:
+    return deals.list_deals(unit, who, status=status)
+
+
+@router.post("/deals", status_code=201, summary="Record a deal")
+def create_deal(unit: Unit, who: SignedIn, body: DealCreate) -> deals.DealOut:
+    return deals.create_deal(unit, who, kind=body.kind, company=body.company, amount=body.amount,
+                             stake_percent=body.stake_percent, status=body.status, currency=body.currency,
+                             notes=body.notes)

@@ -1,0 +1,236 @@
+"""Web pages: each calls the same services as its API twin and renders a template."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from labscout.api.auth import COOKIE
+from labscout.api.deps import Found, SignedIn, Unit, session_data
+from labscout.api.routers.session import sign_in
+from labscout.errors import ForbiddenError, LabScoutError
+from labscout.pipeline import activities, candidates, deals, offers, plan, stages
+from labscout.pipeline.candidates import CandidateIn
+from labscout.pipeline.roles import Perm, has
+from labscout.research import queries, why
+from labscout.talent import moves, network, profiles, search
+from labscout.web import charts
+
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+router = APIRouter(include_in_schema=False)
+
+
+def render(request: Request, name: str, who: Any = None, **context: Any) -> HTMLResponse:
+    data = session_data(request)
+    return templates.TemplateResponse(request, name, {"who": who, "csrf": data.csrf if data else "", **context})
+
+
+def error_page(request: Request, status: int, title: str, detail: str) -> Response:
+    if status == 401:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    response = render(request, "error.html", title=title, detail=detail, status=status)
+    response.status_code = status
+    return response
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "/") -> HTMLResponse:
+    return render(request, "login.html", next=next if next.startswith("/") else "/")
+
+
+@router.post("/login")
+def login(request: Request, unit: Unit, email: Annotated[str, Form()], password: Annotated[str, Form()],
+          next: Annotated[str, Form()] = "/") -> Response:
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    try:
+        sign_in(request, response, unit, email, password)
+    except ForbiddenError as exc:
+        page = render(request, "login.html", next=target, error=str(exc), email=email)
+        page.status_code = 403
+        return page
+    return response
+
+
+@router.post("/logout")
+def logout(who: SignedIn) -> Response:
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(request: Request, unit: Unit, who: SignedIn) -> Response:
+    if not has(who, Perm.VIEW_PIPELINE):
+        return RedirectResponse("/search", status_code=303)  # discovery only
+    everyone = candidates.list_candidates(unit, who, limit=100_000)
+    order = [s.name for s in stages.list_stages(unit)]
+    counts = Counter(c.stage for c in everyone)
+    now = date.today()
+    waiting: dict[str, list[float]] = defaultdict(list)
+    for c in everyone:
+        waiting[c.stage].append((now - c.stage_changed_at.date()).days)
+    summary = plan.plan_summary(unit, who)
+    return render(request, "dashboard.html", who,
+                  funnel=charts.bars([(s, counts.get(s, 0)) for s in order]),
+                  days=charts.bars([(s, statistics.median(waiting[s])) for s in order if waiting[s]], unit=" d"),
+                  plan=summary, progress=[charts.progress(r.role, r.hired, r.slots) for r in summary.roles],
+                  overall=charts.progress("all roles", summary.hired, summary.slots),
+                  feed=activities.feed(unit, who, limit=15), candidates=len(everyone))
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, found: Found, unit: Unit, who: SignedIn, q: str = "", org: str = "",
+                org_kind: str = "", country: str = "", since: str = "", seniority: str = "",
+                exclude_org: str = "") -> HTMLResponse:
+    hits: list[search.ExpertHit] = []
+    error = None
+    if q.strip():
+        filters = search.SearchFilters(org=org or None, org_kind=org_kind or None, country=country or None,
+                                       since=int(since) if since.strip().isdigit() else None,
+                                       seniority=seniority or None, exclude_org=exclude_org or None)
+        try:
+            hits = search.find_experts(found.store, found.talent, q, top=25, filters=filters)
+        except LabScoutError as exc:
+            error = str(exc)
+    linked = {c.person_id: c for c in candidates.list_candidates(unit, who, limit=100_000)
+              if c.person_id} if has(who, Perm.VIEW_PIPELINE) else {}
+    return render(request, "search.html", who, q=q, hits=hits, error=error, linked=linked,
+                  can_add=has(who, Perm.EDIT_CANDIDATES),
+                  form={"org": org, "org_kind": org_kind, "country": country, "since": since,
+                        "seniority": seniority, "exclude_org": exclude_org})
+
+
+@router.post("/pipeline/add", response_class=HTMLResponse)
+def add_to_pipeline(request: Request, unit: Unit, who: SignedIn, person_id: Annotated[str, Form()],
+                    name: Annotated[str, Form()], role: Annotated[str, Form()] = "researcher",
+                    affiliation: Annotated[str, Form()] = "") -> HTMLResponse:
+    made = candidates.create_candidate(unit, who, CandidateIn(name=name, target_role=role, person_id=person_id,
+                                                               affiliation=affiliation or None, source="search"))
+    return HTMLResponse(f'<a class="added" href="/candidates/{made.id}">In pipeline: {made.stage}</a>')
+
+
+@router.get("/people/{person_id}", response_class=HTMLResponse)
+def person_page(request: Request, found: Found, unit: Unit, who: SignedIn, person_id: str,
+                via_org: str = "") -> HTMLResponse:
+    pid = queries.resolve_person(found.store, person_id)
+    profile = queries.person_profile(found.store, pid)
+    extras = profiles.person_extras(found.store, pid)
+    paths = network.find_intro_paths(found.store, pid, via_org=via_org) if via_org else []
+    graph = network.neighbourhood(found.store, pid, depth=1)
+    names = {c["person_id"]: c["name"] for c in profile.coauthors}
+    close = [(c["person_id"], c["name"], float(c["joint_papers"])) for c in profile.coauthors]
+    edges = [(a, b) for a, b in graph.edges if a in names and b in names]
+    linked = [c for c in candidates.list_candidates(unit, who, limit=100_000)
+              if c.person_id == pid] if has(who, Perm.VIEW_PIPELINE) else []
+    return render(request, "person.html", who, p=profile, extras=extras, why=why.explain_person(found.store, pid),
+                  paths=paths, via_org=via_org, network=charts.network(pid, close, edges), candidate=linked)
+
+
+@router.get("/orgs/{org}", response_class=HTMLResponse)
+def org_page(request: Request, found: Found, who: SignedIn, org: str) -> HTMLResponse:
+    org_id = queries.resolve_org(found.store, org)
+    profile = queries.org_profile(found.store, org_id)
+    extras = profiles.org_extras(found.store, org_id)
+    flows = moves.list_flows(found.store, org=org_id, min_people=1, limit=30)
+    return render(request, "org.html", who, o=profile, extras=extras,
+                  chart=charts.flows([(f.from_org, f.to_org, f.people) for f in flows]))
+
+
+@router.get("/flows", response_class=HTMLResponse)
+def flows_page(request: Request, found: Found, who: SignedIn, since: int = 2022, min_people: int = 3) -> HTMLResponse:
+    found_flows = moves.list_flows(found.store, since=since, min_people=min_people, limit=40)
+    merged: Counter[tuple[str, str]] = Counter()
+    for f in found_flows:
+        merged[(f.from_org, f.to_org)] += f.people
+    return render(request, "flows.html", who, flows=found_flows, since=since, min_people=min_people,
+                  chart=charts.flows([(a, b, n) for (a, b), n in merged.most_common(25)]))
+
+
+@router.get("/board", response_class=HTMLResponse)
+def board(request: Request, unit: Unit, who: SignedIn) -> HTMLResponse:
+    return render(request, "board.html", who, **_board(unit, who))
+
+
+def _board(unit: Unit, who: SignedIn) -> dict[str, Any]:
+    columns = {s.name: [] for s in stages.list_stages(unit)}  # type: dict[str, list[candidates.CandidateOut]]
+    for c in candidates.list_candidates(unit, who, limit=100_000):
+        columns.setdefault(c.stage, []).append(c)
+    return {"columns": columns, "can_edit": has(who, Perm.EDIT_CANDIDATES)}
+
+
+@router.post("/board/move", response_class=HTMLResponse)
+def board_move(request: Request, unit: Unit, who: SignedIn, candidate_id: Annotated[int, Form()],
+               stage: Annotated[str, Form()], version: Annotated[int, Form()],
+               reason: Annotated[str, Form()] = "") -> HTMLResponse:
+    candidates.move_stage(unit, who, candidate_id, stage, expected_version=version, reason=reason or None)
+    return render(request, "board_columns.html", who, **_board(unit, who))
+
+
+@router.get("/candidates/{candidate_id}", response_class=HTMLResponse)
+def candidate_page(request: Request, unit: Unit, who: SignedIn, candidate_id: int) -> HTMLResponse:
+    c = candidates.get_candidate(unit, who, candidate_id)
+    return render(request, "candidate.html", who, c=c, timeline=activities.timeline(unit, who, candidate_id),
+                  offers=offers.list_offers(unit, who, candidate_id=candidate_id),
+                  can_draft=has(who, Perm.DRAFT_OFFERS), can_approve=has(who, Perm.APPROVE_OFFERS),
+                  stages=[s.name for s in stages.list_stages(unit)],
+                  today=date.today(), later=date.today() + timedelta(days=60))
+
+
+@router.post("/candidates/{candidate_id}/notes")
+def post_note(unit: Unit, who: SignedIn, candidate_id: int, text: Annotated[str, Form()]) -> Response:
+    activities.comment(unit, who, candidate_id, text)
+    return RedirectResponse(f"/candidates/{candidate_id}#discussion", status_code=303)
+
+
+@router.post("/candidates/{candidate_id}/activities")
+def log_activity(unit: Unit, who: SignedIn, candidate_id: int, kind: Annotated[str, Form()],
+                 subject: Annotated[str, Form()] = "", place: Annotated[str, Form()] = "",
+                 attendees: Annotated[str, Form()] = "", body: Annotated[str, Form()] = "") -> Response:
+    activities.log_activity(unit, who, candidate_id, kind, subject=subject or None, body=body or None,
+                            place=place or None, attendees=[a for a in attendees.split(",") if a.strip()])
+    return RedirectResponse(f"/candidates/{candidate_id}#timeline", status_code=303)
+
+
+@router.post("/candidates/{candidate_id}/offers")
+def draft_offer(unit: Unit, who: SignedIn, candidate_id: int, base: Annotated[int, Form()],
+                start_date: Annotated[date, Form()], expires_on: Annotated[date, Form()],
+                bonus: Annotated[int, Form()] = 0, signing: Annotated[int, Form()] = 0,
+                equity_value: Annotated[int, Form()] = 0, gpus: Annotated[int, Form()] = 0) -> Response:
+    offers.create_offer(unit, who, candidate_id, offers.OfferIn(
+        base=base, start_date=start_date, expires_on=expires_on, bonus=bonus, signing=signing,
+        equity_value=equity_value, gpus=gpus))
+    return RedirectResponse(f"/candidates/{candidate_id}#offers", status_code=303)
+
+
+@router.post("/offers/{offer_id}/{step}")
+def offer_step(unit: Unit, who: SignedIn, offer_id: int, step: str, version: Annotated[int, Form()],
+               reason: Annotated[str, Form()] = "") -> Response:
+    actions = {"submit": offers.submit_offer, "approve": offers.approve_offer, "send": offers.send_offer,
+               "accept": offers.accept_offer}
+    if step in actions:
+        done = actions[step](unit, who, offer_id, expected_version=version)
+    elif step == "decline":
+        done = offers.decline_offer(unit, who, offer_id, reason, expected_version=version)
+    else:
+        raise ForbiddenError(f"no offer step '{step}'")
+    return RedirectResponse(f"/candidates/{done.candidate_id}#offers", status_code=303)
+
+
+@router.get("/offers", response_class=HTMLResponse)
+def offers_page(request: Request, unit: Unit, who: SignedIn) -> HTMLResponse:
+    return render(request, "offers.html", who, offers=offers.list_offers(unit, who), plan=plan.plan_summary(unit, who))
+
+
+@router.get("/deals", response_class=HTMLResponse)
+def deals_page(request: Request, unit: Unit, who: SignedIn) -> HTMLResponse:
+    shown = deals.list_deals(unit, who) if has(who, Perm.SEE_DEALS) else []
+    return render(request, "deals.html", who, deals=shown, allowed=has(who, Perm.SEE_DEALS))
+

@@ -1,0 +1,65 @@
+"""The discovery commands end to end: tables, JSON, and clear errors with a non-zero exit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from labscout.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def home(world: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("LABSCOUT_HOME", str(world.parent))
+    return world.parent
+
+
+class TestCommands:
+    def test_find_json(self, home: Path) -> None:
+        result = runner.invoke(app, ["find", "diffusion", "--top", "2", "--json"])
+        assert result.exit_code == 0, result.output
+        hits = orjson.loads(result.stdout)
+        assert hits[0]["name"] == "Cleo Stone" and hits[0]["evidence"]
+
+    def test_find_table(self, home: Path) -> None:
+        result = runner.invoke(app, ["find", "graph neural networks"])
+        assert result.exit_code == 0 and "Ben Kim" in result.stdout
+
+    @pytest.mark.parametrize("args", [["find", "the of"], ["find", "diffusion", "--seniority", "old"],
+                                      ["find", "diffusion", "--org", "Nowhere Institute of Nothing"],
+                                      ["moves", "--from", "Nowhere Institute of Nothing"],
+                                      ["intro", "--to", "Ada Lovel"], ["intro", "--to", "Nobody", "--via-org", "mit"],
+                                      ["retention", "Nowhere Institute of Nothing"]])
+    def test_bad_input_is_a_message_not_a_trace(self, home: Path, args: list[str]) -> None:
+        result = runner.invoke(app, args)
+        assert result.exit_code != 0
+        assert "Traceback" not in result.output and "error" in result.output.lower()
+
+    def test_moves_flows_retention_intro(self, home: Path, tmp_path: Path) -> None:
+        moved = runner.invoke(app, ["moves", "--to", "openai", "--json"])
+        assert {m["name"] for m in orjson.loads(moved.stdout)} == {"Ada Lovel", "Finn Cho"}
+        flows = runner.invoke(app, ["flows", "--min-people", "1", "--json"])
+        assert flows.exit_code == 0 and orjson.loads(flows.stdout)
+        kept = runner.invoke(app, ["retention", "alphabet", "--json"])
+        assert orjson.loads(kept.stdout)["destinations"] == {"OpenAI": 2}
+        ours = tmp_path / "ours.txt"
+        ours.write_text("# our people\nBen Kim\n")
+        intro = runner.invoke(app, ["intro", "--to", "Ada Lovel", "--via", str(ours), "--json"])
+        assert intro.exit_code == 0, intro.output
+        assert orjson.loads(intro.stdout)[0]["names"] == ["Ben Kim", "Dan Ray", "Ada Lovel"]
+
+    def test_eval_ranking_prints_a_table(self, home: Path) -> None:
+        result = runner.invoke(app, ["eval", "ranking", "--k", "5"])
+        assert result.exit_code == 0, result.output
+        assert "CSRankings-style" in result.stdout and "mean" in result.stdout
+
+    def test_person_show_has_topics_and_moves(self, home: Path) -> None:
+        result = runner.invoke(app, ["person", "show", "Ada Lovel", "--json"])
+        data = orjson.loads(result.stdout)
+        assert data["topics"][0][0] == "reinforcement learning"
+        assert data["moves"][0]["to_org"] == "OpenAI"

@@ -1,0 +1,87 @@
+"""Expert search: ranking, score parts, evidence, filters and bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from labscout.errors import InvalidError, NotFoundError
+from labscout.research.store import ResearchStore
+from labscout.talent import index, search
+from labscout.talent.index import TalentIndex
+
+
+class TestFindExperts:
+    def test_the_topic_expert_comes_first_with_parts_and_evidence(self, store: ResearchStore,
+                                                                  talent_index: TalentIndex) -> None:
+        hits = search.find_experts(store, talent_index, "diffusion models", top=5)
+        assert hits[0].name == "Cleo Stone"
+        assert set(hits[0].parts) == {"relevance", "impact", "momentum"}
+        assert hits[0].score == pytest.approx(sum(hits[0].parts.values()), abs=1e-3)
+        assert 3 <= len(hits[0].evidence) <= 5
+        assert all("iffusion" in e.title for e in hits[0].evidence)
+        assert hits[0].org == "Stanford University" and hits[0].org_year == 2022
+        assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
+
+    def test_a_paper_on_every_word_beats_one_on_the_common_word(self, store: ResearchStore,
+                                                                talent_index: TalentIndex) -> None:
+        hits = search.find_experts(store, talent_index, "reinforcement learning for reasoning", top=3)
+        assert hits[0].name == "Ada Lovel"
+        assert hits[0].evidence[0].title in ("Reasoning With Reinforcement Learning", "Policy Gradients for Reasoning")
+
+    def test_org_filters_take_sub_organisations_and_exclusions(self, store: ResearchStore,
+                                                              talent_index: TalentIndex) -> None:
+        at_openai = search.find_experts(store, talent_index, "reinforcement learning",
+                                        filters=search.SearchFilters(org="openai"))
+        assert {h.name for h in at_openai} == {"Ada Lovel", "Finn Cho"}
+        without = search.find_experts(store, talent_index, "reinforcement learning",
+                                      filters=search.SearchFilters(exclude_org="openai"))
+        assert "Ada Lovel" not in {h.name for h in without}
+
+    def test_since_counts_only_later_papers(self, store: ResearchStore, talent_index: TalentIndex) -> None:
+        hits = search.find_experts(store, talent_index, "graph neural networks",
+                                   filters=search.SearchFilters(since=2023))
+        assert {h.name for h in hits} == {"Ben Kim", "Gus Hall"}
+        assert all(e.year >= 2023 for h in hits for e in h.evidence)
+
+    def test_rejected_work_counts_less_than_accepted(self, store: ResearchStore, talent_index: TalentIndex) -> None:
+        people = search.score_people(talent_index, "graphs diffusion")
+        ben = talent_index.people.index_of[next(h.person_id for h in search.find_experts(
+            store, talent_index, "graph neural networks", top=1))]
+        assert people[ben].impact > 0
+
+    @pytest.mark.parametrize("query", ["", "   ", "the of and", "a"])
+    def test_empty_or_stop_word_queries_are_refused(self, store: ResearchStore, talent_index: TalentIndex,
+                                                    query: str) -> None:
+        with pytest.raises(InvalidError):
+            search.find_experts(store, talent_index, query)
+
+    @pytest.mark.parametrize("filters", [search.SearchFilters(since=1066), search.SearchFilters(seniority="ancient"),
+                                         search.SearchFilters(org_kind="bakery"), search.SearchFilters(country="USA")])
+    def test_absurd_filters_are_refused(self, store: ResearchStore, talent_index: TalentIndex,
+                                        filters: search.SearchFilters) -> None:
+        with pytest.raises(InvalidError):
+            search.find_experts(store, talent_index, "diffusion", filters=filters)
+
+    def test_unknown_org_names_the_closest(self, store: ResearchStore, talent_index: TalentIndex) -> None:
+        with pytest.raises(NotFoundError, match="closest"):
+            search.find_experts(store, talent_index, "diffusion", filters=search.SearchFilters(org="Stanfurd Univ"))
+
+    def test_top_out_of_range(self, store: ResearchStore, talent_index: TalentIndex) -> None:
+        with pytest.raises(InvalidError):
+            search.find_experts(store, talent_index, "diffusion", top=0)
+
+
+class TestIndex:
+    def test_the_index_is_a_cache_made_once_per_build(self, store: ResearchStore) -> None:
+        first = index.open_index(store)
+        marker = index.cache_dir(store.path) / "BUILD"
+        made = marker.stat().st_mtime_ns
+        second = index.open_index(store)
+        assert marker.stat().st_mtime_ns == made and second.build_id == first.build_id
+        assert first.searcher.num_docs == 15
+
+    def test_seniority(self) -> None:
+        assert search.seniority("Full Professor", 2020, 2024) == "senior"
+        assert search.seniority("PhD student", 2005, 2024) == "junior"
+        assert search.seniority(None, 2021, 2024) == "junior"
+        assert search.seniority(None, 2010, 2024) == "senior"
