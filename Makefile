@@ -24,17 +24,25 @@ sysdeps:
 
 install: sysdeps $(STAMP)
 
+# The demo account; change the password with `labscout user` once you keep real data.
+DEMO_USER     ?= demo@labscout.local
+DEMO_PASSWORD ?= labscout-demo
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
 demo: install
 	@if [ ! -f "$(LABSCOUT_HOME)/research.duckdb" ]; then \
 	  if [ -d "$(DATA)" ]; then $(BIN)/labscout ingest "$(DATA)"; \
 	  else echo "No paper lists at $(DATA): run 'make demo DATA=/path/to/paperlists'"; exit 1; fi; \
 	fi
-	$(BIN)/labscout person show "Lucas Beyer" --papers 10
+	@$(BIN)/labscout user list --as "$(DEMO_USER)" >/dev/null 2>&1 || \
+	  $(BIN)/labscout user add "$(DEMO_USER)" --name "Demo Executive" --role executive --password "$(DEMO_PASSWORD)"
 	@echo
-	@echo "The research store is at $(LABSCOUT_HOME)/research.duckdb. Try:"
-	@echo "  $(BIN)/labscout person show \"Yang Liu\"      # several people share the name: pick one by id"
-	@echo "  $(BIN)/labscout org show \"Google DeepMind\""
-	@echo "  $(BIN)/labscout eval identity"
+	@echo "LabScout is starting at http://$(HOST):$(PORT)/"
+	@echo "Sign in as $(DEMO_USER) with password $(DEMO_PASSWORD) (role: executive)."
+	@echo "Add teammates with: $(BIN)/labscout user add EMAIL --name NAME --role hr|recruiter|viewer --as $(DEMO_USER)"
+	@echo
+	$(BIN)/labscout serve --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 
 from labscout.api import auth
@@ -36,6 +37,14 @@ def create_api(settings: Settings, *, html_errors: HtmlErrors | None = None, sec
     app.state.sessions = auth.Sessions(auth.load_secret(settings.home))
     app.state.limiter = auth.RateLimiter()
     app.state.secure_cookies = secure_cookies
+    @app.middleware("http")
+    async def server_timing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        # Time spent in the app, for bench/web.py and for anyone looking at the browser's network panel.
+        started = time.perf_counter()
+        response = await call_next(request)
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+        return response
+
     app.add_exception_handler(LabScoutError, labscout_error_handler(html_errors))
     app.add_exception_handler(RequestValidationError, validation_error)
     for router in (session.router, discovery.router, pipeline.router):

@@ -40,7 +40,11 @@ def session_data(request: Request) -> SessionData | None:
     return sessions.read(request.cookies.get(COOKIE))
 
 
-async def actor(request: Request, unit: Annotated[Session, Depends(session)]) -> Actor:
+# Committed before the response is sent ("function" scope): the next request a client makes sees the change.
+Unit = Annotated[Session, Depends(session, scope="function")]
+
+
+async def actor(request: Request, unit: Unit) -> Actor:
     """The signed-in user; unsafe requests must also carry the session's CSRF token."""
     data = session_data(request)
     if data is None:
@@ -60,6 +64,5 @@ async def actor(request: Request, unit: Annotated[Session, Depends(session)]) ->
     return users.actor_of(user)
 
 
-Unit = Annotated[Session, Depends(session)]
 SignedIn = Annotated[Actor, Depends(actor)]
 Found = Annotated[Discovery, Depends(discovery)]

@@ -1,0 +1,165 @@
+"""End to end in headless Chromium (Debian's, driven by Playwright): the recruiting group's whole workflow.
+
+Sign in, search a topic, add a person to the pipeline, drag their card to another stage, post a note with an
+@mention, draft an offer and have someone else approve it, see the dashboard change; a recruiter cannot see
+the offer's figures. Every page is saved as a screenshot under test-artifacts/screenshots.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from tests.api.conftest import PASSWORD, TEAM, make_home
+
+from labscout.web.app import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync"]
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make sysdeps)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def base_url(world: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    settings = make_home(world, tmp_path_factory.mktemp("browser") / "home")
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, secure_cookies=False), host="127.0.0.1", port=port,
+                                           log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            httpx.get(base + "/login", timeout=1)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    # The plan the dashboard measures against, set through the API as an executive would.
+    with httpx.Client(base_url=base) as api:
+        signed = api.post("/api/v1/session", json={"email": TEAM["executive"], "password": PASSWORD}).json()
+        api.put("/api/v1/plan/roles/researcher", json={"slots": 35, "budget": 200_000_000},
+                headers={"X-CSRF-Token": signed["csrf_token"]}).raise_for_status()
+    yield base
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    shutil.rmtree(SHOTS, ignore_errors=True)
+    SHOTS.mkdir(parents=True)
+    with sync_playwright() as p:
+        found = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield found
+        found.close()
+
+
+def sign_in(browser: object, base: str, role: str) -> object:
+    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()  # type: ignore[attr-defined]
+    page.goto(base + "/login")
+    page.fill("input[name=email]", TEAM[role])
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    return page
+
+
+def shot(page: object, name: str) -> None:
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_the_whole_workflow(browser: object, base_url: str) -> None:
+    page = sign_in(browser, base_url, "executive")
+    assert page.url.rstrip("/") == base_url  # type: ignore[attr-defined]
+    before = page.inner_text("#budget")  # type: ignore[attr-defined]
+    shot(page, "01-dashboard-before")
+
+    page.goto(base_url + "/search?q=diffusion+models")  # type: ignore[attr-defined]
+    first = page.locator("#results tr").nth(1)  # type: ignore[attr-defined]
+    assert "Cleo Stone" in first.inner_text() and "relevance" in first.inner_text()
+    shot(page, "02-search")
+    first.locator("button.add").click()
+    page.wait_for_selector("a.added")  # type: ignore[attr-defined]
+    candidate_url = page.get_attribute("a.added", "href")  # type: ignore[attr-defined]
+    assert candidate_url and candidate_url.startswith("/candidates/")
+
+    page.goto(base_url + "/board")  # type: ignore[attr-defined]
+    card = page.locator(".cardlet", has_text="Cleo Stone")  # type: ignore[attr-defined]
+    assert card.evaluate("c => c.closest('.column').dataset.stage") == "identified"
+    card.drag_to(page.locator(".column[data-stage='contacted']"))  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => document.querySelector(\".column[data-stage='contacted']\").innerText.includes('Cleo Stone')")
+    shot(page, "03-board")
+
+    page.goto(base_url + candidate_url)  # type: ignore[attr-defined]
+    assert page.inner_text("#stage") == "contacted"  # type: ignore[attr-defined]
+    page.fill("#discussion textarea", "Strong fit for the diffusion team, @hr@lab.example please review")  # type: ignore[attr-defined]
+    page.click("#discussion button")  # type: ignore[attr-defined]
+    page.wait_for_selector("text=please review")  # type: ignore[attr-defined]
+    assert "mentions" in page.inner_text(".timeline")  # type: ignore[attr-defined]
+    page.fill("#draft-offer input[name=base]", "200000")  # type: ignore[attr-defined]
+    page.fill("#draft-offer input[name=equity_value]", "600000")  # type: ignore[attr-defined]
+    page.fill("#draft-offer input[name=gpus]", "128")  # type: ignore[attr-defined]
+    page.click("#draft-offer button")  # type: ignore[attr-defined]
+    page.click("button.step-submit")  # type: ignore[attr-defined]
+    page.wait_for_selector(".offer[data-status=pending_approval]")  # type: ignore[attr-defined]
+    shot(page, "04-candidate")
+
+    hr = sign_in(browser, base_url, "hr")
+    hr.goto(base_url + candidate_url)  # type: ignore[attr-defined]
+    hr.click("button.step-approve")  # type: ignore[attr-defined]
+    hr.wait_for_selector(".offer[data-status=approved]")  # type: ignore[attr-defined]
+    assert "1,400,000" in hr.inner_text("#offers")  # type: ignore[attr-defined]  # 4 x 200k + 600k equity, under the 1.5M threshold
+
+    page.goto(base_url + "/")  # type: ignore[attr-defined]
+    after = page.inner_text("#budget")  # type: ignore[attr-defined]
+    assert after != before and "1,400,000" in after
+    assert "Cleo Stone" in page.inner_text("#feed")  # type: ignore[attr-defined]
+    shot(page, "05-dashboard-after")
+
+    recruiter = sign_in(browser, base_url, "recruiter")
+    recruiter.goto(base_url + candidate_url)  # type: ignore[attr-defined]
+    offers_text = recruiter.inner_text("#offers")  # type: ignore[attr-defined]
+    assert "visible to executives and HR" in offers_text and not re.search(r"200,000|1,400,000", offers_text)
+    shot(recruiter, "06-candidate-as-recruiter")
+    recruiter.goto(base_url + "/offers")  # type: ignore[attr-defined]
+    assert "1,400,000" not in recruiter.content()  # type: ignore[attr-defined]
+    shot(recruiter, "07-offers-as-recruiter")
+
+
+def test_every_page_renders(browser: object, base_url: str) -> None:
+    page = sign_in(browser, base_url, "executive")
+    person = httpx.get  # noqa: F841  (the person is found through the search page below)
+    page.goto(base_url + "/search?q=reinforcement+learning")  # type: ignore[attr-defined]
+    page.click("#results tr:nth-child(2) td:nth-child(2) a")  # type: ignore[attr-defined]
+    page.wait_for_selector("text=Career timeline")  # type: ignore[attr-defined]
+    assert page.locator("svg.network").count() == 1  # type: ignore[attr-defined]
+    shot(page, "08-person")
+    for path, name, marker in (("/orgs/openai", "09-org", "Flows in and out"), ("/flows?since=2019&min_people=1",
+                               "10-flows", "Talent flows"), ("/offers", "11-offers", "Offers"),
+                               ("/deals", "12-deals", "Deals")):
+        page.goto(base_url + path)  # type: ignore[attr-defined]
+        assert marker in page.inner_text("main")  # type: ignore[attr-defined]
+        shot(page, name)
+    page.goto(base_url + "/flows?since=2019&min_people=1")  # type: ignore[attr-defined]
+    assert page.locator("svg.flows path").count() >= 1  # type: ignore[attr-defined]
+    page.context.new_page().goto(base_url + "/login")  # type: ignore[attr-defined]
