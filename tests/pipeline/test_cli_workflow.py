@@ -76,10 +76,12 @@ def test_search_to_signature(home: Path, smtp: SmtpServer) -> None:
     cli("plan", "budget", "140000000", *ex)
 
     # a search result becomes a candidate: name and organisation come from the research store
-    added = cli("pipeline", "add", "--person", "Lucas Beyer", "--role", "researcher", "--email", "lucas@example.org",
-                "--source", "search", "--source-detail", "find 'vision transformers'", "--tag", "vision", *rec)
+    added = cli("pipeline", "add", "--from-search", "vision transformers", "--pick", "1", "--role", "researcher",
+                "--email", "lucas@example.org", "--tag", "vision", *rec)
     cid = str(added["id"])
     assert (added["name"], added["affiliation"], added["stage"]) == ("Lucas Beyer", "Google Research", "identified")
+    assert added["source"] == "search" and added["source_detail"].startswith("find 'vision transformers' result 1")
+    assert "already candidate" in cli("pipeline", "add", "--person", "Lucas Beyer", *rec, ok=False)
 
     # outreach: a draft first, never sent without --send
     draft = cli("pipeline", "email", cid, *rec)

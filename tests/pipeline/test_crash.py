@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, event, func, select
 
 from labscout.errors import ConflictError
 from labscout.pipeline import candidates, csvio, db, offers
@@ -106,15 +106,20 @@ def test_failure_in_the_middle_of_an_offer_acceptance_rolls_it_all_back(engine: 
 
 
 def test_lock_wait_beyond_the_limit_is_a_conflict_not_a_hang(engine: Engine, team: Team, backend: str) -> None:
-    if backend != "postgresql":
-        pytest.skip("row locks with a lock timeout are PostgreSQL's; SQLite writers queue on busy_timeout")
     with db.session_scope(engine) as session:
         cid = candidates.create_candidate(session, team.recruiter, candidates.CandidateIn(name="A", target_role="r")).id
-    impatient = db.make_engine(engine.url.render_as_string(hide_password=False),
-                               connect_args={"options": "-c lock_timeout=300"})
+    url = engine.url.render_as_string(hide_password=False)
+    if backend == "postgresql":
+        impatient = db.make_engine(url, connect_args={"options": "-c lock_timeout=300"})
+        hold = "SELECT 1 FROM candidates WHERE id = %(id)s FOR UPDATE"
+    else:
+        impatient = db.make_engine(url)
+        # after make_engine's own pragmas: wait 0.3 s for SQLite's write lock instead of 30 s
+        event.listen(impatient, "connect", lambda con, _: con.execute("PRAGMA busy_timeout=300"))
+        hold = "UPDATE candidates SET priority = priority WHERE id = :id"
     try:
         with engine.connect() as holder:
-            holder.exec_driver_sql("SELECT 1 FROM candidates WHERE id = %(id)s FOR UPDATE", {"id": cid})
+            holder.exec_driver_sql(hold, {"id": cid})
             with pytest.raises(ConflictError, match="busy with a colliding change"), \
                     db.session_scope(impatient) as session:
                 candidates.move_stage(session, team.recruiter, cid, "contacted")

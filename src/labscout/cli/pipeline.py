@@ -20,12 +20,13 @@ from sqlalchemy.orm import Session
 
 from labscout.cli.common import JsonOpt, app, console, dump, errors
 from labscout.config import Settings
-from labscout.errors import InvalidError
+from labscout.errors import InvalidError, NotFoundError
 from labscout.pipeline import activities, candidates, db, outreach, stages, users
 from labscout.pipeline.candidates import CandidateIn
 from labscout.pipeline.roles import Actor
 from labscout.research import queries
 from labscout.research.store import ResearchStore
+from labscout.talent import index, search
 
 pipeline_app = typer.Typer(help="The recruiting pipeline: candidates, stages, timeline, outreach.",
                            no_args_is_help=True)
@@ -171,11 +172,19 @@ def pipeline_add(
                                                "(default: search with --person, else manual).")] = None,
     source_detail: Annotated[str | None, typer.Option(help="E.g. the search query or who referred them.")] = None,
     stage: Annotated[str | None, typer.Option(help="Start at this stage (default: the first).")] = None,
+    from_search: Annotated[str | None, typer.Option("--from-search", help="Take the person from this expert "
+                                                    "search (as `labscout find QUERY`).")] = None,
+    pick: Annotated[int, typer.Option(help="With --from-search: which result, 1 = the first.")] = 1,
     as_user: AsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add a candidate: from the research store (--person, e.g. a search result) or entered by hand (NAME)."""
+    """Add a candidate: from a search result (--from-search), a research person (--person) or by hand (NAME)."""
     with errors():
+        if from_search:
+            hit = _search_hit(from_search, pick)
+            person = hit.person_id
+            source_detail = source_detail or (f"find '{from_search}' result {hit.rank}, score {hit.score:.3f}, "
+                                              f"{hit.papers_on_topic} papers on topic")
         data = CandidateIn(name=name, target_role=role, email=email, affiliation=affiliation, owner_email=owner,
                            priority=priority, tags=tag or [], source=source or ("search" if person else "manual"),
                            source_detail=source_detail)
@@ -194,6 +203,19 @@ def pipeline_add(
             raise InvalidError("give a NAME, or --person to take one from the research store")
         created = run(as_user, lambda s, a: candidates.create_candidate(s, a, data, stage=stage))
     show(created, as_json, lambda c: console.print(f"candidate {c.id} {c.name} added at stage '{c.stage}'"))
+
+
+def _search_hit(query: str, pick: int) -> search.ExpertHit:
+    if pick < 1:
+        raise InvalidError("--pick counts from 1")
+    store = _research_store()
+    if store is None:
+        raise InvalidError("no research store to search; run `labscout ingest` first")
+    with store:
+        hits = search.find_experts(store, index.open_index(store), query, top=pick)
+    if len(hits) < pick:
+        raise NotFoundError(f"the search '{query}' has {len(hits)} result(s), not {pick}")
+    return hits[pick - 1]
 
 
 @pipeline_app.command("list")

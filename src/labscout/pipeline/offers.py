@@ -242,9 +242,9 @@ def accept_offer(session: Session, actor: Actor, offer_id: int, *, today: date |
     if o.status == "sent" and o.expires_on < (today or utcnow().date()):
         raise ConflictError(f"offer {o.id} expired on {o.expires_on}; run `labscout offer expire` and redraft")
     _change(session, actor, o, "accepted", ("sent",), "accepted")
-    won = next(s for s in stages.list_stages(session) if s.outcome == "won")
+    won = next((s for s in stages.list_stages(session) if s.outcome == "won"), None)
     c = candidates.load(session, o.candidate_id)
-    if c.stage != won.name:
+    if won is not None and c.stage != won.name:
         reason = None if stages.get_stage(session, c.stage).outcome == "open" else f"accepted offer {o.id}"
         candidates.move_stage(session, actor, c.id, won.name, reason=reason)
     return out(session, actor, o)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from labscout.errors import InvalidError, NotFoundError
 from labscout.pipeline import audit, candidates
 from labscout.pipeline.db import flush
+from labscout.pipeline.identity_models import CandidatePersonLink
 from labscout.pipeline.models import (
     Activity,
     AuditEntry,
@@ -63,6 +64,7 @@ def export_person(session: Session, actor: Actor, candidate_id: int) -> dict[str
         mentions.setdefault(m.activity_id, []).append(names.get(m.user_id, str(m.user_id)))
     deals = session.execute(select(Deal, DealPerson).join(DealPerson, DealPerson.deal_id == Deal.id)
                             .where(DealPerson.candidate_id == c.id)).all()
+    person_link = session.get(CandidatePersonLink, c.id)
     trail = session.scalars(select(AuditEntry).where(_audit_about(c.id, [a.id for a in acts],
                                                                   [o.id for o in offers])).order_by(AuditEntry.id))
     return {
@@ -75,6 +77,7 @@ def export_person(session: Session, actor: Actor, candidate_id: int) -> dict[str
         "timeline": [{**audit.snapshot(a), "mentions": mentions.get(a.id, [])} for a in acts],
         "offers": [audit.snapshot(o) for o in offers],
         "deals": [{"deal_id": d.id, "company": d.company, "kind": d.kind, "note": link.note} for d, link in deals],
+        "research_link": audit.snapshot(person_link) if person_link is not None else None,
         "audit": [audit.snapshot(e) for e in trail],
     }
 
@@ -96,6 +99,8 @@ def erase_person(session: Session, actor: Actor, candidate_id: int, reason: str)
         scrubbed += 1
     counts["audit_entries_scrubbed"] = scrubbed
     session.execute(delete(Activity).where(Activity.candidate_id == c.id))
+    # the remembered research mentions identify the person too
+    session.execute(delete(CandidatePersonLink).where(CandidatePersonLink.candidate_id == c.id))
     for t in session.scalars(select(StageTransition).where(StageTransition.candidate_id == c.id)):
         t.reason = None
     for o in session.scalars(select(Offer).where(Offer.candidate_id == c.id)):
