@@ -28,7 +28,7 @@ class TestCreate:
             "identified", "Remy Recruiter", ["rl", "vision"], 1, 3)
         with db.session_scope(engine) as session:
             trail = audit.list_entries(session, team.hr, entity="candidate", entity_id=c.id)
-            steps = candidates.transitions(session, team.viewer, c.id)
+            steps = candidates.transitions(session, team.recruiter, c.id)
         assert [e.action for e in trail] == ["create"]
         assert trail[0].after is not None and trail[0].after["name"] == "Ada Researcher"
         assert [(t.from_stage, t.to_stage) for t in steps] == [(None, "identified")]
@@ -61,14 +61,14 @@ class TestList:
         add(engine, team.recruiter, "Bob", target_role="infrastructure engineer", affiliation="Infra Co")
         with db.session_scope(engine) as session:
             candidates.move_stage(session, team.recruiter, a.id, "contacted")
-            assert [c.name for c in candidates.list_candidates(session, team.viewer)] == ["Ada", "Bob"]
-            assert [c.name for c in candidates.list_candidates(session, team.viewer, stage="Contacted")] == ["Ada"]
-            assert [c.name for c in candidates.list_candidates(session, team.viewer,
+            assert [c.name for c in candidates.list_candidates(session, team.recruiter)] == ["Ada", "Bob"]
+            assert [c.name for c in candidates.list_candidates(session, team.recruiter, stage="Contacted")] == ["Ada"]
+            assert [c.name for c in candidates.list_candidates(session, team.recruiter,
                                                                role="Infrastructure Engineer")] == ["Bob"]
-            assert [c.name for c in candidates.list_candidates(session, team.viewer, tag="vision")] == ["Ada"]
-            assert [c.name for c in candidates.list_candidates(session, team.viewer, text="infra")] == ["Bob"]
+            assert [c.name for c in candidates.list_candidates(session, team.recruiter, tag="vision")] == ["Ada"]
+            assert [c.name for c in candidates.list_candidates(session, team.recruiter, text="infra")] == ["Bob"]
             with pytest.raises(InvalidError, match="unknown stage 'hired'; the stages are: identified"):
-                candidates.list_candidates(session, team.viewer, stage="hired")
+                candidates.list_candidates(session, team.recruiter, stage="hired")
 
 
 class TestMoveStage:
@@ -77,8 +77,8 @@ class TestMoveStage:
         when = datetime(2030, 3, 1, 9, 30)
         with db.session_scope(engine) as session:
             moved = candidates.move_stage(session, team.recruiter, c.id, "in_conversation", at=when)
-            steps = candidates.transitions(session, team.viewer, c.id)
-            line = activities.timeline(session, team.viewer, c.id)
+            steps = candidates.transitions(session, team.recruiter, c.id)
+            line = activities.timeline(session, team.recruiter, c.id)
         assert (moved.stage, moved.stage_changed_at, moved.version) == ("in conversation", when, 2)
         assert [(t.to_stage, t.at) for t in steps][-1] == ("in conversation", when)
         assert line[-1].kind == "stage" and line[-1].subject == "identified -> in conversation"
@@ -122,7 +122,7 @@ class TestOptimisticConcurrency:
         with pytest.raises(ConflictError, match=r"by Hana HR.*version 1"), db.session_scope(engine) as session:
             candidates.update_candidate(session, team.recruiter, c.id, CandidateIn(priority=5), expected_version=1)
         with db.session_scope(engine) as session:
-            assert candidates.get_candidate(session, team.viewer, c.id).priority == 1
+            assert candidates.get_candidate(session, team.recruiter, c.id).priority == 1
 
     def test_two_open_sessions_cannot_both_write(self, engine: Engine, team: Team) -> None:
         c = add(engine, team.recruiter)
@@ -134,7 +134,7 @@ class TestOptimisticConcurrency:
                 candidates.move_stage(first, team.recruiter, c.id, "contacted")
             stale.priority = 2  # ... and the second user's write on version 1 must not overwrite it
         with db.session_scope(engine) as session:
-            final = candidates.get_candidate(session, team.viewer, c.id)
+            final = candidates.get_candidate(session, team.recruiter, c.id)
         assert (final.stage, final.priority, final.version) == ("contacted", 3, 2)
 
     def test_update_records_before_and_after(self, engine: Engine, team: Team) -> None:
@@ -153,6 +153,6 @@ class TestRelink:
         c = add(engine, team.recruiter, person_id="p-old")
         with db.session_scope(engine) as session:
             moved = candidates.relink_person(session, team.recruiter, "p-old", ["p-a", "p-b"], "identity split")
-            line = activities.timeline(session, team.viewer, c.id)
+            line = activities.timeline(session, team.recruiter, c.id)
         assert moved[0].person_id == "p-a"
         assert line[-1].kind == "link" and "p-b" in (line[-1].body or "")

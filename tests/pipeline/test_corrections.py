@@ -64,16 +64,16 @@ class TestCorrections:
                                              papers=[TSINGHUA_PAPER], reason="two people after all")
         assert yang_liu_people(store) == 3
         with db.session_scope(engine) as session:
-            assert candidates.get_candidate(session, team.viewer, candidate).person_id == person_on(
+            assert candidates.get_candidate(session, team.recruiter, candidate).person_id == person_on(
                 store, TSINGHUA_PAPER)
         with db.session_scope(engine) as session:
             rebuilt = corrections.rebuild_research_store(session, store, [DATA])
         assert rebuilt.summary.corrections == 2 and rebuilt.summary.stale_corrections == []
         assert yang_liu_people(store) == 3
         with db.session_scope(engine) as session:
-            assert candidates.get_candidate(session, team.viewer, candidate).person_id == person_on(
+            assert candidates.get_candidate(session, team.recruiter, candidate).person_id == person_on(
                 store, TSINGHUA_PAPER)
-            listed = corrections.list_corrections(session, team.viewer)
+            listed = corrections.list_corrections(session, team.recruiter)
         assert [(c.id, c.kind, c.created_by, c.status) for c in listed] == [
             (split.id, "person_split", "Hana HR", "active"), (merged.id, "person_merge", "Remy Recruiter", "active")]
 
@@ -89,7 +89,7 @@ class TestCorrections:
         assert [(r.candidate_id, r.old_person_id, r.new_person_id) for r in done.relinked] == [
             (candidate, tsinghua, kept)]
         with db.session_scope(engine) as session:
-            links = activities.timeline(session, team.viewer, candidate, kinds=("link",))
+            links = activities.timeline(session, team.recruiter, candidate, kinds=("link",))
         assert len(links) == 1 and kept in (links[0].subject or "")
 
     def test_revert_undoes_at_once_and_twice_is_a_conflict(self, engine: Engine, team: Team, store: Path) -> None:
@@ -149,5 +149,5 @@ class TestCorrections:
             rebuilt = corrections.rebuild_research_store(session, store, [only_cvpr])
         assert [s.correction_id for s in rebuilt.summary.stale_corrections] == [f"c{done.id}"]
         with db.session_scope(engine) as session:
-            listed = corrections.list_corrections(session, team.viewer)
+            listed = corrections.list_corrections(session, team.recruiter)
         assert listed[0].stale_reason and "nothing left to merge" in listed[0].stale_reason

@@ -127,4 +127,4 @@ def test_lock_wait_beyond_the_limit_is_a_conflict_not_a_hang(engine: Engine, tea
     finally:
         impatient.dispose()
     with db.session_scope(engine) as session:
-        assert candidates.get_candidate(session, team.viewer, cid).stage == "identified"
+        assert candidates.get_candidate(session, team.recruiter, cid).stage == "identified"

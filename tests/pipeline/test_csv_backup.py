@@ -31,7 +31,7 @@ class TestImport:
         path.write_text(GOOD, encoding="utf-8")
         with db.session_scope(engine) as session:
             ids = csvio.import_candidates(session, team.recruiter, path)
-            found = [candidates.get_candidate(session, team.viewer, i) for i in ids]
+            found = [candidates.get_candidate(session, team.recruiter, i) for i in ids]
         assert [(c.name, c.stage, c.tags, c.owner_name, c.source) for c in found] == [
             ("Ada Lovelace", "contacted", ["rl", "vision"], "Hana HR", "referral"),
             ("Grace Hopper", "identified", [], "Remy Recruiter", "import")]
@@ -68,12 +68,12 @@ class TestImport:
         with db.session_scope(engine) as session:
             csvio.import_candidates(session, team.recruiter, path)
             out = io.StringIO()
-            assert csvio.export_candidates(session, team.viewer, out) == 2
+            assert csvio.export_candidates(session, team.recruiter, out) == 2
         again = tmp_path / "again.csv"
         again.write_text(out.getvalue(), encoding="utf-8")
         with db.session_scope(engine) as session:
             ids = csvio.import_candidates(session, team.recruiter, again)
-            reimported = [candidates.get_candidate(session, team.viewer, i) for i in ids]
+            reimported = [candidates.get_candidate(session, team.recruiter, i) for i in ids]
         assert [(c.name, c.stage, c.tags, c.email) for c in reimported] == [
             ("Ada Lovelace", "contacted", ["rl", "vision"], "ada@example.org"),
             ("Grace Hopper", "identified", [], None)]
@@ -94,7 +94,7 @@ class TestBackup:
         restored = backup.restore(empty_engine, team.hr, dest)
         assert restored == counts
         with db.session_scope(empty_engine) as session:
-            back = candidates.get_candidate(session, team.viewer, c.id)
+            back = candidates.get_candidate(session, team.recruiter, c.id)
             summary = plan.plan_summary(session, team.executive)
             found = deals.list_deals(session, team.executive)
             audits = session.scalar(select(func.count()).select_from(AuditEntry))

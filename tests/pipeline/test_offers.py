@@ -76,9 +76,12 @@ class TestRedaction:
         o = draft(engine, team, candidate_id)
         with db.session_scope(engine) as session:
             seen = {who: offers.get_offer(session, actor, o.id) for who, actor in
-                    (("exec", team.executive), ("hr", team.hr), ("rec", team.recruiter), ("view", team.viewer))}
+                    (("exec", team.executive), ("hr", team.hr), ("rec", team.recruiter))}
+        # A viewer is discovery-only: no offer at all, figures or not.
+        with pytest.raises(ForbiddenError), db.session_scope(engine) as session:
+            offers.get_offer(session, team.viewer, o.id)
         assert seen["exec"].total_4y == seen["hr"].total_4y == 2_850_000 and seen["hr"].gpus == 256
-        for who in ("rec", "view"):
+        for who in ("rec",):
             hidden = seen[who]
             assert hidden.redacted and hidden.status == "draft"
             assert (hidden.base, hidden.bonus, hidden.signing, hidden.equity_value, hidden.total_4y,
@@ -124,21 +127,21 @@ class TestFlow:
             offers.submit_offer(session, team.hr, o.id)
             offers.approve_offer(session, team.executive, o.id)
             sent = offers.send_offer(session, team.hr, o.id)
-            assert candidates.get_candidate(session, team.viewer, candidate_id).stage == "offer"
+            assert candidates.get_candidate(session, team.recruiter, candidate_id).stage == "offer"
         return sent.id
 
     def test_accept_moves_candidate_to_accepted(self, engine: Engine, team: Team, candidate_id: int) -> None:
         offer_id = self.approved_and_sent(engine, team, candidate_id)
         with db.session_scope(engine) as session:
             assert offers.accept_offer(session, team.hr, offer_id, today=TODAY).status == "accepted"
-            assert candidates.get_candidate(session, team.viewer, candidate_id).stage == "accepted"
+            assert candidates.get_candidate(session, team.recruiter, candidate_id).stage == "accepted"
 
     def test_decline_keeps_the_reason_on_offer_and_candidate(self, engine: Engine, team: Team,
                                                               candidate_id: int) -> None:
         offer_id = self.approved_and_sent(engine, team, candidate_id)
         with db.session_scope(engine) as session:
             o = offers.decline_offer(session, team.hr, offer_id, "counter-offer from current lab")
-            c = candidates.get_candidate(session, team.viewer, candidate_id)
+            c = candidates.get_candidate(session, team.recruiter, candidate_id)
         assert (o.status, o.decline_reason) == ("declined", "counter-offer from current lab")
         assert c.stage == "declined" and "counter-offer" in (c.decline_reason or "")
 

@@ -80,8 +80,8 @@ class TestSend:
         with db.session_scope(engine) as session:
             outreach.send_email(session, team.recruiter, cid, subject="Hello", body="Shall we talk?", smtp=settings)
         with db.session_scope(engine) as session:
-            line = activities.timeline(session, team.viewer, cid, kinds=("email",))
-            stage = candidates.get_candidate(session, team.viewer, cid).stage
+            line = activities.timeline(session, team.recruiter, cid, kinds=("email",))
+            stage = candidates.get_candidate(session, team.recruiter, cid).stage
         assert [m["Subject"] for m in smtp.inbox.messages] == ["Hello"]
         assert line[0].meta["message_id"] == smtp.inbox.messages[0]["Message-ID"]
         assert stage == "contacted"
@@ -93,8 +93,8 @@ class TestSend:
         with pytest.raises(ConflictError, match="did not take the message"), db.session_scope(engine) as session:
             outreach.send_email(session, team.recruiter, cid, subject="Hello", body="Shall we talk?", smtp=settings)
         with db.session_scope(engine) as session:
-            assert activities.timeline(session, team.viewer, cid, kinds=("email",)) == []
-            assert candidates.get_candidate(session, team.viewer, cid).stage == "identified"
+            assert activities.timeline(session, team.recruiter, cid, kinds=("email",)) == []
+            assert candidates.get_candidate(session, team.recruiter, cid).stage == "identified"
 
     def test_no_address_no_send(self, engine: Engine, team: Team, smtp: SmtpServer) -> None:
         cid = add(engine, team, email="")

