@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -20,7 +21,9 @@ import pytest
 import uvicorn
 from tests.api.conftest import PASSWORD, TEAM, make_home
 
+from labscout.config import SmtpSettings
 from labscout.web.app import create_app
+from smtpserver import SmtpServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -37,8 +40,15 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def base_url(world: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    settings = make_home(world, tmp_path_factory.mktemp("browser") / "home")
+def smtp() -> Iterator[SmtpServer]:
+    with SmtpServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def base_url(world: Path, tmp_path_factory: pytest.TempPathFactory, smtp: SmtpServer) -> Iterator[str]:
+    home = make_home(world, tmp_path_factory.mktemp("browser") / "home")
+    settings = replace(home, smtp=SmtpSettings(host="127.0.0.1", port=smtp.port, sender="team@lab.example"))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings, secure_cookies=False), host="127.0.0.1", port=port,
                                            log_level="error"))
@@ -87,7 +97,7 @@ def shot(page: object, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
-def test_the_whole_workflow(browser: object, base_url: str) -> None:
+def test_the_whole_workflow(browser: object, base_url: str, smtp: SmtpServer) -> None:
     page = sign_in(browser, base_url, "executive")
     assert page.url.rstrip("/") == base_url  # type: ignore[attr-defined]
     before = page.inner_text("#budget")  # type: ignore[attr-defined]
@@ -112,6 +122,13 @@ def test_the_whole_workflow(browser: object, base_url: str) -> None:
 
     page.goto(base_url + candidate_url)  # type: ignore[attr-defined]
     assert page.inner_text("#stage") == "contacted"  # type: ignore[attr-defined]
+    page.click("#outreach button")  # type: ignore[attr-defined]  # a draft from the intro template
+    page.fill("#outreach input[name=to]", "cleo@stanford.example")  # type: ignore[attr-defined]
+    assert "Diffusion" in page.input_value("#outreach textarea")  # type: ignore[attr-defined]  # her own papers
+    assert not smtp.inbox.messages  # nothing is sent before a human presses Send
+    page.click("#outreach button.send")  # type: ignore[attr-defined]
+    page.wait_for_selector(".timeline .kind:text-is('email')")  # type: ignore[attr-defined]
+    assert len(smtp.inbox.messages) == 1 and smtp.inbox.messages[0]["To"].endswith("<cleo@stanford.example>")
     page.fill("#discussion textarea", "Strong fit for the diffusion team, @hr@lab.example please review")  # type: ignore[attr-defined]
     page.click("#discussion button")  # type: ignore[attr-defined]
     page.wait_for_selector("text=please review")  # type: ignore[attr-defined]

@@ -44,23 +44,31 @@ def session_data(request: Request) -> SessionData | None:
 Unit = Annotated[Session, Depends(session, scope="function")]
 
 
-async def actor(request: Request, unit: Unit) -> Actor:
-    """The signed-in user; unsafe requests must also carry the session's CSRF token."""
+async def sent_token(request: Request) -> str | None:
+    """The CSRF token the request carries (header, or form field for HTML forms); None for safe methods."""
+    if request.method not in UNSAFE:
+        return None
+    token = request.headers.get("x-csrf-token")
+    if token is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        value = (await request.form()).get("csrf_token")
+        token = value if isinstance(value, str) else None
+    return token or ""
+
+
+def actor(request: Request, unit: Unit, token: Annotated[str | None, Depends(sent_token)]) -> Actor:
+    """The signed-in user; unsafe requests must also carry the session's CSRF token.
+
+    A plain function: FastAPI runs it in the thread pool, so waiting for the database never blocks the loop.
+    """
     data = session_data(request)
     if data is None:
         raise NotSignedInError("sign in first")
     user = unit.get(User, data.user_id)
     if user is None or not user.active:
         raise NotSignedInError("this account is no longer active; sign in again")
-    if request.method in UNSAFE:
-        token = request.headers.get("x-csrf-token")
-        if token is None and request.headers.get("content-type", "").startswith(
-                ("application/x-www-form-urlencoded", "multipart/form-data")):
-            form = await request.form()
-            value = form.get("csrf_token")
-            token = value if isinstance(value, str) else None
-        if not token or not hmac.compare_digest(token, data.csrf):
-            raise ForbiddenError("missing or wrong CSRF token: reload the page and try again")
+    if token is not None and not hmac.compare_digest(token, data.csrf):
+        raise ForbiddenError("missing or wrong CSRF token: reload the page and try again")
     return users.actor_of(user)
 
 

@@ -36,7 +36,8 @@ class Resources:
 
     @classmethod
     def open(cls, settings: Settings) -> Resources:
-        engine = db.make_engine(settings.pipeline_url)
+        # One connection per request in flight: room for many users at once before anyone waits.
+        engine = db.make_engine(settings.pipeline_url, pool_size=20, max_overflow=40)
         db.upgrade(engine)
         return cls(settings, engine)
 

@@ -12,10 +12,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from labscout.api.auth import COOKIE
-from labscout.api.deps import Found, SignedIn, Unit, session_data
+from labscout.api.deps import Found, SignedIn, Unit, resources, session_data
 from labscout.api.routers.session import sign_in
 from labscout.errors import ForbiddenError, LabScoutError
-from labscout.pipeline import activities, candidates, deals, offers, overview, plan, stages
+from labscout.pipeline import activities, candidates, deals, offers, outreach, overview, plan, stages
 from labscout.pipeline.candidates import CandidateIn
 from labscout.pipeline.roles import Perm, has
 from labscout.research import queries, why
@@ -167,9 +167,15 @@ def board_move(request: Request, unit: Unit, who: SignedIn, candidate_id: Annota
 
 
 @router.get("/candidates/{candidate_id}", response_class=HTMLResponse)
-def candidate_page(request: Request, unit: Unit, who: SignedIn, candidate_id: int) -> HTMLResponse:
+def candidate_page(request: Request, found: Found, unit: Unit, who: SignedIn, candidate_id: int,
+                   template: str = "") -> HTMLResponse:
     c = candidates.get_candidate(unit, who, candidate_id)
+    can_send = has(who, Perm.SEND_OUTREACH)
+    # A draft for a human to read and edit: nothing is sent until they press Send.
+    draft = outreach.compose(unit, who, candidate_id, template, store=found.store) if template and can_send else None
     return render(request, "candidate.html", who, c=c, timeline=activities.timeline(unit, who, candidate_id),
+                  templates=[t.name for t in outreach.list_templates(unit, who)] if can_send else [],
+                  draft=draft, can_send=can_send,
                   offers=offers.list_offers(unit, who, candidate_id=candidate_id),
                   can_draft=has(who, Perm.DRAFT_OFFERS), can_approve=has(who, Perm.APPROVE_OFFERS),
                   stages=[s.name for s in stages.list_stages(unit)],
@@ -188,6 +194,16 @@ def log_activity(unit: Unit, who: SignedIn, candidate_id: int, kind: Annotated[s
                  attendees: Annotated[str, Form()] = "", body: Annotated[str, Form()] = "") -> Response:
     activities.log_activity(unit, who, candidate_id, kind, subject=subject or None, body=body or None,
                             place=place or None, attendees=[a for a in attendees.split(",") if a.strip()])
+    return RedirectResponse(f"/candidates/{candidate_id}#timeline", status_code=303)
+
+
+@router.post("/candidates/{candidate_id}/email")
+def send_email(request: Request, unit: Unit, who: SignedIn, candidate_id: int, subject: Annotated[str, Form()],
+               body: Annotated[str, Form()], to: Annotated[str, Form()] = "",
+               template: Annotated[str, Form()] = "") -> Response:
+    smtp = resources(request).settings.smtp
+    outreach.send_email(unit, who, candidate_id, subject=subject, body=body, smtp=smtp, to=to or None,
+                        template=template or None)
     return RedirectResponse(f"/candidates/{candidate_id}#timeline", status_code=303)
 
 
