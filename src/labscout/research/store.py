@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -12,18 +13,40 @@ from labscout.errors import NotFoundError
 
 
 class ResearchStore:
-    """A read-only connection to a built store; several readers may share the file."""
+    """A read-only connection to a built store; several readers may share the file, several threads the store.
+
+    A DuckDB connection runs one statement at a time, so each thread gets its own cursor on the one database
+    (the web app serves requests from a pool of threads).
+    """
 
     def __init__(self, path: Path) -> None:
         if not path.exists():
             raise NotFoundError(f"no research store at {path}; build it with `labscout ingest PATH`")
         self.path = path
-        # No progress bar: it would print into a command's output (and its --json) on a slow query.
-        self.con = duckdb.connect(str(path), read_only=True)
-        self.con.execute("SET enable_progress_bar = false")
+        self._root = duckdb.connect(str(path), read_only=True)
+        self._local = threading.local()
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._lock = threading.Lock()
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """This thread's connection to the store."""
+        found: duckdb.DuckDBPyConnection | None = getattr(self._local, "con", None)
+        if found is None:
+            with self._lock:
+                found = self._root.cursor()
+                self._cursors.append(found)
+            # No progress bar: it would print into a command's output (and its --json) on a slow query.
+            found.execute("SET enable_progress_bar = false")
+            self._local.con = found
+        return found
 
     def close(self) -> None:
-        self.con.close()
+        with self._lock:
+            for cursor in self._cursors:
+                cursor.close()
+            self._cursors.clear()
+        self._root.close()
 
     def __enter__(self) -> ResearchStore:
         return self
