@@ -36,7 +36,8 @@ demo: install
 	  else echo "No paper lists at $(DATA): run 'make demo DATA=/path/to/paperlists'"; exit 1; fi; \
 	fi
 	@$(BIN)/labscout user list --as "$(DEMO_USER)" >/dev/null 2>&1 || \
-	  $(BIN)/labscout user add "$(DEMO_USER)" --name "Demo Executive" --role executive --password "$(DEMO_PASSWORD)"
+	  $(BIN)/labscout user add "$(DEMO_USER)" --name "Demo Executive" --role executive --password "$(DEMO_PASSWORD)" || \
+	  echo "(This pipeline has other users already: sign in with one of them, or add $(DEMO_USER) --as one.)"
 	@echo
 	@echo "LabScout is starting at http://$(HOST):$(PORT)/"
 	@echo "Sign in as $(DEMO_USER) with password $(DEMO_PASSWORD) (role: executive)."
