@@ -74,3 +74,13 @@ class TestErrorShape:
         assert client.get("/api/v1/search", params={"q": "diffusion"}).status_code == 401
         page = client.get("/search", follow_redirects=False)
         assert page.status_code == 303 and page.headers["location"].startswith("/login")
+
+
+class TestViewerPages:
+    def test_a_viewer_lands_on_discovery_and_sees_no_pipeline(self, as_role: Callable[[str], Signed]) -> None:
+        who = as_role("viewer")
+        home = who.client.get("/", follow_redirects=False)
+        assert home.status_code == 303 and home.headers["location"] == "/search"
+        page = who.client.get("/search", params={"q": "diffusion"}).text
+        assert "Cleo Stone" in page and "Add to pipeline" not in page and 'href="/board"' not in page
+        assert who.client.get("/board").status_code == 403
