@@ -165,7 +165,6 @@ def test_the_whole_workflow(browser: object, base_url: str, smtp: SmtpServer) ->
 
 def test_every_page_renders(browser: object, base_url: str) -> None:
     page = sign_in(browser, base_url, "executive")
-    person = httpx.get  # noqa: F841  (the person is found through the search page below)
     page.goto(base_url + "/search?q=reinforcement+learning")  # type: ignore[attr-defined]
     page.click("#results tr:nth-child(2) td:nth-child(2) a")  # type: ignore[attr-defined]
     page.wait_for_selector("text=Career timeline")  # type: ignore[attr-defined]
@@ -179,4 +178,7 @@ def test_every_page_renders(browser: object, base_url: str) -> None:
         shot(page, name)
     page.goto(base_url + "/flows?since=2019&min_people=1")  # type: ignore[attr-defined]
     assert page.locator("svg.flows path").count() >= 1  # type: ignore[attr-defined]
-    page.context.new_page().goto(base_url + "/login")  # type: ignore[attr-defined]
+    signed_out = browser.new_page()  # type: ignore[attr-defined]
+    signed_out.goto(base_url + "/board")
+    assert "/login" in signed_out.url and "Sign in" in signed_out.inner_text("main")
+    shot(signed_out, "00-login")
