@@ -92,11 +92,16 @@ def network(center: str, nodes: Sequence[tuple[str, str, float]], edges: Sequenc
         angle = 2 * math.pi * n / len(nodes)
         pos[node] = (cx + (size / 2 - 90) * math.cos(angle), cy + (size / 2 - 60) * math.sin(angle))
     out = [f'<svg class="chart network" viewBox="0 0 {size} {size}" role="img">']
+    top = max(w for _, _, w in nodes) or 1.0
+    for node, _, weight in nodes:
+        x, y = pos[node]
+        # The line to the person in the middle is as thick as their joint work.
+        out.append(f'<line x1="{cx:.0f}" y1="{cy:.0f}" x2="{x:.0f}" y2="{y:.0f}" stroke="#9db4cf" '
+                   f'stroke-width="{1 + 4 * weight / top:.1f}"/>')
     for a, b in edges:
         if a in pos and b in pos:
             (x0, y0), (x1, y1) = pos[a], pos[b]
             out.append(f'<line x1="{x0:.0f}" y1="{y0:.0f}" x2="{x1:.0f}" y2="{y1:.0f}" stroke="#bbb"/>')
-    top = max(w for _, _, w in nodes) or 1.0
     for node, name, weight in nodes:
         x, y = pos[node]
         r = 4 + 8 * math.sqrt(weight / top)
