@@ -32,6 +32,23 @@ def test_expected_people_uses_the_rarest_full_spelling() -> None:
     assert stats.expected_people(["yang liu", "yuxiang liu"]) == pytest.approx(1 * 3 / 4)
 
 
+def test_a_middle_name_makes_a_spelling_rarer() -> None:
+    names = ["William Wang", "William Yang Wang", "Yang Chen", "Wei Yang Liu", "Michael W. Mahoney",
+             "Michael Mahoney", "Bo Wang", "Ada Wang"]
+    stats = NameStats.from_names(names)
+    plain = stats.expected_people(["william wang"])
+    # Two of eight names carry the middle token "yang": a quarter as many people are expected.
+    assert stats.expected_people(["william yang wang"]) == pytest.approx(plain * 2 / 8)
+    assert stats.expected_people(["michael w mahoney"]) < stats.expected_people(["michael mahoney"])
+
+
+def test_a_leading_initial_is_not_the_given_name() -> None:
+    # 'J. Zico Kolter' goes by Zico: judged as the full name it is, not as "some J. Kolter".
+    stats = NameStats.from_names(["J. Zico Kolter", "Zico Kolter", "Jia Kolter", "Jun Kolter"])
+    assert stats.expected_people(["j zico kolter"]) == pytest.approx(2 * 4 / 4)
+    assert stats.expected_people(["zico kolter"]) == pytest.approx(2 * 4 / 4)
+
+
 _WORDS = st.lists(st.sampled_from(["graph", "kernel", "robot", "proof", "vision"]), max_size=4, unique=True)
 
 
