@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from labscout.errors import NotFoundError
 from labscout.identity.eval import evaluate_identity
 from labscout.research import queries
 from labscout.research.store import ResearchStore
@@ -53,6 +54,19 @@ class TestRealStore:
     def test_most_affiliations_resolve_to_curated_organisations(self, store: ResearchStore) -> None:
         coverage = queries.org_coverage(store)
         assert coverage["authorships_curated"] / coverage["authorships_with_affiliation"] > 0.6
+
+    def test_an_organisation_is_found_as_people_type_it(self, store: ResearchStore) -> None:
+        # A short name or a near miss of a curated organisation resolves as an affiliation string would.
+        assert queries.resolve_org(store, "Tsinghua") == "tsinghua"
+        assert queries.resolve_org(store, "Gogle DeepMind") == "google-deepmind"
+
+    def test_an_unknown_organisation_suggests_real_ones(self, store: ResearchStore) -> None:
+        with pytest.raises(NotFoundError) as caught:
+            queries.resolve_org(store, "Stanfrod")
+        suggestions = str(caught.value).split("closest: ", 1)[1]
+        assert suggestions.startswith("'Stanford University'")
+        # Two-letter names overlap everything and help nobody.
+        assert all(len(name.strip("' ")) >= 4 for name in suggestions.split(","))
 
 
 class TestRealIdentityEvaluation:

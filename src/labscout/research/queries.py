@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
 from labscout.errors import InvalidError, NotFoundError
 from labscout.identity.names import normalise_name
-from labscout.identity.orgs import normalise_org_name
+from labscout.identity.orgs import OrgResolver, normalise_org_name
 from labscout.research.store import ResearchStore
 
 
@@ -135,14 +136,43 @@ def resolve_org(store: ResearchStore, ref: str) -> str:
             "SELECT org_id, name, kind, country FROM organisations WHERE org_id IN "
             f"({','.join('?' * len(by_alias))})", [r["org_id"] for r in by_alias])
         raise AmbiguousError(f"'{ref}' names {len(by_alias)} organisations; choose one by id", candidates)
-    names = {r["name"]: r["org_id"] for r in store.rows("SELECT org_id, name FROM organisations")}
-    key = normalise_org_name(ref)
-    close = process.extract(key, {n: normalise_org_name(n) for n in names}, scorer=fuzz.WRatio, limit=5,
-                            score_cutoff=75)
+    # What an affiliation string would resolve to: "Tsinghua" or "Gogle DeepMind" name a curated organisation.
+    as_affiliation = _curated_resolver().resolve(ref)
+    if as_affiliation is not None and as_affiliation.org.curated and \
+            store.one("SELECT 1 FROM organisations WHERE org_id = ?", [as_affiliation.org.org_id]):
+        return as_affiliation.org.org_id
+    raise NotFoundError(_suggest_orgs(store, ref))
+
+
+@lru_cache(maxsize=1)
+def _curated_resolver() -> OrgResolver:
+    return OrgResolver()
+
+
+def _org_name_score(query: str, name: str, **_: Any) -> float:
+    """How well a typed name fits an organisation's name; "T" or "A9" fit nothing, however they overlap."""
+    if len(name) < 4:
+        return 0.0
+    whole = fuzz.ratio(query, name)
+    words = fuzz.token_set_ratio(query, name) if len(query) >= 4 else 0.0
+    # A fragment of a much longer name ("berkley" in "uc berkley ...") counts a little less.
+    part = fuzz.partial_ratio(query, name) * (0.9 if len(query) >= len(name) / 2 else 0.7)
+    # One mistyped word against one word of the name: "stanfrod" and "stanford university".
+    word = max((fuzz.ratio(query, w) for w in name.split()), default=0.0) * 0.95 if " " not in query else 0.0
+    return max(whole, words, part, word)
+
+
+def _suggest_orgs(store: ResearchStore, ref: str) -> str:
+    rows = store.rows("""SELECT o.name, count(a.paper_id) AS authorships FROM organisations o
+                         LEFT JOIN authorships a USING (org_id) GROUP BY o.name""")
+    size = {r["name"]: r["authorships"] for r in rows}
+    close = process.extract(normalise_org_name(ref), {n: normalise_org_name(n) for n in size},
+                            scorer=_org_name_score, limit=50, score_cutoff=75)
     if not close:
-        raise NotFoundError(f"no organisation called '{ref}'")
-    suggestions = ", ".join(repr(c[2]) for c in close)
-    raise NotFoundError(f"no organisation called '{ref}'; closest: {suggestions}")
+        return f"no organisation called '{ref}'"
+    # Among equally close names the organisation with most authorships is the likelier meaning.
+    best = sorted(close, key=lambda c: (-round(c[1] / 5), -size[c[2]], c[2]))[:5]
+    return f"no organisation called '{ref}'; closest: {', '.join(repr(c[2]) for c in best)}"
 
 
 def org_profile(store: ResearchStore, org_id: str, *, top: int = 25) -> OrgProfile:
