@@ -26,6 +26,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
+from networkx.utils import UnionFind
+
 from labscout.identity.bcubed import bcubed
 from labscout.identity.cluster import resolve_people
 from labscout.identity.eval import hidden_id_mentions, id_carrying_files
@@ -73,18 +75,11 @@ def verdict(a: set[str], b: set[str]) -> str:
 
 
 def _joined(pairs: Iterable[tuple[str, str]], people: Iterable[str]) -> dict[str, str]:
-    """Each id's representative once the given pairs are taken as one person (union-find)."""
-    parent = {person: person for person in people}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    """Each id's representative once the given pairs are taken as one person."""
+    sets = UnionFind(people)
     for a, b in pairs:
-        parent[root(a)] = root(b)
-    return {person: root(person) for person in parent}
+        sets.union(a, b)
+    return {person: sets[person] for person in sets.parents}
 
 
 def main() -> None:
@@ -101,11 +96,13 @@ def main() -> None:
     names: dict[str, set[str]] = defaultdict(set)
     coauthors: dict[str, set[str]] = defaultdict(set)
     papers: dict[str, set[str]] = defaultdict(set)
+    by_label: dict[int, set[str]] = defaultdict(set)
     for i, person in zip(gold_idx, gold, strict=True):
         keys[person] |= profile_keys(refs[i].author.links)
         names[person].add(normalise_name(refs[i].author.name))
         coauthors[person].update(mentions[i].coauthors)
         papers[person].add(mentions[i].paper)
+        by_label[labels[i]].add(person)
 
     by_name: dict[str, set[str]] = defaultdict(set)
     for person, spellings in names.items():
@@ -114,9 +111,6 @@ def main() -> None:
     # Two ids on one paper are two people whatever else they share.
     same_name = {pair for ids in by_name.values() for pair in itertools.combinations(sorted(ids), 2)
                  if papers[pair[0]].isdisjoint(papers[pair[1]])}
-    by_label: dict[int, set[str]] = defaultdict(set)
-    for i, person in zip(gold_idx, gold, strict=True):
-        by_label[labels[i]].add(person)
     joined = {pair for ids in by_label.values() for pair in itertools.combinations(sorted(ids), 2)}
 
     def checked(pair: tuple[str, str]) -> str:
