@@ -53,30 +53,26 @@ def open_engine() -> Engine:
 
 
 @contextmanager
-def unit_of_work(as_user: str | None) -> Iterator[tuple[Session, Actor]]:
-    """One transaction acting as `as_user`: committed when the command succeeds, rolled back otherwise."""
-    if not as_user:
-        raise InvalidError("say who is acting: --as EMAIL or LABSCOUT_USER=EMAIL")
-    engine = open_engine()
-    try:
-        with db.session_scope(engine) as session:
-            yield session, users.actor_for_email(session, as_user)
-    finally:
-        engine.dispose()
-
-
-def run(as_user: str | None, fn: Callable[[Session, Actor], T]) -> T:
-    with unit_of_work(as_user) as (session, actor):
-        return fn(session, actor)
-
-
-@contextmanager
 def engine_scope() -> Iterator[Engine]:
     engine = open_engine()
     try:
         yield engine
     finally:
         engine.dispose()
+
+
+@contextmanager
+def unit_of_work(as_user: str | None) -> Iterator[tuple[Session, Actor]]:
+    """One transaction acting as `as_user`: committed when the command succeeds, rolled back otherwise."""
+    if not as_user:
+        raise InvalidError("say who is acting: --as EMAIL or LABSCOUT_USER=EMAIL")
+    with engine_scope() as engine, db.session_scope(engine) as session:
+        yield session, users.actor_for_email(session, as_user)
+
+
+def run(as_user: str | None, fn: Callable[[Session, Actor], T]) -> T:
+    with unit_of_work(as_user) as (session, actor):
+        return fn(session, actor)
 
 
 def parse_date(value: str | None, field: str) -> date | None:
@@ -124,10 +120,8 @@ def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
 @pipeline_app.command("upgrade")
 def pipeline_upgrade(as_json: JsonOpt = False) -> None:
     """Create the pipeline database or bring its schema to the newest version (Alembic)."""
-    with errors():
-        engine = open_engine()
+    with errors(), engine_scope() as engine:
         revision = db.current_revision(engine)
-        engine.dispose()
     show({"url": _safe_url(Settings.from_env().pipeline_url), "revision": revision}, as_json,
          lambda v: console.print(f"pipeline database {v['url']} at schema {v['revision']}"))
 

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from labscout import terminal
 from labscout.cli.common import JsonOpt, app, console, dump, err, errors, eval_app, org_app, person_app, with_store
-from labscout.cli.pipeline import open_engine
+from labscout.cli.pipeline import engine_scope
 from labscout.config import Settings
 from labscout.errors import BadInputError, InvalidError
 from labscout.identity import eval as identity_eval
@@ -94,13 +94,9 @@ def ingest(
 
 def _rebuild(paths: list[Path], dest: Path, adapter: str, skip_bad: bool,
              progress: build.Progress | None) -> corrections.Rebuild:
-    engine = open_engine()
-    try:
-        with db.session_scope(engine) as session:
-            return corrections.rebuild_research_store(session, dest, paths, adapter=adapter, skip_bad=skip_bad,
-                                                      progress=progress)
-    finally:
-        engine.dispose()
+    with engine_scope() as engine, db.session_scope(engine) as session:
+        return corrections.rebuild_research_store(session, dest, paths, adapter=adapter, skip_bad=skip_bad,
+                                                  progress=progress)
 
 
 @person_app.command("show")
