@@ -15,7 +15,6 @@ import asyncio
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,9 @@ from labscout.pipeline import candidates, db, stages, users
 from labscout.pipeline.candidates import CandidateIn
 from labscout.pipeline.roles import Role
 from labscout.research.store import ResearchStore
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from loopback import free_port
 
 PASSWORD = "bench password 1"
 QUERIES = ["diffusion models", "graph neural networks", "reinforcement learning from human feedback",
@@ -60,12 +62,6 @@ def seed(home: Path, store: Path, count: int, users_n: int) -> None:
             if target != made.stage:
                 candidates.move_stage(session, boss, made.id, target)
     engine.dispose()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def server_ms(response: httpx.Response) -> float:

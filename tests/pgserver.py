@@ -10,11 +10,12 @@ import contextlib
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
 from pathlib import Path
+
+from loopback import free_port
 
 
 def pg_bindir() -> Path:
@@ -26,12 +27,6 @@ def pg_bindir() -> Path:
     if found:
         return Path(found).parent
     raise RuntimeError("PostgreSQL is not installed: run `make sysdeps` (apt-get install postgresql)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class PgServer:

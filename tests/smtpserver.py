@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+
+from loopback import free_port
 
 
 @dataclass
@@ -30,10 +31,8 @@ class SmtpServer:
 
     def __init__(self) -> None:
         self.inbox = Inbox()
-        with socket.socket() as probe:  # aiosmtpd cannot take port 0: ask the system for a free one
-            probe.bind(("127.0.0.1", 0))
-            free = int(probe.getsockname()[1])
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=free)
+        # aiosmtpd cannot take port 0: ask the system for a free one.
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=free_port())
 
     @property
     def port(self) -> int:

@@ -2,50 +2,27 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, given, settings
 from tests.api.conftest import PASSWORD, TEAM, make_home
 
 from labscout.web.app import create_app
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from loopback import serve_app
 
 
 @pytest.fixture(scope="module")
 def server(world: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     settings_ = make_home(world, tmp_path_factory.mktemp("fuzz") / "home")
-    port = free_port()
-    config = uvicorn.Config(create_app(settings_, secure_cookies=False), host="127.0.0.1", port=port,
-                            log_level="error")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            httpx.get(base + "/openapi.json", timeout=1)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    signed = httpx.post(base + "/api/v1/session", json={"email": TEAM["executive"], "password": PASSWORD})
-    headers = {"Cookie": f"labscout_session={signed.cookies['labscout_session']}",
-               "X-CSRF-Token": signed.json()["csrf_token"]}
-    yield base, headers
-    running.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(create_app(settings_, secure_cookies=False), "/openapi.json") as base:
+        signed = httpx.post(base + "/api/v1/session", json={"email": TEAM["executive"], "password": PASSWORD})
+        headers = {"Cookie": f"labscout_session={signed.cookies['labscout_session']}",
+                   "X-CSRF-Token": signed.json()["csrf_token"]}
+        yield base, headers
 
 
 @pytest.fixture(scope="module")

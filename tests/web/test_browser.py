@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from tests.api.conftest import PASSWORD, TEAM, make_home
 
 from labscout.config import SmtpSettings
 from labscout.web.app import create_app
+from loopback import serve_app
 from smtpserver import SmtpServer
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -31,12 +28,6 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make sysdeps)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -49,26 +40,13 @@ def smtp() -> Iterator[SmtpServer]:
 def base_url(world: Path, tmp_path_factory: pytest.TempPathFactory, smtp: SmtpServer) -> Iterator[str]:
     home = make_home(world, tmp_path_factory.mktemp("browser") / "home")
     settings = replace(home, smtp=SmtpSettings(host="127.0.0.1", port=smtp.port, sender="team@lab.example"))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, secure_cookies=False), host="127.0.0.1", port=port,
-                                           log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            httpx.get(base + "/login", timeout=1)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    # The plan the dashboard measures against, set through the API as an executive would.
-    with httpx.Client(base_url=base) as api:
-        signed = api.post("/api/v1/session", json={"email": TEAM["executive"], "password": PASSWORD}).json()
-        api.put("/api/v1/plan/roles/researcher", json={"slots": 35, "budget": 200_000_000},
-                headers={"X-CSRF-Token": signed["csrf_token"]}).raise_for_status()
-    yield base
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(create_app(settings, secure_cookies=False), "/login") as base:
+        # The plan the dashboard measures against, set through the API as an executive would.
+        with httpx.Client(base_url=base) as api:
+            signed = api.post("/api/v1/session", json={"email": TEAM["executive"], "password": PASSWORD}).json()
+            api.put("/api/v1/plan/roles/researcher", json={"slots": 35, "budget": 200_000_000},
+                    headers={"X-CSRF-Token": signed["csrf_token"]}).raise_for_status()
+        yield base
 
 
 @pytest.fixture(scope="module")
