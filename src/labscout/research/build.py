@@ -20,6 +20,7 @@ from labscout.identity import orgs as org_resolution
 from labscout.identity.cluster import resolve_people
 from labscout.identity.constraints import Corrections, StaleCorrection, compile_person_constraints, mention_key
 from labscout.identity.mentions import build_mentions
+from labscout.kit.bulk import cyclic_gc_paused
 from labscout.research import person_ids, tables
 from labscout.sources import registry
 from labscout.sources.records import PaperRecord, SkippedRecord
@@ -71,6 +72,13 @@ def build_store(paths: Sequence[Path], dest: Path, *, adapter: str = "paperlists
     `corrections` (people's merges, splits and organisation fixes) bind before any automatic rule; person
     ids of the store being replaced are kept for the people whose mentions stay.
     """
+    with cyclic_gc_paused():
+        return _build_store(paths, dest, adapter=adapter, skip_bad=skip_bad, progress=progress,
+                            corrections=corrections)
+
+
+def _build_store(paths: Sequence[Path], dest: Path, *, adapter: str, skip_bad: bool, progress: Progress | None,
+                 corrections: Corrections | None) -> BuildSummary:
     started = time.perf_counter()
     corrections = corrections or Corrections()
     source = registry.get_adapter(adapter)
