@@ -38,11 +38,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from labscout.identity.bcubed import bcubed
-from labscout.identity.cluster import Mention, resolve_people
-from labscout.identity.eval import hidden_id_mentions, id_carrying_files
+from labscout.identity.cluster import Mention
+from labscout.identity.eval import resolve_hidden_ids, same_name_id_pairs
 from labscout.identity.features import Weights
 from labscout.identity.mentions import MentionRef
-from labscout.identity.names import normalise_name
 
 LABELS = Path(__file__).with_name("identity_audit.tsv")
 VERDICTS = ("same", "different", "unsure")
@@ -73,24 +72,16 @@ def apart_pair_losses(predicted: Sequence[int], gold: Sequence[str], names: Sequ
     n(c, A)/|A| to n(c, A)/(|A| + |B|), summed over A's clusters c, and the same for B.
     """
     per_cluster: dict[str, Counter[int]] = defaultdict(Counter)
-    on_papers: dict[str, set[str]] = defaultdict(set)
-    by_name: dict[str, set[str]] = defaultdict(set)
-    for label, person, name, paper in zip(predicted, gold, names, papers, strict=True):
+    for label, person in zip(predicted, gold, strict=True):
         per_cluster[person][label] += 1
-        on_papers[person].add(paper)
-        by_name[normalise_name(name)].add(person)
     size = {person: sum(c.values()) for person, c in per_cluster.items()}
     squares = {person: sum(n * n for n in c.values()) for person, c in per_cluster.items()}
     losses: dict[Pair, float] = {}
-    for people in by_name.values():
-        ordered = sorted(people)
-        for k, a in enumerate(ordered):
-            for b in ordered[k + 1:]:
-                if per_cluster[a].keys() & per_cluster[b].keys() or on_papers[a] & on_papers[b]:
-                    continue
-                both = size[a] + size[b]
-                losses[(a, b)] = (squares[a] * (1 / size[a] - 1 / both)
-                                  + squares[b] * (1 / size[b] - 1 / both))
+    for a, b in sorted(same_name_id_pairs(gold, names, papers)):
+        if per_cluster[a].keys() & per_cluster[b].keys():
+            continue
+        both = size[a] + size[b]
+        losses[(a, b)] = squares[a] * (1 / size[a] - 1 / both) + squares[b] * (1 / size[b] - 1 / both)
     return losses
 
 
@@ -206,16 +197,11 @@ def main() -> None:
     parser.add_argument("--worksheet", action="store_true", help="print the unlabelled sampled pairs' papers")
     args = parser.parse_args()
 
-    records = [r for rs in id_carrying_files([args.data]).values() for r in rs]
-    mentions, refs = hidden_id_mentions(records)
-    weights = Weights() if args.margin is None else Weights(margin=args.margin)
-    labels = resolve_people(mentions, weights).labels
-    gold_idx = [i for i, ref in enumerate(refs) if ref.author.openreview_id]
-    gold = [str(refs[i].author.openreview_id) for i in gold_idx]
-    predicted = [labels[i] for i in gold_idx]
+    run = resolve_hidden_ids([args.data], Weights() if args.margin is None else Weights(margin=args.margin))
+    mentions, refs, gold_idx, gold, predicted = run.mentions, run.refs, run.gold_idx, run.gold, run.predicted
     against_ids = bcubed(predicted, gold)
     joined = joined_pair_losses(predicted, gold)
-    apart = apart_pair_losses(predicted, gold, [refs[i].author.name for i in gold_idx],
+    apart = apart_pair_losses(predicted, gold, run.names,
                               [mentions[i].paper for i in gold_idx])
     joined_sample = sample(joined, args.joined, args.seed)
     apart_sample = sample(apart, args.apart, args.seed + 1)

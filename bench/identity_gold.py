@@ -29,10 +29,7 @@ from pathlib import Path
 from networkx.utils import UnionFind
 
 from labscout.identity.bcubed import bcubed
-from labscout.identity.cluster import resolve_people
-from labscout.identity.eval import hidden_id_mentions, id_carrying_files
-from labscout.identity.names import normalise_name
-from labscout.sources.records import PaperRecord
+from labscout.identity.eval import resolve_hidden_ids, same_name_id_pairs
 
 _SCHOLAR = re.compile(r"(?:user=)?([\w-]{12})(?:&|$)")
 _DBLP_PID = re.compile(r"^\d+/\d+(?:-\d+)?$")
@@ -87,30 +84,16 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("../shared/data/paperlists"))
     parser.add_argument("--list", type=int, default=0, help="also list this many joined id pairs with links")
     args = parser.parse_args()
-    records: list[PaperRecord] = [r for rs in id_carrying_files([args.data]).values() for r in rs]
-    mentions, refs = hidden_id_mentions(records)
-    labels = resolve_people(mentions).labels
-    gold_idx = [i for i, ref in enumerate(refs) if ref.author.openreview_id]
-    gold = [str(refs[i].author.openreview_id) for i in gold_idx]
+    run = resolve_hidden_ids([args.data])
+    mentions, refs = run.mentions, run.refs
     keys: dict[str, set[str]] = defaultdict(set)
-    names: dict[str, set[str]] = defaultdict(set)
     coauthors: dict[str, set[str]] = defaultdict(set)
-    papers: dict[str, set[str]] = defaultdict(set)
     by_label: dict[int, set[str]] = defaultdict(set)
-    for i, person in zip(gold_idx, gold, strict=True):
+    for i, person, label in zip(run.gold_idx, run.gold, run.predicted, strict=True):
         keys[person] |= profile_keys(refs[i].author.links)
-        names[person].add(normalise_name(refs[i].author.name))
         coauthors[person].update(mentions[i].coauthors)
-        papers[person].add(mentions[i].paper)
-        by_label[labels[i]].add(person)
-
-    by_name: dict[str, set[str]] = defaultdict(set)
-    for person, spellings in names.items():
-        for spelling in spellings:
-            by_name[spelling].add(person)
-    # Two ids on one paper are two people whatever else they share.
-    same_name = {pair for ids in by_name.values() for pair in itertools.combinations(sorted(ids), 2)
-                 if papers[pair[0]].isdisjoint(papers[pair[1]])}
+        by_label[label].add(person)
+    same_name = same_name_id_pairs(run.gold, run.names, [mentions[i].paper for i in run.gold_idx])
     joined = {pair for ids in by_label.values() for pair in itertools.combinations(sorted(ids), 2)}
 
     def checked(pair: tuple[str, str]) -> str:
@@ -128,9 +111,9 @@ def main() -> None:
 
     proven = {pair for pair in same_name | joined if checked(pair) == "same"}
     refuted = {pair for pair in rule if checked(pair) == "different"}
-    predicted = [labels[i] for i in gold_idx]
-    with_links = _joined(proven, names)
-    with_rule = _joined(proven | (rule - refuted), names)
+    gold, predicted, people = run.gold, run.predicted, set(run.gold)
+    with_links = _joined(proven, people)
+    with_rule = _joined(proven | (rule - refuted), people)
     rows = [("the raw ids", gold),
             (f"ids, {len(proven)} proven duplicate pairs joined", [with_links[g] for g in gold]),
             (f"ids, and {len(rule - refuted)} rule pairs joined", [with_rule[g] for g in gold])]

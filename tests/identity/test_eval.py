@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from labscout.identity.eval import ambiguous_subset, bcubed
+from labscout.identity.eval import ambiguous_subset, bcubed, same_name_id_pairs
 
 
 class TestBCubed:
@@ -47,3 +47,12 @@ class TestAmbiguousSubset:
         names = ["Yang Liu", "Yang Liu", "Lucas Beyer", "Yang Liu"]
         gold = ["~Yang_Liu1", "~Yang_Liu2", "~Lucas_Beyer1", "~Yang_Liu1"]
         assert ambiguous_subset(names, gold) == [0, 1, 3]
+
+
+def test_same_name_id_pairs_are_ids_of_one_normalised_name_never_on_one_paper() -> None:
+    gold = ["~Jose_Garcia1", "~Jose_Garcia2", "~Jose_Garcia3", "~Jose_Garcia2", "~Ana_Li1"]
+    names = ["José García", "Jose Garcia", "jose garcia", "Jose Garcia", "Ana Li"]
+    papers = ["p1", "p2", "p3", "p1", "p4"]
+    # 1 and 2 share paper p1, so they are two people; 3 shares a paper with neither.
+    assert same_name_id_pairs(gold, names, papers) == {("~Jose_Garcia1", "~Jose_Garcia3"),
+                                                       ("~Jose_Garcia2", "~Jose_Garcia3")}
