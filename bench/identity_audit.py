@@ -189,8 +189,8 @@ def _evidence(mention: Mention, ref: MentionRef) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=Path("../shared/data/paperlists"))
-    parser.add_argument("--joined", type=int, default=60, help="joined id pairs to sample (expected)")
-    parser.add_argument("--apart", type=int, default=40, help="one-name id pairs kept apart to sample (expected)")
+    parser.add_argument("--joined", type=int, default=100, help="joined id pairs to sample (expected)")
+    parser.add_argument("--apart", type=int, default=100, help="one-name id pairs kept apart to sample (expected)")
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--labels", type=Path, default=LABELS)
     parser.add_argument("--margin", type=float, default=None, help="resolve with this merge margin instead")

@@ -87,7 +87,7 @@ class Weights:
     # flat from 0.3 to 0.7 on the tuning half (0.9908-0.9910; 0.5 gives P 0.988, R 0.994; 1.0 gave P 0.991,
     # R 0.990). The ids overstate the precision lost: a hand-labelled sample (bench/identity_audit.py) finds
     # about half of it is one person's two profiles joined. Against the truth 1.0 was precision 0.995 for
-    # recall 0.986; 0.5, where the two balance, is about 0.991 for 0.990.
+    # recall 0.986; 0.5, where the two balance, is about 0.992 for 0.990.
     margin: float = 0.5
     # Evidence rounds per block: a group formed in one round brings its pooled evidence to the next.
     # Two rounds score within 0.001 of three on the tuning half; the third is cheap (changed groups only).
