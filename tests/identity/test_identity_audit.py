@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bench.identity_audit import apart_pair_losses, estimate, joined_pair_losses, read_labels, sample, wilson
+from bench.identity_audit import (
+    apart_pair_losses,
+    ceiling,
+    estimate,
+    joined_pair_losses,
+    read_labels,
+    sample,
+    wilson,
+)
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -76,6 +84,22 @@ def test_estimate_takes_away_only_the_losses_labelled_real() -> None:
     mixed = estimate(0.92, 1.0, partly, 100, {p: 1.0 for p in partly},
                      {**labels, ("~C1", "~C2"): "unsure"}, real="different")
     assert mixed.value == pytest.approx(1 - 8 * 0.25 / 100) and mixed.cautious == pytest.approx(1 - 5 / 100)
+
+
+def test_ceiling_is_the_precision_against_the_ids_of_a_resolver_right_about_the_labelled_people() -> None:
+    # One cluster holds ~A1 (2 mentions), ~A2 (1), which are one person, and ~B1 (1), someone else.
+    predicted = [0, 0, 0, 0, 1]
+    gold = ["~A1", "~A1", "~A2", "~B1", "~C1"]
+    losses = joined_pair_losses(predicted, gold)
+    drawn = {pair: 1.0 for pair in losses}
+    labels = {("~A1", "~A2"): "same", ("~A1", "~B1"): "different", ("~A2", "~B1"): "different"}
+    value, low, high = ceiling(losses, {"~A1": 2, "~A2": 1, "~B1": 1, "~C1": 1}, len(gold), drawn, labels)
+    right = bcubed([0, 0, 0, 1, 2], gold)  # A1 and A2 together, alone; B1 and C1 each alone
+    assert value == pytest.approx(right.precision)
+    assert low <= value <= high
+    # Nobody labelled same: a resolver right about them loses nothing against the ids.
+    assert ceiling(losses, {"~A1": 2, "~A2": 1, "~B1": 1, "~C1": 1}, len(gold), drawn,
+                   {**labels, ("~A1", "~A2"): "different"})[0] == 1.0
 
 
 def test_a_bad_verdict_names_its_line(tmp_path: Path) -> None:
