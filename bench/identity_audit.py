@@ -225,8 +225,7 @@ def main() -> None:
     mentions, refs, gold_idx, gold, predicted = run.mentions, run.refs, run.gold_idx, run.gold, run.predicted
     against_ids = bcubed(predicted, gold)
     joined = joined_pair_losses(predicted, gold)
-    apart = apart_pair_losses(predicted, gold, run.names,
-                              [mentions[i].paper for i in gold_idx])
+    apart = apart_pair_losses(predicted, gold, run.names, run.papers)
     joined_sample = sample(joined, args.joined, args.seed)
     apart_sample = sample(apart, args.apart, args.seed + 1)
     verdicts = read_labels(args.labels)

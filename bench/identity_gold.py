@@ -85,15 +85,15 @@ def main() -> None:
     parser.add_argument("--list", type=int, default=0, help="also list this many joined id pairs with links")
     args = parser.parse_args()
     run = resolve_hidden_ids([args.data])
-    mentions, refs = run.mentions, run.refs
+    mentions, refs, gold, predicted = run.mentions, run.refs, run.gold, run.predicted
     keys: dict[str, set[str]] = defaultdict(set)
     coauthors: dict[str, set[str]] = defaultdict(set)
     by_label: dict[int, set[str]] = defaultdict(set)
-    for i, person, label in zip(run.gold_idx, run.gold, run.predicted, strict=True):
+    for i, person, label in zip(run.gold_idx, gold, predicted, strict=True):
         keys[person] |= profile_keys(refs[i].author.links)
         coauthors[person].update(mentions[i].coauthors)
         by_label[label].add(person)
-    same_name = same_name_id_pairs(run.gold, run.names, [mentions[i].paper for i in run.gold_idx])
+    same_name = same_name_id_pairs(gold, run.names, run.papers)
     joined = {pair for ids in by_label.values() for pair in itertools.combinations(sorted(ids), 2)}
 
     def checked(pair: tuple[str, str]) -> str:
@@ -111,7 +111,7 @@ def main() -> None:
 
     proven = {pair for pair in same_name | joined if checked(pair) == "same"}
     refuted = {pair for pair in rule if checked(pair) == "different"}
-    gold, predicted, people = run.gold, run.predicted, set(run.gold)
+    people = set(gold)
     with_links = _joined(proven, people)
     with_rule = _joined(proven | (rule - refuted), people)
     rows = [("the raw ids", gold),

@@ -94,6 +94,11 @@ class HiddenIdRun:
         """The printed name of each mention that carries an id."""
         return [self.refs[i].author.name for i in self.gold_idx]
 
+    @property
+    def papers(self) -> list[str]:
+        """The paper of each mention that carries an id."""
+        return [self.mentions[i].paper for i in self.gold_idx]
+
 
 def resolve_hidden_ids(paths: Sequence[Path], weights: Weights | None = None) -> HiddenIdRun:
     """Resolve the files under `paths` that carry OpenReview ids as if they carried none."""
