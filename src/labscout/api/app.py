@@ -19,7 +19,8 @@ from labscout.errors import LabScoutError
 API_PREFIX = "/api/v1"
 
 
-def create_api(settings: Settings, *, html_errors: HtmlErrors | None = None, secure_cookies: bool = True) -> FastAPI:
+def create_api(settings: Settings, *, html_errors: HtmlErrors | None = None,
+               secure_cookies: bool | None = None) -> FastAPI:
     """The app with the JSON API; the web package adds its pages to the same app."""
 
     @asynccontextmanager
@@ -34,9 +35,9 @@ def create_api(settings: Settings, *, html_errors: HtmlErrors | None = None, sec
                   description="Discovery (experts, people, organisations, moves, flows, introductions) and the "
                               "recruiting pipeline (candidates, timeline, offers, plan, deals). Sign in with "
                               "POST /api/v1/session; send the returned csrf_token as X-CSRF-Token on changes.")
-    app.state.sessions = auth.Sessions(auth.load_secret(settings.home))
+    app.state.sessions = auth.Sessions(auth.load_secret(settings))
     app.state.limiter = auth.RateLimiter()
-    app.state.secure_cookies = secure_cookies
+    app.state.secure_cookies = settings.secure_cookies if secure_cookies is None else secure_cookies
     @app.middleware("http")
     async def server_timing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         # Time spent in the app, for bench/web.py and for anyone looking at the browser's network panel.

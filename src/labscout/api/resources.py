@@ -38,7 +38,7 @@ class Resources:
     def open(cls, settings: Settings) -> Resources:
         # One connection per request in flight: room for many users at once before anyone waits.
         engine = db.make_engine(settings.pipeline_url, pool_size=20, max_overflow=40)
-        db.upgrade(engine)
+        db.upgrade_if_behind(engine)
         return cls(settings, engine)
 
     def discovery(self) -> Discovery:

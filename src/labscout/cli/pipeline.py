@@ -18,8 +18,7 @@ from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from labscout.cli.common import JsonOpt, app, console, dump, errors
-from labscout.config import Settings
+from labscout.cli.common import JsonOpt, app, console, dump, errors, settings
 from labscout.errors import InvalidError, NotFoundError
 from labscout.pipeline import activities, candidates, db, outreach, stages, users
 from labscout.pipeline.candidates import CandidateIn
@@ -45,9 +44,13 @@ T = TypeVar("T")
 
 
 def open_engine() -> Engine:
-    """The pipeline database from Settings, brought to the newest schema."""
-    engine = db.make_engine(Settings.from_env().pipeline_url)
-    db.upgrade(engine)
+    """The pipeline database from Settings; Alembic runs only when its schema is behind (a new database)."""
+    engine = db.make_engine(settings().pipeline_url)
+    try:
+        db.upgrade_if_behind(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
 
 
@@ -120,8 +123,9 @@ def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
 def pipeline_upgrade(as_json: JsonOpt = False) -> None:
     """Create the pipeline database or bring its schema to the newest version (Alembic)."""
     with errors(as_json), engine_scope() as engine:
+        db.upgrade(engine)  # asked for: run it even when the version looks current
         revision = db.current_revision(engine)
-    show({"url": _safe_url(Settings.from_env().pipeline_url), "revision": revision}, as_json,
+    show({"url": _safe_url(settings().pipeline_url), "revision": revision}, as_json,
          lambda v: console.print(f"pipeline database {v['url']} at schema {v['revision']}"))
 
 
@@ -142,7 +146,7 @@ VersionOpt = Annotated[int | None, typer.Option("--version", help="The version y
 
 
 def _research_store() -> ResearchStore | None:
-    path = Settings.from_env().research_store
+    path = settings().research_store
     return ResearchStore(path) if path.exists() else None
 
 
@@ -403,7 +407,7 @@ def pipeline_email(
     as_json: JsonOpt = False,
 ) -> None:
     """Render an outreach e-mail with the candidate's own work; it is sent only with --send, then logged."""
-    settings = Settings.from_env()
+    smtp = settings().smtp
     with errors(as_json):
         store = _research_store()
         try:
@@ -415,7 +419,7 @@ def pipeline_email(
                                          "evidence": draft.evidence, "sent": False}
                 if send:
                     entry = outreach.send_email(s, a, candidate_id, subject=title, body=text,
-                                                smtp=settings.smtp, to=to, template=draft.template,
+                                                smtp=smtp, to=to, template=draft.template,
                                                 evidence=draft.evidence)
                     final.update(sent=True, message_id=entry.meta.get("message_id"))
                 return final

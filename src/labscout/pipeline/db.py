@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -112,12 +113,25 @@ def upgrade(engine_or_url: Engine | str, revision: str = "head") -> None:
             engine.dispose()
 
 
+def upgrade_if_behind(engine: Engine) -> bool:
+    """Upgrade only a database whose schema is not the newest (one cheap read otherwise); True if it was."""
+    try:
+        if current_revision(engine) == head_revision():
+            return False
+    except OperationalError as exc:
+        raise ConflictError(f"cannot read the pipeline database: {exc.orig}") from None
+    upgrade(engine)
+    return True
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str:
+    """The newest revision the migrations define (read once: they do not change while the program runs)."""
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
