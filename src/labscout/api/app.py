@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 
 from labscout.api import auth
-from labscout.api.errors import HtmlErrors, labscout_error_handler, validation_error
+from labscout.api.errors import HtmlErrors, labscout_error_handler, validation_error_handler
 from labscout.api.resources import Resources
 from labscout.api.routers import discovery, pipeline, session
 from labscout.config import Settings
@@ -47,7 +47,7 @@ def create_api(settings: Settings, *, html_errors: HtmlErrors | None = None,
         return response
 
     app.add_exception_handler(LabScoutError, labscout_error_handler(html_errors))
-    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(RequestValidationError, validation_error_handler(html_errors))
     for router in (session.router, discovery.router, pipeline.router):
         app.include_router(router, prefix=API_PREFIX)
     return app

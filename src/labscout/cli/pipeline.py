@@ -77,6 +77,16 @@ def run(as_user: str | None, fn: Callable[[Session, Actor], T]) -> T:
         return fn(session, actor)
 
 
+def run_flow(as_user: str | None, fn: Callable[[db.UnitOfWork, Actor], T]) -> T:
+    """Run a flow that commits in steps of its own (a change to both stores) acting as `as_user`."""
+    if not as_user:
+        raise InvalidError("say who is acting: --as EMAIL or LABSCOUT_USER=EMAIL")
+    with engine_scope() as engine:
+        with db.session_scope(engine) as session:
+            actor = users.actor_for_email(session, as_user)
+        return fn(db.units_of(engine), actor)
+
+
 def parse_date(value: str | None, field: str) -> date | None:
     if value is None:
         return None
@@ -408,33 +418,34 @@ def pipeline_email(
 ) -> None:
     """Render an outreach e-mail with the candidate's own work; it is sent only with --send, then logged."""
     smtp = settings().smtp
-    with errors(as_json):
+    with errors(as_json, {"candidate_id": "CANDIDATE_ID", "body": "--body-file"}):
         store = _research_store()
         try:
-            def act(s: Session, a: Actor) -> dict[str, Any]:
-                draft = outreach.compose(s, a, candidate_id, template, store=store)
-                text = body_file.read_text(encoding="utf-8") if body_file else draft.body
-                title = subject or draft.subject
-                final: dict[str, Any] = {"to": to or draft.to, "subject": title, "body": text,
-                                         "evidence": draft.evidence, "sent": False}
-                if send:
-                    entry = outreach.send_email(s, a, candidate_id, subject=title, body=text,
-                                                smtp=smtp, to=to, template=draft.template,
-                                                evidence=draft.evidence)
-                    final.update(sent=True, message_id=entry.meta.get("message_id"))
-                return final
-            found = run(as_user, act)
+            draft = run(as_user, lambda s, a: outreach.compose(s, a, candidate_id, template, store=store))
         finally:
             if store is not None:
                 store.close()
+        text = body_file.read_text(encoding="utf-8") if body_file else draft.body
+        found: dict[str, Any] = {"to": to or draft.to, "subject": subject or draft.subject, "body": text,
+                                 "evidence": draft.evidence, "papers": plain(draft.papers),
+                                 "intro_path": draft.intro_path, "moves_to": draft.moves_to, "sent": False}
+        if send:
+            entry = run_flow(as_user, lambda units, a: outreach.send_email(
+                units, a, candidate_id, subject=found["subject"], body=text, smtp=smtp, to=to,
+                template=draft.template, evidence=draft.evidence))
+            found.update(sent=True, message_id=entry.meta.get("message_id"))
     if as_json:
         dump(found)
         return
-    console.print(f"To: {found['to']}\nSubject: {found['subject']}\n\n{found['body']}")
+    console.print(f"To: {found['to'] or '(no address: add one to the candidate, or give --to)'}\n"
+                  f"Subject: {found['subject']}\n\n{found['body']}")
+    for paper in draft.papers:
+        console.print(f"[dim]cites: {paper.title} ({paper.venue} {paper.year})[/dim]")
     if found["sent"]:
         console.print(f"[green]sent[/green] and logged on the timeline ({found['message_id']})")
     else:
-        console.print("[yellow]not sent[/yellow]: review the text, then run again with --send")
+        then = f"; sending moves the candidate to '{draft.moves_to}'" if draft.moves_to else ""
+        console.print(f"[yellow]not sent[/yellow]: review the text, then run again with --send{then}")
 
 
 @pipeline_app.command("templates")
@@ -446,7 +457,7 @@ def pipeline_templates(
     as_user: AsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Outreach templates; variables: candidate, sender, top_papers, shared_coauthors, coauthors."""
+    """Outreach templates; variables: candidate, sender, top_papers, shared_coauthors, coauthors, intro_path."""
     with errors(as_json):
         def act(s: Session, a: Actor) -> list[outreach.TemplateOut]:
             if save:

@@ -104,9 +104,9 @@ def ingest(
 
 def _rebuild(paths: list[Path], dest: Path, adapter: str, skip_bad: bool,
              progress: build.Progress | None) -> corrections.Rebuild:
-    with engine_scope() as engine, db.session_scope(engine) as session:
-        return corrections.rebuild_research_store(session, dest, paths, adapter=adapter, skip_bad=skip_bad,
-                                                  progress=progress)
+    with engine_scope() as engine:
+        return corrections.rebuild_research_store(db.units_of(engine), dest, paths, adapter=adapter,
+                                                  skip_bad=skip_bad, progress=progress)
 
 
 @person_app.command("show")

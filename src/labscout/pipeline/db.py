@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -69,6 +69,17 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+# Opens one unit of work (a transaction committed when its block ends). The interface makes it and hands it to a
+# flow that must commit in several steps, in an order that leaves nothing half-done: a change that spans the
+# pipeline and the research store commits its record first, then changes the store, then follows up.
+UnitOfWork = Callable[[], AbstractContextManager[Session]]
+
+
+def units_of(engine: Engine) -> UnitOfWork:
+    """Units of work on `engine`: each call opens a new transaction (see session_scope)."""
+    return lambda: session_scope(engine)
 
 
 # SQLSTATEs of PostgreSQL for serialization failure, deadlock and lock timeout; SQLite says "database is locked".
