@@ -41,16 +41,21 @@ class ForbiddenError(LabScoutError):
 
 
 class BadInputError(LabScoutError):
-    """An input file is unusable; names the file, the record index and the field where known."""
+    """An input file is unusable; names the file, the record index (or the line of a JSON Lines file) and the
+    field where known."""
 
     def __init__(
-        self, message: str, *, file: str, record: int | None = None, field: str | None = None
+        self, message: str, *, file: str, record: int | None = None, field: str | None = None,
+        line: int | None = None,
     ) -> None:
         self.file = file
-        self.record = record
+        self.record = record if record is not None else line
+        self.line = line
         self.reason = message
         where = file
-        if record is not None:
+        if line is not None:
+            where += f", line {line}"
+        elif record is not None:
             where += f", record {record}"
         if field is not None:
             where += f", field '{field}'"

@@ -35,17 +35,21 @@ def print_person(console: Console, profile: PersonView, n_papers: int) -> None:
         console.print("OpenReview ids: " + ", ".join(p.openreview_ids))
     console.print("Linked by: " + ", ".join(f"{k} {v}" for k, v in sorted(profile.evidence.items())))
     timeline = Table(title="Career timeline (from the affiliations printed on papers)")
-    for col in ("year", "organisation", "position", "papers"):
+    for col in ("year", "organisation", "position", "papers", "says so"):
         timeline.add_column(col)
     for row in profile.timeline:
         stated = row.org or "[dim]not stated[/dim]"
-        timeline.add_row(str(row.year), stated, _cell(row.position), str(row.n_papers))
+        timeline.add_row(str(row.year), stated, _cell(row.position), str(row.n_papers),
+                         ", ".join(profile.sources_of(row.year, row.org_id)))
     console.print(timeline)
     papers = Table(title=f"Papers ({min(n_papers, len(profile.papers))} of {len(profile.papers)})")
     for col in ("year", "venue", "title", "status", "affiliation on paper", "source"):
         papers.add_column(col, overflow="fold")
     for paper in profile.papers[:n_papers]:
         source = f"{paper.source_file.rsplit('/', 1)[-1]}#{paper.record_index}"
+        others = [s for s in profile.paper_sources.get(paper.paper_id, []) if s != "paperlists"]
+        if others and not paper.paper_id.startswith(tuple(f"{s}-" for s in others)):
+            source += f" (also {', '.join(others)})"
         papers.add_row(str(paper.year), paper.venue, paper.title, _cell(paper.status),
                        _cell(paper.org or paper.raw_affiliation), source)
     console.print(papers)

@@ -35,10 +35,14 @@ from labscout.talent import views
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders of source files (*.json).")],
+    paths: Annotated[list[Path], typer.Argument(
+        help="Files or folders of source files: paper lists (*.json) and OpenAlex works (*.jsonl, *.jsonl.gz, "
+             "a snapshot's works/ folder), each told by its content.")],
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Leave out bad files and records, list them.")]
     = False,
-    adapter: Annotated[str, typer.Option(help="Source format of the files.")] = "paperlists",
+    adapter: Annotated[str | None, typer.Option(
+        help="Read every file as this format (paperlists, openalex) instead of telling each by its content.")]
+    = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Build the research store from source files; the previous store stays until the new one is complete.
@@ -113,7 +117,7 @@ def ingest(
                       f"{r.new_person_id}")
 
 
-def _rebuild(paths: list[Path], dest: Path, adapter: str, skip_bad: bool,
+def _rebuild(paths: list[Path], dest: Path, adapter: str | None, skip_bad: bool,
              progress: build.Progress | None) -> corrections.Rebuild:
     with engine_scope() as engine:
         return corrections.rebuild_research_store(db.units_of(engine), dest, paths, adapter=adapter,

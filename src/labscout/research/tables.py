@@ -13,7 +13,7 @@ from labscout.identity.cluster import Resolution
 from labscout.identity.mentions import MentionRef
 from labscout.identity.names import normalise_name
 from labscout.identity.orgs import OrgMatch, OrgResolver
-from labscout.research import person_ids
+from labscout.research import person_ids, source_tables
 from labscout.sources.paperlists import VENUE_NAMES
 from labscout.sources.records import PaperRecord
 
@@ -37,6 +37,27 @@ class OrgLookup:
         found = self.match(affiliation, domain)
         return found.org.org_id if found else None
 
+    def know(self, affiliation: str, found: OrgMatch | None) -> None:
+        """Settle what an affiliation names before anything asks (a source's own institution record)."""
+        self.matches.setdefault((affiliation, None), found)
+
+
+def know_institutions(lookup: OrgLookup, records: Sequence[PaperRecord]) -> None:
+    """Settle each institution a source matched itself (OpenAlex's, with a ROR id) through its own record,
+    so its name resolves by ROR id, country and type rather than as a bare string."""
+    settled: dict[tuple[str | None, str, str | None, str | None], OrgMatch | None] = {}
+    for record in records:
+        for author in record.authors:
+            if not author.institutions or not author.affiliation:
+                continue
+            for k, inst in enumerate(author.institutions):
+                key = (inst.ror, inst.name, inst.country, inst.kind)
+                if key not in settled:
+                    settled[key] = lookup.resolver.resolve_institution(inst)
+                lookup.know(inst.name, settled[key])
+                if k == 0:
+                    lookup.know(author.affiliation, settled[key])
+
 
 @dataclass(slots=True)
 class StoreTables:
@@ -56,6 +77,8 @@ class StoreTables:
     person_links: list[tuple[Any, ...]] = field(default_factory=list)
     person_redirects: list[tuple[Any, ...]] = field(default_factory=list)
     record_issues: list[tuple[Any, ...]] = field(default_factory=list)
+    # Where each paper was read from, and the institutions sources matched per author slot.
+    sourced: source_tables.SourceTables = field(default_factory=source_tables.SourceTables)
 
     def arrow_tables(self) -> dict[str, pa.Table]:
         """Each table as Arrow, typed to match the schema."""
@@ -64,7 +87,8 @@ class StoreTables:
             "build_info": _arrow(list(self.build_info.items()), _BUILD_INFO),
             "source_files": _arrow(self.source_files, _SOURCE_FILES),
             "skipped_records": _arrow(self.skipped, _SKIPPED),
-            "venues": _arrow([(v, VENUE_NAMES.get(v, v.upper())) for v in venues], _VENUES),
+            "venues": _arrow([(v, self.sourced.venue_names.get(v) or VENUE_NAMES.get(v, v.upper()))
+                              for v in venues], _VENUES),
             "papers": _arrow(self.papers, _PAPERS),
             "organisations": _arrow(self.organisations, _ORGANISATIONS),
             "org_aliases": _arrow(self.org_aliases, _ORG_ALIASES),
@@ -73,6 +97,7 @@ class StoreTables:
             "person_links": _arrow(self.person_links, _PERSON_LINKS),
             "person_redirects": _arrow(self.person_redirects, PERSON_REDIRECTS),
             "record_issues": _arrow(self.record_issues, _RECORD_ISSUES),
+            **{name: _arrow(rows, columns) for name, (rows, columns) in self.sourced.tables().items()},
         }
 
 
@@ -84,7 +109,7 @@ _VENUES = [("venue", _S), ("name", _S)]
 _PAPERS = [("paper_id", _S), ("venue", _S), ("year", _I), ("title", _S), ("track", _S), ("status", _S),
            ("decision", _S), ("presentation", _S), ("keywords", pa.list_(_S)), ("primary_area", _S),
            ("rating_avg", _F), ("abstract", _S), ("source_id", _S), ("source_file", _S),
-           ("record_index", _I), ("n_authors", _I)]
+           ("record_index", _I), ("n_authors", _I), ("citations", _I)]
 _ORGANISATIONS = [("org_id", _S), ("name", _S), ("kind", _S), ("country", _S), ("parent_id", _S),
                   ("curated", _B)]
 _ORG_ALIASES = [("org_id", _S), ("alias", _S), ("alias_kind", _S), ("method", _S), ("occurrences", _I)]
@@ -123,6 +148,7 @@ def assemble(records: Sequence[PaperRecord], refs: Sequence[MentionRef], resolut
             record.paper_id, record.venue, record.year, record.title, record.track, record.status,
             record.decision, record.presentation, record.keywords, record.primary_area, record.rating_avg,
             record.abstract, record.source_id, record.source_file, record.record_index, len(record.authors),
+            record.citations,
         ))
         for raw in record.unpaired_affiliations:
             found = lookup.matches.get((raw, None))
@@ -141,6 +167,7 @@ def assemble(records: Sequence[PaperRecord], refs: Sequence[MentionRef], resolut
         ))
     for label, idx in members.items():
         out.person_links.extend(_links(person_of_label[label], idx, refs))
+    out.sourced = source_tables.source_rows(records, lambda name: lookup.matches.get((name, None)))
     _organisations(out, lookup)
     return out
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from labscout.errors import InvalidError
-from labscout.research import queries, why
+from labscout.research import provenance, queries, why
 from labscout.research.careers import Flow, Move
 from labscout.research.queries import Authorship, CareerYear, Coauthor, Org, OrgAlias, OrgMember, OrgYear, Person
 from labscout.research.store import ResearchStore
@@ -42,6 +42,13 @@ class PersonView:
     intro_paths: list[IntroPath] = field(default_factory=list)
     # Pairs of the closest co-authors who also wrote together: the lines of the network picture.
     ties: list[tuple[str, str]] = field(default_factory=list)
+    # Which sources say each fact of the timeline (paperlists, openalex), and each paper's sources.
+    fact_sources: list[provenance.FactSources] = field(default_factory=list)
+    paper_sources: dict[str, list[str]] = field(default_factory=dict)
+
+    def sources_of(self, year: int, org_id: str | None) -> list[str]:
+        """The sources that say the timeline's fact for `year` at `org_id`."""
+        return next((f.sources for f in self.fact_sources if f.year == year and f.org_id == org_id), [])
 
 
 def person_view(store: ResearchStore, ref: str, *, explain: bool = False, via_org: str | None = None,
@@ -56,9 +63,15 @@ def person_view(store: ResearchStore, ref: str, *, explain: bool = False, via_or
         names = {c.person_id for c in profile.coauthors}
         graph = network.neighbourhood(store, person_id, depth=1)
         close = sorted((a, b) if a < b else (b, a) for a, b in graph.edges if a in names and b in names)
+    by_paper: dict[str, list[str]] = {}
+    for record in provenance.paper_sources(store, [p.paper_id for p in profile.papers]):
+        found = by_paper.setdefault(record.paper_id, [])
+        if record.adapter not in found:
+            found.append(record.adapter)
     return PersonView(profile.person, profile.latest_org, profile.timeline, profile.papers, profile.coauthors,
                       profile.links, profile.evidence, extras.topics, extras.moves, extras.metrics,
-                      why.explain_person(store, person_id) if explain else None, paths, close)
+                      why.explain_person(store, person_id) if explain else None, paths, close,
+                      provenance.career_sources(store, person_id), by_paper)
 
 
 @dataclass(frozen=True, slots=True)

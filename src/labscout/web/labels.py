@@ -14,6 +14,7 @@ EVIDENCE = {"id": "shared author id", "coauthor": "shared co-authors", "organisa
             "domain": "same e-mail domain", "paper-organisation": "organisation on the paper",
             "topic": "same topics", "rare-name": "rare name", "alone": "first mention",
             "correction": "team's correction"}
+SOURCES = {"paperlists": "paper lists", "openalex": "OpenAlex"}
 
 
 def sentence(text: str | None) -> str:
@@ -48,5 +49,10 @@ def evidence(reason: str | None) -> str:
     return EVIDENCE.get(reason or "", sentence(reason))
 
 
+def source(adapter: str | None) -> str:
+    """Where a record came from, as a reader names it: 'OpenAlex', 'paper lists'."""
+    return SOURCES.get(adapter or "", sentence(adapter))
+
+
 FILTERS = {"stage": stage, "kind": activity_kind, "status": status, "orgkind": org_kind, "step": step,
-           "evidence": evidence, "sentence": sentence}
+           "evidence": evidence, "sentence": sentence, "source": source}

@@ -1,0 +1,108 @@
+"""A build from the paper lists and OpenAlex works together: one person across sources, each fact's source."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from labscout.errors import BadInputError
+from labscout.research import provenance, queries
+from labscout.research.build import build_store
+from labscout.research.store import ResearchStore
+from labscout.talent import views
+
+DATA = Path(__file__).parent.parent / "data"
+WORKS = DATA / "openalex" / "works.jsonl"
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dest = tmp_path_factory.mktemp("mixed") / "research.duckdb"
+    build_store([DATA / "paperlists", WORKS], dest)
+    return dest
+
+
+class TestMixedBuild:
+    def test_each_file_is_read_by_its_own_adapter(self, mixed: Path) -> None:
+        with ResearchStore(mixed) as store:
+            adapters = {r["file"].rsplit("/", 1)[-1]: r["adapter"] for r in store.rows("SELECT * FROM source_files")}
+        assert adapters["works.jsonl"] == "openalex" and adapters["iclr2021.json"] == "paperlists"
+
+    def test_a_known_person_with_2025_works_at_a_new_organisation_is_one_person(self, mixed: Path) -> None:
+        with ResearchStore(mixed) as store:
+            (beyer,) = queries.people_called(store, "Lucas Beyer")
+            view = views.person_view(store, beyer.person_id)
+        assert view.latest_org is not None and view.latest_org.org_id == "openai"
+        assert view.person.latest_org_year == 2025
+        assert {"openalex:A5023888391", "openreview:~Lucas_Beyer1"} <= set(view.person.author_ids)
+        assert view.sources_of(2025, "openai") == ["openalex"]
+        assert view.sources_of(2021, "google-research") == ["paperlists"]
+        # "L. Beyer" on the ICML 2025 paper is him too (same co-author, same lab, same topics).
+        assert "L. Beyer" in view.person.name_variants
+
+    def test_a_paper_both_sources_hold_is_one_paper_with_two_records(self, mixed: Path) -> None:
+        with ResearchStore(mixed) as store:
+            found = store.rows("SELECT paper_id FROM papers WHERE title = 'Image Captioners Are Scalable Vision "
+                               "Learners Too'")
+            assert len(found) == 1
+            records = provenance.paper_sources(store, [found[0]["paper_id"]])
+            cited = store.one("SELECT citations FROM papers WHERE paper_id = ?", [found[0]["paper_id"]])
+        assert [r.adapter for r in records] == ["paperlists", "openalex"]
+        assert records[1].source_id == "W4385245566" and cited == {"citations": 142}
+
+    def test_openalex_fills_an_affiliation_the_list_lacks_and_says_so(self, mixed: Path) -> None:
+        with ResearchStore(mixed) as store:
+            beyer = queries.people_called(store, "Lucas Beyer")[0].person_id
+            facts = {(f.year, f.org_id): f.sources for f in provenance.career_sources(store, beyer)}
+        assert facts[(2023, "google-deepmind")] == ["openalex"]
+
+    def test_institutions_map_by_ror_and_new_ones_keep_openalex_country_and_type(self, mixed: Path) -> None:
+        with ResearchStore(mixed) as store:
+            ror = store.rows("SELECT DISTINCT org_id, org_method FROM authorships WHERE raw_affiliation = "
+                             "'OpenAI (United States)'")
+            bar_ilan = store.one("SELECT o.kind, o.country FROM authorship_institutions i JOIN organisations o "
+                                 "USING (org_id) WHERE i.name = 'Bar-Ilan University'")
+            raw = store.one("SELECT raw_affiliations FROM authorship_institutions WHERE paper_id = "
+                            "'openalex-W4406123001' AND author_order = 0")
+        assert ror == [{"org_id": "openai", "org_method": "ror"}]
+        assert bar_ilan == {"kind": "university", "country": "IL"}
+        assert raw == {"raw_affiliations": ["OpenAI, San Francisco, CA, USA"]}
+
+    def test_openalex_venues_keep_their_names(self, mixed: Path) -> None:
+        with ResearchStore(mixed) as store:
+            names = {r["venue"]: r["name"] for r in store.rows("SELECT * FROM venues")}
+        assert names["openalex-s4306420508"] == "Proceedings of Machine Learning and Systems"
+        assert names["icml"] == "ICML" and names["arxiv"] == "arXiv"
+
+    def test_the_work_without_authorships_is_listed(self, mixed: Path) -> None:
+        with ResearchStore(mixed) as store:
+            skipped = store.rows("SELECT record, reason FROM skipped_records WHERE file LIKE '%works.jsonl'")
+        assert skipped == [{"record": 6, "reason": "work has no authorships: nobody to credit it to"}]
+
+
+def test_a_snapshot_folder_reads_as_its_works(tmp_path: Path) -> None:
+    works = tmp_path / "data" / "works" / "updated_date=2025-06-01"
+    works.mkdir(parents=True)
+    (works / "part_000.gz").write_bytes(gzip.compress(WORKS.read_bytes()))
+    summary = build_store([DATA / "paperlists", tmp_path / "data" / "works"], tmp_path / "r.duckdb")
+    assert [f.adapter for f in summary.files].count("openalex") == 1
+    assert summary.works_folded == 1 and summary.papers == 16
+
+
+def test_a_bad_line_stops_the_build_and_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    dest = tmp_path / "r.duckdb"
+    build_store([DATA / "paperlists"], dest)
+    before = hashlib.sha256(dest.read_bytes()).hexdigest()
+    broken = tmp_path / "works.jsonl"
+    shutil.copy(WORKS, broken)
+    with broken.open("ab") as f:
+        f.write(b'{"id": "https://openalex.org/W9", "title": "cut off here\n')
+    with pytest.raises(BadInputError) as caught:
+        build_store([DATA / "paperlists", broken], dest)
+    assert caught.value.file == str(broken) and caught.value.line == 7
+    assert hashlib.sha256(dest.read_bytes()).hexdigest() == before
+    assert not list(tmp_path.glob(".*building*"))
