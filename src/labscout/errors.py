@@ -60,3 +60,11 @@ class BadInputError(LabScoutError):
         if field is not None:
             where += f", field '{field}'"
         super().__init__(f"{where}: {message}", field=field)
+
+
+class UnavailableError(LabScoutError):
+    """A remote source (a web API) refused or failed the request; `request` names it (without secrets)."""
+
+    def __init__(self, message: str, *, request: str, field: str | None = None) -> None:
+        self.request = request
+        super().__init__(f"{request}: {message}", field=field)
