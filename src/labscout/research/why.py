@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from labscout.errors import NotFoundError
 from labscout.research.store import ResearchStore
@@ -28,7 +27,32 @@ EVIDENCE: dict[str, tuple[str, str]] = {
 _LEVELS = ("certain", "strong", "moderate", "weak")
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
+class EvidencePaper:
+    paper_id: str
+    year: int
+    venue: str
+    title: str
+    source_file: str
+    record_index: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    link_reason: str | None
+    paper_id: str
+    title: str
+    year: int
+    venue: str
+    raw_name: str
+    author_ids: list[str] | None
+    id_conflict: str | None
+    org: str | None
+    source_file: str
+    record_index: int
+
+
+@dataclass(frozen=True, slots=True)
 class EvidenceGroup:
     """The mentions joined by one kind of evidence, with the papers behind them."""
 
@@ -36,13 +60,13 @@ class EvidenceGroup:
     strength: str
     meaning: str
     mentions: int
-    papers: list[dict[str, Any]] = field(default_factory=list)
+    papers: list[EvidencePaper] = field(default_factory=list)
     spellings: list[str] = field(default_factory=list)
     identifiers: list[str] = field(default_factory=list)
     organisations: list[str] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class DataConflict:
     """A record that says something about this person that does not add up: kept, flagged, for a human."""
 
@@ -55,7 +79,7 @@ class DataConflict:
     record_index: int
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class PersonWhy:
     """How sure the store is that a person is one person (its weakest link), and the evidence by kind."""
 
@@ -68,17 +92,17 @@ class PersonWhy:
 
 def explain_person(store: ResearchStore, person_id: str, *, papers_per_group: int = 5) -> PersonWhy:
     """The evidence that joined each group of a person's mentions, strongest first."""
-    rows = store.rows("""
+    rows = store.records(_Mention, """
         SELECT a.link_reason, a.paper_id, p.title, p.year, v.name AS venue, a.raw_name,
                a.author_ids, a.id_conflict, o.name AS org, p.source_file, p.record_index
         FROM authorships a JOIN papers p USING (paper_id) JOIN venues v ON v.venue = p.venue
         LEFT JOIN organisations o ON o.org_id = a.org_id
         WHERE a.person_id = ? ORDER BY p.year DESC, p.title""", [person_id])
     if not rows:
-        raise NotFoundError(f"no person with id {person_id}")
-    by_reason: dict[str, list[dict[str, Any]]] = {}
+        raise NotFoundError(f"no person with id {person_id}", field="person")
+    by_reason: dict[str, list[_Mention]] = {}
     for row in rows:
-        by_reason.setdefault(row["link_reason"] or "alone", []).append(row)
+        by_reason.setdefault(row.link_reason or "alone", []).append(row)
     order = list(EVIDENCE)
     groups = []
     for reason in sorted(by_reason, key=lambda r: order.index(r) if r in order else len(order)):
@@ -86,15 +110,15 @@ def explain_person(store: ResearchStore, person_id: str, *, papers_per_group: in
         strength, meaning = EVIDENCE.get(reason, ("weak", reason))
         groups.append(EvidenceGroup(
             reason=reason, strength=strength, meaning=meaning, mentions=len(members),
-            papers=[{k: m[k] for k in ("paper_id", "year", "venue", "title", "source_file", "record_index")}
+            papers=[EvidencePaper(m.paper_id, m.year, m.venue, m.title, m.source_file, m.record_index)
                     for m in members[:papers_per_group]],
-            spellings=sorted({m["raw_name"] for m in members}),
-            identifiers=sorted({x for m in members for x in (m["author_ids"] or [])}),
-            organisations=sorted({m["org"] for m in members if m["org"]}),
+            spellings=sorted({m.raw_name for m in members}),
+            identifiers=sorted({x for m in members for x in (m.author_ids or [])}),
+            organisations=sorted({m.org for m in members if m.org}),
         ))
     levels = [g.strength for g in groups if g.strength in _LEVELS]
     # One mention alone is certain to be itself; otherwise the person is as sure as their weakest link.
     confidence = max(levels, key=_LEVELS.index) if levels else "certain"
-    conflicts = [DataConflict(r["paper_id"], r["year"], r["title"], r["raw_name"], r["id_conflict"],
-                              r["source_file"], r["record_index"]) for r in rows if r["id_conflict"]]
+    conflicts = [DataConflict(r.paper_id, r.year, r.title, r.raw_name, r.id_conflict, r.source_file, r.record_index)
+                 for r in rows if r.id_conflict]
     return PersonWhy(person_id, confidence, groups, conflicts)
