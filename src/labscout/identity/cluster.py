@@ -78,7 +78,8 @@ class _Group:
     names: set[str] = field(default_factory=set)
     # Spellings that one id proved to be one person's ('Steve Skiena' and 'Steven Skiena'): a family is
     # compatible with another group's when any of its spellings is. Every other spelling is its own family,
-    # so two groups without ids must be compatible in every pair of spellings, as before.
+    # so two groups without ids must be compatible in every pair of spellings. Empty (the common case): every
+    # spelling in `names` is a family of its own.
     families: list[frozenset[str]] = field(default_factory=list)
     members: list[int] = field(default_factory=list)
     # Sides of the splits a person made (2k and 2k+1 are the two sides of split k): never joined.
@@ -108,7 +109,7 @@ class _Clusters:
                 if bucket is not None:
                     buckets.setdefault(bucket, set()).add(author_id)
             name = normalise_name(m.name)
-            found = self.groups[root] = _Group({m.paper}, buckets, {name}, [frozenset((name,))], [root],
+            found = self.groups[root] = _Group({m.paper}, buckets, {name}, [], [root],
                                                set(self.sides.get(root, ())))
         return found
 
@@ -143,8 +144,12 @@ class _Clusters:
                     if namespace_of(next(iter(found))).exclusive == "hard":
                         return HARD_ID
                     soft = True
-        if names and not _families_compatible(ga.families, gb.families):
-            return NAME
+        if names:
+            if not ga.families and not gb.families:
+                if not all(compatible(x, y) for x in ga.names for y in gb.names):
+                    return NAME
+            elif not _families_compatible(_families_of(ga), _families_of(gb)):
+                return NAME
         return SOFT_ID if soft else ""
 
     def kept_apart(self, ga: _Group, gb: _Group) -> bool:
@@ -181,11 +186,16 @@ class _Clusters:
         ga.papers |= gb.papers
         for bucket, found in gb.buckets.items():
             ga.buckets.setdefault(bucket, set()).update(found)
+        if ga.families or gb.families or (bridge is not None and bridge[0] != bridge[1]):
+            ga.families = _merge_families(_families_of(ga), _families_of(gb), bridge)
         ga.names |= gb.names
-        ga.families = _merge_families(ga.families, gb.families, bridge)
         ga.members.extend(gb.members)
         ga.sides |= gb.sides
         del self.groups[rb]
+
+
+def _families_of(group: _Group) -> list[frozenset[str]]:
+    return group.families or [frozenset((name,)) for name in sorted(group.names)]
 
 
 def _families_compatible(fa: list[frozenset[str]], fb: list[frozenset[str]]) -> bool:
@@ -199,8 +209,8 @@ def _merge_families(fa: list[frozenset[str]], fb: list[frozenset[str]],
         joined = [f for f in merged if bridge[0] in f or bridge[1] in f]
         merged = [f for f in merged if not (bridge[0] in f or bridge[1] in f)]
         merged.append(frozenset().union(*joined, bridge))
-    if len(merged) < 2 or all(len(f) == 1 for f in merged):
-        return merged
+    if all(len(f) == 1 for f in merged):
+        return []  # no spellings proven one person's: each is its own family again
     return _absorb_refinements(merged)
 
 
@@ -338,11 +348,11 @@ def _sides(constraints: PersonConstraints) -> dict[int, set[int]]:
 
 def _join_by_correction(constraints: PersonConstraints, clusters: _Clusters, reasons: list[str]) -> None:
     for _cid, members in constraints.must_link:
-        first = min(members)
-        for i in members:
-            clusters.union(first, i, force=True)
-        root = clusters.find(first)
-        for i in members:
+        ordered = sorted(members)
+        for i in ordered:
+            clusters.union(ordered[0], i, force=True)
+        root = clusters.find(ordered[0])
+        for i in ordered:
             if clusters.find(i) == root:
                 reasons[i] = "correction"
 

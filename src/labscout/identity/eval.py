@@ -37,9 +37,9 @@ from labscout.sources import paperlists, registry
 from labscout.sources.ids import make_id
 from labscout.sources.records import AuthorMention, PaperRecord
 
-__all__ = ["BCubed", "HiddenIdRun", "IdentityReport", "MixedRegime", "ProminentPeople", "ambiguous_subset",
-           "bcubed", "evaluate_identity", "mixed_regime", "prominent_people", "resolve_hidden_ids",
-           "same_name_id_pairs"]
+__all__ = ["BCubed", "HiddenIdRun", "IdentityReport", "MixedRegime", "MixedRun", "ProminentPeople",
+           "ambiguous_subset", "bcubed", "evaluate_identity", "mixed_regime", "prominent_people", "resolve_hidden_ids",
+           "resolve_mixed", "same_name_id_pairs"]
 
 # Gold people with this many mentions or more are the prominent ones, and this share of their mentions must
 # sit in one resolved person for them to count as one person.
@@ -248,10 +248,35 @@ def _reissued(profile: str) -> str:
     return make_id("heldout", hashlib.blake2b(profile.encode(), digest_size=6).hexdigest())
 
 
-def mixed_regime(read: dict[str, list[PaperRecord]], weights: Weights | None = None,
-                 seed: int = MIXED_SEED) -> MixedRegime:
+@dataclass(frozen=True, slots=True)
+class MixedRun:
+    """The whole corpus resolved in the mixed regime, and which mentions carry which OpenReview id."""
+
+    mentions: list[Mention]
+    refs: list[MentionRef]
+    labels: list[int]               # the resolved person of every mention
+    part: dict[str, str]            # file -> kept | reissued | removed, for the files carrying OpenReview ids
+    scored: list[int]               # the mentions that carry an OpenReview id
+    raw: list[str]                  # their ids, in the order of `scored`
+    gold: list[str]                 # the same with proven duplicates joined
+    duplicates: list[tuple[str, str]]
+
+    @property
+    def predicted(self) -> list[int]:
+        return [self.labels[i] for i in self.scored]
+
+    @property
+    def names(self) -> list[str]:
+        return [self.refs[i].author.name for i in self.scored]
+
+    @property
+    def papers(self) -> list[str]:
+        return [self.refs[i].record.paper_id for i in self.scored]
+
+
+def resolve_mixed(read: dict[str, list[PaperRecord]], weights: Weights | None = None,
+                  seed: int = MIXED_SEED) -> MixedRun:
     """Resolve the whole corpus with the OpenReview ids kept, re-issued or removed per file (see the module)."""
-    started = time.perf_counter()
     carrying = sorted(path for path, recs in read.items() if carries_openreview_ids(recs))
     if not carrying:
         raise NotFoundError("no file under the given paths carries OpenReview author ids to evaluate against")
@@ -277,21 +302,26 @@ def mixed_regime(read: dict[str, list[PaperRecord]], weights: Weights | None = N
     scored = [i for i, ref in enumerate(refs) if ref.author.openreview_id]
     raw = [str(refs[i].author.openreview_id) for i in scored]
     duplicates = proven_duplicates(records)
-    gold = joined_gold(raw, duplicates)
-    predicted = [labels[i] for i in scored]
-    names = [refs[i].author.name for i in scored]
+    return MixedRun(mentions, refs, labels, part, scored, raw, joined_gold(raw, duplicates), duplicates)
+
+
+def mixed_regime(read: dict[str, list[PaperRecord]], weights: Weights | None = None,
+                 seed: int = MIXED_SEED) -> MixedRegime:
+    """The mixed regime's figures (see the module)."""
+    started = time.perf_counter()
+    run = resolve_mixed(read, weights, seed)
+    predicted, gold, names = run.predicted, run.gold, run.names
     ambiguous = ambiguous_subset(names, gold)
     against = bcubed(predicted, gold)
-    parts = [part[refs[i].record.source_file] for i in scored]
+    parts = [run.part[run.refs[i].record.source_file] for i in run.scored]
     by_part = {name: bcubed(predicted, gold, [k for k, p in enumerate(parts) if p == name])
                for name in ("kept", "reissued", "removed")}
+    counts = Counter(run.part.values())
     return MixedRegime(
-        seed=seed, files_kept=sum(p == "kept" for p in part.values()),
-        files_reissued=sum(p == "reissued" for p in part.values()),
-        files_removed=sum(p == "removed" for p in part.values()),
-        mentions=len(mentions), scored_mentions=len(scored), gold_people=len(set(gold)),
-        proven_duplicate_pairs=len(duplicates), precision=against.precision, recall=against.recall,
-        f1=against.f1, raw_ids=bcubed(predicted, raw), ambiguous=bcubed(predicted, gold, ambiguous),
+        seed=seed, files_kept=counts["kept"], files_reissued=counts["reissued"], files_removed=counts["removed"],
+        mentions=len(run.mentions), scored_mentions=len(run.scored), gold_people=len(set(gold)),
+        proven_duplicate_pairs=len(run.duplicates), precision=against.precision, recall=against.recall,
+        f1=against.f1, raw_ids=bcubed(predicted, run.raw), ambiguous=bcubed(predicted, gold, ambiguous),
         ambiguous_mentions=len(ambiguous), prominent=prominent_people(predicted, gold, names),
         seconds=time.perf_counter() - started, by_part=by_part,
     )

@@ -119,6 +119,6 @@ def explain_person(store: ResearchStore, person_id: str, *, papers_per_group: in
     levels = [g.strength for g in groups if g.strength in _LEVELS]
     # One mention alone is certain to be itself; otherwise the person is as sure as their weakest link.
     confidence = max(levels, key=_LEVELS.index) if levels else "certain"
-    conflicts = [DataConflict(r.paper_id, r.year, r.title, r.raw_name, r.id_conflict, r.source_file,
-                              r.record_index) for r in rows if r.id_conflict]
+    conflicts = [DataConflict(r.paper_id, r.year, r.title, r.raw_name, r.id_conflict, r.source_file, r.record_index)
+                 for r in rows if r.id_conflict]
     return PersonWhy(person_id, confidence, groups, conflicts)

@@ -75,10 +75,12 @@ def _source_files(folder: Path) -> list[Path]:
 
 
 def discover_files(paths: Iterable[Path]) -> list[Path]:
-    """Every input file under the given files and folders, in a stable order.
+    """Every input file under the given files and folders, in one order whatever order they are given in.
 
-    A folder holding an OpenAlex snapshot manifest is checked against it first: a listed part that is
-    missing or shorter than the manifest says is an incomplete download, named before anything is read.
+    The order is by file name, then full path: a build reads papers (and numbers repeated entries) in this
+    order, so the same files give the same store from any command line or directory listing. A folder
+    holding an OpenAlex snapshot manifest is checked against it first: a listed part that is missing or
+    shorter than the manifest says is an incomplete download, named before anything is read.
     """
     found: list[Path] = []
     for path in paths:
@@ -89,7 +91,7 @@ def discover_files(paths: Iterable[Path]) -> list[Path]:
             found.append(path)
         else:
             raise BadInputError("no such file or folder", file=str(path))
-    unique = list(dict.fromkeys(p.resolve() for p in found))
+    unique = sorted(dict.fromkeys(p.resolve() for p in found), key=lambda p: (p.name, str(p)))
     if not unique:
         raise BadInputError(f"no source files ({', '.join(SOURCE_SUFFIXES)}) found",
                             file=", ".join(str(p) for p in paths))
