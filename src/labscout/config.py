@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from labscout.errors import InvalidError
+
 DEFAULT_HOME = Path(".labscout")
 # The demo reads the shared paper lists from beside the checkout when they are there.
 DEFAULT_SOURCES = Path("../shared/data/paperlists")
@@ -31,6 +33,9 @@ class Settings:
     home: Path
     database_url: str | None = None
     smtp: SmtpSettings = SmtpSettings()
+    # Sign-in sessions end after this long without a request, and this long after sign-in whatever happens.
+    session_idle_seconds: int = 2 * 3600
+    session_max_seconds: int = 12 * 3600
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -44,7 +49,9 @@ class Settings:
             starttls=(env.get("LABSCOUT_SMTP_STARTTLS") or "").lower() in ("1", "true", "yes"),
         )
         return cls(home=Path(env.get("LABSCOUT_HOME") or DEFAULT_HOME).expanduser(),
-                   database_url=env.get("LABSCOUT_DATABASE_URL") or None, smtp=smtp)
+                   database_url=env.get("LABSCOUT_DATABASE_URL") or None, smtp=smtp,
+                   session_idle_seconds=_seconds(env, "LABSCOUT_SESSION_IDLE", 2 * 3600),
+                   session_max_seconds=_seconds(env, "LABSCOUT_SESSION_MAX", 12 * 3600))
 
     @property
     def pipeline_url(self) -> str:
@@ -56,3 +63,12 @@ class Settings:
     @property
     def research_store(self) -> Path:
         return self.home / "research.duckdb"
+
+
+def _seconds(env: Mapping[str, str], name: str, default: int) -> int:
+    value = (env.get(name) or "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise InvalidError(f"{name}: expected a number of seconds, not {value!r}")
+    return int(value)

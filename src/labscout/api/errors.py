@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
+from labscout.api import auth
 from labscout.errors import BadInputError, ConflictError, ForbiddenError, InvalidError, LabScoutError, NotFoundError
 
 STATUS: list[tuple[type[LabScoutError], int, str]] = [
@@ -57,3 +58,11 @@ async def validation_error(request: Request, exc: Exception) -> Response:
     fields = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
     detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
     return problem(422, "Invalid request", detail, errors=fields)
+
+
+async def too_many_attempts(request: Request, exc: Exception) -> Response:
+    """429 with Retry-After: a client (or a person) knows when to try again."""
+    assert isinstance(exc, auth.TooManyAttempts)
+    response = problem(429, "Too many attempts", str(exc))
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response

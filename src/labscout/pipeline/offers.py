@@ -1,12 +1,14 @@
 """Offers: draft -> pending approval -> approved -> sent -> accepted | declined | expired (or withdrawn).
 
 Compensation is visible to the executive and HR only: other roles get the same records with the figures left
-out (`redacted`). Above the approval threshold only the executive may approve; nobody but the executive approves
-an offer they drafted themselves.
+out (`redacted`), and not even whether an offer is above the threshold. Four eyes: nobody approves an offer they
+drafted. Above the approval threshold (compared in the plan's currency) the team's rule applies: another
+executive approves, or someone else approves and the CEO confirms explicitly (`policy.approval_rule`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
@@ -14,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labscout.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
-from labscout.pipeline import activities, audit, candidates, policy, stages
+from labscout.pipeline import activities, audit, candidates, money, policy, stages
 from labscout.pipeline.db import flush
 from labscout.pipeline.models import Offer, utcnow
-from labscout.pipeline.roles import Actor, Perm, Role, can_see_compensation, has, require
+from labscout.pipeline.roles import Actor, Perm, can_see_compensation, has, require
 
 ACTIVE = ("draft", "pending_approval", "approved", "sent")
 OUTSTANDING = ("pending_approval", "approved", "sent")
@@ -25,6 +27,8 @@ OUTSTANDING = ("pending_approval", "approved", "sent")
 LIMITS = {"base": 10_000_000, "bonus": 20_000_000, "signing": 50_000_000, "equity_value": 2_000_000_000,
           "gpus": 100_000}
 YEARS = 4
+# What any currency's figure may be at most, before conversion (the database holds 64-bit integers).
+MAX_FIGURE = 10**13
 
 
 @dataclass(slots=True)
@@ -62,9 +66,13 @@ class OfferOut:
     vesting_cliff_months: int | None
     gpus: int | None
     total_4y: int | None
-    needs_executive: bool
+    # The 4-year total in the plan's currency, and whether it is above the threshold (None when redacted).
+    total_4y_plan: int | None
+    plan_currency: str | None
+    needs_executive: bool | None
     created_by: int | None
     approved_by: int | None
+    confirmed_by: int | None
     decline_reason: str | None
     notes: str | None
     updated_at: datetime
@@ -77,15 +85,20 @@ def total_value(o: OfferIn | Offer) -> int:
     return YEARS * (o.base + o.bonus) + o.signing + vested
 
 
-def validate(o: OfferIn, today: date) -> None:
-    """Reject negative or absurd figures and impossible dates, naming the field."""
+def validate(o: OfferIn, today: date, convert: Callable[[int], int] | None = None) -> None:
+    """Reject negative or absurd figures and impossible dates, naming the field.
+
+    `convert` turns an amount of the offer's currency into the plan's, where the plausible maxima are counted
+    (150,000,000 yen is a base salary, 150,000,000 dollars a typo).
+    """
     for name, limit in LIMITS.items():
         value = getattr(o, name)
         if not isinstance(value, int) or isinstance(value, bool):
             raise InvalidError(f"{name}: expected a whole number, got {value!r}")
         if value < 0:
             raise InvalidError(f"{name}: must not be negative ({value:,})")
-        if value > limit:
+        counted = value if convert is None or name == "gpus" or value > MAX_FIGURE else convert(value)
+        if counted > limit or value > MAX_FIGURE:
             raise InvalidError(f"{name}: {value:,} is above the plausible maximum {limit:,}; check for a typo")
     if o.base == 0:
         raise InvalidError("base: an offer needs a base salary")
@@ -93,8 +106,7 @@ def validate(o: OfferIn, today: date) -> None:
         raise InvalidError(f"vesting_years: must be 1 to 10, not {o.vesting_years}")
     if not 0 <= o.vesting_cliff_months <= 12 * o.vesting_years:
         raise InvalidError(f"vesting_cliff_months: must be 0 to {12 * o.vesting_years}, not {o.vesting_cliff_months}")
-    if len(o.currency) != 3 or not o.currency.isalpha():
-        raise InvalidError(f"currency: expected a 3-letter code such as USD, not '{o.currency}'")
+    money.parse_currency(o.currency)
     # The offer starts to run today: an expiry before that would make it dead on arrival.
     if o.expires_on < today:
         raise InvalidError(f"expires_on: {o.expires_on} is before the offer starts to run ({today})")
@@ -102,20 +114,32 @@ def validate(o: OfferIn, today: date) -> None:
         raise InvalidError(f"start_date: {o.start_date} is in the past")
 
 
+def in_plan_currency(session: Session, o: Offer) -> int:
+    """The offer's 4-year total in the plan's currency; refused when its currency has no rate."""
+    return money.Converter(session)(o.total_4y, o.currency)
+
+
 def out(session: Session, actor: Actor, o: Offer) -> OfferOut:
     c = candidates.load(session, o.candidate_id)
     shown = can_see_compensation(actor)
-    needs_exec = o.total_4y > policy.approval_threshold(session)
+    plan_total: int | None = None
+    needs_exec: bool | None = None
+    if shown:
+        convert = money.Converter(session)
+        plan_total = convert(o.total_4y, o.currency) if convert.known(o.currency) else None
+        # Without a rate it cannot be counted: treat it as large, which is the safe side.
+        needs_exec = plan_total is None or plan_total > policy.approval_threshold(session)
 
-    def money(value: int) -> int | None:
+    def figure(value: int) -> int | None:
         return value if shown else None
 
     return OfferOut(o.id, o.candidate_id, c.name, o.role, o.status, o.start_date, o.expires_on, not shown,
-                    o.currency if shown else None, money(o.base), money(o.bonus), money(o.signing),
-                    money(o.equity_value), o.vesting_years if shown else None,
-                    o.vesting_cliff_months if shown else None, o.gpus if shown else None, money(o.total_4y),
-                    needs_exec, o.created_by, o.approved_by, o.decline_reason, o.notes if shown else None,
-                    o.updated_at, o.version)
+                    o.currency if shown else None, figure(o.base), figure(o.bonus), figure(o.signing),
+                    figure(o.equity_value), o.vesting_years if shown else None,
+                    o.vesting_cliff_months if shown else None, o.gpus if shown else None, figure(o.total_4y),
+                    plan_total, money.plan_currency(session) if shown else None, needs_exec, o.created_by,
+                    o.approved_by, o.confirmed_by, o.decline_reason, o.notes if shown else None, o.updated_at,
+                    o.version)
 
 
 def _load(session: Session, offer_id: int, expected_version: int | None) -> Offer:
@@ -150,13 +174,15 @@ def create_offer(session: Session, actor: Actor, candidate_id: int, offer_in: Of
     """A draft offer for a candidate who has no other offer in progress."""
     require(actor, Perm.DRAFT_OFFERS)
     c = candidates.load(session, candidate_id)
-    validate(offer_in, today or utcnow().date())
+    currency = money.require_rate(session, offer_in.currency)
+    convert = money.Converter(session)
+    validate(offer_in, today or utcnow().date(), lambda v: convert(v, currency))
     active = session.scalar(select(Offer).where(Offer.candidate_id == candidate_id, Offer.status.in_(ACTIVE)))
     if active is not None:
         raise ConflictError(f"{c.name} already has offer {active.id} ({active.status.replace('_', ' ')})")
     values = {f.name: getattr(offer_in, f.name) for f in fields(OfferIn)}
     values["role"] = (offer_in.role or c.target_role).strip().lower()
-    values["currency"] = offer_in.currency.upper()
+    values["currency"] = currency
     o = Offer(candidate_id=candidate_id, status="draft", total_4y=total_value(offer_in), created_by=actor.user_id,
               **values)
     session.add(o)
@@ -175,12 +201,14 @@ def update_offer(session: Session, actor: Actor, offer_id: int, offer_in: OfferI
     o = _load(session, offer_id, expected_version)
     if o.status != "draft":
         raise ConflictError(f"offer {o.id} is {o.status.replace('_', ' ')}; only drafts can be changed")
-    validate(offer_in, today or utcnow().date())
+    currency = money.require_rate(session, offer_in.currency)
+    convert = money.Converter(session)
+    validate(offer_in, today or utcnow().date(), lambda v: convert(v, currency))
     before = audit.snapshot(o)
     for f in fields(OfferIn):
         if f.name != "role" or offer_in.role:
             setattr(o, f.name, getattr(offer_in, f.name))
-    o.currency = o.currency.upper()
+    o.currency = currency
     o.total_4y = total_value(o)
     flush(session)
     audit.record(session, actor, "update", "offer", o.id, before, audit.snapshot(o))
@@ -191,22 +219,58 @@ def submit_offer(session: Session, actor: Actor, offer_id: int, *, expected_vers
                  ) -> OfferOut:
     require(actor, Perm.DRAFT_OFFERS)
     o = _load(session, offer_id, expected_version)
+    in_plan_currency(session, o)  # an offer that cannot be compared with the threshold cannot be approved
     _change(session, actor, o, "pending_approval", ("draft",), "submitted for approval")
     return out(session, actor, o)
 
 
 def approve_offer(session: Session, actor: Actor, offer_id: int, *, expected_version: int | None = None,
-                  ) -> OfferOut:
-    """Approve a pending offer; above the threshold only the executive may, and never one's own draft."""
+                  confirm: bool = False) -> OfferOut:
+    """Approve a pending offer: never one's own draft; above the threshold, as the team's rule says.
+
+    Under 'another executive' an executive other than the drafter approves. Under 'ceo confirms' anyone who may
+    approve, but the drafter, approves and the CEO confirms with `confirm=True` (the CEO may do both at once
+    for an offer someone else drafted); until both, the offer stays pending approval.
+    """
     require(actor, Perm.APPROVE_OFFERS)
     o = _load(session, offer_id, expected_version)
+    if o.status != "pending_approval":
+        raise ConflictError(f"offer {o.id} is {o.status.replace('_', ' ')}; it cannot be approved")
     threshold = policy.approval_threshold(session)
-    if o.total_4y > threshold and not has(actor, Perm.APPROVE_LARGE_OFFERS):
-        raise ForbiddenError(f"offer {o.id} is worth {o.total_4y:,} over 4 years, above the threshold "
-                             f"{threshold:,}: only the executive may approve it")
-    if o.created_by == actor.user_id and actor.role is not Role.EXECUTIVE:
-        raise ForbiddenError("an offer needs a second person's approval; you drafted this one")
-    _change(session, actor, o, "approved", ("pending_approval",), "approved", approved_by=actor.user_id)
+    total = in_plan_currency(session, o)
+    large = total > threshold
+    rule = policy.approval_rule(session)
+    if not large or rule.rule == policy.ANOTHER_EXECUTIVE:
+        if o.created_by == actor.user_id:
+            raise ForbiddenError(f"offer {o.id}: nobody approves an offer they drafted; another person must")
+        if large and not has(actor, Perm.APPROVE_LARGE_OFFERS):
+            raise ForbiddenError(f"offer {o.id} is above the approval threshold: another executive than the one "
+                                 "who drafted it approves")
+        _change(session, actor, o, "approved", ("pending_approval",), "approved", approved_by=actor.user_id)
+        return out(session, actor, o)
+    # 'ceo confirms': a second person's approval, and the CEO's explicit confirmation.
+    is_ceo = rule.ceo_id is not None and actor.user_id == rule.ceo_id
+    if rule.ceo_id is None:
+        raise ConflictError("the approval rule names no active CEO; an executive sets it with "
+                            "`labscout offer rule 'ceo confirms' --ceo EMAIL`")
+    if is_ceo and confirm and (o.approved_by is not None or o.created_by != actor.user_id):
+        _change(session, actor, o, "approved", ("pending_approval",), "approved and confirmed by the CEO",
+                approved_by=o.approved_by or actor.user_id, confirmed_by=actor.user_id)
+        return out(session, actor, o)
+    if is_ceo and not confirm:
+        raise ForbiddenError(f"offer {o.id} is above the approval threshold: the CEO confirms it explicitly "
+                             "(approve with confirm)")
+    if o.created_by == actor.user_id:
+        raise ForbiddenError(f"offer {o.id}: nobody approves an offer they drafted; another person must")
+    if o.approved_by is not None:
+        raise ConflictError(f"offer {o.id} is approved already and awaits the CEO's confirmation")
+    before = audit.snapshot(o)
+    o.approved_by = actor.user_id
+    flush(session)
+    activities.log(session, actor, o.candidate_id, "offer", subject=f"offer {o.id} approved, awaiting the CEO's "
+                   "confirmation", meta={"offer_id": o.id, "status": o.status})
+    audit.record(session, actor, "approve", "offer", o.id, before, audit.snapshot(o))
+    flush(session)
     return out(session, actor, o)
 
 
@@ -217,7 +281,8 @@ def return_offer(session: Session, actor: Actor, offer_id: int, reason: str, *,
     if not reason.strip():
         raise InvalidError("returning an offer needs a reason")
     o = _load(session, offer_id, expected_version)
-    _change(session, actor, o, "draft", ("pending_approval",), "returned to draft", decline_reason=reason.strip())
+    _change(session, actor, o, "draft", ("pending_approval",), "returned to draft", decline_reason=reason.strip(),
+            approved_by=None, confirmed_by=None)
     return out(session, actor, o)
 
 

@@ -11,9 +11,9 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from labscout.api.auth import COOKIE
+from labscout.api.auth import TooManyAttempts
 from labscout.api.deps import Found, SignedIn, Unit, resources, session_data
-from labscout.api.routers.session import sign_in
+from labscout.api.routers.session import sign_in, sign_out
 from labscout.errors import ForbiddenError, LabScoutError
 from labscout.pipeline import activities, candidates, deals, offers, outreach, overview, plan, stages
 from labscout.pipeline.candidates import CandidateIn
@@ -51,17 +51,20 @@ def login(request: Request, unit: Unit, email: Annotated[str, Form()], password:
     response = RedirectResponse(target, status_code=303)
     try:
         sign_in(request, response, unit, email, password)
-    except ForbiddenError as exc:
+    except (ForbiddenError, TooManyAttempts) as exc:
         page = render(request, "login.html", next=target, error=str(exc), email=email)
         page.status_code = 403
+        if isinstance(exc, TooManyAttempts):
+            page.status_code = 429
+            page.headers["Retry-After"] = str(exc.retry_after)
         return page
     return response
 
 
 @router.post("/logout")
-def logout(who: SignedIn) -> Response:
+def logout(request: Request, unit: Unit, who: SignedIn) -> Response:
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(COOKIE, path="/")
+    sign_out(request, unit, response)
     return response
 
 
@@ -220,10 +223,11 @@ def draft_offer(unit: Unit, who: SignedIn, candidate_id: int, base: Annotated[in
 
 @router.post("/offers/{offer_id}/{step}")
 def offer_step(unit: Unit, who: SignedIn, offer_id: int, step: str, version: Annotated[int, Form()],
-               reason: Annotated[str, Form()] = "") -> Response:
-    actions = {"submit": offers.submit_offer, "approve": offers.approve_offer, "send": offers.send_offer,
-               "accept": offers.accept_offer}
-    if step in actions:
+               reason: Annotated[str, Form()] = "", confirm: Annotated[str, Form()] = "") -> Response:
+    actions = {"submit": offers.submit_offer, "send": offers.send_offer, "accept": offers.accept_offer}
+    if step == "approve":
+        done = offers.approve_offer(unit, who, offer_id, expected_version=version, confirm=bool(confirm))
+    elif step in actions:
         done = actions[step](unit, who, offer_id, expected_version=version)
     elif step == "decline":
         done = offers.decline_offer(unit, who, offer_id, reason, expected_version=version)

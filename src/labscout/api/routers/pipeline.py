@@ -75,6 +75,7 @@ class OfferCreate(BaseModel):
 class OfferStep(BaseModel):
     expected_version: int | None = Field(default=None, ge=0, le=2_147_483_647)
     reason: str | None = Field(default=None, max_length=2000)
+    confirm: bool = Field(default=False, description="approve: the CEO's explicit confirmation above the threshold")
 
 
 class RoleSlots(BaseModel):
@@ -160,7 +161,7 @@ def offer_step(unit: Unit, who: SignedIn, offer_id: Id, step: str, body: OfferSt
     if step == "submit":
         return offers.submit_offer(unit, who, offer_id, expected_version=version)
     if step == "approve":
-        return offers.approve_offer(unit, who, offer_id, expected_version=version)
+        return offers.approve_offer(unit, who, offer_id, expected_version=version, confirm=body.confirm)
     if step == "send":
         return offers.send_offer(unit, who, offer_id, expected_version=version)
     if step == "accept":
