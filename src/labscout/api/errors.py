@@ -10,11 +10,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from labscout.api import auth
-from labscout.errors import BadInputError, ConflictError, ForbiddenError, InvalidError, LabScoutError, NotFoundError
+from labscout.errors import (
+    BadInputError,
+    BadQueryError,
+    ConflictError,
+    ForbiddenError,
+    InvalidError,
+    LabScoutError,
+    NotFoundError,
+)
 
 STATUS: list[tuple[type[LabScoutError], int, str]] = [
     (NotFoundError, 404, "Not found"), (ForbiddenError, 403, "Forbidden"), (ConflictError, 409, "Conflict"),
-    (BadInputError, 400, "Bad input"), (InvalidError, 422, "Invalid request"),
+    (BadInputError, 400, "Bad input"), (BadQueryError, 400, "Bad query"), (InvalidError, 422, "Invalid request"),
 ]
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labscout.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
-from labscout.pipeline import activities, audit, candidates, money, policy, stages
+from labscout.pipeline import activities, audit, candidates, limits, money, policy, stages
 from labscout.pipeline.db import flush
 from labscout.pipeline.models import Offer, utcnow
 from labscout.pipeline.roles import Actor, Perm, can_see_compensation, has, require
@@ -107,6 +107,8 @@ def validate(o: OfferIn, today: date, convert: Callable[[int], int] | None = Non
     if not 0 <= o.vesting_cliff_months <= 12 * o.vesting_years:
         raise InvalidError(f"vesting_cliff_months: must be 0 to {12 * o.vesting_years}, not {o.vesting_cliff_months}")
     money.parse_currency(o.currency)
+    limits.line("role", o.role, limits.ROLE)
+    limits.text("notes", o.notes, limits.NOTES)
     # The offer starts to run today: an expiry before that would make it dead on arrival.
     if o.expires_on < today:
         raise InvalidError(f"expires_on: {o.expires_on} is before the offer starts to run ({today})")
@@ -143,7 +145,7 @@ def out(session: Session, actor: Actor, o: Offer) -> OfferOut:
 
 
 def _load(session: Session, offer_id: int, expected_version: int | None) -> Offer:
-    found = session.get(Offer, offer_id)
+    found = session.get(Offer, offer_id) if limits.valid_id(offer_id) else None
     if found is None:
         raise NotFoundError(f"no offer with id {offer_id}")
     candidates.load(session, found.candidate_id)
@@ -280,6 +282,7 @@ def return_offer(session: Session, actor: Actor, offer_id: int, reason: str, *,
     require(actor, Perm.APPROVE_OFFERS)
     if not reason.strip():
         raise InvalidError("returning an offer needs a reason")
+    limits.text("reason", reason, limits.REASON)
     o = _load(session, offer_id, expected_version)
     _change(session, actor, o, "draft", ("pending_approval",), "returned to draft", decline_reason=reason.strip(),
             approved_by=None, confirmed_by=None)
@@ -321,6 +324,7 @@ def decline_offer(session: Session, actor: Actor, offer_id: int, reason: str, *,
     require(actor, Perm.DRAFT_OFFERS)
     if not reason.strip():
         raise InvalidError("a declined offer needs the reason the candidate gave")
+    limits.text("reason", reason, limits.REASON)
     o = _load(session, offer_id, expected_version)
     _change(session, actor, o, "declined", ("sent",), "declined", decline_reason=reason.strip())
     c = candidates.load(session, o.candidate_id)
@@ -336,6 +340,7 @@ def withdraw_offer(session: Session, actor: Actor, offer_id: int, reason: str, *
     require(actor, Perm.DRAFT_OFFERS)
     if not reason.strip():
         raise InvalidError("withdrawing an offer needs a reason")
+    limits.text("reason", reason, limits.REASON)
     o = _load(session, offer_id, expected_version)
     _change(session, actor, o, "withdrawn", ACTIVE, "withdrawn", decline_reason=reason.strip())
     return out(session, actor, o)

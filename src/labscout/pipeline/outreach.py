@@ -13,17 +13,18 @@ from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labscout.config import SmtpSettings
 from labscout.errors import ConflictError, InvalidError, NotFoundError
-from labscout.pipeline import activities, audit, candidates
+from labscout.pipeline import activities, audit, candidates, limits
 from labscout.pipeline.db import flush
 from labscout.pipeline.models import Template, User
 from labscout.pipeline.roles import Actor, Perm, require
+from labscout.pipeline.templating import BoundedSandbox
+from labscout.pipeline.users import normalise_email
 from labscout.research.store import ResearchStore
 
 SAMPLE = {"candidate": {"name": "Ada Lovelace", "first_name": "Ada", "affiliation": "Analytical Engines",
@@ -55,13 +56,10 @@ class Draft:
     evidence: dict[str, Any] = field(default_factory=dict)
 
 
-def _env() -> SandboxedEnvironment:
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True)
-
-
 def _render(text: str, context: dict[str, Any], what: str) -> str:
+    """Render a user's template in a sandbox with a time, size and step budget (a new budget per render)."""
     try:
-        return _env().from_string(text).render(context)
+        return BoundedSandbox().render(text, context)
     except TemplateError as exc:
         raise InvalidError(f"template {what}: {exc.message or exc}") from None
 
@@ -73,6 +71,9 @@ def save_template(session: Session, actor: Actor, *, name: str, subject: str, bo
     key = name.strip().lower()
     if not key:
         raise InvalidError("a template needs a name")
+    limits.line("name", key, limits.TEMPLATE_NAME)
+    limits.line("subject", subject, limits.SUBJECT)
+    limits.text("body", body, limits.TEMPLATE_BODY)
     _render(subject, SAMPLE, "subject")
     _render(body, SAMPLE, "body")
     row = session.scalar(select(Template).where(Template.name == key))
@@ -157,14 +158,21 @@ def send_email(session: Session, actor: Actor, candidate_id: int, *, subject: st
     address = (to or c.email or "").strip()
     if not address:
         raise InvalidError(f"candidate {c.id} has no e-mail address; add one or give --to")
+    try:  # exactly one address: a list ("a@x.org, b@y.org") or a header break would send it elsewhere too
+        address = normalise_email(address)
+    except InvalidError:
+        raise InvalidError(f"to: '{address[:100]}' is not one e-mail address; outreach goes to exactly one "
+                           "recipient") from None
     if not subject.strip() or not body.strip():
         raise InvalidError("an e-mail needs a subject and a text")
+    limits.line("subject", subject, limits.SUBJECT)
+    limits.text("body", body, limits.BODY)
     sender = session.get(User, actor.user_id) if actor.user_id is not None else None
     message = EmailMessage()
-    message["From"] = formataddr((actor.name, smtp.sender))
+    message["From"] = formataddr((_display(actor.name), smtp.sender))
     if sender is not None:
         message["Reply-To"] = sender.email
-    message["To"] = formataddr((c.name, address))
+    message["To"] = formataddr((_display(c.name), address))
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain=smtp.sender.split("@")[-1] or "labscout")
     message.set_content(body)
@@ -178,6 +186,11 @@ def send_email(session: Session, actor: Actor, candidate_id: int, *, subject: st
     # Logged first, sent last: if the server refuses, the transaction rolls back and nothing claims it was sent.
     _deliver(message, smtp)
     return activities.timeline(session, actor, c.id, kinds=("email",))[-1]
+
+
+def _display(name: str) -> str:
+    """A display name safe in a header (older records may hold a line break)."""
+    return " ".join(limits.CONTROL.sub(" ", name).split())
 
 
 def _deliver(message: EmailMessage, smtp: SmtpSettings) -> None:

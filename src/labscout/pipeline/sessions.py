@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from labscout.errors import ForbiddenError, NotFoundError
-from labscout.pipeline import audit
+from labscout.pipeline import audit, limits
 from labscout.pipeline.models import User, WebSession, utcnow
 from labscout.pipeline.roles import Actor, Perm, Role, has
 
@@ -150,7 +150,7 @@ def end_sessions(session: Session, actor: Actor, *, session_id: int | None = Non
                  ) -> int:
     """End one session by id, or every session of one user; recorded in the audit log."""
     if session_id is not None:
-        row = session.get(WebSession, session_id) if 0 < session_id < 2**31 else None
+        row = session.get(WebSession, session_id) if limits.valid_id(session_id) else None
         if row is None:
             raise NotFoundError(f"no session with id {session_id}")
         user = session.get(User, row.user_id)

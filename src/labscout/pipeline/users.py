@@ -11,12 +11,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from labscout.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
-from labscout.pipeline import audit, sessions
+from labscout.pipeline import audit, limits, sessions
 from labscout.pipeline.db import flush
 from labscout.pipeline.models import User
 from labscout.pipeline.roles import Actor, Perm, Role, parse_role, require
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# One address, no display name: the characters that separate or quote addresses in a header are refused.
+_PART = r"[^@\s,;<>()\[\]\\\"\x00-\x1f\x7f]+"
+EMAIL = re.compile(rf"^{_PART}@{_PART}\.{_PART}$")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1000
 # The system actor that creates the very first user, when nobody can sign in yet.
@@ -52,7 +54,7 @@ def actor_of(user: User) -> Actor:
 
 def normalise_email(email: str) -> str:
     email = email.strip().lower()
-    if not EMAIL.match(email):
+    if len(email) > limits.EMAIL or not EMAIL.match(email):
         raise InvalidError(f"'{email}' is not an e-mail address")
     return email
 
@@ -76,6 +78,7 @@ def create_user(session: Session, *, email: str, name: str, role: Role | str, pa
     email = normalise_email(email)
     if not name.strip():
         raise InvalidError("a user needs a name")
+    limits.line("name", name, limits.NAME)
     check_password(password)
     if session.scalar(select(User).where(User.email == email)) is not None:
         raise ConflictError(f"a user with e-mail {email} exists already")
@@ -139,7 +142,7 @@ def list_users(session: Session, actor: Actor) -> list[UserOut]:
 
 
 def _load(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id) if 0 < user_id < 2**31 else None
+    user = session.get(User, user_id) if limits.valid_id(user_id) else None
     if user is None:
         raise NotFoundError(f"no user with id {user_id}")
     return user

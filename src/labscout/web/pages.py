@@ -7,14 +7,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from labscout.api.auth import TooManyAttempts
 from labscout.api.deps import Found, SignedIn, Unit, resources, session_data
+from labscout.api.routers.discovery import find_experts
 from labscout.api.routers.session import sign_in, sign_out
-from labscout.errors import ForbiddenError, LabScoutError
+from labscout.errors import BadQueryError, ForbiddenError, LabScoutError
 from labscout.pipeline import activities, candidates, deals, offers, outreach, overview, plan, stages
 from labscout.pipeline.candidates import CandidateIn
 from labscout.pipeline.roles import Perm, has
@@ -84,25 +85,31 @@ def dashboard(request: Request, unit: Unit, who: SignedIn) -> Response:
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_page(request: Request, found: Found, unit: Unit, who: SignedIn, q: str = "", org: str = "",
-                org_kind: str = "", country: str = "", since: str = "", seniority: str = "",
-                exclude_org: str = "") -> HTMLResponse:
+def search_page(request: Request, found: Found, unit: Unit, who: SignedIn,
+                q: Annotated[str, Query(max_length=300)] = "", org: Annotated[str, Query(max_length=200)] = "",
+                org_kind: Annotated[str, Query(max_length=40)] = "", country: Annotated[str, Query(max_length=40)] = "",
+                since: Annotated[str, Query(max_length=4)] = "", seniority: Annotated[str, Query(max_length=40)] = "",
+                exclude_org: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
     hits: list[search.ExpertHit] = []
     error = None
+    status = 200
     if q.strip():
+        year = int(since) if since.strip().isdigit() and 1900 <= int(since) <= 2100 else None
         filters = search.SearchFilters(org=org or None, org_kind=org_kind or None, country=country or None,
-                                       since=int(since) if since.strip().isdigit() else None,
-                                       seniority=seniority or None, exclude_org=exclude_org or None)
+                                       since=year, seniority=seniority or None, exclude_org=exclude_org or None)
         try:
-            hits = search.find_experts(found.store, found.talent, q, top=25, filters=filters)
+            hits = find_experts(found, q, top=25, filters=filters)
         except LabScoutError as exc:
             error = str(exc)
+            status = 400 if isinstance(exc, BadQueryError) else 422
     linked = overview.candidates_for_people(unit, who, [h.person_id for h in hits]) \
         if has(who, Perm.VIEW_PIPELINE) else {}
-    return render(request, "search.html", who, q=q, hits=hits, error=error, linked=linked,
+    page = render(request, "search.html", who, q=q, hits=hits, error=error, linked=linked,
                   can_add=has(who, Perm.EDIT_CANDIDATES),
                   form={"org": org, "org_kind": org_kind, "country": country, "since": since,
                         "seniority": seniority, "exclude_org": exclude_org})
+    page.status_code = status
+    return page
 
 
 @router.post("/pipeline/add", response_class=HTMLResponse)
@@ -142,7 +149,8 @@ def org_page(request: Request, found: Found, who: SignedIn, org: str) -> HTMLRes
 
 
 @router.get("/flows", response_class=HTMLResponse)
-def flows_page(request: Request, found: Found, who: SignedIn, since: int = 2022, min_people: int = 3) -> HTMLResponse:
+def flows_page(request: Request, found: Found, who: SignedIn, since: Annotated[int, Query(ge=1900, le=2100)] = 2022,
+               min_people: Annotated[int, Query(ge=1, le=1000)] = 3) -> HTMLResponse:
     found_flows = moves.list_flows(found.store, since=since, min_people=min_people, limit=40)
     merged: Counter[tuple[str, str]] = Counter()
     for f in found_flows:
