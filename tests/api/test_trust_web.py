@@ -128,7 +128,7 @@ class TestSignInDefences:
         who = as_role("executive")
         cid = candidate(who)["id"]
         ada = who.client.get("/api/v1/people", params={"name": "Ada Lovel"}).json()[0]["person_id"]
-        for path in PAGES + ["/api/v1/plan", "/api/v1/offers"]:
+        for path in [*PAGES, "/api/v1/plan", "/api/v1/offers"]:
             response = who.client.get(path.format(cid=cid, ada=ada), follow_redirects=False)
             assert response.status_code < 400, path
             csp = response.headers["content-security-policy"]
