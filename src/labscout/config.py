@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from labscout.errors import InvalidError
-
 DEFAULT_HOME = Path(".labscout")
 # The demo reads the shared paper lists from beside the checkout when they are there.
 DEFAULT_SOURCES = Path("../shared/data/paperlists")
@@ -70,5 +68,5 @@ def _seconds(env: Mapping[str, str], name: str, default: int) -> int:
     if not value:
         return default
     if not value.isdigit() or int(value) < 1:
-        raise InvalidError(f"{name}: expected a number of seconds, not {value!r}")
+        raise ValueError(f"{name}: expected a number of seconds, not {value!r}")
     return int(value)

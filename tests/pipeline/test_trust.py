@@ -66,7 +66,7 @@ class TestRolesCannotBeRewritten:
                 if row["email"] == "hr@lab.example":
                     row["role"] = "executive"
         rewrite(dest, promote)
-        with pytest.raises(ConflictError, match=r"hr@lab.example: role hr -> executive.*--confirm-users"):
+        with pytest.raises(ConflictError, match=r"hr@lab.example: role hr -> executive.*confirming the user changes"):
             backup.restore(engine, team.executive, dest, replace=True)
         with db.session_scope(engine) as session:
             assert users.get_user_by_email(session, "hr@lab.example").role is Role.HR

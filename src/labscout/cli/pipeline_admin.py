@@ -37,7 +37,7 @@ def user_add(
     """Add a user; the first user of a new database needs no --as (make them an executive)."""
     if password is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    with errors(), engine_scope() as engine, db.session_scope(engine) as session:
+    with errors(as_json), engine_scope() as engine, db.session_scope(engine) as session:
         actor = users.actor_for_email(session, as_user) if as_user else None
         created = users.create_user(session, email=email, name=name, role=role, password=password,
                                     actor=actor, person_id=person)
@@ -47,7 +47,7 @@ def user_add(
 @user_app.command("list")
 def user_list(as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """The users and their roles."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, users.list_users)
     show(found, as_json, lambda us: table("Users", ["id", "email", "name", "role", "active", "password"],
                                           [[u.id, u.email, u.name, u.role.value, u.active,
@@ -60,7 +60,7 @@ EmailArg = Annotated[str, typer.Argument(help="The user's e-mail address.")]
 @user_app.command("deactivate")
 def user_deactivate(email: EmailArg, as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """Deactivate a user: they can no longer sign in or act, and their sessions end now; the audit keeps their name."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: users.set_active(s, a, users.get_user_by_email(s, email).id, False))
     show(found, as_json, lambda u: console.print(f"user {u.email} deactivated"))
 
@@ -68,7 +68,7 @@ def user_deactivate(email: EmailArg, as_user: AsOpt = None, as_json: JsonOpt = F
 @user_app.command("reactivate")
 def user_reactivate(email: EmailArg, as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """Let a deactivated user sign in and act again (an executive account: by an executive only)."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: users.set_active(s, a, users.get_user_by_email(s, email).id, True))
     show(found, as_json, lambda u: console.print(f"user {u.email} reactivated"))
 
@@ -81,7 +81,7 @@ def user_role(
     as_json: JsonOpt = False,
 ) -> None:
     """Give a user another role; their sessions end, so the change holds at once."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: users.set_role(s, a, users.get_user_by_email(s, email).id, role))
     show(found, as_json, lambda u: console.print(f"user {u.email} is now {u.role.value}"))
 
@@ -97,7 +97,7 @@ def user_password(
     """Set a password: your own, or (as HR or executive) a teammate's, e.g. after a restore into a new database."""
     if password is None:
         password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: users.set_password(s, a, users.get_user_by_email(s, email).id, password))
     show(found, as_json, lambda u: console.print(f"password of {u.email} set; their sessions ended"))
 
@@ -113,7 +113,7 @@ def user_sessions(
     as_json: JsonOpt = False,
 ) -> None:
     """Sign-in sessions with when they started, were last used and end; --end / --end-all sign them out."""
-    with errors():
+    with errors(as_json):
         if end_all and email is None:
             raise InvalidError("--end-all needs the user's e-mail")
 
@@ -141,7 +141,7 @@ def pipeline_audit(
     as_json: JsonOpt = False,
 ) -> None:
     """The audit log, newest first: who changed what when, with the record before and after."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: audit.list_entries(s, a, entity=entity, entity_id=entity_id, limit=limit))
     show(found, as_json, lambda es: table("Audit log", ["when", "who", "action", "record", "changed"], [
         [f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor_name, e.action, f"{e.entity} {e.entity_id}", ", ".join(e.changed)]
@@ -160,7 +160,7 @@ def pipeline_export_person(
     """Everything held about one person, as JSON (for a data-access request)."""
     import orjson
 
-    with errors():
+    with errors(as_json=out is None):  # printed as JSON: so is an error
         found = run(as_user, lambda s, a: privacy.export_person(s, a, privacy.resolve_candidate(s, a, who)))
     if out is None:
         dump(found)
@@ -180,7 +180,7 @@ def pipeline_erase(
     """Erase a person's data for good; the audit log keeps only that an erasure happened."""
     if not yes:
         typer.confirm(f"Erase everything about candidate {who}? This cannot be undone", abort=True)
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: privacy.erase_person(s, a, privacy.resolve_candidate(s, a, who), reason))
     show(found, as_json, lambda f: console.print(
         f"candidate {f['candidate_id']} erased: {f['timeline_entries']} timeline entries removed, "
@@ -194,7 +194,7 @@ def pipeline_backup(
     as_json: JsonOpt = False,
 ) -> None:
     """Write the whole pipeline database to one file (it holds personal data: keep it safe)."""
-    with errors(), engine_scope() as engine:
+    with errors(as_json), engine_scope() as engine:
         counts = backup.backup(engine, _acting(engine, as_user), dest)
     show(counts, as_json, lambda c: console.print(f"backed up {sum(c.values())} rows to {dest}"))
 
@@ -214,7 +214,7 @@ def pipeline_restore(
     The audit log is never replaced: entries it lacks are added and a restore entry says what changed. A backup
     holds no passwords: users new to this database get one with `labscout user password`.
     """
-    with errors(), engine_scope() as engine:
+    with errors(as_json), engine_scope() as engine:
         with db.session_scope(engine) as session:
             empty = users.count_users(session) == 0
         # A new, empty database has nobody to act as: restoring into it is the bootstrap, like the first user.
@@ -231,7 +231,7 @@ def pipeline_import(
     as_json: JsonOpt = False,
 ) -> None:
     """Add candidates from a CSV file; a bad row stops the import and nothing is written."""
-    with errors():
+    with errors(as_json):
         ids = run(as_user, lambda s, a: csvio.import_candidates(s, a, path))
     show({"imported": len(ids), "ids": ids}, as_json, lambda r: console.print(f"imported {r['imported']} candidates"))
 

@@ -171,12 +171,13 @@ def restore(engine: Engine, actor: Actor, path: Path, *, replace: bool = False,
                 if table.name in ("stages", "outreach_templates"):  # seeded by the migrations
                     continue
                 if connection.execute(select(func.count()).select_from(table)).scalar_one():
-                    raise ConflictError(f"the database already holds data ({table.name}); use --replace to "
-                                        "overwrite it with the backup")
+                    raise ConflictError(f"the database already holds data ({table.name}); restoring over it "
+                                        "must be asked for as replacing it", field="replace")
         changes = user_changes(current_users, restored_users) if current_users else []
         if changes and not confirm_users:
             raise ConflictError("the backup changes users or roles: " + "; ".join(changes)
-                                + ". If that is meant, restore again confirming it (--confirm-users)")
+                                + ". If that is meant, restore again confirming the user changes",
+                                field="confirm_users")
         # Hashes never come from a file: a user keeps the password they have here, or must be given one.
         hashes = {(u["id"], u["email"]): u["password_hash"] for u in current_users}
         for row in restored_users:

@@ -9,7 +9,7 @@ executive approves, or someone else approves and the CEO confirms explicitly (`p
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from labscout.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from labscout.pipeline import activities, audit, candidates, limits, money, policy, stages
 from labscout.pipeline.db import flush
-from labscout.pipeline.models import Offer, utcnow
+from labscout.pipeline.models import Candidate, Offer, utcnow
 from labscout.pipeline.roles import Actor, Perm, can_see_compensation, has, require
 
 ACTIVE = ("draft", "pending_approval", "approved", "sent")
@@ -77,6 +77,7 @@ class OfferOut:
     notes: str | None
     updated_at: datetime
     version: int
+    steps: list[str] = field(default_factory=list)  # what the reader may do with it now
 
 
 def total_value(o: OfferIn | Offer) -> int:
@@ -94,26 +95,29 @@ def validate(o: OfferIn, today: date, convert: Callable[[int], int] | None = Non
     for name, limit in LIMITS.items():
         value = getattr(o, name)
         if not isinstance(value, int) or isinstance(value, bool):
-            raise InvalidError(f"{name}: expected a whole number, got {value!r}")
+            raise InvalidError(f"{name}: expected a whole number, got {value!r}", field=name)
         if value < 0:
-            raise InvalidError(f"{name}: must not be negative ({value:,})")
+            raise InvalidError(f"{name}: must not be negative ({value:,})", field=name)
         counted = value if convert is None or name == "gpus" or value > MAX_FIGURE else convert(value)
         if counted > limit or value > MAX_FIGURE:
-            raise InvalidError(f"{name}: {value:,} is above the plausible maximum {limit:,}; check for a typo")
+            raise InvalidError(f"{name}: {value:,} is above the plausible maximum {limit:,}; check for a typo",
+                               field=name)
     if o.base == 0:
-        raise InvalidError("base: an offer needs a base salary")
+        raise InvalidError("base: an offer needs a base salary", field="base")
     if not 1 <= o.vesting_years <= 10:
-        raise InvalidError(f"vesting_years: must be 1 to 10, not {o.vesting_years}")
+        raise InvalidError(f"vesting_years: must be 1 to 10, not {o.vesting_years}", field="vesting_years")
     if not 0 <= o.vesting_cliff_months <= 12 * o.vesting_years:
-        raise InvalidError(f"vesting_cliff_months: must be 0 to {12 * o.vesting_years}, not {o.vesting_cliff_months}")
+        raise InvalidError(f"vesting_cliff_months: must be 0 to {12 * o.vesting_years}, not {o.vesting_cliff_months}",
+                           field="vesting_cliff_months")
     money.parse_currency(o.currency)
     limits.line("role", o.role, limits.ROLE)
     limits.text("notes", o.notes, limits.NOTES)
     # The offer starts to run today: an expiry before that would make it dead on arrival.
     if o.expires_on < today:
-        raise InvalidError(f"expires_on: {o.expires_on} is before the offer starts to run ({today})")
+        raise InvalidError(f"expires_on: {o.expires_on} is before the offer starts to run ({today})",
+                           field="expires_on")
     if o.start_date < today:
-        raise InvalidError(f"start_date: {o.start_date} is in the past")
+        raise InvalidError(f"start_date: {o.start_date} is in the past", field="start_date")
 
 
 def in_plan_currency(session: Session, o: Offer) -> int:
@@ -141,7 +145,7 @@ def out(session: Session, actor: Actor, o: Offer) -> OfferOut:
                     o.vesting_cliff_months if shown else None, o.gpus if shown else None, figure(o.total_4y),
                     plan_total, money.plan_currency(session) if shown else None, needs_exec, o.created_by,
                     o.approved_by, o.confirmed_by, o.decline_reason, o.notes if shown else None, o.updated_at,
-                    o.version)
+                    o.version, allowed_steps(session, actor, o))
 
 
 def _load(session: Session, offer_id: int, expected_version: int | None) -> Offer:
@@ -238,42 +242,61 @@ def approve_offer(session: Session, actor: Actor, offer_id: int, *, expected_ver
     o = _load(session, offer_id, expected_version)
     if o.status != "pending_approval":
         raise ConflictError(f"offer {o.id} is {o.status.replace('_', ' ')}; it cannot be approved")
-    threshold = policy.approval_threshold(session)
-    total = in_plan_currency(session, o)
-    large = total > threshold
-    rule = policy.approval_rule(session)
-    if not large or rule.rule == policy.ANOTHER_EXECUTIVE:
-        if o.created_by == actor.user_id:
-            raise ForbiddenError(f"offer {o.id}: nobody approves an offer they drafted; another person must")
-        if large and not has(actor, Perm.APPROVE_LARGE_OFFERS):
-            raise ForbiddenError(f"offer {o.id} is above the approval threshold: another executive than the one "
-                                 "who drafted it approves")
-        _change(session, actor, o, "approved", ("pending_approval",), "approved", approved_by=actor.user_id)
-        return out(session, actor, o)
-    # 'ceo confirms': a second person's approval, and the CEO's explicit confirmation.
-    is_ceo = rule.ceo_id is not None and actor.user_id == rule.ceo_id
-    if rule.ceo_id is None:
-        raise ConflictError("the approval rule names no active CEO; an executive sets it with "
-                            "`labscout offer rule 'ceo confirms' --ceo EMAIL`")
-    if is_ceo and confirm and (o.approved_by is not None or o.created_by != actor.user_id):
+    refusal, outcome = _approval(session, actor, o, confirm)
+    if refusal is not None:
+        raise ForbiddenError(refusal)
+    if outcome == "first":  # 'ceo confirms': approved by a second person, the CEO's confirmation to come
+        before = audit.snapshot(o)
+        o.approved_by = actor.user_id
+        flush(session)
+        activities.log(session, actor, o.candidate_id, "offer",
+                       subject=f"offer {o.id} approved, awaiting the CEO's confirmation",
+                       meta={"offer_id": o.id, "status": o.status})
+        audit.record(session, actor, "approve", "offer", o.id, before, audit.snapshot(o))
+        flush(session)
+    elif outcome == "confirm":
         _change(session, actor, o, "approved", ("pending_approval",), "approved and confirmed by the CEO",
                 approved_by=o.approved_by or actor.user_id, confirmed_by=actor.user_id)
-        return out(session, actor, o)
-    if is_ceo and not confirm:
-        raise ForbiddenError(f"offer {o.id} is above the approval threshold: the CEO confirms it explicitly "
-                             "(approve with confirm)")
-    if o.created_by == actor.user_id:
-        raise ForbiddenError(f"offer {o.id}: nobody approves an offer they drafted; another person must")
-    if o.approved_by is not None:
-        raise ConflictError(f"offer {o.id} is approved already and awaits the CEO's confirmation")
-    before = audit.snapshot(o)
-    o.approved_by = actor.user_id
-    flush(session)
-    activities.log(session, actor, o.candidate_id, "offer", subject=f"offer {o.id} approved, awaiting the CEO's "
-                   "confirmation", meta={"offer_id": o.id, "status": o.status})
-    audit.record(session, actor, "approve", "offer", o.id, before, audit.snapshot(o))
-    flush(session)
+    else:
+        _change(session, actor, o, "approved", ("pending_approval",), "approved", approved_by=actor.user_id)
     return out(session, actor, o)
+
+
+def _approval(session: Session, actor: Actor, o: Offer, confirm: bool) -> tuple[str | None, str]:
+    """Why this actor may not approve this offer now (None when they may), and what their approval does.
+
+    The outcome is "approve" (the offer is approved), "first" (under 'ceo confirms': the second person's
+    approval, the CEO's confirmation still to come) or "confirm" (the CEO's explicit confirmation).
+    """
+    if o.status != "pending_approval":
+        return f"offer {o.id} is {o.status.replace('_', ' ')}", "approve"
+    try:
+        total = in_plan_currency(session, o)
+    except InvalidError as exc:
+        return str(exc), "approve"
+    large = total > policy.approval_threshold(session)
+    rule = policy.approval_rule(session)
+    drafted = o.created_by == actor.user_id
+    if not large or rule.rule == policy.ANOTHER_EXECUTIVE:
+        if drafted:
+            return f"offer {o.id}: nobody approves an offer they drafted; another person must", "approve"
+        if large and not has(actor, Perm.APPROVE_LARGE_OFFERS):
+            return (f"offer {o.id} is above the approval threshold: another executive than the one who drafted it "
+                    "approves", "approve")
+        return None, "approve"
+    if rule.ceo_id is None:
+        return "the approval rule names no active CEO; an executive sets the rule again", "approve"
+    if actor.user_id == rule.ceo_id:
+        if not confirm:
+            return f"offer {o.id} is above the approval threshold: the CEO confirms it explicitly", "confirm"
+        if drafted and o.approved_by is None:
+            return f"offer {o.id}: nobody approves an offer they drafted; another person approves first", "confirm"
+        return None, "confirm"
+    if drafted:
+        return f"offer {o.id}: nobody approves an offer they drafted; another person must", "first"
+    if o.approved_by is not None:
+        return f"offer {o.id} is approved already and awaits the CEO's confirmation", "first"
+    return None, "first"
 
 
 def return_offer(session: Session, actor: Actor, offer_id: int, reason: str, *,
@@ -281,7 +304,7 @@ def return_offer(session: Session, actor: Actor, offer_id: int, reason: str, *,
     """Send a pending offer back to draft with the approver's reason."""
     require(actor, Perm.APPROVE_OFFERS)
     if not reason.strip():
-        raise InvalidError("returning an offer needs a reason")
+        raise InvalidError("returning an offer needs a reason", field="reason")
     limits.text("reason", reason, limits.REASON)
     o = _load(session, offer_id, expected_version)
     _change(session, actor, o, "draft", ("pending_approval",), "returned to draft", decline_reason=reason.strip(),
@@ -308,7 +331,7 @@ def accept_offer(session: Session, actor: Actor, offer_id: int, *, today: date |
     require(actor, Perm.DRAFT_OFFERS)
     o = _load(session, offer_id, expected_version)
     if o.status == "sent" and o.expires_on < (today or utcnow().date()):
-        raise ConflictError(f"offer {o.id} expired on {o.expires_on}; run `labscout offer expire` and redraft")
+        raise ConflictError(f"offer {o.id} expired on {o.expires_on}; mark it expired and draft a new one")
     _change(session, actor, o, "accepted", ("sent",), "accepted")
     won = next((s for s in stages.list_stages(session) if s.outcome == "won"), None)
     c = candidates.load(session, o.candidate_id)
@@ -323,7 +346,7 @@ def decline_offer(session: Session, actor: Actor, offer_id: int, reason: str, *,
     """Record that the candidate said no, and why; the candidate moves to `declined`."""
     require(actor, Perm.DRAFT_OFFERS)
     if not reason.strip():
-        raise InvalidError("a declined offer needs the reason the candidate gave")
+        raise InvalidError("a declined offer needs the reason the candidate gave", field="reason")
     limits.text("reason", reason, limits.REASON)
     o = _load(session, offer_id, expected_version)
     _change(session, actor, o, "declined", ("sent",), "declined", decline_reason=reason.strip())
@@ -339,7 +362,7 @@ def withdraw_offer(session: Session, actor: Actor, offer_id: int, reason: str, *
                    expected_version: int | None = None) -> OfferOut:
     require(actor, Perm.DRAFT_OFFERS)
     if not reason.strip():
-        raise InvalidError("withdrawing an offer needs a reason")
+        raise InvalidError("withdrawing an offer needs a reason", field="reason")
     limits.text("reason", reason, limits.REASON)
     o = _load(session, offer_id, expected_version)
     _change(session, actor, o, "withdrawn", ACTIVE, "withdrawn", decline_reason=reason.strip())
@@ -356,23 +379,63 @@ def expire_offers(session: Session, actor: Actor, *, today: date | None = None) 
     return [out(session, actor, o) for o in due]
 
 
+# Every step an offer can take, in the order of its life; `step` dispatches them for every interface.
+# "confirm" is the CEO's explicit approval above the threshold, under the 'ceo confirms' rule.
+STEPS = ("submit", "approve", "confirm", "return", "send", "accept", "decline", "withdraw")
+# The steps that need a reason, and which status each step starts from.
+NEEDS_REASON = ("return", "decline", "withdraw")
+FROM_STATUS: dict[str, tuple[str, ...]] = {
+    "submit": ("draft",), "approve": ("pending_approval",), "confirm": ("pending_approval",),
+    "return": ("pending_approval",),
+    "send": ("approved",), "accept": ("sent",), "decline": ("sent",), "withdraw": ACTIVE}
+STEP_PERM = {"approve": Perm.APPROVE_OFFERS, "confirm": Perm.APPROVE_LARGE_OFFERS, "return": Perm.APPROVE_OFFERS}
+
+
+def step(session: Session, actor: Actor, offer_id: int, name: str, *, reason: str | None = None,
+         expected_version: int | None = None, today: date | None = None) -> OfferOut:
+    """Take one step of an offer's life (submit, approve, return, send, accept, decline, withdraw)."""
+    key = name.strip().lower()
+    if key not in STEPS:
+        raise InvalidError(f"no offer step '{name}'; one of {', '.join(STEPS)}", field="step")
+    if key == "submit":
+        return submit_offer(session, actor, offer_id, expected_version=expected_version)
+    if key in ("approve", "confirm"):
+        return approve_offer(session, actor, offer_id, expected_version=expected_version, confirm=key == "confirm")
+    if key == "send":
+        return send_offer(session, actor, offer_id, expected_version=expected_version)
+    if key == "accept":
+        return accept_offer(session, actor, offer_id, expected_version=expected_version, today=today)
+    act = {"return": return_offer, "decline": decline_offer, "withdraw": withdraw_offer}[key]
+    return act(session, actor, offer_id, reason or "", expected_version=expected_version)
+
+
+def allowed_steps(session: Session, actor: Actor, o: Offer) -> list[str]:
+    """The steps this actor may take on this offer now (what the buttons offer; the services still check)."""
+    found = []
+    for key in STEPS:
+        if o.status not in FROM_STATUS[key] or not has(actor, STEP_PERM.get(key, Perm.DRAFT_OFFERS)):
+            continue
+        if key in ("approve", "confirm"):
+            refusal, outcome = _approval(session, actor, o, confirm=key == "confirm")
+            if refusal is not None or (key == "approve") == (outcome == "confirm"):
+                continue
+        found.append(key)
+    return found
+
+
 def get_offer(session: Session, actor: Actor, offer_id: int) -> OfferOut:
     require(actor, Perm.VIEW_PIPELINE)
     return out(session, actor, _load(session, offer_id, None))
 
 
 def list_offers(session: Session, actor: Actor, *, status: str | None = None, candidate_id: int | None = None,
-                ) -> list[OfferOut]:
+                limit: int = 1000, offset: int = 0) -> list[OfferOut]:
     require(actor, Perm.VIEW_PIPELINE)
-    query = select(Offer).order_by(Offer.id)
+    # An erased candidate's offers stay (anonymous, so the budget adds up) but are listed nowhere.
+    query = select(Offer).join(Candidate, Candidate.id == Offer.candidate_id).where(Candidate.erased_at.is_(None))
     if status:
-        query = query.where(Offer.status == status.replace(" ", "_"))
+        query = query.where(Offer.status == status.strip().lower().replace(" ", "_"))
     if candidate_id is not None:
+        candidates.load(session, candidate_id)
         query = query.where(Offer.candidate_id == candidate_id)
-    found = []
-    for o in session.scalars(query):
-        try:
-            found.append(out(session, actor, o))
-        except NotFoundError:  # the candidate was erased
-            continue
-    return found
+    return [out(session, actor, o) for o in session.scalars(query.order_by(Offer.id).offset(offset).limit(limit))]
