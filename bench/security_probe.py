@@ -50,7 +50,11 @@ class Probe:
 
     # -- plumbing -----------------------------------------------------------------------------------------
     def http(self, client: httpx.Client, method: str, path: str, **kw: object) -> httpx.Response:
-        response = client.request(method, self.base + path, **kw)  # type: ignore[arg-type]
+        try:
+            response = client.request(method, self.base + path, **kw)  # type: ignore[arg-type]
+        except httpx.TransportError as exc:  # the server dropped the connection: as bad as a 500
+            self.server_errors.append(f"{method} {path[:80]} -> {type(exc).__name__}")
+            return httpx.Response(599, text=str(exc))
         if response.status_code >= 500:
             self.server_errors.append(f"{method} {path[:80]} -> {response.status_code}")
         return response
@@ -262,19 +266,27 @@ class Probe:
                    f"{took:.1f} s")
 
     def sign_in_defences(self) -> None:
-        client = httpx.Client(timeout=30)
-        for n in range(20):
-            self.http(client, "POST", "/api/v1/session", json={"email": TEAM["viewer"], "password": f"bad {n} pw"})
+        # From another loopback address, so that a lock-out of this one leaves the other checks alone.
+        def elsewhere(address: str) -> httpx.Client:
+            return httpx.Client(timeout=30, transport=httpx.HTTPTransport(local_address=address))
+
+        spray = elsewhere("127.0.0.2")
+        for n in range(20):  # one wrong password for each of 20 accounts, the attacker's own sign-in in between
+            self.http(spray, "POST", "/api/v1/session", json={"email": f"guess{n}@lab.example", "password": "bad pw 1"})
             if n % 5 == 4:
-                self.http(client, "POST", "/api/v1/session", json={"email": TEAM["recruiter"], "password": PASSWORD})
-        blocked = self.http(client, "POST", "/api/v1/session", json={"email": TEAM["viewer"], "password": PASSWORD})
-        self.check("20 wrong passwords with a success in between: no lock-out", blocked.status_code == 200)
+                self.http(spray, "POST", "/api/v1/session", json={"email": TEAM["recruiter"], "password": PASSWORD})
+        blocked = self.http(spray, "POST", "/api/v1/session", json={"email": "guess99@lab.example", "password": "x"})
+        self.check("20 wrong passwords from one address, a success in between: no lock-out",
+                   blocked.status_code != 429)
         self.check("the lock-out has no 429 with Retry-After",
                    blocked.status_code != 429 or "retry-after" not in blocked.headers)
-        other = self.http(client, "POST", "/api/v1/session", json={"email": TEAM["hr"], "password": PASSWORD})
+        guess = elsewhere("127.0.0.3")
+        for n in range(6):
+            self.http(guess, "POST", "/api/v1/session", json={"email": TEAM["viewer"], "password": f"bad {n} pw"})
+        other = self.http(guess, "POST", "/api/v1/session", json={"email": TEAM["hr"], "password": PASSWORD})
         self.check("the lock-out locks every account behind the address", other.status_code != 200)
-        cross = self.http(httpx.Client(), "POST", "/api/v1/session", headers={"Origin": "https://evil.example"},
-                          json={"email": TEAM["hr"], "password": PASSWORD})
+        cross = self.http(elsewhere("127.0.0.4"), "POST", "/api/v1/session",
+                          headers={"Origin": "https://evil.example"}, json={"email": TEAM["hr"], "password": PASSWORD})
         self.check("sign-in accepts a cross-site Origin", cross.status_code == 200)
         boss, _ = self.signed("executive")
         missing = []
@@ -310,7 +322,8 @@ def serving(home: Path, **env_extra: str) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "LABSCOUT_HOME": str(home), **env_extra}
     env.pop("LABSCOUT_DATABASE_URL", None)
-    server = subprocess.Popen([LABSCOUT, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL)
+    server = subprocess.Popen([LABSCOUT, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -340,9 +353,15 @@ def main() -> int:
             checks: list[Callable[[], None]] = [probe.sessions_end, probe.sign_in_defences, probe.inputs,
                                                 probe.money, probe.personal_data, probe.roles_cannot_be_rewritten]
             for check in checks:
-                check()
+                try:
+                    check()
+                except Exception as exc:  # a finding that breaks the probe itself is a hole too
+                    probe.check(f"{check.__name__} could not finish", True, f"{type(exc).__name__}: {exc}"[:200])
         with serving(home, LABSCOUT_SESSION_IDLE="2") as base:
-            probe.idle_sessions_end(base)
+            try:
+                probe.idle_sessions_end(base)
+            except Exception as exc:
+                probe.check("idle_sessions_end could not finish", True, f"{type(exc).__name__}: {exc}"[:200])
     finally:
         if args.keep:
             print(f"home kept at {root}")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 COOKIE = "labscout_session"
 FAILURE_WINDOW = 300.0
 # Failures allowed in the window: for one account from one client, for one account, for one client.
-PAIR_LIMIT, ACCOUNT_LIMIT, CLIENT_LIMIT = 5, 20, 30
+PAIR_LIMIT, ACCOUNT_LIMIT, CLIENT_LIMIT = 5, 10, 15
 # A CSRF token as the server issues them (secrets.token_urlsafe); anything else is refused before comparing.
 CSRF_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 
