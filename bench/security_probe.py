@@ -23,15 +23,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from loopback import free_port
+from loopback import serve_command
 
 PASSWORD = "probe password 1"
 TEAM = {"executive": "exec@lab.example", "hr": "hr@lab.example", "recruiter": "rec@lab.example",
@@ -317,27 +316,6 @@ def make_home(home: Path, store: Path | None) -> None:
         assert done.returncode == 0, done.stderr
 
 
-@contextmanager
-def serving(home: Path, **env_extra: str) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "LABSCOUT_HOME": str(home), **env_extra}
-    env.pop("LABSCOUT_DATABASE_URL", None)
-    server = subprocess.Popen([LABSCOUT, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                httpx.get(base + "/login", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--store", type=Path, help="a research.duckdb to copy (default: the small test world)")
@@ -348,7 +326,7 @@ def main() -> int:
     try:
         home = root / "home"
         make_home(home, args.store)
-        with serving(home) as base:
+        with serve_command(home) as base:
             probe = Probe(home, base)
             checks: list[Callable[[], None]] = [probe.sessions_end, probe.sign_in_defences, probe.inputs,
                                                 probe.money, probe.personal_data, probe.roles_cannot_be_rewritten]
@@ -357,7 +335,7 @@ def main() -> int:
                     check()
                 except Exception as exc:  # a finding that breaks the probe itself is a hole too
                     probe.check(f"{check.__name__} could not finish", True, f"{type(exc).__name__}: {exc}"[:200])
-        with serving(home, LABSCOUT_SESSION_IDLE="2") as base:
+        with serve_command(home, LABSCOUT_SESSION_IDLE="2") as base:
             try:
                 probe.idle_sessions_end(base)
             except Exception as exc:

@@ -57,20 +57,22 @@ def user_list(as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
 EmailArg = Annotated[str, typer.Argument(help="The user's e-mail address.")]
 
 
+def _set_active(email: str, active: bool, as_user: str | None, as_json: bool) -> None:
+    with errors(as_json):
+        found = run(as_user, lambda s, a: users.set_active(s, a, users.get_user_by_email(s, email).id, active))
+    show(found, as_json, lambda u: console.print(f"user {u.email} {'reactivated' if active else 'deactivated'}"))
+
+
 @user_app.command("deactivate")
 def user_deactivate(email: EmailArg, as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """Deactivate a user: they can no longer sign in or act, and their sessions end now; the audit keeps their name."""
-    with errors(as_json):
-        found = run(as_user, lambda s, a: users.set_active(s, a, users.get_user_by_email(s, email).id, False))
-    show(found, as_json, lambda u: console.print(f"user {u.email} deactivated"))
+    _set_active(email, False, as_user, as_json)
 
 
 @user_app.command("reactivate")
 def user_reactivate(email: EmailArg, as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """Let a deactivated user sign in and act again (an executive account: by an executive only)."""
-    with errors(as_json):
-        found = run(as_user, lambda s, a: users.set_active(s, a, users.get_user_by_email(s, email).id, True))
-    show(found, as_json, lambda u: console.print(f"user {u.email} reactivated"))
+    _set_active(email, True, as_user, as_json)
 
 
 @user_app.command("role")

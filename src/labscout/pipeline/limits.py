@@ -40,26 +40,24 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def line(field: str, value: str | None, limit: int) -> str | None:
-    """A single-line value: at most `limit` characters, no control characters (CR, LF, NUL...)."""
+def _checked(field: str, value: str | None, limit: int, control: re.Pattern[str], what: str) -> str | None:
     if value is None:
         return None
     if len(value) > limit:
-        raise InvalidError(f"{field}: at most {limit:,} characters, not {len(value):,}")
-    if CONTROL.search(value):
-        raise InvalidError(f"{field}: one line without control characters (no line breaks)")
+        raise InvalidError(f"{field}: at most {limit:,} characters, not {len(value):,}", field=field)
+    if control.search(value):
+        raise InvalidError(f"{field}: {what}", field=field)
     return value
+
+
+def line(field: str, value: str | None, limit: int) -> str | None:
+    """A single-line value: at most `limit` characters, no control characters (CR, LF, NUL...)."""
+    return _checked(field, value, limit, CONTROL, "one line without control characters (no line breaks)")
 
 
 def text(field: str, value: str | None, limit: int) -> str | None:
     """A multi-line value: at most `limit` characters, no control characters but line breaks and tabs."""
-    if value is None:
-        return None
-    if len(value) > limit:
-        raise InvalidError(f"{field}: at most {limit:,} characters, not {len(value):,}")
-    if CONTROL_IN_TEXT.search(value):
-        raise InvalidError(f"{field}: control characters are not allowed")
-    return value
+    return _checked(field, value, limit, CONTROL_IN_TEXT, "control characters are not allowed")
 
 
 def items(field: str, values: Iterable[str] | None, count: int, each: int) -> list[str] | None:
@@ -68,7 +66,7 @@ def items(field: str, values: Iterable[str] | None, count: int, each: int) -> li
         return None
     found = list(values)
     if len(found) > count:
-        raise InvalidError(f"{field}: at most {count} entries, not {len(found):,}")
+        raise InvalidError(f"{field}: at most {count} entries, not {len(found):,}", field=field)
     for value in found:
         line(field, value, each)
     return found
