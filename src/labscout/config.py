@@ -1,4 +1,8 @@
-"""One Settings object, read by the entry point and passed down."""
+"""One Settings object, built once by the entry point (the command, the web app factory) and passed down.
+
+Every setting is read from the environment here and nowhere else; `ENVIRONMENT` lists them all, and a test
+checks that the README documents each one.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,30 @@ from pathlib import Path
 DEFAULT_HOME = Path(".labscout")
 # The demo reads the shared paper lists from beside the checkout when they are there.
 DEFAULT_SOURCES = Path("../shared/data/paperlists")
+
+# Every environment variable LabScout reads, and what it means.
+ENVIRONMENT = {
+    "LABSCOUT_HOME": "where the research store, the SQLite pipeline database and the session key live",
+    "LABSCOUT_DATABASE_URL": "the pipeline database (SQLAlchemy URL), e.g. PostgreSQL for a team",
+    "LABSCOUT_SECRET": "the key session tokens are hashed with in the database (default: a random key kept in "
+                       "LABSCOUT_HOME; set the same value on every server of a team)",
+    "LABSCOUT_SESSION_IDLE": "seconds without a request after which a sign-in session ends (default 7200)",
+    "LABSCOUT_SESSION_MAX": "seconds after sign-in at which a session ends however busy (default 43200)",
+    "LABSCOUT_SECURE_COOKIES": "0 to send the session cookie over plain HTTP to a non-local address",
+    "LABSCOUT_SMTP_HOST": "the mail server outreach is sent through",
+    "LABSCOUT_SMTP_PORT": "its port",
+    "LABSCOUT_SMTP_FROM": "the sender address of outreach",
+    "LABSCOUT_SMTP_USER": "the mail server account",
+    "LABSCOUT_SMTP_PASSWORD": "its password",
+    "LABSCOUT_SMTP_STARTTLS": "1 to use STARTTLS",
+    "LABSCOUT_USER": "who a command acts as, by e-mail",
+}
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +59,9 @@ class Settings:
     home: Path
     database_url: str | None = None
     smtp: SmtpSettings = SmtpSettings()
+    # The key session tokens are hashed with (LABSCOUT_SECRET); None: a random key kept under `home`.
+    secret: bytes | None = None
+    secure_cookies: bool = True
     # Sign-in sessions end after this long without a request, and this long after sign-in whatever happens.
     session_idle_seconds: int = 2 * 3600
     session_max_seconds: int = 12 * 3600
@@ -44,10 +75,13 @@ class Settings:
             sender=env.get("LABSCOUT_SMTP_FROM") or "labscout@localhost",
             user=env.get("LABSCOUT_SMTP_USER") or None,
             password=env.get("LABSCOUT_SMTP_PASSWORD") or None,
-            starttls=(env.get("LABSCOUT_SMTP_STARTTLS") or "").lower() in ("1", "true", "yes"),
+            starttls=_flag(env.get("LABSCOUT_SMTP_STARTTLS"), False),
         )
+        secret = env.get("LABSCOUT_SECRET") or None
         return cls(home=Path(env.get("LABSCOUT_HOME") or DEFAULT_HOME).expanduser(),
                    database_url=env.get("LABSCOUT_DATABASE_URL") or None, smtp=smtp,
+                   secret=secret.encode() if secret else None,
+                   secure_cookies=_flag(env.get("LABSCOUT_SECURE_COOKIES"), True),
                    session_idle_seconds=_seconds(env, "LABSCOUT_SESSION_IDLE", 2 * 3600),
                    session_max_seconds=_seconds(env, "LABSCOUT_SESSION_MAX", 12 * 3600))
 

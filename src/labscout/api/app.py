@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 
 from labscout.api import auth
-from labscout.api.errors import HtmlErrors, labscout_error_handler, problem, too_many_attempts, validation_error
+from labscout.api.errors import HtmlErrors, labscout_error_handler, problem, too_many_attempts, validation_error_handler
 from labscout.api.resources import Resources
 from labscout.api.routers import discovery, pipeline, session
 from labscout.config import Settings
@@ -26,7 +26,8 @@ DOC_SOURCES = "https://cdn.jsdelivr.net https://fastapi.tiangolo.com"
 INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.S)
 
 
-def create_api(settings: Settings, *, html_errors: HtmlErrors | None = None, secure_cookies: bool = True) -> FastAPI:
+def create_api(settings: Settings, *, html_errors: HtmlErrors | None = None,
+               secure_cookies: bool | None = None) -> FastAPI:
     """The app with the JSON API; the web package adds its pages to the same app."""
 
     @asynccontextmanager
@@ -41,9 +42,9 @@ def create_api(settings: Settings, *, html_errors: HtmlErrors | None = None, sec
                   description="Discovery (experts, people, organisations, moves, flows, introductions) and the "
                               "recruiting pipeline (candidates, timeline, offers, plan, deals). Sign in with "
                               "POST /api/v1/session; send the returned csrf_token as X-CSRF-Token on changes.")
+    app.state.session_key = auth.load_secret(settings)
     app.state.limiter = auth.RateLimiter()
-    app.state.secure_cookies = secure_cookies
-
+    app.state.secure_cookies = settings.secure_cookies if secure_cookies is None else secure_cookies
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         """Cross-site changes refused; security headers on every answer; server time for bench/web.py."""
@@ -59,7 +60,7 @@ def create_api(settings: Settings, *, html_errors: HtmlErrors | None = None, sec
 
     app.add_exception_handler(LabScoutError, labscout_error_handler(html_errors))
     app.add_exception_handler(auth.TooManyAttempts, too_many_attempts)
-    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(RequestValidationError, validation_error_handler(html_errors))
     for router in (session.router, discovery.router, pipeline.router):
         app.include_router(router, prefix=API_PREFIX)
     return app

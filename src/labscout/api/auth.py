@@ -11,11 +11,15 @@ lock every account behind it, nor does one attacked account lock out its owner e
 from __future__ import annotations
 
 import math
+import os
 import re
+import secrets
 import threading
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
+
+from labscout.config import Settings
 
 COOKIE = "labscout_session"
 FAILURE_WINDOW = 300.0
@@ -45,6 +49,29 @@ class TooManyAttempts(Exception):
     def __init__(self, retry_after: int) -> None:
         self.retry_after = retry_after
         super().__init__(f"too many failed sign-ins; try again in {retry_after} s")
+
+
+def load_secret(settings: Settings) -> bytes:
+    """The signing secret: LABSCOUT_SECRET (Settings.secret), else a random key kept (mode 600) under the home."""
+    if settings.secret:
+        return settings.secret
+    path = settings.home / "secret.key"
+    if not path.exists():
+        settings.home.mkdir(parents=True, exist_ok=True)
+        try:
+            # Written whole under another name and linked into place: a second worker starting at the same
+            # moment reads either no key (and makes this one) or the whole key, never half of it.
+            tmp = path.with_name(f".secret.{os.getpid()}.{secrets.token_hex(4)}")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(secrets.token_bytes(32))
+            try:
+                os.link(tmp, path)
+            finally:
+                tmp.unlink()
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+    return path.read_bytes()
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,7 +69,8 @@ def actor(request: Request, unit: Unit, token: Annotated[str | None, Depends(sen
 
     A plain function: FastAPI runs it in the thread pool, so waiting for the database never blocks the loop.
     """
-    signed = sessions.find(unit, request.cookies.get(COOKIE), timeouts=timeouts(request))
+    signed = sessions.find(unit, request.cookies.get(COOKIE), timeouts=timeouts(request),
+                           key=request.app.state.session_key)
     if signed is None:
         # An ended session is recorded as ended even though this request fails.
         unit.commit()

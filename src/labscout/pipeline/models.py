@@ -110,7 +110,7 @@ class AuditEntry(Base):
 
 
 class WebSession(Base):
-    """A signed-in browser or API client; the cookie holds a random token, the database only its SHA-256."""
+    """A signed-in browser or API client; the cookie holds a random token, the database only its HMAC."""
 
     __tablename__ = "web_sessions"
 

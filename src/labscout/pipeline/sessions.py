@@ -1,14 +1,15 @@
 """Sign-in sessions kept in the pipeline database, so that ending one takes effect on the very next request.
 
-The browser holds a random token; the database keeps its SHA-256 only (a copy of the database opens no
-session). A session ends when its user signs out, is deactivated, or has their password or role changed; when
-it was idle too long; and at an absolute limit however busy it is. Ended sessions stay listed for a while, with
-why they ended, for `labscout user sessions`.
+The browser holds a random token; the database keeps only its HMAC under the server's key (a copy of the
+database opens no session, nor tells which token is which). A session ends when its user signs out, is
+deactivated, or has their password or role changed; when it was idle too long; and at an absolute limit however
+busy it is. Ended sessions stay listed, with why they ended, for `labscout user sessions`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
 from dataclasses import dataclass
@@ -59,16 +60,17 @@ class SessionOut:
     user_agent: str | None
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def token_hash(token: str, key: bytes = b"") -> str:
+    """What the database keeps of a token: its HMAC-SHA256 under the server's key (LABSCOUT_SECRET)."""
+    return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
 
 
 def start(session: Session, user_id: int, *, client: str | None = None, user_agent: str | None = None,
-          timeouts: Timeouts = Timeouts(), now: datetime | None = None) -> tuple[str, Signed]:
+          timeouts: Timeouts = Timeouts(), now: datetime | None = None, key: bytes = b"") -> tuple[str, Signed]:
     """A new session for a user who just proved who they are; returns the token for the cookie."""
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
-    row = WebSession(token_hash=token_hash(token), user_id=user_id, csrf=secrets.token_urlsafe(24), created_at=now,
+    row = WebSession(token_hash=token_hash(token, key), user_id=user_id, csrf=secrets.token_urlsafe(24), created_at=now,
                      last_seen_at=now, expires_at=now + timeouts.absolute, client=(client or "")[:64] or None,
                      user_agent=(user_agent or "")[:200] or None)
     session.add(row)
@@ -77,12 +79,12 @@ def start(session: Session, user_id: int, *, client: str | None = None, user_age
 
 
 def find(session: Session, token: str | None, *, timeouts: Timeouts = Timeouts(),
-         now: datetime | None = None) -> Signed | None:
+         now: datetime | None = None, key: bytes = b"") -> Signed | None:
     """The live session a cookie names, or None (unknown, ended, idle too long, past its limit, user inactive)."""
     if not token or not TOKEN.match(token):
         return None
     now = now or utcnow()
-    row = session.scalar(select(WebSession).where(WebSession.token_hash == token_hash(token)))
+    row = session.scalar(select(WebSession).where(WebSession.token_hash == token_hash(token, key)))
     if row is None or row.ended_at is not None:
         return None
     why = None

@@ -49,7 +49,8 @@ def sign_in(request: Request, response: Response, unit: Unit, email: str, passwo
     assert found.user_id is not None
     limits = timeouts(request)
     token, signed = sessions.start(unit, found.user_id, client=client_of(request),
-                                   user_agent=request.headers.get("user-agent"), timeouts=limits)
+                                   user_agent=request.headers.get("user-agent"), timeouts=limits,
+                                   key=request.app.state.session_key)
     response.set_cookie(COOKIE, token, max_age=int(limits.absolute.total_seconds()), httponly=True, samesite="lax",
                         secure=request.app.state.secure_cookies, path="/")
     return SessionOut(user_id=found.user_id, name=found.name, role=found.role.value, csrf_token=signed.csrf)

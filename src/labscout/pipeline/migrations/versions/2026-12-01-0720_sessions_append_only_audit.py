@@ -5,8 +5,8 @@ at once. The audit log refuses DELETE (and TRUNCATE) and any UPDATE but an erasu
 replace the before/after of an entry and must stamp `redacted_at`; who, when, what and which record never change.
 
 Revision ID: 1800_sessions_append_only_audit
-Revises: 0900_identity_corrections
-Create Date: 2026-12-01 07:00
+Revises: 0911_intro_template_path
+Create Date: 2026-12-01 07:20
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "1800_sessions_append_only_audit"
-down_revision = "0900_identity_corrections"
+down_revision = "0911_intro_template_path"
 branch_labels = None
 depends_on = None
 
