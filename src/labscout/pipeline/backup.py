@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Date, DateTime, Engine, Numeric, Table, func,
 from labscout.errors import BadInputError, ConflictError
 from labscout.pipeline import audit, db, users
 from labscout.pipeline import identity_models as _identity_tables  # noqa: F401  (their tables are backed up too)
+from labscout.pipeline import watch_models as _watch_tables  # noqa: F401  (saved searches, watches, alerts too)
 from labscout.pipeline.models import AuditEntry, Base, User, WebSession, utcnow
 from labscout.pipeline.roles import Actor, Perm, Role, require
 

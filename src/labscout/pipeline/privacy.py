@@ -26,6 +26,7 @@ from labscout.pipeline.models import (
     utcnow,
 )
 from labscout.pipeline.roles import Actor, Perm, require
+from labscout.pipeline.watch_models import Alert, WatchState
 
 ERASED = "[erased]"
 
@@ -179,8 +180,10 @@ def erase_person(session: Session, actor: Actor, candidate_id: int, reason: str)
     counts["audit_entries_scrubbed"] = scrubbed
     names = {v.strip().lower() for v in (c.name, c.email, c.person_id) if v and len(v.strip()) >= 4 and v != ERASED}
     session.execute(delete(Activity).where(Activity.candidate_id == c.id))
-    # the remembered research mentions identify the person too
+    # the remembered research mentions identify the person too, and so do alerts about them
     session.execute(delete(CandidatePersonLink).where(CandidatePersonLink.candidate_id == c.id))
+    session.execute(delete(Alert).where(Alert.candidate_id == c.id))
+    session.execute(delete(WatchState).where(WatchState.subject == f"candidate:{c.id}"))
     for t in transitions:
         t.reason = None
     for o in offers:
