@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from labscout.identity.eval import BCubed, IdentityReport
+from labscout.research import provenance
 from labscout.research.identity_checks import SameNameOverlap
 from labscout.research.why import PersonWhy
 from labscout.talent.views import OrgView, PersonView
@@ -40,7 +41,7 @@ def print_person(console: Console, profile: PersonView, n_papers: int) -> None:
     for row in profile.timeline:
         stated = row.org or "[dim]not stated[/dim]"
         timeline.add_row(str(row.year), stated, _cell(row.position), str(row.n_papers),
-                         ", ".join(profile.sources_of(row.year, row.org_id)))
+                         ", ".join(provenance.source_name(s) for s in profile.sources_of(row.year, row.org_id)))
     console.print(timeline)
     papers = Table(title=f"Papers ({min(n_papers, len(profile.papers))} of {len(profile.papers)})")
     for col in ("year", "venue", "title", "status", "affiliation on paper", "source"):
@@ -49,7 +50,7 @@ def print_person(console: Console, profile: PersonView, n_papers: int) -> None:
         source = f"{paper.source_file.rsplit('/', 1)[-1]}#{paper.record_index}"
         others = [s for s in profile.paper_sources.get(paper.paper_id, []) if s != "paperlists"]
         if others and not paper.paper_id.startswith(tuple(f"{s}-" for s in others)):
-            source += f" (also {', '.join(others)})"
+            source += f" (also {', '.join(provenance.source_name(s) for s in others)})"
         papers.add_row(str(paper.year), paper.venue, paper.title, _cell(paper.status),
                        _cell(paper.org or paper.raw_affiliation), source)
     console.print(papers)

@@ -81,7 +81,7 @@ class TestMixedBuild:
     def test_the_work_without_authorships_is_listed(self, mixed: Path) -> None:
         with ResearchStore(mixed) as store:
             skipped = store.rows("SELECT record, reason FROM skipped_records WHERE file LIKE '%works.jsonl'")
-        assert skipped == [{"record": 6, "reason": "work has no authorships: nobody to credit it to"}]
+        assert skipped == [{"record": 7, "reason": "work has no authorships: nobody to credit it to"}]
 
 
 def test_a_snapshot_folder_reads_as_its_works(tmp_path: Path) -> None:
@@ -90,7 +90,7 @@ def test_a_snapshot_folder_reads_as_its_works(tmp_path: Path) -> None:
     (works / "part_000.gz").write_bytes(gzip.compress(WORKS.read_bytes()))
     summary = build_store([DATA / "paperlists", tmp_path / "data" / "works"], tmp_path / "r.duckdb")
     assert [f.adapter for f in summary.files].count("openalex") == 1
-    assert summary.works_folded == 1 and summary.papers == 16
+    assert summary.works_folded == 1 and summary.papers == 17
 
 
 def test_a_bad_line_stops_the_build_and_leaves_the_store_as_it_was(tmp_path: Path) -> None:
@@ -103,6 +103,6 @@ def test_a_bad_line_stops_the_build_and_leaves_the_store_as_it_was(tmp_path: Pat
         f.write(b'{"id": "https://openalex.org/W9", "title": "cut off here\n')
     with pytest.raises(BadInputError) as caught:
         build_store([DATA / "paperlists", broken], dest)
-    assert caught.value.file == str(broken) and caught.value.line == 7
+    assert caught.value.file == str(broken) and caught.value.line == 8
     assert hashlib.sha256(dest.read_bytes()).hexdigest() == before
     assert not list(tmp_path.glob(".*building*"))

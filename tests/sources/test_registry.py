@@ -48,7 +48,12 @@ class TestDetect:
         with pytest.raises(BadInputError, match="not OpenAlex works"):
             registry.detect(path)
 
-    @pytest.mark.parametrize(("content", "message"), [(b"", "file is empty"), (b"hello", "neither a paper list"),
+    def test_empty_json_lines_hold_no_works(self, tmp_path: Path) -> None:
+        path = tmp_path / "nothing-new.jsonl.gz"
+        path.write_bytes(gzip.compress(b""))
+        assert registry.detect(path) is openalex and list(openalex.iter_records(path)) == []
+
+    @pytest.mark.parametrize(("content", "message"), [(b"hello", "neither a paper list"),
                                                        (b"\x1f\x8b\x08\x00", "ends early")])
     def test_unreadable_files_are_named(self, tmp_path: Path, content: bytes, message: str) -> None:
         path = tmp_path / "x.jsonl"

@@ -6,10 +6,12 @@ Each module registers its commands on the shared root app; importing them here a
 from labscout.cli import (  # noqa: F401  (registers their commands)
     corrections,
     offers,
+    openalex,
     pipeline,
     pipeline_admin,
     research,
     talent,
+    watch,
     web,
 )
 from labscout.cli.common import app

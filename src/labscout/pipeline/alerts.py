@@ -32,7 +32,7 @@ from labscout.pipeline.db import flush
 from labscout.pipeline.models import Candidate, User, utcnow
 from labscout.pipeline.roles import Actor, Perm, Role, has
 from labscout.pipeline.watch_models import Alert, MarkedOrganisation, SavedSearch, WatchedPerson, WatchState
-from labscout.research import careers, mentions, queries, watching
+from labscout.research import careers, mentions, provenance, queries, watching
 from labscout.research.store import ResearchStore
 from labscout.talent import moves, search
 from labscout.talent.index import TalentIndex
@@ -250,7 +250,7 @@ def _person_news(store: ResearchStore, person_id: str, name: str, before: dict[s
         # one known and now, found late, is history, not news.
         if seen.org_id in known or seen.last_year < max(latest, newest - 1):
             continue
-        says = ", ".join(_label(s) for s in seen.sources) or "the sources"
+        says = ", ".join(provenance.source_name(s) for s in seen.sources) or "the sources"
         news.append(_New(
             "new_organisation", f"{name}: {seen.org} ({seen.last_year})",
             f"{name} is seen at {seen.org} in {_years(seen.first_year, seen.last_year)}, on {len(seen.paper_ids)} "
@@ -277,8 +277,8 @@ def _rival_news(ties: list[watching.Coauthorship], names: dict[str, str], known:
         key = f"{c.paper_id}#{c.coauthor_slot}"
         if key in known:
             continue
-        news.append(_New("rival_coauthor", f"{names[c.person_id]} wrote with {c.coauthor} ({c.org}, "
-                                           f"{rivals[c.org_id]})",
+        where = c.org if rivals[c.org_id] == c.org else f"{c.org}, part of {rivals[c.org_id]}"
+        news.append(_New("rival_coauthor", f"{names[c.person_id]} wrote with {c.coauthor} ({where})",
                          f"{c.title} ({c.year}) with {c.coauthor} of {c.org}, marked a rival.",
                          f"rival_coauthor:{c.person_id}:{key}", c.person_id,
                          {"papers": [c.paper_id], "coauthor_id": c.coauthor_id, "org_id": c.org_id}))
@@ -352,10 +352,6 @@ def _raise(session: Session, news: list[_New], users: Iterable[int], report: Che
             report.alerts += 1
             report.by_kind[item.kind] = report.by_kind.get(item.kind, 0) + 1
     flush(session)
-
-
-def _label(source: str) -> str:
-    return {"openalex": "OpenAlex", "paperlists": "the paper lists"}.get(source, source)
 
 
 def _years(first: int, last: int) -> str:

@@ -12,6 +12,13 @@ from dataclasses import dataclass
 
 from labscout.research.store import ResearchStore
 
+# The sources as a reader names them.
+SOURCE_NAMES = {"paperlists": "the paper lists", "openalex": "OpenAlex"}
+
+
+def source_name(adapter: str) -> str:
+    return SOURCE_NAMES.get(adapter, adapter)
+
 
 @dataclass(frozen=True, slots=True)
 class FactSources:

@@ -96,6 +96,8 @@ def coauthors_at(store: ResearchStore, person_ids: Collection[str], org_ids: Col
         JOIN organisations o ON o.org_id = c.org_id
         WHERE a.person_id IN (SELECT unnest($people)) AND p.n_authors <= 30
           AND c.org_id IN (SELECT unnest($orgs))
+          -- Written there together: the person was at that organisation too; their move is its own news.
+          AND (a.org_id IS NULL OR a.org_id NOT IN (SELECT unnest($orgs)))
         ORDER BY p.year DESC, p.paper_id, c.author_order""",
                          {"people": sorted(person_ids), "orgs": sorted(org_ids)})
 

@@ -59,7 +59,8 @@ def detect(path: Path) -> ModuleType:
     if path.name.endswith(".json"):
         return paperlists
     if not head:
-        raise BadInputError("file is empty", file=str(path))
+        # No lines is a valid JSON Lines file (a download that found nothing, an empty snapshot part).
+        return openalex
     raise BadInputError("neither a paper list (a JSON array) nor OpenAlex works (JSON Lines)", file=str(path))
 
 

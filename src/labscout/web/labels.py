@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from labscout.research import provenance
+
 ACTIVITY_KINDS = {"email": "E-mail", "call": "Call", "meeting": "Meeting", "note": "Note", "comment": "Comment",
                   "stage": "Stage change", "offer": "Offer", "change": "Change", "link": "Research profile link"}
 STATUSES = {"pending_approval": "Pending approval", "draft": "Draft", "approved": "Approved", "sent": "Sent",
@@ -14,7 +16,6 @@ EVIDENCE = {"id": "shared author id", "coauthor": "shared co-authors", "organisa
             "domain": "same e-mail domain", "paper-organisation": "organisation on the paper",
             "topic": "same topics", "rare-name": "rare name", "alone": "first mention",
             "correction": "team's correction"}
-SOURCES = {"paperlists": "paper lists", "openalex": "OpenAlex"}
 
 
 def sentence(text: str | None) -> str:
@@ -50,8 +51,8 @@ def evidence(reason: str | None) -> str:
 
 
 def source(adapter: str | None) -> str:
-    """Where a record came from, as a reader names it: 'OpenAlex', 'paper lists'."""
-    return SOURCES.get(adapter or "", sentence(adapter))
+    """Where a record came from, as a reader names it: 'OpenAlex', 'the paper lists'."""
+    return provenance.source_name(adapter) if adapter else ""
 
 
 FILTERS = {"stage": stage, "kind": activity_kind, "status": status, "orgkind": org_kind, "step": step,
