@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -122,6 +123,9 @@ def _build_store(paths: Sequence[Path], dest: Path, *, adapter: str | None, skip
     built.build_info = {
         "schema_version": str(SCHEMA_VERSION),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        # Unique per build: `built_at` has one-second steps, and two builds within a second (a rebuild right
+        # after an ingest, in a refresh or a test) must not share the search index cached for the first.
+        "build_id": uuid.uuid4().hex,
         "sources": os.pathsep.join(str(p) for p in paths),
         "adapter": adapter or ",".join(sorted({f.adapter for f in summary.files})),
         "corrections": str(len(corrections)),

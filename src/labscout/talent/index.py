@@ -113,7 +113,7 @@ def _schema() -> tantivy.Schema:
 def open_index(store: ResearchStore) -> TalentIndex:
     """The index for this store, built into the cache first when missing or made from another build."""
     info = arrays.build_info(store)
-    build_id = f"{info.get('built_at', '')}|{INDEX_FORMAT}"
+    build_id = f"{info.get('build_id') or info.get('built_at', '')}|{INDEX_FORMAT}"
     folder = cache_dir(store.path)
     marker = folder / "BUILD"
     if not (marker.exists() and marker.read_text() == build_id):
