@@ -47,6 +47,16 @@ ENDPOINTS: list[tuple[str, str, dict[str, object] | None, Perm | None]] = [
     ("PUT", "/api/v1/plan/roles/researcher", {"slots": 35, "budget": 100_000_000}, Perm.EDIT_PLAN),
     ("GET", "/api/v1/deals", None, Perm.SEE_DEALS),
     ("POST", "/api/v1/deals", {"kind": "acquihire", "company": "TinyLab", "amount": 5_000_000}, Perm.EDIT_DEALS),
+    # Watching: each user's own lists (viewers too); marking organisations is the team's.
+    ("GET", "/api/v1/alerts", None, None),
+    ("GET", "/api/v1/alerts/unread", None, None),
+    ("PUT", "/api/v1/alerts/digest", {"daily_digest": True}, None),
+    ("POST", "/api/v1/watched", {"person": "Ada Lovel"}, None),
+    ("GET", "/api/v1/watched", None, None),
+    ("POST", "/api/v1/saved-searches", {"name": "rl", "query": "reinforcement learning"}, None),
+    ("GET", "/api/v1/saved-searches", None, None),
+    ("GET", "/api/v1/marked-orgs", None, None),
+    ("PUT", "/api/v1/marked-orgs/openai", {"relation": "rival"}, Perm.EDIT_CANDIDATES),
 ]
 
 

@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from labscout.api import auth
 from labscout.api.errors import HtmlErrors, labscout_error_handler, problem, too_many_attempts, validation_error_handler
 from labscout.api.resources import Resources
-from labscout.api.routers import discovery, pipeline, session
+from labscout.api.routers import discovery, pipeline, session, watching
 from labscout.config import Settings
 from labscout.errors import LabScoutError
 
@@ -61,7 +61,7 @@ def create_api(settings: Settings, *, html_errors: HtmlErrors | None = None,
     app.add_exception_handler(LabScoutError, labscout_error_handler(html_errors))
     app.add_exception_handler(auth.TooManyAttempts, too_many_attempts)
     app.add_exception_handler(RequestValidationError, validation_error_handler(html_errors))
-    for router in (session.router, discovery.router, pipeline.router):
+    for router in (session.router, discovery.router, pipeline.router, watching.router):
         app.include_router(router, prefix=API_PREFIX)
     return app
 
