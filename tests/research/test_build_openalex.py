@@ -7,6 +7,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import orjson
 import pytest
 
 from labscout.errors import BadInputError
@@ -91,6 +92,46 @@ def test_a_snapshot_folder_reads_as_its_works(tmp_path: Path) -> None:
     summary = build_store([DATA / "paperlists", tmp_path / "data" / "works"], tmp_path / "r.duckdb")
     assert [f.adapter for f in summary.files].count("openalex") == 1
     assert summary.works_folded == 1 and summary.papers == 17
+
+
+def _snapshot(root: Path) -> Path:
+    """A small snapshot in OpenAlex's layout: works and authors partitions, one manifest for both."""
+    part = root / "works" / "updated_date=2025-06-01" / "part_000.gz"
+    part.parent.mkdir(parents=True)
+    part.write_bytes(gzip.compress(WORKS.read_bytes()))
+    authors = root / "authors" / "updated_date=2025-06-01" / "part_000.gz"
+    authors.parent.mkdir(parents=True)
+    authors.write_bytes(gzip.compress(b'{"id": "https://openalex.org/A5023888391", "display_name": "Lucas Beyer"}\n'))
+    entries = [{"url": f"s3://openalex/data/{p.relative_to(root).as_posix()}",
+                "meta": {"content_length": p.stat().st_size, "record_count": 1}} for p in (part, authors)]
+    (root / "manifest.json").write_bytes(orjson.dumps({"entries": entries}))
+    return part
+
+
+class TestSnapshotManifest:
+    def test_a_whole_snapshot_builds_and_other_entities_are_not_read(self, tmp_path: Path) -> None:
+        _snapshot(tmp_path / "data")
+        summary = build_store([DATA / "paperlists", tmp_path / "data"], tmp_path / "r.duckdb")
+        read = [f.file for f in summary.files if f.adapter == "openalex"]
+        assert [Path(f).parent.parent.name for f in read] == ["works"] and summary.works_folded == 1
+
+    def test_a_part_cut_short_is_named_before_anything_is_read(self, tmp_path: Path) -> None:
+        dest = tmp_path / "r.duckdb"
+        build_store([DATA / "paperlists"], dest)
+        before = hashlib.sha256(dest.read_bytes()).hexdigest()
+        part = _snapshot(tmp_path / "data")
+        part.write_bytes(part.read_bytes()[:-40])
+        with pytest.raises(BadInputError, match="snapshot manifest says") as caught:
+            build_store([DATA / "paperlists", tmp_path / "data" / "works"], dest)
+        assert caught.value.file == str(part)
+        assert hashlib.sha256(dest.read_bytes()).hexdigest() == before
+
+    def test_a_part_missing_is_named(self, tmp_path: Path) -> None:
+        part = _snapshot(tmp_path / "data")
+        part.unlink()
+        with pytest.raises(BadInputError, match="missing: download incomplete") as caught:
+            build_store([tmp_path / "data" / "works"], tmp_path / "r.duckdb")
+        assert caught.value.file == str(part) and not (tmp_path / "r.duckdb").exists()
 
 
 def test_a_bad_line_stops_the_build_and_leaves_the_store_as_it_was(tmp_path: Path) -> None:

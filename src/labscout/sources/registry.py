@@ -70,7 +70,7 @@ def _source_files(folder: Path) -> list[Path]:
     for p in folder.rglob("*"):
         relative = p.relative_to(folder)
         if p.is_file() and p.name.endswith(SOURCE_SUFFIXES) and not any(x.startswith(".") for x in relative.parts) \
-                and not snapshot.is_other_entity(folder, relative):
+                and p.name not in snapshot.MANIFEST_NAMES and not snapshot.is_other_entity(folder, relative):
             found.append(p)
     return sorted(found)
 
