@@ -7,16 +7,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from openalex_server import Replay, openalex_server
 from sqlalchemy import Engine, select
 
+from labscout.errors import InvalidError
 from labscout.pipeline import alerts, candidates, db, refresh
 from labscout.pipeline.candidates import CandidateIn
 from labscout.pipeline.watch_models import RefreshState
 from labscout.research import queries, watching
 from labscout.research.build import build_store
 from labscout.research.store import ResearchStore
-from labscout.sources.openalex_api import ClientSettings, OpenAlexClient
+from labscout.sources.openalex_api import ClientSettings, OpenAlexClient, WorksQuery
+from openalex_server import Replay, openalex_server
 from pipeline.conftest import Team
 
 DATA = Path(__file__).parent.parent / "data"
@@ -81,3 +82,18 @@ def test_refresh_fetches_rebuilds_and_alerts_then_asks_only_for_what_is_new(
     assert asked == ["authorships.author.id:A5023888391,from_publication_date:" + since,
                      "authorships.author.orcid:0000-0002-1825-0097"]
     assert again.works == 0 and again.checked is not None and again.checked.alerts.alerts == 0
+
+
+def test_an_institution_by_name_is_asked_for_by_its_ror_id(server: tuple[str, Replay], tmp_path: Path) -> None:
+    base, replay = server
+    store_path = tmp_path / "research.duckdb"
+    build_store([DATA / "paperlists", DATA / "openalex" / "works.jsonl"], store_path)
+    with ResearchStore(store_path) as store, client(base) as api:
+        assert refresh.institution_ids(api, store, ["05wx9n238", "I13955877"]) == ("05wx9n238", "I13955877")
+        # LabScout's own ROR table, then the ROR ids OpenAlex gave for an organisation of the store.
+        assert refresh.institution_ids(api, store, ["openai"]) == ("05wx9n238",)
+        assert refresh.institution_ids(api, store, ["Bar-Ilan University"]) == ("03kgsv495",)
+        assert replay.seen == []  # nothing asked of OpenAlex
+        with pytest.raises(InvalidError) as caught:
+            list(api.works(WorksQuery(institutions=("anthropic",))))
+        assert caught.value.field == "institution"

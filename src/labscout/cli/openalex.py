@@ -48,6 +48,17 @@ def _bar(as_json: bool, what: str) -> Iterator[DownloadProgress | None]:
         yield progress
 
 
+@contextmanager
+def _store_if_built() -> Iterator[ResearchStore | None]:
+    """The research store when one is built (to look organisations up by name), else None."""
+    path = settings().research_store
+    if not path.exists():
+        yield None
+        return
+    with ResearchStore(path) as store:
+        yield store
+
+
 def _print_download(report: DownloadReport) -> None:
     note = " (resumed)" if report.resumed else ""
     console.print(f"{report.works:,} works in {report.pages} pages{note} -> {report.file}")
@@ -61,7 +72,8 @@ def _print_download(report: DownloadReport) -> None:
 def openalex_works(
     author: Annotated[list[str] | None, typer.Option(help="An OpenAlex author id (A...), repeatable.")] = None,
     orcid: Annotated[list[str] | None, typer.Option(help="An ORCID iD, repeatable.")] = None,
-    institution: Annotated[list[str] | None, typer.Option(help="A ROR id or OpenAlex institution id (I...).")]
+    institution: Annotated[list[str] | None, typer.Option(
+        help="A ROR id, an OpenAlex institution id (I...), or an organisation's name or alias, repeatable.")]
     = None,
     topic: Annotated[str | None, typer.Option(help="Words searched in titles and abstracts.")] = None,
     since: Annotated[str | None, typer.Option(help="Only works published on or after this date (YYYY-MM-DD).")]
@@ -79,8 +91,12 @@ def openalex_works(
             with ResearchStore(settings().research_store) as store:
                 report = refresh.fetch_person(api, store, person, folder, since=since, progress=progress)
         else:
+            institutions: tuple[str, ...] = ()
+            if institution:
+                with _store_if_built() as store:
+                    institutions = refresh.institution_ids(api, store, institution)
             query = WorksQuery(authors=tuple(author or ()), orcids=tuple(orcid or ()),
-                               institutions=tuple(institution or ()), topic=topic, since=since)
+                               institutions=institutions, topic=topic, since=since)
             report = download_works(api, query, folder, progress=progress)
     if as_json:
         dump({**asdict(report), "file": str(report.file), "requests": api.stats.requests,

@@ -10,6 +10,7 @@ about it are written, and a failed check can be run again (`check_now`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session
 from labscout.config import OpenAlexSettings
 from labscout.errors import InvalidError, NotFoundError
 from labscout.identity.names import compatible, normalise_name
-from labscout.identity.orgs import OrgResolver
+from labscout.identity.orgs import OrgResolver, load_ror_ids, normalise_org_name
 from labscout.pipeline import alerts, corrections
 from labscout.pipeline.db import UnitOfWork, flush
 from labscout.pipeline.models import Candidate, utcnow
@@ -31,7 +32,7 @@ from labscout.pipeline.watch_models import RefreshState, SavedSearch, WatchedPer
 from labscout.research import arrays, build, queries, watching
 from labscout.research.store import ResearchStore
 from labscout.sources import openalex
-from labscout.sources.openalex_api import ClientSettings, OpenAlexClient, WorksQuery, batched
+from labscout.sources.openalex_api import ClientSettings, OpenAlexClient, WorksQuery, batched, is_institution_id
 from labscout.sources.openalex_download import DownloadReport, Progress, download_works
 from labscout.sources.records import Institution
 from labscout.talent import index
@@ -160,6 +161,44 @@ def fetch_person(client: OpenAlexClient, store: ResearchStore, ref: str, dest: P
     w = wanted[0]
     query = WorksQuery(authors=w.authors, since=since) if w.authors else WorksQuery(orcids=w.orcids, since=since)
     return download_works(client, query, dest, progress=progress)
+
+
+def institution_ids(client: OpenAlexClient, store: ResearchStore | None, refs: Sequence[str]) -> tuple[str, ...]:
+    """ROR or OpenAlex institution ids for `refs`: an id as given; one of our organisations (id, name, alias or
+    domain) by the ROR ids LabScout knows for it or OpenAlex gave for it; otherwise the institution OpenAlex
+    finds by that name (the organisation's own name when it is ours), when its name is the one asked for."""
+    resolver = OrgResolver()
+    ror_of: dict[str, list[str]] = {}
+    for ror, known in load_ror_ids().items():
+        ror_of.setdefault(known, []).append(ror)
+    found: list[str] = []
+    for ref in (r.strip() for r in refs):
+        if is_institution_id(ref):
+            found.append(ref)
+            continue
+        ours: list[str] = []
+        name = ref
+        in_store: str | None = None
+        if store is not None:
+            with contextlib.suppress(NotFoundError):  # not in the store: maybe curated, maybe OpenAlex's only
+                in_store = queries.resolve_org(store, ref, field="institution")
+        if store is not None and in_store is not None:
+            ours = sorted(ror_of.get(in_store, [])) or watching.openalex_institutions(store, in_store)[:5]
+            name = queries.get_org(store, in_store).name
+        else:
+            curated = resolver.resolve(ref)  # an organisation LabScout knows that the store has not met
+            if curated is not None and curated.org.curated:
+                ours, name = sorted(ror_of.get(curated.org.org_id, [])), curated.org.name
+        if not ours:
+            wanted = {normalise_org_name(ref), normalise_org_name(name)}
+            ours = [openalex.short_id(str(i.get("id") or "")) for i in client.find_institutions(name)
+                    if wanted & {normalise_org_name(str(n)) for n in
+                                 [i.get("display_name"), *list(i.get("display_name_alternatives") or [])] if n}][:1]
+        if not ours:
+            raise NotFoundError(f"no institution called {ref!r} in LabScout or OpenAlex; give its ROR id",
+                                field="institution")
+        found.extend(ours)
+    return tuple(dict.fromkeys(found))
 
 
 @dataclass(slots=True)

@@ -137,3 +137,13 @@ def person_ids(store: ResearchStore, person_ids: Collection[str]) -> list[Person
         WHERE p.person_id IN (SELECT unnest($ids))
         GROUP BY p.person_id, p.name, p.name_variants, p.author_ids ORDER BY p.person_id""",
                          {"ids": sorted(person_ids)})
+
+
+def openalex_institutions(store: ResearchStore, org_id: str) -> list[str]:
+    """The ROR ids OpenAlex gave for the institutions the store maps onto `org_id` (OpenAlex institution ids
+    for those without one), most authorships first."""
+    rows = store.rows("""
+        SELECT coalesce(ror, institution_id) AS id, count(*) AS n FROM authorship_institutions
+        WHERE org_id = ? AND coalesce(ror, institution_id) IS NOT NULL AND coalesce(ror, institution_id) <> ''
+        GROUP BY ALL ORDER BY n DESC, id""", [org_id])
+    return [str(r["id"]) for r in rows]

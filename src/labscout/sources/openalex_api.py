@@ -12,6 +12,7 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import random
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -115,6 +116,15 @@ class WorksQuery:
         return safe
 
 
+_ROR_ID = re.compile(r"^0[a-hj-km-np-tv-z0-9]{6}[0-9]{2}$")
+_INSTITUTION_ID = re.compile(r"^[Ii][0-9]+$")
+
+
+def is_institution_id(value: str) -> bool:
+    """Whether `value` is a ROR id ("05wx9n238") or an OpenAlex institution id ("I4210161460")."""
+    return bool(_ROR_ID.match(value.lower()) or _INSTITUTION_ID.match(value))
+
+
 def check_query(query: WorksQuery) -> None:
     """Raise InvalidError for a query OpenAlex would refuse or that asks for everything."""
     if not (query.authors or query.orcids or query.institutions or query.topic or query.since):
@@ -126,6 +136,10 @@ def check_query(query: WorksQuery) -> None:
         digits = value.replace("-", "")
         if len(digits) != 16 or not digits[:15].isdigit():
             raise InvalidError(f"{value!r} is not an ORCID iD (0000-0000-0000-000X)", field="orcid")
+    for value in query.institutions:
+        if not is_institution_id(value):
+            raise InvalidError(f"{value!r} is neither a ROR id (such as 05wx9n238) nor an OpenAlex institution id "
+                               "(I followed by digits)", field="institution")
     if query.since is not None:
         try:
             time.strptime(query.since, "%Y-%m-%d")
@@ -245,7 +259,14 @@ class OpenAlexClient:
 
     def find_authors(self, name: str, *, limit: int = 25) -> list[dict[str, Any]]:
         """OpenAlex's author clusters for a name, most works first (candidates, not answers)."""
-        body, shown = self.get_json("/authors", {"search": name, "per-page": str(min(limit, MAX_PER_PAGE))})
+        return self._search("/authors", name, limit)
+
+    def find_institutions(self, name: str, *, limit: int = 10) -> list[dict[str, Any]]:
+        """OpenAlex's institutions for a name, best match first."""
+        return self._search("/institutions", name, limit)
+
+    def _search(self, path: str, text: str, limit: int) -> list[dict[str, Any]]:
+        body, shown = self.get_json(path, {"search": text, "per-page": str(min(limit, MAX_PER_PAGE))})
         results = body.get("results") if isinstance(body, dict) else None
         if not isinstance(results, list):
             raise UnavailableError("the answer has no 'results': not an OpenAlex list", request=shown)
