@@ -100,3 +100,10 @@ def test_fetch_by_orcid_topic_and_institution(home: Path, server: tuple[str, Rep
     assert unknown.exit_code == 1
     error = orjson.loads(unknown.stdout)["error"]
     assert error["field"] == "institution" and "Nowhere Institute" in error["message"]
+
+
+def test_a_download_shows_a_progress_bar_and_says_where_it_went(home: Path) -> None:
+    result = runner.invoke(app, ["sources", "openalex", "works", "--author", "A5023888391"])
+    assert result.exit_code == 0, result.output
+    assert "fetching works" in result.stderr and "3/3" in result.stderr
+    assert "3 works in 3 pages" in result.stdout and "author-A5023888391.jsonl.gz" in result.stdout

@@ -61,11 +61,12 @@ def _store_if_built() -> Iterator[ResearchStore | None]:
 
 def _print_download(report: DownloadReport) -> None:
     note = " (resumed)" if report.resumed else ""
-    console.print(f"{report.works:,} works in {report.pages} pages{note} -> {report.file}")
+    # soft_wrap: a path is printed whole on one line, to be copied (Rich would break it at the width).
+    console.print(f"{report.works:,} works in {report.pages} pages{note} -> {report.file}", soft_wrap=True)
     if report.rejected:
         console.print(f"[yellow]{report.rejected} malformed works kept apart in "
                       f"{report.file.name.removesuffix('.jsonl.gz')}.rejected.ndjson[/yellow]")
-    console.print(f"[dim]Read them with: labscout ingest <paper lists> {report.file.parent}[/dim]")
+    console.print(f"[dim]Read them with: labscout ingest <paper lists> {report.file.parent}[/dim]", soft_wrap=True)
 
 
 @openalex_app.command("works")
