@@ -32,8 +32,8 @@ def print_person(console: Console, profile: PersonView, n_papers: int) -> None:
     console.print(f"Papers: {p.n_papers} ({p.n_accepted} accepted), {p.first_year}-{p.last_year}")
     if len(p.name_variants) > 1:
         console.print("Name variants: " + "; ".join(p.name_variants))
-    if p.openreview_ids:
-        console.print("OpenReview ids: " + ", ".join(p.openreview_ids))
+    if p.author_ids:
+        console.print("Ids in the sources: " + ", ".join(p.author_ids))
     console.print("Linked by: " + ", ".join(f"{k} {v}" for k, v in sorted(profile.evidence.items())))
     timeline = Table(title="Career timeline (from the affiliations printed on papers)")
     for col in ("year", "organisation", "position", "papers", "says so"):
