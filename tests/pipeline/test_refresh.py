@@ -10,13 +10,14 @@ import pytest
 from sqlalchemy import Engine, select
 
 from labscout.errors import InvalidError
-from labscout.pipeline import alerts, candidates, db, refresh
+from labscout.pipeline import alerts, candidates, db, refresh, watch
 from labscout.pipeline.candidates import CandidateIn
 from labscout.pipeline.watch_models import RefreshState
 from labscout.research import queries, watching
 from labscout.research.build import build_store
 from labscout.research.store import ResearchStore
 from labscout.sources.openalex_api import ClientSettings, OpenAlexClient, WorksQuery
+from labscout.talent import index
 from openalex_server import Replay, openalex_server
 from pipeline.conftest import Team
 
@@ -97,3 +98,21 @@ def test_an_institution_by_name_is_asked_for_by_its_ror_id(server: tuple[str, Re
         with pytest.raises(InvalidError) as caught:
             list(api.works(WorksQuery(institutions=("anthropic",))))
         assert caught.value.field == "institution"
+
+
+def test_whom_a_refresh_asks_for(engine: Engine, team: Team, tmp_path: Path) -> None:
+    store_path = tmp_path / "research.duckdb"
+    build_store([DATA / "paperlists"], store_path)
+    with db.session_scope(engine) as session, ResearchStore(store_path) as store:
+        zhai = queries.resolve_person(store, "Xiaohua Zhai")
+        candidates.create_candidate(session, team.recruiter, CandidateIn(name="Xiaohua Zhai", target_role="researcher",
+                                                                          person_id=zhai))
+        watch.watch_person(session, team.viewer, store, "Xiaohua Zhai")  # the candidate's reason comes first
+        watched = watch.watch_person(session, team.viewer, store, "Omer Goldman").person_id
+        saved = watch.save_search(session, team.hr, store, index.open_index(store), name="vision",
+                                  query="vision transformers")
+        reasons = dict(refresh.people_to_refresh(session, store))
+    assert reasons[zhai].startswith("candidate ") and reasons[watched] == "watched"
+    assert saved.top and all(reasons[p] in {"top of 'vision'", "watched"} or reasons[p].startswith("candidate")
+                             for p in saved.top)
+    assert len(reasons) == len({zhai, watched, *saved.top})
