@@ -44,18 +44,21 @@ NO_NAME = {"ingest", "eval identity", "eval ranking", "sources download", "serve
            "pipeline restore", "pipeline import", "pipeline export", "offer create", "offer submit", "offer approve",
            "offer return", "offer send", "offer accept", "offer decline", "offer withdraw", "offer show",
            "offer list", "offer expire", "offer threshold", "plan set", "plan remove", "plan budget", "plan show",
-           "deal add", "deal add-person", "deal update", "deal show", "deal list"}
+           "deal add", "deal add-person", "deal update", "deal show", "deal list", "user reactivate",
+           "user password", "user role", "user sessions", "offer rule", "plan rates", "plan rate", "plan currency"}
 
 
 def readme_commands() -> list[list[str]]:
     """Every `labscout ...` line of the README's code blocks, as arguments (comments and continuations joined)."""
     found, pending = [], ""
     for line in (ROOT / "README.md").read_text().splitlines():
-        if pending or line.startswith(".venv/bin/labscout "):
-            text = pending + " " + line.split("  #", 1)[0].strip()
-            pending = text[:-1] if text.endswith("\\") else ""
-            if not pending:
-                found.append(shlex.split(text)[1:])
+        if not (pending or line.startswith(".venv/bin/labscout ")):
+            continue
+        if line.rstrip().endswith("\\"):
+            pending += line.rstrip()[:-1] + " "
+            continue
+        found.append(shlex.split(pending + line, comments=True)[1:])
+        pending = ""
     return found
 
 
