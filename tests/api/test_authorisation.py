@@ -172,3 +172,13 @@ class TestOneShapeForEveryFace:
         assert [k["name"] for k in people["key_people"]] == ["Ada Lovel"]
         assert boss.client.put("/api/v1/stages/outreach", json={"stage": None},
                                headers=boss.headers()).json() == {"stage": None}
+
+    def test_the_routers_own_answers_have_the_one_shape(self, as_role: Callable[[str], Signed]) -> None:
+        boss = as_role("executive")
+        api = boss.client.get("/api/v1/no-such-thing")
+        assert api.status_code == 404 and api.headers["content-type"].startswith("application/problem+json")
+        assert api.json()["title"] == "Not Found" and api.json()["status"] == 404
+        page = boss.client.get("/candidates//edit")
+        assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+        wrong = boss.client.put("/api/v1/plan", json={})
+        assert wrong.status_code == 405 and wrong.json()["title"] == "Method Not Allowed" and "allow" in wrong.headers
