@@ -21,7 +21,7 @@ from typing import ClassVar, cast
 import numpy as np
 
 from labscout.errors import InvalidError
-from labscout.research import corpus
+from labscout.research import arrays
 from labscout.research.store import ResearchStore
 from labscout.talent import index, search
 
@@ -45,9 +45,9 @@ class HeldOutReport:
 
 def draw(store: ResearchStore, n: int, seed: int) -> list[tuple[str, str]]:
     """(paper id, first author's person id) of `n` papers drawn with `seed` from those the protocol allows."""
-    pool = corpus.held_out_candidates(store)
+    pool = arrays.held_out_candidates(store)
     if not 1 <= n <= len(pool):
-        raise InvalidError(f"held_out: between 1 and {len(pool)} papers can be hidden, not {n}")
+        raise InvalidError(f"held_out: between 1 and {len(pool)} papers can be hidden, not {n}", field="held_out")
     return random.Random(seed).sample(pool, n)
 
 
@@ -58,7 +58,7 @@ def query_text(title: str, keywords: Sequence[str]) -> str:
 def evaluate(store: ResearchStore, n: int, seed: int, *, weights: search.RankWeights | None = None,
              folder: Path | None = None, progress: Callable[[int, int], None] | None = None) -> HeldOutReport:
     sample = draw(store, n, seed)
-    pool = len(corpus.held_out_candidates(store))
+    pool = len(arrays.held_out_candidates(store))
     with tempfile.TemporaryDirectory(prefix="labscout-heldout-") as tmp:
         ti = index.open_held_out(store, [p for p, _ in sample], Path(folder or tmp) / "index")
         return _measure(store, ti, sample, seed, pool, weights or search.RankWeights(), progress)
@@ -66,7 +66,7 @@ def evaluate(store: ResearchStore, n: int, seed: int, *, weights: search.RankWei
 
 def _measure(store: ResearchStore, ti: index.TalentIndex, sample: list[tuple[str, str]], seed: int, pool: int,
              weights: search.RankWeights, progress: Callable[[int, int], None] | None) -> HeldOutReport:
-    texts = corpus.paper_keywords(store, [p for p, _ in sample])
+    texts = arrays.paper_keywords(store, [p for p, _ in sample])
     names = _NameBaseline(store, ti)
     ranks: dict[str, list[int | None]] = defaultdict(list)
     for done, (paper_id, person_id) in enumerate(sample, 1):
@@ -105,7 +105,7 @@ class _NameBaseline:
 
     def __init__(self, store: ResearchStore, ti: index.TalentIndex) -> None:
         self.ti = ti
-        paper, self.names = corpus.raw_author_names(store, ti.papers.paper_ids)
+        paper, self.names = arrays.raw_author_names(store, ti.papers.paper_ids)
         positions = np.asarray(paper.to_numpy(zero_copy_only=False), dtype=np.int64)
         counts = np.bincount(positions, minlength=len(ti.papers))
         self.start = np.r_[0, np.cumsum(counts)]

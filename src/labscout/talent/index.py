@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import tantivy
 
-from labscout.research import corpus
+from labscout.research import arrays
 from labscout.research.store import ResearchStore
 from labscout.talent import expansions
 
@@ -158,7 +158,7 @@ def _schema() -> tantivy.Schema:
 
 def open_index(store: ResearchStore) -> TalentIndex:
     """The index for this store, built into the cache first when missing or made from another build."""
-    build_id = f"{corpus.build_stamp(store)}|{INDEX_FORMAT}"
+    build_id = f"{arrays.build_stamp(store)}|{INDEX_FORMAT}"
     folder = cache_dir(store.path)
     marker = folder / "BUILD"
     if not (marker.exists() and marker.read_text() == build_id):
@@ -181,7 +181,7 @@ def build_cache(store: ResearchStore, folder: Path, build_id: str, hidden: froze
     tmp = folder.with_name(folder.name + ".building")
     shutil.rmtree(tmp, ignore_errors=True)
     (tmp / "tantivy").mkdir(parents=True)
-    facts = corpus.paper_facts(store).table
+    facts = arrays.paper_facts(store).table
     keep = _not_hidden(facts, hidden)
     _write_arrow(tmp / "papers.arrow", _paper_table(facts, keep))
     index = tantivy.Index(_schema(), path=str(tmp / "tantivy"))
@@ -189,7 +189,7 @@ def build_cache(store: ResearchStore, folder: Path, build_id: str, hidden: froze
     # One thread and a large heap: one segment, so document ids follow insertion order.
     writer = index.writer(heap_size=400_000_000, num_threads=1)
     learner = expansions.Learner(analyzer())
-    for i, paper in enumerate(corpus.paper_texts(store)):
+    for i, paper in enumerate(arrays.paper_texts(store)):
         if not keep[i]:
             continue
         doc = tantivy.Document()
@@ -335,20 +335,20 @@ def _open(store: ResearchStore, folder: Path, build_id: str, hidden: frozenset[s
     index = tantivy.Index(_schema(), path=str(folder / "tantivy"), reuse=True)
     index.register_tokenizer(ANALYZER, analyzer())
     searcher = index.searcher()
-    orgs = corpus.organisations(store)
+    orgs = arrays.organisations(store)
     learnt = expansions.Expansions.from_json(orjson.loads((folder / "expansions.json").read_bytes()))
     return TalentIndex(index, searcher, papers, folks, _latest_full_year(papers.years[kept]), build_id, orgs,
-                       corpus.venue_names(store), learnt, num_docs=searcher.num_docs)
+                       arrays.venue_names(store), learnt, num_docs=searcher.num_docs)
 
 
 def _authorship_tables(store: ResearchStore, folder: Path, facts: pa.Table, cached: bool) -> tuple[pa.Table, pa.Table]:
     """People and who wrote what, from the cache when the store file is the one they were read from."""
-    stamp = corpus.file_stamp(store)
+    stamp = arrays.file_stamp(store)
     people_file, links_file = folder / f"people-{stamp}.arrow", folder / f"authors-{stamp}.arrow"
     if cached and people_file.exists() and links_file.exists():
         return _read_arrow(people_file), _read_arrow(links_file)
-    people = corpus.people_facts(store).table
-    found = corpus.authorships(store, facts.column("paper_id").combine_chunks(),
+    people = arrays.people_facts(store).table
+    found = arrays.authorships(store, facts.column("paper_id").combine_chunks(),
                                people.column("person_id").combine_chunks())
     links = pa.table({"paper": pc.cast(found.paper, pa.int32()), "person": pc.cast(found.person, pa.int32()),
                       "order": pc.cast(found.order, pa.int32())})

@@ -78,13 +78,13 @@ def plan_query(ti: TalentIndex, text: str, boosts: FieldBoosts = FieldBoosts(),
     """Analyse `text` into a weighted query; raises InvalidError (a field error on the query) when nothing is
     left to search for."""
     if not text or not text.strip():
-        raise InvalidError("query: give a topic to search for, e.g. \"diffusion models\"")
+        raise InvalidError("query: give a topic to search for, e.g. \"diffusion models\"", field="query")
     clipped = text[:MAX_QUERY_CHARS]
     words = [w for w in _WORD.findall(clipped) if w.lower() not in STOP_WORDS]
     content = [w for w in words if w.lower() not in NEED_WORDS]
     if not content:
         raise InvalidError(f"query: {_short(text)!r} holds only common words; name a topic, e.g. "
-                           "\"graph neural networks\"")
+                           "\"graph neural networks\"", field="query")
     analyse = ti.analyzer.analyze
     seen: dict[str, Term] = {}
     sequence: list[str] = []

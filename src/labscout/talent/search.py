@@ -249,23 +249,26 @@ def ranked_people(ti: TalentIndex, query: str, *, until: int | None = None,
 
 def _check(filters: SearchFilters, top: int, ti: TalentIndex) -> None:
     if not 1 <= top <= 1000:
-        raise InvalidError(f"top: must be between 1 and 1000, not {top}")
+        raise InvalidError(f"top: the number of results must be between 1 and 1000, not {top}", field="top")
     if filters.since is not None and not 1950 <= filters.since <= ti.latest_year:
-        raise InvalidError(f"since: {filters.since} is outside the store, which holds papers up to {ti.latest_year}")
+        raise InvalidError(f"since: {filters.since} is outside the store, which holds papers from 1950 up to "
+                           f"{ti.latest_year}", field="since")
     if filters.seniority not in (None, "junior", "senior"):
-        raise InvalidError(f"seniority: junior or senior, not {filters.seniority!r}")
+        raise InvalidError(f"seniority: junior or senior, not {filters.seniority!r}", field="seniority")
     kinds = ("industry", "university", "startup", "government")
     if filters.org_kind is not None and not any(filters.org_kind.startswith(k) for k in kinds):
-        raise InvalidError(f"org_kind: one of industry, university, startup, government; not {filters.org_kind!r}")
+        raise InvalidError(f"org_kind: one of industry, university, startup, government; not {filters.org_kind!r}",
+                           field="org_kind")
     if filters.country is not None and not (len(filters.country) == 2 and filters.country.isalpha()):
-        raise InvalidError(f"country: a two-letter code such as US, GB or CN, not {filters.country!r}")
+        raise InvalidError(f"country: a two-letter code such as US, GB or CN, not {filters.country!r}",
+                           field="country")
 
 
 def _filter(store: ResearchStore, ti: TalentIndex, f: SearchFilters) -> Callable[[int], bool]:
     if not any((f.org, f.exclude_org, f.org_kind, f.country, f.seniority)):
         return lambda person: True
-    include = ti.family(queries.resolve_org(store, f.org)) if f.org else None
-    exclude = ti.family(queries.resolve_org(store, f.exclude_org)) if f.exclude_org else set()
+    include = ti.family(queries.resolve_org(store, f.org, field="org")) if f.org else None
+    exclude = ti.family(queries.resolve_org(store, f.exclude_org, field="exclude_org")) if f.exclude_org else set()
     kind = {"industry": "industry_lab", "university": "university", "startup": "startup",
             "government": "government_nonprofit"}.get((f.org_kind or "").split("_")[0]) if f.org_kind else None
     country = f.country.upper() if f.country else None

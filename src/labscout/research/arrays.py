@@ -1,8 +1,8 @@
-"""Bulk reads of the research store for expert search: every paper's text and facts, who wrote what.
+"""Whole-store reads for the search index: every paper's text and facts, who wrote what, every person.
 
 Search scores hundreds of thousands of papers per query, so these reads return columns (Arrow), not one
 record per row; each is a typed, frozen bundle of columns in a fixed order (papers by paper id, people by
-person id) that the search index keeps position for position.
+person id) that `talent.index` keeps position for position.
 """
 
 from __future__ import annotations
