@@ -27,7 +27,8 @@ from labscout.research import person_ids, tables
 from labscout.sources import registry
 from labscout.sources.records import PaperRecord, SkippedRecord, SourceRecord
 
-SCHEMA_VERSION = 4
+# 5: OpenAlex works beside the paper lists (paper_sources, authorship_institutions, sources per fact).
+SCHEMA_VERSION = 5
 
 Progress = Callable[[str, int, int], None]
 """Called as (what is being done, steps done, steps in all)."""

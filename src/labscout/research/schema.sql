@@ -28,7 +28,9 @@ CREATE TABLE papers (
     source_file VARCHAR,
     record_index INTEGER,
     n_authors INTEGER,
-    citations INTEGER          -- the count the source gives (OpenAlex cited_by_count); NULL when not given
+    tldr VARCHAR,
+    citations INTEGER          -- the count the source gives: Google Scholar at crawl time (gs_citation) in the
+                               -- paper lists, OpenAlex cited_by_count; NULL when not given
 );
 
 CREATE TABLE organisations (

@@ -70,7 +70,10 @@ class PaperRecord:
     rating_avg: float | None = None
     abstract: str | None = None
     source_id: str | None = None
-    # Citations the source counts (OpenAlex `cited_by_count`); None when it gives none.
+    # The author's own one-line summary (OpenReview TL;DR), where the file has one.
+    tldr: str | None = None
+    # Citations the source counts: Google Scholar when the list was crawled (`gs_citation`), OpenAlex
+    # `cited_by_count`; None when it gives none. A paper in both keeps the list's own count.
     citations: int | None = None
     # Affiliations the source lists for the paper but that cannot be paired with one author
     # (fewer or more entries than authors): kept at paper level rather than guessed.
