@@ -90,6 +90,19 @@ def conflict_bucket(author_id: str) -> tuple[str, str] | None:
     return ns.key, ""
 
 
+def join_key(author_id: str) -> str:
+    """What two ids must share to be one id: the id itself, but an e-mail by its mailbox at its institution.
+
+    'pabbeel@eecs.berkeley.edu' and 'pabbeel@cs.berkeley.edu' are one mailbox behind two department host names
+    (Pieter Abbeel prints both); local parts are matched without case, as mail servers do in practice.
+    """
+    key, _, value = author_id.partition(":")
+    if key != "email":
+        return author_id
+    local, _, domain = value.rpartition("@")
+    return f"email:{local.casefold()}@{registrable_domain(domain)}"
+
+
 # Second-level labels under which institutions register (ox.ac.uk, tsinghua.edu.cn, unimelb.edu.au).
 _SECOND_LEVEL = frozenset({"ac", "co", "com", "edu", "gov", "net", "org", "or", "ne", "go"})
 
