@@ -56,6 +56,11 @@ ENDPOINTS: list[tuple[str, str, dict[str, object] | None, Perm | None]] = [
     ("DELETE", "/api/v1/plan/roles/nobody", None, Perm.EDIT_PLAN),
     ("PATCH", "/api/v1/deals/1", {"status": "negotiating"}, Perm.EDIT_DEALS),
     ("POST", "/api/v1/deals/1/people", {"candidate_id": 1}, Perm.EDIT_DEALS),
+    ("GET", "/api/v1/outreach/templates", None, Perm.VIEW_PIPELINE),
+    ("GET", "/api/v1/candidates/{candidate}/draft?template=intro", None, Perm.SEND_OUTREACH),
+    # Two addresses: refused (422) once the role may send, so no mail server is needed here.
+    ("POST", "/api/v1/candidates/{candidate}/email", {"subject": "Hi", "body": "Dear Ada",
+                                                      "to": "a@x.example, b@y.example"}, Perm.SEND_OUTREACH),
 ]
 
 
