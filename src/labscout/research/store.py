@@ -18,7 +18,7 @@ from labscout.errors import InvalidError, NotFoundError
 
 R = TypeVar("R")
 # The layout of the tables this version reads; a build writes it into build_info, a reader checks it.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Positional (?) or named ($name) query parameters.
 Params = list[Any] | dict[str, Any] | None
 
