@@ -24,11 +24,9 @@ from labscout.identity.mentions import build_mentions
 from labscout.identity.works import reconcile
 from labscout.kit.bulk import cyclic_gc_paused
 from labscout.research import person_ids, tables
+from labscout.research.store import SCHEMA_VERSION
 from labscout.sources import registry
 from labscout.sources.records import PaperRecord, SkippedRecord, SourceRecord
-
-# 5: OpenAlex works beside the paper lists (paper_sources, authorship_institutions, sources per fact).
-SCHEMA_VERSION = 5
 
 Progress = Callable[[str, int, int], None]
 """Called as (what is being done, steps done, steps in all)."""
