@@ -25,11 +25,22 @@ def org_id(resolver: OrgResolver, raw: str | None, domain: str | None = None) ->
 
 
 class TestCuratedTable:
-    def test_ids_unique_and_parents_exist(self) -> None:
+    def test_ids_unique_and_links_point_to_organisations(self) -> None:
         rows = json.loads(TABLE.read_text())
         ids = [r["org_id"] for r in rows]
         assert len(ids) == len(set(ids))
         assert all(r["parent_id"] in ids for r in rows if r["parent_id"])
+        assert all(r["successor_id"] in ids for r in rows if r["successor_id"])
+        assert all(a in ids for r in rows for a in r["affiliates"])
+
+    def test_no_domain_names_two_organisations(self) -> None:
+        owner: dict[str, str] = {}
+        for row in json.loads(TABLE.read_text()):
+            for domain in row["domains"]:
+                assert owner.setdefault(domain, row["org_id"]) == row["org_id"], f"{domain} is ambiguous"
+
+    def test_kinds_are_known(self) -> None:
+        rows = json.loads(TABLE.read_text())
         assert {r["kind"] for r in rows} <= {"industry_lab", "university", "startup", "government_nonprofit"}
 
     def test_no_alias_names_two_organisations(self) -> None:
@@ -42,18 +53,66 @@ class TestCuratedTable:
 
 
 class TestResolve:
-    def test_google_research_spellings_and_domain_are_one(self, resolver: OrgResolver) -> None:
-        ids = {org_id(resolver, "Research, Google"), org_id(resolver, "Google Research"),
-               org_id(resolver, None, "google.com"), org_id(resolver, "Google Brain")}
-        assert ids == {"google-research"}
-        assert resolver.get("google-research").parent_id == "alphabet"
+    def test_google_research_spellings_are_one(self, resolver: OrgResolver) -> None:
+        assert {org_id(resolver, "Research, Google"), org_id(resolver, "Google Research")} == {"google-research"}
+        assert resolver.get("google-research").parent_id == "google"
+
+    def test_plain_google_is_the_company_with_its_labs_under_it(self, resolver: OrgResolver) -> None:
+        # "Google" or a google.com address says the company, not which of its labs.
+        assert org_id(resolver, "Google") == org_id(resolver, None, "google.com") == "google"
+        assert org_id(resolver, "Google LLC") == "google"
+        assert resolver.get("google").parent_id == "alphabet"
+        # A sharper name in the same family wins over the company's domain.
+        assert org_id(resolver, "DeepMind", "google.com") == "google-deepmind"
+        assert org_id(resolver, "Google Brain", "google.com") == "google-brain"
 
     def test_deepmind_and_fair_parents(self, resolver: OrgResolver) -> None:
         deepmind = resolver.resolve("DeepMind")
         fair = resolver.resolve("FAIR")
         assert deepmind is not None and deepmind.org.org_id == "google-deepmind"
-        assert deepmind.org.parent_id == "alphabet"
+        assert deepmind.org.parent_id == "google"
         assert fair is not None and fair.org.parent_id == "meta"
+
+    def test_renamed_and_merged_organisations_point_to_their_successor(self, resolver: OrgResolver) -> None:
+        for raw, old, new in (("Tokyo Institute of Technology", "titech", "science-tokyo"),
+                              ("Ant Financial Services Group", "ant-financial", "ant-group"),
+                              ("LINE Corporation", "line-corp", "ly-corp"),
+                              ("Google Brain", "google-brain", "google-deepmind"),
+                              ("Element AI", "element-ai", "servicenow")):
+            found = resolver.resolve(raw)
+            assert found is not None and found.org.org_id == old
+            assert found.org.successor_id == new
+        assert resolver.get("tmdu").successor_id == "science-tokyo"
+
+    def test_sites_and_units_roll_up_to_the_organisation(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "DeepMind London") == "google-deepmind"
+        assert org_id(resolver, "DeepMind, Paris") == "google-deepmind"
+        assert org_id(resolver, "Meta AI Paris") == "meta-fair"
+        assert org_id(resolver, "Samsung AI Centre Toronto") == "samsung"
+        assert org_id(resolver, "Inria Lille – Nord Europe") == "inria"
+        assert org_id(resolver, "Microsoft AI") == "microsoft-ai"
+        assert resolver.get("microsoft-ai").parent_id == "microsoft"
+        # A university's name followed by a city is another university, not a campus.
+        assert org_id(resolver, "Northeastern University Shenyang") != "northeastern"
+
+    def test_misspellings_of_common_words_resolve(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "Georgia Instutute of Technology") == "gatech"
+        assert org_id(resolver, "Univeristy of Toronto") == "toronto"
+
+    def test_short_names_keep_their_digits(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "AI2") == "ai2"
+        assert org_id(resolver, "AI21 Labs") == "ai21"
+        assert org_id(resolver, "Huawei Cloud & AI") == "huawei"
+        assert normalise_org_name("Stanford University1") == "stanford university"
+
+    def test_frontier_labs_and_recent_start_ups_are_curated(self, resolver: OrgResolver) -> None:
+        for name, expected in (("Safe Superintelligence", "ssi"), ("Thinking Machines Lab", "thinking-machines"),
+                               ("Mistral AI", "mistral-ai"), ("Physical Intelligence", "physical-intelligence"),
+                               ("Anthropic", "anthropic"), ("DeepSeek-AI", "deepseek")):
+            found = resolver.by_name(name)
+            assert found is not None and found.org_id == expected and found.curated
+        by_domain = resolver.by_domain("mail.thinkingmachines.ai")
+        assert by_domain is not None and by_domain.org_id == "thinking-machines"
 
     def test_domain_wins_and_matches_subdomains_on_label_boundaries(self, resolver: OrgResolver) -> None:
         assert org_id(resolver, "Swiss Federal Institute of Technology", "inf.ethz.ch") == "eth-zurich"
@@ -100,7 +159,7 @@ class TestResolve:
     def test_company_in_the_family_beats_the_group_domain(self, resolver: OrgResolver) -> None:
         assert org_id(resolver, "DeepMind", "google.com") == "google-deepmind"
         assert org_id(resolver, "FAIR", "fb.com") == "meta-fair"
-        assert org_id(resolver, "Stanford University", "google.com") == "google-research"
+        assert org_id(resolver, "Stanford University", "google.com") == "google"
 
     def test_campuses_of_state_systems_are_not_the_flagship(self, resolver: OrgResolver) -> None:
         assert org_id(resolver, "University of Maryland, Baltimore County") == "umbc"

@@ -34,6 +34,10 @@ class Organisation:
     domains: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     curated: bool = False
+    # The organisation this one became (a rename or a merger: Tokyo Tech -> Institute of Science Tokyo).
+    successor_id: str | None = None
+    # Institutes whose people routinely hold an appointment at these too (Mila and Université de Montréal).
+    affiliates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,13 +108,38 @@ _NOT_ORGS = frozenset({"independent researcher", "independent", "unaffiliated", 
 _PLACES = frozenset("berkeley stanford oxford cambridge princeton toronto montreal waterloo edinburgh "
                     "zurich tokyo amsterdam delft sydney adelaide rochester utah copenhagen trento tubingen "
                     "tuebingen lausanne singapore hong kong paris london beijing shanghai seoul".split())
+# Words that name where a unit of an organisation sits, not another organisation: "DeepMind London",
+# "Samsung AI Center Toronto", "Inria Lille Nord Europe".
+_PLACE_WORDS = frozenset((
+    "london paris zurich zürich tokyo beijing shanghai shenzhen hangzhou seoul singapore toronto montreal "
+    "montréal new york nyc redmond seattle bellevue kirkland boston cambridge pittsburgh atlanta austin chicago "
+    "mountain view menlo park palo alto sunnyvale cupertino santa clara san francisco bay area los angeles "
+    "san diego irvine princeton berkeley oxford edinburgh manchester bristol dublin amsterdam delft berlin "
+    "munich tübingen tubingen tuebingen stuttgart heidelberg darmstadt saarbrücken saarbrucken vienna prague "
+    "warsaw stockholm copenhagen oslo helsinki madrid barcelona lisbon milan rome turin trento grenoble lille "
+    "nord saclay rennes nancy bordeaux sophia antipolis montpellier lyon tel aviv haifa herzliya jerusalem "
+    "bangalore bengaluru hyderabad delhi mumbai chennai kyoto osaka nagoya daejeon suwon seongnam gyeonggi "
+    "pangyo hefei nanjing wuhan chengdu xian xi an guangzhou zhuhai suzhou tianjin qingdao hong kong taipei "
+    "hsinchu sydney melbourne brisbane adelaide vancouver edmonton ottawa quebec waterloo accra nairobi "
+    "dubai abu dhabi doha moscow st petersburg ann arbor "
+    "usa us uk u k united states america kingdom china pr japan korea south germany france canada israel "
+    "india switzerland netherlands singapore australia europe emea asia pacific africa russia "
+    "ca wa ny ma nj pa il tx").split())
+# Words that name a unit of a company or institute rather than another organisation ("Amazon Science").
+_UNIT_WORDS = frozenset(
+    "ai research lab labs laboratory laboratories team group center inc corp corporation ltd llc gmbh co "
+    "company technologies technology global international science sciences studio studios office "
+    "headquarters hq r d and".split())
 _NO_AFFILIATION = re.compile(r"double blind|anonymous|under review|anonymized")
 _FUZZY_STOP = frozenset("university of the and at in de di du la le der des von und institute technology "
                         "department science sciences school college research national center centre for "
                         "engineering computer".split())
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^a-z0-9 ]+")
-_GLUED_DIGITS = re.compile(r"(?<=[a-z])\d+\b|\b\d+(?=[a-z])")
+# Digits glued to a word of four letters or more ("University1"), or leading a word ("4Alibaba"); short
+# names keep theirs: "AI2" and "AI21" are two organisations, "1X" is a company.
+_GLUED_DIGITS = re.compile(r"(?<=[a-z]{4})\d+\b|\b\d+(?=[a-z]{2})")
+_CENTRE = re.compile(r"\bcentre\b")
 # LaTeX and spacing accents left by PDF extraction: 'T\"ubingen', 'Universit´e'.
 _LOOSE_ACCENTS = re.compile(r"\\?[\"^~](?=\w)|\s?[´`¨˜](?=\w)|(?<=\w)[´`¨˜]")
 _PIECES = re.compile(r",|;| - | – | / |\(|\)")
@@ -122,10 +151,11 @@ def normalise_org_name(raw: str) -> str:
     text = _LOOSE_ACCENTS.sub("", raw.casefold())
     if not text.isascii():
         text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    text = text.replace("&", " and ").replace("univ.", "university ").replace("’", "'").replace("'", "")
+    text = text.replace("&", " and ").replace("univ.", "university ")
+    text = text.replace("’", "").replace("‘", "").replace("'", "").replace("`", "")
     text = _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
     # Footnote marks glued to words in PDF-extracted lists: "Stanford University1", "4Alibaba Group".
-    text = _GLUED_DIGITS.sub("", text).strip()
+    text = _CENTRE.sub("center", _GLUED_DIGITS.sub("", text)).strip()
     while text.startswith("the "):
         text = text[4:]
     return "" if text == "the" else text
@@ -163,7 +193,7 @@ def load_curated() -> list[Organisation]:
     return [
         Organisation(org_id=o["org_id"], name=o["name"], kind=o["kind"], country=o["country"],
                      parent_id=o["parent_id"], domains=tuple(o["domains"]), aliases=tuple(o["aliases"]),
-                     curated=True)
+                     curated=True, successor_id=o.get("successor_id"), affiliates=tuple(o.get("affiliates", ())))
         for o in json.loads(path.read_text(encoding="utf-8"))
     ]
 
@@ -199,6 +229,10 @@ def _institution_part(raw: str) -> _Institution | None:
     if best is None:
         return None
     name, key = parts[best], keys[best].strip()
+    # "AIT Austrian Institute of Technology (Center for Vision, ...)": the bracket names a unit.
+    bare = name.split("(", 1)[0].strip()
+    if bare != name and normalise_org_name(bare):
+        name, key = bare, normalise_org_name(bare)
     # "University of California, Irvine": the campus is part of the name, not an address.
     if best + 1 < len(parts) and key.endswith(_SYSTEMS):
         campus = keys[best + 1].strip()
@@ -322,6 +356,25 @@ class OrgResolver:
                 return found
         return None
 
+    def by_name(self, text: str) -> Organisation | None:
+        """The curated organisation a name or alias (as typed, any case or accents) names exactly."""
+        found = self._by_alias.get(normalise_org_name(text))
+        return self._with_settings(self._orgs[found]) if found else None
+
+    def by_domain(self, domain: str) -> Organisation | None:
+        """The curated organisation an e-mail or web domain (or a sub-domain of it) belongs to."""
+        found = self._curated_domain(domain.strip().lower())
+        return self._with_settings(self._orgs[found]) if found else None
+
+    def family_root(self, org_id: str) -> str:
+        """The top of an organisation's family, after what it was renamed to (Google Brain: Alphabet)."""
+        org = self._orgs[org_id]
+        seen = {org.org_id}
+        while org.successor_id and org.successor_id in self._orgs and org.successor_id not in seen:
+            org = self._orgs[org.successor_id]
+            seen.add(org.org_id)
+        return self._root(self._with_settings(org))
+
     def _root(self, org: Organisation) -> str:
         while org.parent_id and org.parent_id in self._orgs:
             org = self._orgs[org.parent_id]
@@ -335,7 +388,7 @@ class OrgResolver:
         whole = normalise_org_name(raw)
         if whole in _NOT_ORGS or _NO_AFFILIATION.search(whole):
             return None
-        match = self._alias(whole)
+        match = self._alias(whole) or self._unit_of(whole)
         if match is not None:
             return match
         # Any comma/bracket piece naming a curated organisation, except bare city names ("Samsung AI Centre,
@@ -344,7 +397,8 @@ class OrgResolver:
         for i, key in enumerate(pieces):
             # "University of Maryland, Baltimore County" is not the University of Maryland.
             campus_follows = key.endswith(_SYSTEMS) and i + 1 < len(pieces)
-            match = match or (self._alias(key) if key not in _PLACES and not campus_follows else None)
+            match = match or (self._alias(key) or self._unit_of(key)
+                              if key not in _PLACES and not campus_follows else None)
         # "KU Leuven and ETH Zurich": two organisations in one slot; the first one is taken.
         for piece in re.split(r" and | und | et ", whole):
             match = match or (self._alias(piece) if piece != whole and piece not in _PLACES else None)
@@ -355,6 +409,28 @@ class OrgResolver:
         match = self._alias(key)
         match = match or self._fuzzy(key)
         return match or self._new_org(inst, domain)
+
+    def _unit_of(self, key: str) -> OrgMatch | None:
+        """A named unit or site of a curated organisation: the organisation ("DeepMind London").
+
+        The longest leading run of words that is an alias counts when what follows only says where the unit
+        sits or what kind of unit it is, or opens a department ("... University of Technology Laboratory of
+        Computer Science"). A university's name followed by a city is left alone: "Northeastern University
+        Shenyang" is not Northeastern University.
+        """
+        words = key.split()
+        for end in range(len(words) - 1, 0, -1):
+            found = self._by_alias.get(" ".join(words[:end]))
+            if found is None:
+                continue
+            rest = words[end:]
+            org = self._orgs[found]
+            opens_unit = " ".join(rest).startswith(_DEPARTMENT_PREFIXES + _SUBUNIT_PREFIXES)
+            plain = org.kind != "university" and all(w in _PLACE_WORDS or w in _UNIT_WORDS for w in rest)
+            if opens_unit or plain:
+                return OrgMatch(org, "alias", 1.0)
+            return None
+        return None
 
     def _fuzzy(self, key: str) -> OrgMatch | None:
         candidates = {alias for token in key.split() for alias in self._by_token.get(token, ())}
@@ -398,9 +474,18 @@ class OrgResolver:
         return OrgMatch(org, "domain", 1.0)
 
 
+_LONG_STOP = tuple(w for w in _FUZZY_STOP if len(w) >= 6)
+
+
+@lru_cache(maxsize=100_000)
+def _is_stop_word(word: str) -> bool:
+    # A misspelt common word ("Instutute", "Univeristy") is still a common word, not a distinctive one.
+    return word in _FUZZY_STOP or (len(word) >= 6 and any(fuzz.ratio(word, w) >= 80 for w in _LONG_STOP))
+
+
 def _distinctive_words_agree(a: str, b: str) -> bool:
-    words_a = [w for w in a.split() if w not in _FUZZY_STOP]
-    words_b = [w for w in b.split() if w not in _FUZZY_STOP]
+    words_a = [w for w in a.split() if not _is_stop_word(w)]
+    words_b = [w for w in b.split() if not _is_stop_word(w)]
 
     def covered(xs: list[str], ys: list[str]) -> bool:
         return all(any(fuzz.ratio(x, y) >= 80 for y in ys) for x in xs)
