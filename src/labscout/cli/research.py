@@ -17,7 +17,7 @@ from labscout.config import Settings
 from labscout.errors import BadInputError, InvalidError
 from labscout.identity import eval as identity_eval
 from labscout.pipeline import corrections, db
-from labscout.research import build, queries, why
+from labscout.research import build, careers, queries, why
 from labscout.research.store import ResearchStore
 from labscout.sources import download
 from labscout.talent import profiles
@@ -174,6 +174,18 @@ def eval_identity(
         dump({"identity": asdict(report), "organisations": coverage})
         return
     terminal.print_identity_report(console, report, coverage)
+
+
+@eval_app.command("pairing")
+def eval_pairing(as_json: JsonOpt = False) -> None:
+    """Per source file: how affiliations were paired with authors, how often they disagree with the e-mail
+    domain or with the person's papers of the neighbouring years, and the facts paired and flagged weak."""
+    with errors():
+        report = with_store(careers.pairing_report)
+    if as_json:
+        dump([asdict(r) for r in report])
+        return
+    terminal.print_pairing_report(console, report)
 
 
 sources_app = typer.Typer(help="Source data: fetch the public paper lists.", no_args_is_help=True)

@@ -2,23 +2,88 @@
 -- they are group-bys over half a million rows. {authorships} and {person_years} are the whole tables in a
 -- build, and views over the people a correction touched when one is applied to a built store.
 
--- Career timeline: each person's organisations by year with the papers that say so. A year with papers but
--- no stated organisation is kept (as NULL) so the timeline shows activity; it is dropped when another row
--- of the same year names an organisation.
+-- How organisations relate: what each became after renames and mergers (its unit), the unit and everything
+-- above it (lineage), the top of the family (group) and the institutes affiliated with any of them. Kept
+-- as a table for reads; a correction that changes a parent derives it again.
+CREATE OR REPLACE TABLE org_relations AS
+WITH RECURSIVE renamed(org_id, node, depth) AS (
+    SELECT org_id, org_id, 0 FROM organisations
+    UNION ALL
+    SELECT r.org_id, o.successor_id, r.depth + 1
+    FROM renamed r JOIN organisations o ON o.org_id = r.node
+    WHERE o.successor_id IS NOT NULL AND r.depth < 8
+), unit AS (
+    SELECT org_id, arg_max(node, depth) AS unit_id FROM renamed GROUP BY org_id
+), above(org_id, node, depth) AS (
+    SELECT org_id, unit_id, 0 FROM unit
+    UNION ALL
+    SELECT a.org_id, o.parent_id, a.depth + 1
+    FROM above a JOIN organisations o ON o.org_id = a.node
+    WHERE o.parent_id IS NOT NULL AND a.depth < 8
+)
+SELECT u.org_id, u.unit_id, list(a.node ORDER BY a.depth) AS lineage, arg_max(a.node, a.depth) AS group_id,
+       flatten(list(coalesce(o.affiliate_ids, []))) AS affiliates
+FROM unit u JOIN above a USING (org_id) LEFT JOIN organisations o ON o.org_id = a.node
+GROUP BY u.org_id, u.unit_id;
+
+-- Career timeline: each person's organisations by year with the papers that say so and how they were
+-- paired. A year with papers but no stated organisation is kept (as NULL) so the timeline shows activity;
+-- it is dropped when another row of the same year names an organisation.
+--
+-- A fact resting on one paper is weak when the person's other papers of the years around it say otherwise:
+-- two or more of their papers of the year before, that year or the year after name organisations of other
+-- families, and none of the two years either side names this one's family (or an affiliate). Such a fact is
+-- usually another author's affiliation paired with this person; it is shown, with why, but it is not their
+-- latest organisation and makes no move.
 INSERT INTO person_years
-WITH per_org AS (
+WITH stated AS (
+    -- Every organisation a slot names: the first, and those after it when several are joined by '+'.
+    SELECT person_id, paper_id, org_id, position, affiliation_source FROM {authorships}
+    UNION ALL
+    SELECT person_id, paper_id, unnest(other_org_ids) AS org_id, unnest(other_positions) AS position,
+           affiliation_source
+    FROM {authorships} WHERE len(other_org_ids) > 0
+), per_org AS (
     SELECT a.person_id, p.year, a.org_id,
            mode(a.position) FILTER (WHERE a.position IS NOT NULL) AS position,
            count(DISTINCT a.paper_id) AS n_papers,
-           list(DISTINCT a.paper_id ORDER BY a.paper_id) AS paper_ids
-    FROM {authorships} a JOIN papers p USING (paper_id)
+           list(DISTINCT a.paper_id ORDER BY a.paper_id) AS paper_ids,
+           coalesce(list(DISTINCT a.affiliation_source ORDER BY a.affiliation_source)
+                    FILTER (WHERE a.affiliation_source IS NOT NULL AND a.org_id IS NOT NULL), []) AS pairings
+    FROM stated a JOIN papers p USING (paper_id)
     GROUP BY a.person_id, p.year, a.org_id
+), facts AS (
+    SELECT f.*, r.group_id, r.lineage, r.affiliates
+    FROM (SELECT *, bool_or(org_id IS NOT NULL) OVER (PARTITION BY person_id, year) AS year_has_org
+          FROM per_org) f
+    LEFT JOIN org_relations r USING (org_id)
+    WHERE f.org_id IS NOT NULL OR NOT f.year_has_org
+), around AS (
+    SELECT f.person_id, f.year, f.org_id,
+           coalesce(sum(g.n_papers) FILTER (WHERE g.group_id = f.group_id
+                                            OR list_has_any(g.lineage, f.affiliates)
+                                            OR list_has_any(f.lineage, g.affiliates)), 0) AS agreeing,
+           coalesce(sum(g.n_papers) FILTER (WHERE abs(g.year - f.year) <= 1 AND g.group_id <> f.group_id
+                                            AND NOT list_has_any(g.lineage, f.affiliates)
+                                            AND NOT list_has_any(f.lineage, g.affiliates)), 0) AS against,
+           string_agg(DISTINCT o.name, '; ' ORDER BY o.name)
+               FILTER (WHERE abs(g.year - f.year) <= 1 AND g.group_id <> f.group_id
+                       AND NOT list_has_any(g.lineage, f.affiliates)
+                       AND NOT list_has_any(f.lineage, g.affiliates)) AS against_orgs
+    FROM facts f
+    JOIN facts g ON g.person_id = f.person_id AND g.org_id IS NOT NULL AND abs(g.year - f.year) <= 2
+         AND NOT (g.year = f.year AND g.org_id = f.org_id)
+    LEFT JOIN organisations o ON o.org_id = g.org_id
+    WHERE f.n_papers = 1 AND f.org_id IS NOT NULL
+    GROUP BY f.person_id, f.year, f.org_id
 )
-SELECT person_id, year, org_id, position, n_papers, paper_ids
-FROM (
-    SELECT *, bool_or(org_id IS NOT NULL) OVER (PARTITION BY person_id, year) AS year_has_org FROM per_org
-)
-WHERE org_id IS NOT NULL OR NOT year_has_org;
+SELECT f.person_id, f.year, f.org_id, f.position, f.n_papers, f.paper_ids, f.pairings,
+       CASE WHEN a.agreeing = 0 AND a.against >= 2 THEN 'weak' ELSE 'strong' END AS strength,
+       CASE WHEN a.agreeing = 0 AND a.against >= 2
+            THEN 'one paper, and ' || a.against || ' other papers of ' || (f.year - 1) || '-' || (f.year + 1)
+                 || ' name ' || a.against_orgs || ' instead'
+       END AS why
+FROM facts f LEFT JOIN around a USING (person_id, year, org_id);
 
 INSERT INTO people
 WITH spellings AS (
@@ -37,16 +102,51 @@ WITH spellings AS (
            min(p.year) AS first_year, max(p.year) AS last_year
     FROM {authorships} a JOIN papers p USING (paper_id) GROUP BY a.person_id
 ), latest AS (
+    -- Only facts that hold: one stray paper is not where someone is now.
     SELECT person_id,
            first(org_id ORDER BY year DESC, n_papers DESC, org_id) FILTER (WHERE org_id IS NOT NULL) AS org_id,
            max(year) FILTER (WHERE org_id IS NOT NULL) AS org_year,
            first(position ORDER BY year DESC, n_papers DESC, position)
                FILTER (WHERE position IS NOT NULL) AS position,
            max(year) FILTER (WHERE position IS NOT NULL) AS position_year
-    FROM {person_years} GROUP BY person_id
+    FROM {person_years} WHERE strength = 'strong' GROUP BY person_id
 )
 SELECT w.person_id, n.name, n.name_variants, w.openreview_ids, w.n_papers, w.n_accepted, w.first_year,
        w.last_year, l.org_id, l.org_year, l.position, l.position_year
 FROM work w JOIN names n USING (person_id) LEFT JOIN latest l USING (person_id);
 
 INSERT INTO person_names SELECT DISTINCT person_id, name_key FROM {authorships};
+
+-- Moves: for each person, the span of years each organisation (after renames) is named by strong facts;
+-- a move goes from a span to the one that starts next, when that one starts after the first began and goes
+-- on after it ended (a year of overlap allowed: papers written before a move appear after it), the first is
+-- the latest to end before the second began, and the two are not a rename, an organisation and its unit,
+-- or affiliates. Dual affiliations overlap and so make no move.
+INSERT INTO moves
+WITH spans AS (
+    SELECT y.person_id, r.unit_id, min(y.year) AS first_year, max(y.year) AS last_year,
+           sum(y.n_papers)::INTEGER AS support,
+           arg_max(y.org_id, y.year) AS last_org_id, arg_min(y.org_id, y.year) AS first_org_id,
+           flatten(list(y.paper_ids ORDER BY y.year DESC))[1:3] AS last_papers,
+           flatten(list(y.paper_ids ORDER BY y.year))[1:3] AS first_papers
+    FROM {person_years} y JOIN org_relations r USING (org_id)
+    WHERE y.strength = 'strong'
+    GROUP BY y.person_id, r.unit_id
+), pairs AS (
+    SELECT a.person_id, a.last_org_id AS from_org_id, b.first_org_id AS to_org_id, a.unit_id AS from_unit_id,
+           b.unit_id AS to_unit_id, ra.group_id AS from_group_id, rb.group_id AS to_group_id,
+           a.last_year AS from_year, b.first_year AS to_year, a.support AS from_support, b.support AS to_support,
+           a.last_papers AS from_papers, b.first_papers AS to_papers, ra.group_id = rb.group_id AS within_group
+    FROM spans a
+    JOIN spans b ON b.person_id = a.person_id AND b.unit_id <> a.unit_id AND a.first_year < b.first_year
+         AND a.last_year < b.last_year AND a.last_year <= b.first_year
+    JOIN org_relations ra ON ra.org_id = a.unit_id
+    JOIN org_relations rb ON rb.org_id = b.unit_id
+    WHERE NOT list_contains(rb.lineage, a.unit_id) AND NOT list_contains(ra.lineage, b.unit_id)
+      AND NOT list_has_any(ra.affiliates, rb.lineage) AND NOT list_has_any(rb.affiliates, ra.lineage)
+    QUALIFY row_number() OVER (PARTITION BY a.person_id, a.unit_id
+                               ORDER BY b.first_year, b.support DESC, b.unit_id) = 1
+)
+SELECT * FROM pairs
+QUALIFY row_number() OVER (PARTITION BY person_id, to_unit_id
+                           ORDER BY from_year DESC, from_support DESC, from_unit_id) = 1;

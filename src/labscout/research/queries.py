@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
 from labscout.errors import InvalidError, NotFoundError
 from labscout.identity.names import normalise_name
-from labscout.identity.orgs import OrgResolver, normalise_org_name
+from labscout.research import organisations
+from labscout.research.organisations import AmbiguousError
 from labscout.research.store import ResearchStore
 
-
-class AmbiguousError(InvalidError):
-    """A name fits several people or organisations; the candidates are listed so a human can choose."""
-
-    def __init__(self, message: str, candidates: list[dict[str, Any]]) -> None:
-        super().__init__(message)
-        self.candidates = candidates
+__all__ = ["AmbiguousError", "OrgProfile", "PersonProfile", "org_profile", "person_profile", "resolve_org",
+           "resolve_person"]
 
 
 @dataclass(slots=True)
@@ -42,6 +37,8 @@ class OrgProfile:
     people: list[dict[str, Any]]
     papers_by_year: list[dict[str, Any]]
     n_people_latest: int
+    successor: dict[str, Any] | None = None  # what it was renamed to or merged into
+    predecessors: list[dict[str, Any]] = field(default_factory=list)  # what was renamed or merged into it
 
 
 _PERSON_SUMMARY = """
@@ -92,13 +89,14 @@ def person_profile(store: ResearchStore, person_id: str) -> PersonProfile:
     latest = store.one("SELECT * FROM organisations WHERE org_id = ?", [person["latest_org_id"]]) \
         if person["latest_org_id"] else None
     timeline = store.rows(
-        """SELECT y.year, y.org_id, o.name AS org, o.kind, o.country, y.position, y.n_papers, y.paper_ids
+        """SELECT y.year, y.org_id, o.name AS org, o.kind, o.country, y.position, y.n_papers, y.paper_ids,
+                  y.pairings, y.strength, y.why
            FROM person_years y LEFT JOIN organisations o ON o.org_id = y.org_id
-           WHERE y.person_id = ? ORDER BY y.year, o.name""", [person_id])
+           WHERE y.person_id = ? ORDER BY y.year, y.strength, o.name""", [person_id])
     papers = store.rows(
         """SELECT p.paper_id, p.year, v.name AS venue, p.title, p.status, p.decision, p.presentation,
                   a.author_order, p.n_authors, a.raw_name, a.raw_affiliation, o.name AS org,
-                  a.position, a.link_reason, p.source_file, p.record_index
+                  a.position, a.affiliation_source, a.link_reason, p.source_file, p.record_index
            FROM authorships a JOIN papers p USING (paper_id) JOIN venues v ON v.venue = p.venue
            LEFT JOIN organisations o ON o.org_id = a.org_id
            WHERE a.person_id = ? ORDER BY p.year DESC, v.name, p.title""", [person_id])
@@ -117,62 +115,8 @@ def person_profile(store: ResearchStore, person_id: str) -> PersonProfile:
 
 
 def resolve_org(store: ResearchStore, ref: str) -> str:
-    """The organisation id meant by `ref` (an id, a name, an alias or an e-mail domain)."""
-    ref = ref.strip()
-    if not ref:
-        raise InvalidError("give an organisation's name, alias, domain or id")
-    if store.one("SELECT 1 FROM organisations WHERE org_id = ?", [ref]):
-        return ref
-    by_name = store.rows("SELECT org_id FROM organisations WHERE lower(name) = lower(?)", [ref])
-    if len(by_name) == 1:
-        return str(by_name[0]["org_id"])
-    by_alias = store.rows(
-        """SELECT org_id, sum(occurrences) AS n FROM org_aliases WHERE lower(alias) = lower(?)
-           GROUP BY org_id ORDER BY n DESC""", [ref])
-    if len(by_alias) == 1:
-        return str(by_alias[0]["org_id"])
-    if by_alias:
-        candidates = store.rows(
-            "SELECT org_id, name, kind, country FROM organisations WHERE org_id IN "
-            f"({','.join('?' * len(by_alias))})", [r["org_id"] for r in by_alias])
-        raise AmbiguousError(f"'{ref}' names {len(by_alias)} organisations; choose one by id", candidates)
-    # What an affiliation string would resolve to: "Tsinghua" or "Gogle DeepMind" name a curated organisation.
-    as_affiliation = _curated_resolver().resolve(ref)
-    if as_affiliation is not None and as_affiliation.org.curated and \
-            store.one("SELECT 1 FROM organisations WHERE org_id = ?", [as_affiliation.org.org_id]):
-        return as_affiliation.org.org_id
-    raise NotFoundError(_suggest_orgs(store, ref))
-
-
-@lru_cache(maxsize=1)
-def _curated_resolver() -> OrgResolver:
-    return OrgResolver()
-
-
-def _org_name_score(query: str, name: str, **_: Any) -> float:
-    """How well a typed name fits an organisation's name; "T" or "A9" fit nothing, however they overlap."""
-    if len(name) < 4:
-        return 0.0
-    whole = fuzz.ratio(query, name)
-    words = fuzz.token_set_ratio(query, name) if len(query) >= 4 else 0.0
-    # A fragment of a much longer name ("berkley" in "uc berkley ...") counts a little less.
-    part = fuzz.partial_ratio(query, name) * (0.9 if len(query) >= len(name) / 2 else 0.7)
-    # One mistyped word against one word of the name: "stanfrod" and "stanford university".
-    word = max((fuzz.ratio(query, w) for w in name.split()), default=0.0) * 0.95 if " " not in query else 0.0
-    return max(whole, words, part, word)
-
-
-def _suggest_orgs(store: ResearchStore, ref: str) -> str:
-    rows = store.rows("""SELECT o.name, count(a.paper_id) AS authorships FROM organisations o
-                         LEFT JOIN authorships a USING (org_id) GROUP BY o.name""")
-    size = {r["name"]: r["authorships"] for r in rows}
-    close = process.extract(normalise_org_name(ref), {n: normalise_org_name(n) for n in size},
-                            scorer=_org_name_score, limit=50, score_cutoff=75)
-    if not close:
-        return f"no organisation called '{ref}'"
-    # Among equally close names the organisation with most authorships is the likelier meaning.
-    best = sorted(close, key=lambda c: (-round(c[1] / 5), -size[c[2]], c[2]))[:5]
-    return f"no organisation called '{ref}'; closest: {', '.join(repr(c[2]) for c in best)}"
+    """The organisation id meant by `ref` (an id, a name or alias people use, an e-mail domain)."""
+    return organisations.resolve_org(store, ref)
 
 
 def org_profile(store: ResearchStore, org_id: str, *, top: int = 25) -> OrgProfile:
@@ -182,8 +126,8 @@ def org_profile(store: ResearchStore, org_id: str, *, top: int = 25) -> OrgProfi
         raise NotFoundError(f"no organisation with id {org_id}")
     parent = store.one("SELECT * FROM organisations WHERE org_id = ?", [org["parent_id"]]) \
         if org["parent_id"] else None
-    family = [org_id] + [r["org_id"] for r in store.rows(
-        "SELECT org_id FROM organisations WHERE parent_id = ?", [org_id])]
+    # Everything under it and what was renamed into it: Google's people include Google DeepMind's.
+    family = sorted(organisations.family(store, org_id))
     children = store.rows("SELECT * FROM organisations WHERE parent_id = ? ORDER BY name", [org_id])
     aliases = store.rows(
         """SELECT alias, alias_kind, method, sum(occurrences) AS occurrences FROM org_aliases
@@ -203,7 +147,11 @@ def org_profile(store: ResearchStore, org_id: str, *, top: int = 25) -> OrgProfi
             FROM authorships a JOIN papers p USING (paper_id) WHERE a.org_id IN ({marks})
             GROUP BY p.year ORDER BY p.year""", family)
     latest = store.one(f"SELECT count(*) AS n FROM people WHERE latest_org_id IN ({marks})", family)
-    return OrgProfile(org, parent, children, aliases, people, by_year, int(latest["n"]) if latest else 0)
+    successor = store.one("SELECT * FROM organisations WHERE org_id = ?", [org["successor_id"]]) \
+        if org.get("successor_id") else None
+    predecessors = store.rows("SELECT * FROM organisations WHERE successor_id = ? ORDER BY name", [org_id])
+    return OrgProfile(org, parent, children, aliases, people, by_year, int(latest["n"]) if latest else 0,
+                      successor, predecessors)
 
 
 def org_coverage(store: ResearchStore) -> dict[str, int]:
