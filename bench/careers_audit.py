@@ -86,6 +86,7 @@ class Item:
     year: int
     papers: tuple[str, ...]  # the records behind it (for a move: the old organisation's, then the new one's)
     weak: bool = False
+    second: bool = False  # a fact only ever named as a second affiliation ("Sussex + Cambridge")
     split: int = 0  # for a move, how many of `papers` are the old organisation's
 
 
@@ -97,12 +98,16 @@ def sample_facts(store: ResearchStore, n: int = FACTS) -> list[Item]:
     has_strength = bool(store.rows("""SELECT 1 FROM information_schema.columns
                                       WHERE table_name = 'person_years' AND column_name = 'strength'"""))
     strength = "y.strength = 'weak'" if has_strength else "false"
+    has_first = bool(store.rows("""SELECT 1 FROM information_schema.columns
+                                   WHERE table_name = 'person_years' AND column_name = 'n_first'"""))
+    second = "y.n_first = 0" if has_first else "false"
     rows = store.rows(f"""
-        SELECT y.person_id, pe.name, y.year, o.name AS org, y.position, y.paper_ids, {strength} AS weak
+        SELECT y.person_id, pe.name, y.year, o.name AS org, y.position, y.paper_ids, {strength} AS weak,
+               {second} AS second
         FROM person_years y JOIN people pe USING (person_id) JOIN organisations o ON o.org_id = y.org_id
         WHERE pe.n_papers >= ?""", [MIN_PAPERS])
     items = [Item("fact", f"{r['name']}|{r['year']}|{r['org']}|{r['position'] or ''}", r["person_id"], r["name"],
-                  r["year"], tuple(r["paper_ids"]), bool(r["weak"])) for r in rows]
+                  r["year"], tuple(r["paper_ids"]), bool(r["weak"]), bool(r["second"])) for r in rows]
     return sorted(items, key=lambda i: _rank(i.key))[:n]
 
 
@@ -203,7 +208,7 @@ def _context(store: ResearchStore, item: Item) -> str:
            WHERE a.person_id = ? AND p.year BETWEEN ? AND ? AND p.paper_id NOT IN (SELECT unnest(?))
            ORDER BY p.year, p.paper_id""", [item.person_id, item.year - 2, item.year + 2, list(item.papers)])
     lines = []
-    for r in rows[:6]:
+    for r in rows[:4]:
         row = _source(r["source_file"])[r["record_index"]]
         affs = _split(row.get("aff"))
         own = _short(affs[r["author_order"]], 60) if r["author_order"] < len(affs) else "-"
@@ -260,6 +265,12 @@ def main() -> None:
             strong = [i for i in facts if not i.weak]
             if len(strong) < len(facts):
                 print(f"    asserted (not weak), {len(strong)}: {precision_line(strong, labels)}")
+                first = [i for i in strong if not i.second]
+                if len(first) < len(strong):
+                    print(f"      of which named first on the slot, {len(first)}: {precision_line(first, labels)}")
+                    second = [i for i in strong if i.second]
+                    print(f"      named only as a second affiliation, {len(second)}: "
+                          f"{precision_line(second, labels)}")
                 weak = [i for i in facts if i.weak]
                 print(f"    shown as weak, {len(weak)}: {precision_line(weak, labels)}")
             print(f"  listed moves of people with {MIN_PAPERS}+ papers: {precision_line(moves, labels)}")

@@ -42,6 +42,8 @@ def print_person(console: Console, profile: PersonProfile, n_papers: int) -> Non
         stated = row["org"] or "[dim]not stated[/dim]"
         if row["strength"] == "weak":
             stated = f"[yellow]{stated}[/yellow]\n[dim]weak: {row['why']}[/dim]"
+        elif row["org"] and not row.get("n_first"):
+            stated += "\n[dim]named only as a second affiliation[/dim]"
         timeline.add_row(str(row["year"]), stated, _cell(row["position"]), str(row["n_papers"]),
                          ", ".join(row["pairings"] or []))
     console.print(timeline)

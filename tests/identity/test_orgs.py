@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from labscout.identity.orgs import OrgResolver, guess_kind, is_generic_domain, normalise_org_name
+from labscout.identity.orgs import (
+    OrgResolver,
+    guess_kind,
+    is_generic_domain,
+    normalise_org_name,
+    registered_domain,
+)
 
 TABLE = resources.files("labscout.identity").joinpath("data/organisations.json")
 
@@ -41,7 +47,8 @@ class TestCuratedTable:
 
     def test_kinds_are_known(self) -> None:
         rows = json.loads(TABLE.read_text())
-        assert {r["kind"] for r in rows} <= {"industry_lab", "university", "startup", "government_nonprofit"}
+        assert {r["kind"] for r in rows} <= {"industry_lab", "university", "startup", "government_nonprofit",
+                                             "investor"}
 
     def test_no_alias_names_two_organisations(self) -> None:
         rows = json.loads(TABLE.read_text())
@@ -114,6 +121,18 @@ class TestResolve:
         by_domain = resolver.by_domain("mail.thinkingmachines.ai")
         assert by_domain is not None and by_domain.org_id == "thinking-machines"
 
+    def test_investors_are_curated(self, resolver: OrgResolver) -> None:
+        for name in ("a16z", "Sequoia Capital", "Radical Ventures", "Sinovation Ventures", "Google Ventures"):
+            org = resolver.by_name(name)
+            assert org is not None and org.kind == "investor", name
+        assert resolver.family_root("gv") == "alphabet"
+
+    def test_registered_domain(self) -> None:
+        assert registered_domain("cs.cmu.edu") == "cmu.edu"
+        assert registered_domain("nlpr.ia.ac.cn") == "ia.ac.cn"
+        assert registered_domain("mails.tsinghua.edu.cn") == "tsinghua.edu.cn"
+        assert registered_domain("ox.ac.uk") == "ox.ac.uk"
+
     def test_domain_wins_and_matches_subdomains_on_label_boundaries(self, resolver: OrgResolver) -> None:
         assert org_id(resolver, "Swiss Federal Institute of Technology", "inf.ethz.ch") == "eth-zurich"
         assert org_id(resolver, "Swiss Federal Institute of Technology", "epfl.ch") == "epfl"
@@ -159,7 +178,26 @@ class TestResolve:
     def test_company_in_the_family_beats_the_group_domain(self, resolver: OrgResolver) -> None:
         assert org_id(resolver, "DeepMind", "google.com") == "google-deepmind"
         assert org_id(resolver, "FAIR", "fb.com") == "meta-fair"
-        assert org_id(resolver, "Stanford University", "google.com") == "google"
+
+    def test_the_printed_affiliation_beats_another_organisations_domain(self, resolver: OrgResolver) -> None:
+        # The e-mail of another known organisation (an old address, a PDF list out of author order) does
+        # not overrule the affiliation printed; it chooses among several listed ones.
+        assert org_id(resolver, "Tencent AI Lab", "columbia.edu") == "tencent"
+        assert org_id(resolver, "Stanford University", "google.com") == "stanford"
+        assert org_id(resolver, "MIT + EPFL", "epfl.ch") == "epfl"
+        # Where the name says nothing curated, the domain decides.
+        assert org_id(resolver, "Swiss Federal Institute of Technology", "inf.ethz.ch") == "eth-zurich"
+
+    def test_names_that_name_no_institution(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "University of Science") is None
+        assert org_id(resolver, "Institute of Advanced Research") is None
+
+    def test_misspellings_of_distinctive_words(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "Department of Brain & Cognitive Sciences, Massachusett.s Institute of Technology") \
+            == "mit"
+        assert org_id(resolver, "Department of Electrical Engineering, University of Horida") == "ufl"
+        assert org_id(resolver, "Beijing University of Posts and Telecommunication") == "bupt"
+        assert org_id(resolver, "Nanjing University of Posts and Telecommunications") == "njupt"
 
     def test_campuses_of_state_systems_are_not_the_flagship(self, resolver: OrgResolver) -> None:
         assert org_id(resolver, "University of Maryland, Baltimore County") == "umbc"

@@ -49,6 +49,34 @@ PAPERS = [
     (2020, "Bo One", [("Bo Thin", "Carnegie Mellon University", "cmu.edu")]),
     (2021, "Bo Two", [("Bo Thin", "Carnegie Mellon University", "cmu.edu")]),
     (2023, "Bo Three", [("Bo Thin", "Apple", "apple.com")]),
+    # Sam's university is spelt two ways, one e-mail domain: one place, not a move.
+    (2019, "Sam One", [("Sam Spelt", "Northfield State College", "northfield.edu")]),
+    (2020, "Sam Two", [("Sam Spelt", "Northfield State College", "northfield.edu")]),
+    (2022, "Sam Three", [("Sam Spelt", "Regents College of Northfield", "northfield.edu")]),
+    (2023, "Sam Four", [("Sam Spelt", "Regents College of Northfield", "northfield.edu")]),
+    # Jo named the lab and the university together while at both: held at once, not a move.
+    (2018, "Jo One", [("Jo Both", "Google Brain", "google.com")]),
+    (2019, "Jo Two", [("Jo Both", "Google Brain+University of Toronto", "google.com")]),
+    (2019, "Jo Three", [("Jo Both", "Google Brain", "google.com")]),
+    (2021, "Jo Four", [("Jo Both", "University of Toronto", "utoronto.ca")]),
+    (2022, "Jo Five", [("Jo Both", "University of Toronto", "utoronto.ca")]),
+    # Kim's two affiliations were run together into one name: one place inside the other, not a move.
+    (2021, "Kim One", [("Kim Garble", "Zorvath Institute Quillon Labs", "")]),
+    (2021, "Kim Two", [("Kim Garble", "Zorvath Institute Quillon Labs", "")]),
+    (2024, "Kim Three", [("Kim Garble", "Quillon Labs", "")]),
+    (2024, "Kim Four", [("Kim Garble", "Quillon Labs", "")]),
+    # Pat lists a former university after the present one: shown, but only as a second affiliation.
+    (2014, "Pat One", [("Pat Second", "University of Sussex+University of Cambridge", "sussex.ac.uk")]),
+    # Ray is a professor whose papers of 2021-2023 name only the company: the one university paper of 2022
+    # between university papers of 2019 and 2025 is not weak.
+    (2019, "Ray One", [("Ray Prof", "University of California, Berkeley", "berkeley.edu")]),
+    (2019, "Ray Two", [("Ray Prof", "University of California, Berkeley", "berkeley.edu")]),
+    (2021, "Ray Three", [("Ray Prof", "Google", "google.com")]),
+    (2021, "Ray Four", [("Ray Prof", "Google", "google.com")]),
+    (2022, "Ray Five", [("Ray Prof", "Google", "google.com")]),
+    (2022, "Ray Six", [("Ray Prof", "University of California, Berkeley", "")]),
+    (2023, "Ray Seven", [("Ray Prof", "Google", "google.com")]),
+    (2025, "Ray Eight", [("Ray Prof", "University of California, Berkeley", "berkeley.edu")]),
 ]
 
 
@@ -100,6 +128,17 @@ class TestFacts:
         assert person["latest_org_id"] == "mit"
         assert moves_of(store, "Wen Stayer", min_support=1) == []
 
+    def test_a_fact_between_earlier_and_later_years_of_its_family_is_not_weak(self, store: ResearchStore
+                                                                               ) -> None:
+        rows = [r for r in timeline(store, "Ray Prof") if r["year"] == 2022 and r["org_id"] == "uc-berkeley"]
+        assert len(rows) == 1 and rows[0]["strength"] == "strong"
+
+    def test_an_organisation_named_only_second_says_so(self, store: ResearchStore) -> None:
+        rows = {r["org_id"]: r for r in timeline(store, "Pat Second")}
+        assert rows["cambridge"]["n_first"] == 0 and rows["university-of-sussex"]["n_first"] == 1
+        person = queries.person_profile(store, queries.resolve_person(store, "Pat Second")).person
+        assert person["latest_org_id"] == "university-of-sussex"
+
     def test_a_second_affiliation_is_a_fact_of_its_own(self, store: ResearchStore) -> None:
         rows = timeline(store, "Dee Dual")
         assert {(r["year"], r["org_id"]) for r in rows} >= {(2024, "ucl"), (2024, "google-deepmind")}
@@ -111,7 +150,8 @@ class TestMoves:
         assert [(m.from_org_id, m.to_org_id, m.from_year, m.to_year, m.from_support, m.to_support)
                 for m in found] == [("mit", "openai", 2020, 2022, 2, 2)]
 
-    @pytest.mark.parametrize("name", ["Tomo Renamed", "Mo Unit", "Dee Dual", "Lu Affiliate"])
+    @pytest.mark.parametrize("name", ["Tomo Renamed", "Mo Unit", "Dee Dual", "Lu Affiliate", "Sam Spelt",
+                                      "Jo Both", "Kim Garble", "Ray Prof"])
     def test_renames_units_dual_affiliations_and_affiliates_are_not_moves(self, store: ResearchStore,
                                                                           name: str) -> None:
         assert moves_of(store, name, min_support=1) == []
@@ -132,8 +172,8 @@ class TestPairingReport:
     def test_per_file_counts(self, store: ResearchStore) -> None:
         report = {Path(r.file).name: r for r in careers.pairing_report(store)}
         r2021 = report["aistats2021.json"]
-        assert r2021.papers == 6 and r2021.authorships == 7
-        assert r2021.by_pairing == {"slot": 7}
+        assert r2021.papers == 11 and r2021.authorships == 12
+        assert r2021.by_pairing == {"slot": 12}
         assert r2021.weak_facts == 1 and r2021.facts >= 6
         # Wen's Stanford slot against the MIT papers of 2020-2022.
         assert r2021.neighbours_disagree >= 1

@@ -114,12 +114,23 @@ class TestShortenedAffiliationLists:
         # An e-mail id has no profile, so its author has no slot: the three slots are the three profiles'.
         row = {"title": "A", "author": "A One;B Two;C Three;D Four",
                "authorids": "~A_One1;b@two.example.org;~C_Three1;~D_Four1",
-               "aff": "MIT;MIT;MIT", "aff_domain": "mit.edu;mit.edu;mit.edu", "position": "PhD student;PhD student;Full Professor"}
+               "aff": "MIT;MIT;MIT", "aff_domain": "mit.edu;mit.edu;mit.edu",
+               "position": "PhD student;PhD student;Full Professor"}
         (paper,) = list(paperlists.iter_records(write(tmp_path, "iclr2021.json", orjson.dumps([row]))))
         assert [a.affiliation for a in paper.authors] == ["MIT", None, "MIT", "MIT"]
         assert paper.authors[1].domain == "two.example.org" and paper.authors[1].affiliation_source == "email"
         # The positions differ and no evidence says whose is whose: the organisation is paired, not the position.
         assert [a.position for a in paper.authors] == [None, None, None, None]
+
+
+class TestPdfLists:
+    def test_e_mail_domains_moved_up_to_the_front_are_not_paired(self, tmp_path: Path) -> None:
+        rows = [{"title": "T", "author": "A One; B Two; C Three", "aff": "MIT; Stanford University; MIT",
+                 "aff_domain": "stanford.edu;mit.edu; "}]
+        (paper,) = list(paperlists.iter_records(write(tmp_path, "icml2018.json", orjson.dumps(rows))))
+        assert [a.affiliation for a in paper.authors] == ["MIT", "Stanford University", "MIT"]
+        assert [a.domain for a in paper.authors] == [None, None, None]
+        assert paper.unpaired_domains == ["stanford.edu", "mit.edu"]
 
 
 class TestProfileOrder:
@@ -175,7 +186,8 @@ class TestProfileOrder:
                "authorids": "~Hanbo_Xie1;~Hua-Dong_Xiong1;~Robert_Wilson2",
                "or_profile": "~Hanbo_Xie1;~Robert_Wilson2;~Huadong_Xiong1",
                "aff": "University of Arizona;Georgia Institute of Technology;University of Arizona",
-               "aff_domain": "arizona.edu;gatech.edu;arizona.edu", "position": "MS student;Associate Professor;PhD student"}
+               "aff_domain": "arizona.edu;gatech.edu;arizona.edu",
+               "position": "MS student;Associate Professor;PhD student"}
         (paper,) = list(paperlists.iter_records(write(tmp_path, "colm2024.json", orjson.dumps([row]))))
         assert [(a.affiliation, a.position) for a in paper.authors] == [
             ("University of Arizona", "MS student"), ("University of Arizona", "PhD student"),

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from labscout.identity.constraints import OrgAlias, OrgSettings
 
-OrgKind = Literal["industry_lab", "university", "startup", "government_nonprofit", "unknown"]
+OrgKind = Literal["industry_lab", "university", "startup", "government_nonprofit", "investor", "unknown"]
 _KINDS: tuple[str, ...] = get_args(OrgKind)
 
 
@@ -130,6 +130,13 @@ _UNIT_WORDS = frozenset(
     "ai research lab labs laboratory laboratories team group center inc corp corporation ltd llc gmbh co "
     "company technologies technology global international science sciences studio studios office "
     "headquarters hq r d and".split())
+# A name made of nothing but such words names no institution: PDF extraction leaves "University of
+# Science", "Institute of Advanced Research", "Research Lab" where the real name was lost.
+_GENERIC_ORG_WORDS = frozenset(
+    "university universities institute institution of the and for in at science sciences technology "
+    "research advanced lab labs laboratory laboratories center department dept school college faculty "
+    "national engineering computer computing information applied studies group centre division "
+    "graduate key state".split())
 _NO_AFFILIATION = re.compile(r"double blind|anonymous|under review|anonymized")
 _FUZZY_STOP = frozenset("university of the and at in de di du la le der des von und institute technology "
                         "department science sciences school college research national center centre for "
@@ -167,6 +174,16 @@ def is_generic_domain(domain: str) -> bool:
     return not d or d in _GENERIC_DOMAINS or d.startswith(_GENERIC_PREFIXES)
 
 
+_SECOND_LEVEL = frozenset("ac edu co com org gov net or ne go".split())
+
+
+def registered_domain(domain: str) -> str:
+    """The part of a domain an institution registers: cs.cmu.edu -> cmu.edu, nlpr.ia.ac.cn -> ia.ac.cn."""
+    labels = domain.strip().lower().split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-keep:])
+
+
 def _country_of_domain(domain: str | None) -> str | None:
     return _COUNTRY_TLD.get(domain.rsplit(".", 1)[-1]) if domain else None
 
@@ -189,13 +206,18 @@ def guess_kind(name: str, domain: str | None = None) -> OrgKind:
 
 def load_curated() -> list[Organisation]:
     """The curated table shipped with the package."""
+    return list(_curated_table())
+
+
+@lru_cache(maxsize=1)
+def _curated_table() -> tuple[Organisation, ...]:
+    # The table ships with the package and never changes while it runs; organisations are immutable.
     path = resources.files("labscout.identity").joinpath("data/organisations.json")
-    return [
+    return tuple(
         Organisation(org_id=o["org_id"], name=o["name"], kind=o["kind"], country=o["country"],
                      parent_id=o["parent_id"], domains=tuple(o["domains"]), aliases=tuple(o["aliases"]),
                      curated=True, successor_id=o.get("successor_id"), affiliates=tuple(o.get("affiliates", ())))
-        for o in json.loads(path.read_text(encoding="utf-8"))
-    ]
+        for o in json.loads(path.read_text(encoding="utf-8")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,7 +290,10 @@ class OrgResolver:
         for key in self._by_alias:
             for token in key.split():
                 if len(token) > 2 and token not in _FUZZY_STOP:
-                    self._by_token.setdefault(token, []).append(key)
+                    # By the word and by its first and last four letters, so that a misspelt word ("Horida",
+                    # "Massachusett") still finds the names it may stand for.
+                    for handle in {token, "<" + token[:4], token[-4:] + ">"}:
+                        self._by_token.setdefault(handle, []).append(key)
         self._cache: dict[tuple[str | None, str | None], OrgMatch | None] = {}
         self._named: dict[str, OrgMatch | None] = {}
         self._user_alias: dict[str, str] = {}
@@ -335,6 +360,11 @@ class OrgResolver:
                 named = self.resolve(first_raw) if first_raw else None
                 if named and named.org.curated and self._root(named.org) == self._root(self._orgs[found]):
                     return named
+                # The slot names another known organisation than its e-mail ("Tencent AI Lab" with a
+                # columbia.edu address, a PDF list whose e-mails are not in author order): the affiliation the
+                # paper prints says where the work was done, unless it lists the e-mail's organisation too.
+                if named and named.org.curated and not self._lists(raw, self._root(self._orgs[found])):
+                    return named
                 return OrgMatch(self._orgs[found], "domain", 1.0)
         match = None
         if first_raw:
@@ -345,6 +375,14 @@ class OrgResolver:
         if match is None and first_domain:
             return self._from_domain_only(first_domain)
         return match
+
+    def _lists(self, raw: str, root: str) -> bool:
+        """Whether one of the '+'-joined affiliations of `raw` names an organisation of the family `root`."""
+        for part in raw.split("+")[1:]:
+            named = self.resolve(part.strip()) if normalise_org_name(part) else None
+            if named is not None and self._root(named.org) == root:
+                return True
+        return False
 
     def _curated_domain(self, domain: str) -> str | None:
         if is_generic_domain(domain):
@@ -386,7 +424,7 @@ class OrgResolver:
 
     def _by_name(self, raw: str, domain: str | None) -> OrgMatch | None:
         whole = normalise_org_name(raw)
-        if whole in _NOT_ORGS or _NO_AFFILIATION.search(whole):
+        if whole in _NOT_ORGS or _NO_AFFILIATION.search(whole) or set(whole.split()) <= _GENERIC_ORG_WORDS:
             return None
         match = self._alias(whole) or self._unit_of(whole)
         if match is not None:
@@ -433,7 +471,9 @@ class OrgResolver:
         return None
 
     def _fuzzy(self, key: str) -> OrgMatch | None:
-        candidates = {alias for token in key.split() for alias in self._by_token.get(token, ())}
+        candidates = {alias for token in key.split() if len(token) > 2 and token not in _FUZZY_STOP
+                      for handle in (token, "<" + token[:4], token[-4:] + ">")
+                      for alias in self._by_token.get(handle, ())}
         if not candidates:
             return None
         # Plain ratio, not WRatio: partial matching would fold "University of California, Irvine" into
@@ -461,10 +501,8 @@ class OrgResolver:
         # A bare domain becomes an organisation only when it is plainly an institution's.
         if is_generic_domain(domain) or not _is_academic_domain(domain):
             return None
-        labels = domain.split(".")
         # cs.xyz.edu and xyz.edu are one institution; xyz.edu.cn keeps its country suffix.
-        keep = 3 if len(labels) >= 3 and labels[-2] in ("edu", "ac") else 2
-        registered = ".".join(labels[-keep:])
+        registered = registered_domain(domain)
         org_id = "domain-" + registered
         org = self._orgs.get(org_id)
         if org is None:
@@ -484,10 +522,11 @@ def _is_stop_word(word: str) -> bool:
 
 
 def _distinctive_words_agree(a: str, b: str) -> bool:
-    words_a = [w for w in a.split() if not _is_stop_word(w)]
-    words_b = [w for w in b.split() if not _is_stop_word(w)]
+    # One-letter fragments are extraction debris ("Massachusett.s"), not words.
+    words_a = [w for w in a.split() if len(w) > 1 and not _is_stop_word(w)]
+    words_b = [w for w in b.split() if len(w) > 1 and not _is_stop_word(w)]
 
     def covered(xs: list[str], ys: list[str]) -> bool:
-        return all(any(fuzz.ratio(x, y) >= 80 for y in ys) for x in xs)
+        return all(any(fuzz.ratio(x, y) >= 75 for y in ys) for x in xs)
 
     return bool(words_a) and covered(words_a, words_b) and covered(words_b, words_a)

