@@ -12,12 +12,8 @@ from labscout.research import queries
 from labscout.research.store import ResearchStore
 from labscout.talent import moves
 
-REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "paperlists"
-
-pytestmark = [
-    pytest.mark.realdata,
-    pytest.mark.skipif(not REAL.is_dir(), reason=f"no real paper lists at {REAL}"),
-]
+# The real store is built once per session by `real_store_path`, which skips when the lists are absent.
+pytestmark = pytest.mark.realdata
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +43,10 @@ class TestSergeyLevine:
     def test_timeline_and_moves_read_as_his_career(self, store: ResearchStore) -> None:
         pid = queries.resolve_person(store, "~Sergey_Levine1")
         profile = queries.person_profile(store, pid)
-        strong = {r["org_id"] for r in profile.timeline if r["org_id"] and r["strength"] == "strong"}
+        strong = {r.org_id for r in profile.timeline if r.org_id and r.strength == "strong"}
         assert {"stanford", "uc-berkeley"} <= strong
         assert not strong & {"cmu", "oxford", "genentech", "mila"}
-        assert profile.person["latest_org_id"] == "uc-berkeley"
+        assert profile.person.latest_org_id == "uc-berkeley"
         # He has been at Berkeley and Google at once since 2016: no move between them.
         found = [(m.from_org_id, m.to_org_id) for m in moves.list_moves(store, person_id=pid, min_support=1)]
         assert ("google", "uc-berkeley") not in found and ("uc-berkeley", "google") not in found
@@ -60,8 +56,8 @@ class TestLukeZettlemoyer:
     def test_no_other_authors_position_and_no_moves_back_and_forth(self, store: ResearchStore) -> None:
         pid = queries.resolve_person(store, "~Luke_Zettlemoyer1")
         profile = queries.person_profile(store, pid)
-        assert not [r for r in profile.timeline if r["org_id"] == "ai2" and r["strength"] == "strong"]
-        assert "Senior Director" not in str([r["position"] for r in profile.timeline])
+        assert not [r for r in profile.timeline if r.org_id == "ai2" and r.strength == "strong"]
+        assert "Senior Director" not in str([r.position for r in profile.timeline])
         assert moves.list_moves(store, person_id=pid, min_support=1) == []
 
 
@@ -76,16 +72,16 @@ class TestNamesPeopleType:
 
     def test_org_show_google_gives_google_with_its_labs(self, store: ResearchStore) -> None:
         profile = queries.org_profile(store, queries.resolve_org(store, "Google"))
-        assert profile.org["name"] == "Google" and profile.parent is not None
-        assert profile.parent["org_id"] == "alphabet"
-        assert {"google-deepmind", "google-research"} <= {c["org_id"] for c in profile.children}
+        assert profile.org.name == "Google" and profile.parent is not None
+        assert profile.parent.org_id == "alphabet"
+        assert {"google-deepmind", "google-research"} <= {c.org_id for c in profile.children}
 
     def test_an_ambiguous_name_offers_those_that_carry_it_largest_first(self, store: ResearchStore) -> None:
         with pytest.raises(queries.AmbiguousError) as caught:
             queries.resolve_org(store, "Max Planck Institute")
         found = caught.value.candidates
-        assert all("max planck" in normalise_org_name(str(c["name"])) for c in found)
-        sizes = [int(c["authorships"]) for c in found]
+        assert all(isinstance(c, queries.OrgMatch) and "max planck" in normalise_org_name(c.name) for c in found)
+        sizes = [c.n_papers for c in found if isinstance(c, queries.OrgMatch)]
         assert sizes == sorted(sizes, reverse=True)
 
 

@@ -101,7 +101,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> ResearchStore:
     return ResearchStore(dest)
 
 
-def timeline(store: ResearchStore, name: str) -> list[dict[str, object]]:
+def timeline(store: ResearchStore, name: str) -> list[queries.CareerYear]:
     return queries.person_profile(store, queries.resolve_person(store, name)).timeline
 
 
@@ -113,35 +113,35 @@ def moves_of(store: ResearchStore, name: str, **kw: int) -> list[tuple[str, str]
 class TestFacts:
     def test_every_fact_keeps_its_papers_and_how_they_were_paired(self, store: ResearchStore) -> None:
         rows = timeline(store, "Wen Stayer")
-        mit = [r for r in rows if r["org_id"] == "mit"]
-        assert [r["n_papers"] for r in mit] == [2, 1, 1]
-        assert all(r["pairings"] == ["slot"] and len(r["paper_ids"]) == r["n_papers"] for r in mit)
+        mit = [r for r in rows if r.org_id == "mit"]
+        assert [r.n_papers for r in mit] == [2, 1, 1]
+        assert all(r.pairings == ["slot"] and len(r.paper_ids) == r.n_papers for r in mit)
 
     def test_one_paper_against_the_years_around_it_is_weak_and_says_why(self, store: ResearchStore) -> None:
-        odd = [r for r in timeline(store, "Wen Stayer") if r["org_id"] == "stanford"]
-        assert len(odd) == 1 and odd[0]["strength"] == "weak"
-        assert "Massachusetts Institute of Technology" in str(odd[0]["why"])
-        assert all(r["strength"] == "strong" for r in timeline(store, "Wen Stayer") if r["org_id"] == "mit")
+        odd = [r for r in timeline(store, "Wen Stayer") if r.org_id == "stanford"]
+        assert len(odd) == 1 and odd[0].strength == "weak"
+        assert "Massachusetts Institute of Technology" in str(odd[0].why)
+        assert all(r.strength == "strong" for r in timeline(store, "Wen Stayer") if r.org_id == "mit")
 
     def test_a_weak_fact_is_not_the_latest_organisation_nor_a_move(self, store: ResearchStore) -> None:
         person = queries.person_profile(store, queries.resolve_person(store, "Wen Stayer")).person
-        assert person["latest_org_id"] == "mit"
+        assert person.latest_org_id == "mit"
         assert moves_of(store, "Wen Stayer", min_support=1) == []
 
     def test_a_fact_between_earlier_and_later_years_of_its_family_is_not_weak(self, store: ResearchStore
                                                                                ) -> None:
-        rows = [r for r in timeline(store, "Ray Prof") if r["year"] == 2022 and r["org_id"] == "uc-berkeley"]
-        assert len(rows) == 1 and rows[0]["strength"] == "strong"
+        rows = [r for r in timeline(store, "Ray Prof") if r.year == 2022 and r.org_id == "uc-berkeley"]
+        assert len(rows) == 1 and rows[0].strength == "strong"
 
     def test_an_organisation_named_only_second_says_so(self, store: ResearchStore) -> None:
-        rows = {r["org_id"]: r for r in timeline(store, "Pat Second")}
-        assert rows["cambridge"]["n_first"] == 0 and rows["university-of-sussex"]["n_first"] == 1
+        rows = {r.org_id: r for r in timeline(store, "Pat Second")}
+        assert rows["cambridge"].n_first == 0 and rows["university-of-sussex"].n_first == 1
         person = queries.person_profile(store, queries.resolve_person(store, "Pat Second")).person
-        assert person["latest_org_id"] == "university-of-sussex"
+        assert person.latest_org_id == "university-of-sussex"
 
     def test_a_second_affiliation_is_a_fact_of_its_own(self, store: ResearchStore) -> None:
         rows = timeline(store, "Dee Dual")
-        assert {(r["year"], r["org_id"]) for r in rows} >= {(2024, "ucl"), (2024, "google-deepmind")}
+        assert {(r.year, r.org_id) for r in rows} >= {(2024, "ucl"), (2024, "google-deepmind")}
 
 
 class TestMoves:

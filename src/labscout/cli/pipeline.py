@@ -18,13 +18,11 @@ from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from labscout.cli.common import JsonOpt, app, console, dump, errors
-from labscout.config import Settings
+from labscout.cli.common import JsonOpt, app, console, dump, errors, settings
 from labscout.errors import InvalidError, NotFoundError
 from labscout.pipeline import activities, candidates, db, outreach, stages, users
 from labscout.pipeline.candidates import CandidateIn
 from labscout.pipeline.roles import Actor
-from labscout.research import queries
 from labscout.research.store import ResearchStore
 from labscout.talent import index, search
 
@@ -46,9 +44,13 @@ T = TypeVar("T")
 
 
 def open_engine() -> Engine:
-    """The pipeline database from Settings, brought to the newest schema."""
-    engine = db.make_engine(Settings.from_env().pipeline_url)
-    db.upgrade(engine)
+    """The pipeline database from Settings; Alembic runs only when its schema is behind (a new database)."""
+    engine = db.make_engine(settings().pipeline_url)
+    try:
+        db.upgrade_if_behind(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
 
 
@@ -73,6 +75,16 @@ def unit_of_work(as_user: str | None) -> Iterator[tuple[Session, Actor]]:
 def run(as_user: str | None, fn: Callable[[Session, Actor], T]) -> T:
     with unit_of_work(as_user) as (session, actor):
         return fn(session, actor)
+
+
+def run_flow(as_user: str | None, fn: Callable[[db.UnitOfWork, Actor], T]) -> T:
+    """Run a flow that commits in steps of its own (a change to both stores) acting as `as_user`."""
+    if not as_user:
+        raise InvalidError("say who is acting: --as EMAIL or LABSCOUT_USER=EMAIL")
+    with engine_scope() as engine:
+        with db.session_scope(engine) as session:
+            actor = users.actor_for_email(session, as_user)
+        return fn(db.units_of(engine), actor)
 
 
 def parse_date(value: str | None, field: str) -> date | None:
@@ -120,9 +132,10 @@ def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
 @pipeline_app.command("upgrade")
 def pipeline_upgrade(as_json: JsonOpt = False) -> None:
     """Create the pipeline database or bring its schema to the newest version (Alembic)."""
-    with errors(), engine_scope() as engine:
+    with errors(as_json), engine_scope() as engine:
+        db.upgrade(engine)  # asked for: run it even when the version looks current
         revision = db.current_revision(engine)
-    show({"url": _safe_url(Settings.from_env().pipeline_url), "revision": revision}, as_json,
+    show({"url": _safe_url(settings().pipeline_url), "revision": revision}, as_json,
          lambda v: console.print(f"pipeline database {v['url']} at schema {v['revision']}"))
 
 
@@ -136,11 +149,14 @@ def _safe_url(url: str) -> str:
 
 
 IdArg = Annotated[int, typer.Argument(help="The candidate's id (see `labscout pipeline list`).")]
+# How the candidate commands spell the service's fields where it is not --field.
+CANDIDATE_FLAGS = {"person_id": "--person", "owner_email": "--owner", "target_role": "--role", "name": "NAME",
+                   "candidate_id": "CANDIDATE_ID"}
 VersionOpt = Annotated[int | None, typer.Option("--version", help="The version you read; refused if it changed.")]
 
 
 def _research_store() -> ResearchStore | None:
-    path = Settings.from_env().research_store
+    path = settings().research_store
     return ResearchStore(path) if path.exists() else None
 
 
@@ -173,7 +189,7 @@ def pipeline_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add a candidate: from a search result (--from-search), a research person (--person) or by hand (NAME)."""
-    with errors():
+    with errors(as_json, CANDIDATE_FLAGS):
         if from_search:
             hit = _search_hit(from_search, pick)
             person = hit.person_id
@@ -187,15 +203,12 @@ def pipeline_add(
             if store is None:
                 raise InvalidError("no research store to look the person up in; run `labscout ingest` first")
             with store:
-                person_id = queries.resolve_person(store, person)
-                profile = queries.person_profile(store, person_id)
-            data.person_id = person_id
-            data.name = name or str(profile.person["name"])
-            if affiliation is None and profile.latest_org:
-                data.affiliation = str(profile.latest_org["name"])
+                created = run(as_user, lambda s, a: candidates.add_from_person(s, a, store, person, data,
+                                                                               stage=stage))
         elif not name:
             raise InvalidError("give a NAME, or --person to take one from the research store")
-        created = run(as_user, lambda s, a: candidates.create_candidate(s, a, data, stage=stage))
+        else:
+            created = run(as_user, lambda s, a: candidates.create_candidate(s, a, data, stage=stage))
     show(created, as_json, lambda c: console.print(f"candidate {c.id} {c.name} added at stage '{c.stage}'"))
 
 
@@ -224,7 +237,7 @@ def pipeline_list(
     as_json: JsonOpt = False,
 ) -> None:
     """Candidates, filtered; highest priority first."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: candidates.list_candidates(s, a, stage=stage, role=role, owner_email=owner,
                                                                      tag=tag, source=source, text=text))
     show(found, as_json, print_candidates)
@@ -233,7 +246,7 @@ def pipeline_list(
 @pipeline_app.command("show")
 def pipeline_show(candidate_id: IdArg, as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """One candidate with stage history and timeline."""
-    with errors():
+    with errors(as_json):
         def read(s: Session, a: Actor) -> dict[str, Any]:
             return {"candidate": candidates.get_candidate(s, a, candidate_id),
                     "transitions": candidates.transitions(s, a, candidate_id),
@@ -274,7 +287,7 @@ def pipeline_update(
     as_json: JsonOpt = False,
 ) -> None:
     """Change a candidate's fields; with --version, a change made meanwhile by someone else is refused."""
-    with errors():
+    with errors(as_json, CANDIDATE_FLAGS):
         changes = CandidateIn(name=name, target_role=role, email=email, affiliation=affiliation, owner_email=owner,
                               priority=priority, tags=tag, notes=notes)
         found = run(as_user, lambda s, a: candidates.update_candidate(s, a, candidate_id, changes,
@@ -292,7 +305,7 @@ def pipeline_move(
     as_json: JsonOpt = False,
 ) -> None:
     """Move a candidate to another stage; the time of the move is recorded."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: candidates.move_stage(s, a, candidate_id, stage, expected_version=version,
                                                                 reason=reason))
     show(found, as_json, lambda c: console.print(f"candidate {c.id} is now at '{c.stage}'"))
@@ -308,7 +321,7 @@ def pipeline_stages(
     as_json: JsonOpt = False,
 ) -> None:
     """The stages in order; --add or --remove configures them (executive)."""
-    with errors():
+    with errors(as_json):
         def act(s: Session, a: Actor) -> list[stages.StageOut]:
             if add:
                 stages.add_stage(s, a, add, after=after, outcome=outcome)
@@ -332,7 +345,7 @@ def pipeline_log(
     as_json: JsonOpt = False,
 ) -> None:
     """Record an e-mail, call, meeting (with place and attendees) or note on a candidate's timeline."""
-    with errors():
+    with errors(as_json):
         at = parse_when(when, "when")
         found = run(as_user, lambda s, a: activities.log_activity(s, a, candidate_id, kind, subject=subject,
                                                                   body=text, place=place, attendees=with_,
@@ -348,7 +361,7 @@ def pipeline_comment(
     as_json: JsonOpt = False,
 ) -> None:
     """Add to a candidate's discussion; mentioned users find it with `labscout pipeline mentions`."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: activities.comment(s, a, candidate_id, text))
     show(found, as_json, lambda e: console.print(
         "comment added" + (f", mentioning {', '.join(e.mentions)}" if e.mentions else "")))
@@ -357,7 +370,7 @@ def pipeline_comment(
 @pipeline_app.command("timeline")
 def pipeline_timeline(candidate_id: IdArg, as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """Everything that happened with one candidate, oldest first."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: activities.timeline(s, a, candidate_id))
     show(found, as_json, print_timeline)
 
@@ -369,7 +382,7 @@ def pipeline_feed(
     as_json: JsonOpt = False,
 ) -> None:
     """The team feed: the newest changes across all candidates."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: activities.feed(s, a, limit=limit))
     show(found, as_json, lambda es: table("Team feed", ["when", "candidate", "kind", "by", "what"], [
         [f"{e.occurred_at:%Y-%m-%d %H:%M}", e.candidate_name, e.kind, e.actor_name, e.subject or (e.body or "")[:80]]
@@ -383,7 +396,7 @@ def pipeline_mentions(
     as_json: JsonOpt = False,
 ) -> None:
     """Comments that mention you; listing them marks them seen."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: activities.my_mentions(s, a, unseen_only=not all_, mark_seen=True))
     show(found, as_json, lambda es: table("Mentions", ["when", "candidate", "by", "comment"], [
         [f"{e.occurred_at:%Y-%m-%d %H:%M}", e.candidate_name, e.actor_name, e.body] for e in es]))
@@ -404,34 +417,35 @@ def pipeline_email(
     as_json: JsonOpt = False,
 ) -> None:
     """Render an outreach e-mail with the candidate's own work; it is sent only with --send, then logged."""
-    settings = Settings.from_env()
-    with errors():
+    smtp = settings().smtp
+    with errors(as_json, {"candidate_id": "CANDIDATE_ID", "body": "--body-file"}):
         store = _research_store()
         try:
-            def act(s: Session, a: Actor) -> dict[str, Any]:
-                draft = outreach.compose(s, a, candidate_id, template, store=store)
-                text = body_file.read_text(encoding="utf-8") if body_file else draft.body
-                title = subject or draft.subject
-                final: dict[str, Any] = {"to": to or draft.to, "subject": title, "body": text,
-                                         "evidence": draft.evidence, "sent": False}
-                if send:
-                    entry = outreach.send_email(s, a, candidate_id, subject=title, body=text,
-                                                smtp=settings.smtp, to=to, template=draft.template,
-                                                evidence=draft.evidence)
-                    final.update(sent=True, message_id=entry.meta.get("message_id"))
-                return final
-            found = run(as_user, act)
+            draft = run(as_user, lambda s, a: outreach.compose(s, a, candidate_id, template, store=store))
         finally:
             if store is not None:
                 store.close()
+        text = body_file.read_text(encoding="utf-8") if body_file else draft.body
+        found: dict[str, Any] = {"to": to or draft.to, "subject": subject or draft.subject, "body": text,
+                                 "evidence": draft.evidence, "papers": plain(draft.papers),
+                                 "intro_path": draft.intro_path, "moves_to": draft.moves_to, "sent": False}
+        if send:
+            entry = run_flow(as_user, lambda units, a: outreach.send_email(
+                units, a, candidate_id, subject=found["subject"], body=text, smtp=smtp, to=to,
+                template=draft.template, evidence=draft.evidence))
+            found.update(sent=True, message_id=entry.meta.get("message_id"))
     if as_json:
         dump(found)
         return
-    console.print(f"To: {found['to']}\nSubject: {found['subject']}\n\n{found['body']}")
+    console.print(f"To: {found['to'] or '(no address: add one to the candidate, or give --to)'}\n"
+                  f"Subject: {found['subject']}\n\n{found['body']}")
+    for paper in draft.papers:
+        console.print(f"[dim]cites: {paper.title} ({paper.venue} {paper.year})[/dim]")
     if found["sent"]:
         console.print(f"[green]sent[/green] and logged on the timeline ({found['message_id']})")
     else:
-        console.print("[yellow]not sent[/yellow]: review the text, then run again with --send")
+        then = f"; sending moves the candidate to '{draft.moves_to}'" if draft.moves_to else ""
+        console.print(f"[yellow]not sent[/yellow]: review the text, then run again with --send{then}")
 
 
 @pipeline_app.command("templates")
@@ -443,8 +457,8 @@ def pipeline_templates(
     as_user: AsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Outreach templates; variables: candidate, sender, top_papers, shared_coauthors, coauthors."""
-    with errors():
+    """Outreach templates; variables: candidate, sender, top_papers, shared_coauthors, coauthors, intro_path."""
+    with errors(as_json):
         def act(s: Session, a: Actor) -> list[outreach.TemplateOut]:
             if save:
                 if not subject or body_file is None:
@@ -465,6 +479,6 @@ def pipeline_relink(
     as_json: JsonOpt = False,
 ) -> None:
     """Re-point candidates after the research store split or merged a person; noted on their timelines."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: candidates.relink_person(s, a, old, new, reason))
     show(found, as_json, print_candidates)

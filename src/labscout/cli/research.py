@@ -11,16 +11,26 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from labscout import terminal
-from labscout.cli.common import JsonOpt, app, console, dump, err, errors, eval_app, org_app, person_app, with_store
+from labscout.cli.common import (
+    JsonOpt,
+    app,
+    console,
+    dump,
+    err,
+    errors,
+    eval_app,
+    org_app,
+    person_app,
+    settings,
+    with_store,
+)
 from labscout.cli.pipeline import engine_scope
-from labscout.config import Settings
 from labscout.errors import BadInputError, InvalidError
 from labscout.identity import eval as identity_eval
 from labscout.pipeline import corrections, db
-from labscout.research import build, careers, queries, why
-from labscout.research.store import ResearchStore
+from labscout.research import build, careers, queries
 from labscout.sources import download
-from labscout.talent import profiles
+from labscout.talent import views
 
 
 @app.command()
@@ -35,8 +45,8 @@ def ingest(
 
     The team's identity corrections (from the pipeline store) are applied first; candidates follow their people.
     """
-    dest = Settings.from_env().research_store
-    with errors():
+    dest = settings().research_store
+    with errors(as_json):
         if as_json:
             rebuilt = _rebuild(paths, dest, adapter, skip_bad, None)
         else:
@@ -94,9 +104,9 @@ def ingest(
 
 def _rebuild(paths: list[Path], dest: Path, adapter: str, skip_bad: bool,
              progress: build.Progress | None) -> corrections.Rebuild:
-    with engine_scope() as engine, db.session_scope(engine) as session:
-        return corrections.rebuild_research_store(session, dest, paths, adapter=adapter, skip_bad=skip_bad,
-                                                  progress=progress)
+    with engine_scope() as engine:
+        return corrections.rebuild_research_store(db.units_of(engine), dest, paths, adapter=adapter,
+                                                  skip_bad=skip_bad, progress=progress)
 
 
 @person_app.command("show")
@@ -108,22 +118,12 @@ def person_show(
     as_json: JsonOpt = False,
 ) -> None:
     """What the store knows about one person: papers, career timeline, co-authors, links."""
-    with errors():
-        profile, extras, reasons = with_store(lambda s: _profile(s, ref, show_why))
+    with errors(as_json, {"person": "REF"}):
+        view = with_store(lambda s: views.person_view(s, ref, explain=show_why))
     if as_json:
-        dump({**asdict(profile), **asdict(extras), "why": asdict(reasons) if reasons else None})
+        dump(asdict(view))
         return
-    terminal.print_person(console, profile, papers)
-    terminal.print_person_extras(console, extras)
-    if reasons:
-        terminal.print_why(console, reasons)
-
-
-def _profile(store: ResearchStore, ref: str, show_why: bool
-             ) -> tuple[queries.PersonProfile, profiles.PersonExtras, why.PersonWhy | None]:
-    person_id = queries.resolve_person(store, ref)
-    return (queries.person_profile(store, person_id), profiles.person_extras(store, person_id),
-            why.explain_person(store, person_id) if show_why else None)
+    terminal.print_person(console, view, papers)
 
 
 @org_app.command("show")
@@ -133,17 +133,12 @@ def org_show(
     as_json: JsonOpt = False,
 ) -> None:
     """What the store knows about one organisation: family, names it goes by, its people, output by year."""
-    def load(store: ResearchStore) -> tuple[queries.OrgProfile, profiles.OrgExtras]:
-        org_id = queries.resolve_org(store, ref)
-        return queries.org_profile(store, org_id, top=top), profiles.org_extras(store, org_id)
-
-    with errors():
-        profile, extras = with_store(load)
+    with errors(as_json, {"org": "REF"}):
+        view = with_store(lambda s: views.org_view(s, ref, top=top))
     if as_json:
-        dump({**asdict(profile), **asdict(extras)})
+        dump(asdict(view))
         return
-    terminal.print_org(console, profile)
-    terminal.print_org_extras(console, extras)
+    terminal.print_org(console, view)
 
 
 @eval_app.command("identity")
@@ -158,7 +153,7 @@ def eval_identity(
     """B-cubed precision and recall of person resolution against hidden OpenReview ids, beside the baseline."""
     from labscout.config import DEFAULT_SOURCES
 
-    with errors():
+    with errors(as_json):
         try:
             counts = [int(n) for n in simulate.split(",") if n.strip()]
         except ValueError:
@@ -167,7 +162,7 @@ def eval_identity(
             raise InvalidError("--simulate counts must be positive")
         report = identity_eval.evaluate_identity(paths or [DEFAULT_SOURCES], simulate=counts)
         coverage = None
-        store_path = Settings.from_env().research_store
+        store_path = settings().research_store
         if store_path.exists():
             coverage = with_store(queries.org_coverage)
     if as_json:
@@ -180,7 +175,7 @@ def eval_identity(
 def eval_pairing(as_json: JsonOpt = False) -> None:
     """Per source file: how affiliations were paired with authors, how often they disagree with the e-mail
     domain or with the person's papers of the neighbouring years, and the facts paired and flagged weak."""
-    with errors():
+    with errors(as_json):
         report = with_store(careers.pairing_report)
     if as_json:
         dump([asdict(r) for r in report])

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from labscout.errors import ConflictError, InvalidError, NotFoundError
@@ -15,6 +16,8 @@ from labscout.pipeline.db import flush
 from labscout.pipeline.models import AuditEntry, Candidate, StageTransition, User, utcnow
 from labscout.pipeline.roles import Actor, Perm, require
 from labscout.pipeline.users import normalise_email
+from labscout.research import queries
+from labscout.research.store import ResearchStore
 
 SOURCES = ("search", "referral", "deal", "manual", "import", "event")
 
@@ -60,6 +63,15 @@ class CandidateIn:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+class AlreadyCandidateError(ConflictError):
+    """The research person is in the pipeline already: `existing` is their candidate, to go to instead."""
+
+    def __init__(self, existing: CandidateOut) -> None:
+        super().__init__(f"{existing.name} is already candidate {existing.id} (stage {existing.stage})",
+                         field="person_id")
+        self.existing = existing
+
+
 def out(session: Session, c: Candidate) -> CandidateOut:
     owner = session.get(User, c.owner_id) if c.owner_id is not None else None
     return CandidateOut(c.id, c.name, c.person_id, c.email, c.affiliation, c.target_role, c.owner_id,
@@ -79,35 +91,38 @@ def load(session: Session, candidate_id: int) -> Candidate:
 def _apply(session: Session, c: Candidate, data: CandidateIn) -> None:
     if data.name is not None:
         if not data.name.strip():
-            raise InvalidError("a candidate needs a name")
+            raise InvalidError("a candidate needs a name", field="name")
         c.name = data.name.strip()
     if data.target_role is not None:
         if not data.target_role.strip():
-            raise InvalidError("a candidate needs a target role")
+            raise InvalidError("a candidate needs a target role", field="target_role")
         c.target_role = data.target_role.strip().lower()
     if data.person_id is not None:
         c.person_id = data.person_id.strip() or None
     if data.email is not None:
-        c.email = normalise_email(data.email) if data.email.strip() else None
+        try:
+            c.email = normalise_email(data.email) if data.email.strip() else None
+        except InvalidError as exc:
+            raise InvalidError(str(exc), field="email") from None
     if data.affiliation is not None:
         c.affiliation = data.affiliation.strip() or None
     if data.owner_email is not None:
         if data.owner_email.strip():
             owner = session.scalar(select(User).where(User.email == data.owner_email.strip().lower()))
             if owner is None:
-                raise InvalidError(f"owner '{data.owner_email}' is not a user")
+                raise InvalidError(f"owner '{data.owner_email}' is not a user", field="owner_email")
             c.owner_id = owner.id
         else:
             c.owner_id = None
     if data.priority is not None:
         if not 1 <= data.priority <= 5:
-            raise InvalidError(f"priority must be 1 (highest) to 5, not {data.priority}")
+            raise InvalidError(f"priority must be 1 (highest) to 5, not {data.priority}", field="priority")
         c.priority = data.priority
     if data.tags is not None:
         c.tags = sorted({t.strip().lower() for t in data.tags if t.strip()})
     if data.source is not None:
         if data.source not in SOURCES:
-            raise InvalidError(f"unknown source '{data.source}'; choose one of {', '.join(SOURCES)}")
+            raise InvalidError(f"unknown source '{data.source}'; choose one of {', '.join(SOURCES)}", field="source")
         c.source = data.source
     if data.source_detail is not None:
         c.source_detail = data.source_detail.strip() or None
@@ -120,14 +135,14 @@ def create_candidate(session: Session, actor: Actor, data: CandidateIn, *, stage
     """Add a candidate at the first stage (or `stage`), with its creation on the timeline and in the audit."""
     require(actor, Perm.EDIT_CANDIDATES)
     if not (data.name and data.name.strip()):
-        raise InvalidError("a candidate needs a name")
+        raise InvalidError("a candidate needs a name", field="name")
     if not (data.target_role and data.target_role.strip()):
-        raise InvalidError("a candidate needs a target role (e.g. researcher)")
+        raise InvalidError("a candidate needs a target role (e.g. researcher)", field="target_role")
     if data.person_id:
         existing = session.scalar(select(Candidate).where(Candidate.person_id == data.person_id.strip(),
                                                           Candidate.erased_at.is_(None)))
         if existing is not None:
-            raise ConflictError(f"{existing.name} is already candidate {existing.id}")
+            raise AlreadyCandidateError(out(session, existing))
     first = stages.get_stage(session, stage) if stage else stages.first_stage(session)
     c = Candidate(name="", target_role="", priority=3, tags=[], source="manual", stage=first.name)
     if data.owner_email is None and actor.user_id is not None:
@@ -143,6 +158,22 @@ def create_candidate(session: Session, actor: Actor, data: CandidateIn, *, stage
     return out(session, c)
 
 
+def add_from_person(session: Session, actor: Actor, store: ResearchStore, person: str, data: CandidateIn, *,
+                    stage: str | None = None) -> CandidateOut:
+    """Add the research person `person` (id, OpenReview id or unambiguous name) as a candidate.
+
+    Name and current organisation come from the research store unless `data` gives them; a person who is a
+    candidate already is refused with AlreadyCandidateError, naming the candidate to go to instead.
+    """
+    require(actor, Perm.EDIT_CANDIDATES)
+    person_id = queries.resolve_person(store, person, field="person_id")
+    found = queries.person_match(store, person_id)
+    filled = replace(data, person_id=person_id, name=data.name or found.name,
+                     affiliation=data.affiliation if data.affiliation is not None else found.latest_org,
+                     source=data.source or "search")
+    return create_candidate(session, actor, filled, stage=stage)
+
+
 def get_candidate(session: Session, actor: Actor, candidate_id: int) -> CandidateOut:
     require(actor, Perm.VIEW_PIPELINE)
     return out(session, load(session, candidate_id))
@@ -150,7 +181,7 @@ def get_candidate(session: Session, actor: Actor, candidate_id: int) -> Candidat
 
 def list_candidates(session: Session, actor: Actor, *, stage: str | None = None, role: str | None = None,
                     owner_email: str | None = None, tag: str | None = None, source: str | None = None,
-                    text: str | None = None, limit: int = 500) -> list[CandidateOut]:
+                    text: str | None = None, limit: int = 500, offset: int = 0) -> list[CandidateOut]:
     """Candidates matching every filter given, highest priority first, then most recently changed."""
     require(actor, Perm.VIEW_PIPELINE)
     query = select(Candidate).where(Candidate.erased_at.is_(None))
@@ -165,10 +196,19 @@ def list_candidates(session: Session, actor: Actor, *, stage: str | None = None,
     if text:
         like = f"%{text.strip().lower()}%"
         query = query.where(or_(func.lower(Candidate.name).like(like), func.lower(Candidate.affiliation).like(like)))
-    rows = list(session.scalars(query.order_by(Candidate.priority, Candidate.updated_at.desc()).limit(limit)))
     if tag:
-        rows = [c for c in rows if tag.strip().lower() in (c.tags or [])]
+        query = query.where(_has_tag(session, tag.strip().lower()))
+    rows = session.scalars(query.order_by(Candidate.priority, Candidate.updated_at.desc(), Candidate.id.desc())
+                           .offset(offset).limit(limit))
     return [out(session, c) for c in rows]
+
+
+def _has_tag(session: Session, tag: str) -> ColumnElement[bool]:
+    """Candidates whose JSON list of tags holds `tag`, tested in the database (before any LIMIT)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(ColumnElement[bool], Candidate.tags.cast(JSONB).contains([tag]))
+    each = func.json_each(Candidate.tags).table_valued("value")
+    return exists(select(1).select_from(each).where(each.c.value == tag))
 
 
 def check_version(session: Session, c: Candidate, expected_version: int | None) -> None:
@@ -179,8 +219,9 @@ def check_version(session: Session, c: Candidate, expected_version: int | None) 
                                                    AuditEntry.entity_id == str(c.id))
                           .order_by(AuditEntry.id.desc()).limit(1))
     who = f" by {last.actor_name} at {last.at:%Y-%m-%d %H:%M} UTC" if last else ""
-    raise ConflictError(f"candidate {c.id} was changed{who} (now version {c.version}, you edited version "
-                        f"{expected_version}); reload and try again")
+    raise ConflictError(f"candidate {c.id} ({c.name}) was changed{who}: now at stage '{c.stage}', version "
+                        f"{c.version} (you edited version {expected_version}); reload and try again",
+                        field="version")
 
 
 def update_candidate(session: Session, actor: Actor, candidate_id: int, changes: CandidateIn, *,
@@ -192,7 +233,8 @@ def update_candidate(session: Session, actor: Actor, candidate_id: int, changes:
     before = audit.snapshot(c)
     _apply(session, c, changes)
     after = audit.snapshot(c)
-    changed = sorted(k for k in after if after[k] != before[k])
+    # What the person changed; the bookkeeping columns change with every write.
+    changed = sorted(k for k in after if after[k] != before[k] and k not in ("updated_at", "version"))
     if not changed:
         return out(session, c)
     flush(session)
@@ -212,13 +254,13 @@ def move_stage(session: Session, actor: Actor, candidate_id: int, stage: str, *,
     check_version(session, c, expected_version)
     target = stages.get_stage(session, stage)
     if target.name == c.stage:
-        raise InvalidError(f"candidate {c.id} is already at stage '{c.stage}'")
+        raise InvalidError(f"candidate {c.id} is already at stage '{c.stage}'", field="stage")
     current = stages.get_stage(session, c.stage)
     reason = (reason or "").strip() or None
     if target.outcome == "lost" and not reason:
-        raise InvalidError(f"moving to '{target.name}' needs a reason (--reason)")
+        raise InvalidError(f"moving to '{target.name}' needs a reason", field="reason")
     if current.outcome != "open" and not reason:
-        raise InvalidError(f"candidate {c.id} is closed ('{c.stage}'); reopening needs a reason")
+        raise InvalidError(f"candidate {c.id} is closed ('{c.stage}'); reopening needs a reason", field="reason")
     before = audit.snapshot(c)
     when = at or utcnow()
     previous = c.stage

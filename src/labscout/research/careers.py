@@ -1,21 +1,24 @@
-"""Careers as the research store holds them: moves between organisations, flows, and how each source file's
-per-author fields were paired with its authors.
+"""Careers as the research store holds them: moves between organisations, flows, who is where now, and how
+each source file's per-author fields were paired with its authors.
 
-Moves and facts are derived in `derive.sql`; this module reads them as typed records. A move is listed only
+Facts and moves are derived in `derive.sql`; this module reads them as typed records. A move is listed only
 when both ends rest on enough papers (`min_support`); moves between units of one group (Google Research to
-Google DeepMind) are transfers and are left out unless both ends are asked for.
+Google DeepMind) are transfers and are left out unless both ends are asked for. `talent.moves` decides what
+to ask; the SQL lives here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
+from labscout.research import organisations
 from labscout.research.store import ResearchStore
 
 
 @dataclass(frozen=True, slots=True)
-class MoveRecord:
+class Move:
     person_id: str
     name: str
     from_org_id: str
@@ -24,21 +27,29 @@ class MoveRecord:
     to_org: str
     from_year: int
     to_year: int
-    from_support: int  # papers naming the organisation left
-    to_support: int  # papers naming the organisation joined
-    from_papers: tuple[str, ...]  # the last papers at the old organisation
-    to_papers: tuple[str, ...]  # the first papers at the new one
     within_group: bool
+    evidence: list[str]  # papers stating the old and the new organisation
+    from_support: int = 0  # papers naming the organisation left
+    to_support: int = 0  # papers naming the organisation joined
 
 
 @dataclass(frozen=True, slots=True)
-class FlowRecord:
+class Flow:
     from_org_id: str
     from_org: str
     to_org_id: str
     to_org: str
     year: int
     people: int
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """Someone whose latest known organisation is one of those asked about."""
+
+    person_id: str
+    name: str
+    latest_org_year: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +62,18 @@ class MoveFilter:
     person_id: str | None = None
     min_support: int = 2
     within_group: bool = False
+
+
+def org_family(store: ResearchStore, org_id: str) -> set[str]:
+    """An organisation id, every organisation under it and what was renamed or merged into any of them."""
+    return organisations.family(store, org_id)
+
+
+def groups_of(store: ResearchStore, org_ids: Collection[str]) -> set[str]:
+    """The tops of the families the organisations belong to (Alphabet for Google DeepMind)."""
+    rows = store.rows("SELECT DISTINCT group_id FROM org_relations WHERE org_id IN (SELECT unnest(?))",
+                      [sorted(org_ids)])
+    return {str(r["group_id"]) for r in rows}
 
 
 def _where(f: MoveFilter) -> tuple[str, list[object]]:
@@ -73,7 +96,7 @@ def _where(f: MoveFilter) -> tuple[str, list[object]]:
     return " AND ".join(where), params
 
 
-def read_moves(store: ResearchStore, f: MoveFilter, *, limit: int) -> list[MoveRecord]:
+def find_moves(store: ResearchStore, f: MoveFilter, *, limit: int) -> list[Move]:
     """Moves, most recent first and, within a year, best supported first."""
     where, params = _where(f)
     rows = store.rows(
@@ -83,10 +106,14 @@ def read_moves(store: ResearchStore, f: MoveFilter, *, limit: int) -> list[MoveR
             WHERE {where}
             ORDER BY m.to_year DESC, least(m.from_support, m.to_support) DESC, pe.name, m.person_id, m.from_year
             LIMIT ?""", [*params, limit])
-    return [MoveRecord(r["person_id"], r["name"], r["from_org_id"], r["from_org"], r["to_org_id"], r["to_org"],
-                       r["from_year"], r["to_year"], r["from_support"], r["to_support"],
-                       tuple(r["from_papers"] or ()), tuple(r["to_papers"] or ()), bool(r["within_group"]))
-            for r in rows]
+    return [_move(r) for r in rows]
+
+
+def _move(r: dict[str, Any]) -> Move:
+    return Move(r["person_id"], r["name"], r["from_org_id"], r["from_org"], r["to_org_id"], r["to_org"],
+                r["from_year"], r["to_year"], bool(r["within_group"]),
+                list(dict.fromkeys([*(r["from_papers"] or []), *(r["to_papers"] or [])])),
+                r["from_support"], r["to_support"])
 
 
 def count_moves(store: ResearchStore, f: MoveFilter) -> int:
@@ -95,12 +122,13 @@ def count_moves(store: ResearchStore, f: MoveFilter) -> int:
     return int(row["n"]) if row else 0
 
 
-def read_flows(store: ResearchStore, *, since: int | None, orgs: Collection[str] | None, by_group: bool,
-               min_people: int, min_support: int, limit: int) -> list[FlowRecord]:
-    """People moving from one organisation to another per year, biggest first; transfers inside a group
-    are not flows. `by_group` counts each organisation under the top of its family (Alphabet)."""
+def find_flows(store: ResearchStore, *, since: int | None = None, members: Collection[str] | None = None,
+               by_group: bool = True, min_people: int = 2, min_support: int = 2, limit: int = 100) -> list[Flow]:
+    """People moving from one organisation to another per year, biggest first; transfers inside a group are
+    not flows. `by_group` counts each organisation under the top of its family (Alphabet); `members` keeps
+    the flows in or out of those organisations."""
     src, dst = ("from_group_id", "to_group_id") if by_group else ("from_unit_id", "to_unit_id")
-    members = sorted(orgs) if orgs is not None else None
+    chosen = sorted(members) if members is not None else None
     rows = store.rows(
         f"""SELECT m.{src} AS src, s.name AS src_name, m.{dst} AS dst, d.name AS dst_name, m.to_year AS year,
                    count(DISTINCT m.person_id) AS people
@@ -110,8 +138,8 @@ def read_flows(store: ResearchStore, *, since: int | None, orgs: Collection[str]
                                                         ?::VARCHAR[]))
             GROUP BY ALL HAVING count(DISTINCT m.person_id) >= ?
             ORDER BY people DESC, year DESC, src_name, dst_name LIMIT ?""",
-        [min_support, since, since, members, members, min_people, limit])
-    return [FlowRecord(r["src"], r["src_name"], r["dst"], r["dst_name"], r["year"], r["people"]) for r in rows]
+        [min_support, since, since, chosen, chosen, min_people, limit])
+    return [Flow(r["src"], r["src_name"], r["dst"], r["dst_name"], r["year"], r["people"]) for r in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,3 +213,39 @@ def pairing_report(store: ResearchStore) -> list[FilePairing]:
             r["positions"], r["domain_checked"], r["domain_disagrees"], r["neighbours_checked"],
             r["neighbours_disagree"], r["facts"], r["weak_facts"]))
     return report
+
+
+def latest_org_year(store: ResearchStore) -> int | None:
+    """The newest year any person's latest organisation was seen."""
+    row = store.one("SELECT max(latest_org_year) AS y FROM people")
+    return int(row["y"]) if row and row["y"] is not None else None
+
+
+def current_members(store: ResearchStore, org_ids: Collection[str], *, seen_since: int) -> list[Member]:
+    """People whose latest organisation is one of `org_ids`, seen there from `seen_since` on."""
+    return store.records(Member, """SELECT person_id, name, latest_org_year FROM people
+                                    WHERE latest_org_id IN (SELECT unnest(?)) AND latest_org_year >= ?""",
+                         [sorted(org_ids), seen_since])
+
+
+def people_at(store: ResearchStore, org_ids: Collection[str]) -> set[str]:
+    """Person ids whose latest known organisation is one of `org_ids`."""
+    return {r["person_id"] for r in store.rows(
+        "SELECT person_id FROM people WHERE latest_org_id IN (SELECT unnest(?))", [sorted(org_ids)])}
+
+
+def closest_coauthors(store: ResearchStore, person_ids: Collection[str], *, per_person: int = 8,
+                      max_authors: int = 30) -> dict[str, list[str]]:
+    """For each person, their `per_person` most frequent co-authors (papers of at most `max_authors` authors)."""
+    rows = store.rows(f"""
+        SELECT a.person_id, c.person_id AS coauthor, count(*) AS joint
+        FROM authorships a JOIN authorships c ON c.paper_id = a.paper_id AND c.person_id <> a.person_id
+        JOIN papers p ON p.paper_id = a.paper_id
+        WHERE a.person_id IN (SELECT unnest(?)) AND p.n_authors <= {int(max_authors)}
+        GROUP BY a.person_id, c.person_id
+        QUALIFY row_number() OVER (PARTITION BY a.person_id ORDER BY count(*) DESC, c.person_id) <= {int(per_person)}
+    """, [sorted(person_ids)])
+    found: dict[str, list[str]] = {}
+    for r in rows:
+        found.setdefault(r["person_id"], []).append(r["coauthor"])
+    return found

@@ -12,23 +12,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from rapidfuzz import fuzz, process
 
 from labscout.errors import InvalidError, NotFoundError
 from labscout.identity.orgs import OrgResolver, normalise_org_name
+from labscout.research.matches import AmbiguousError, OrgMatch
 from labscout.research.store import ResearchStore
 
+__all__ = ["AmbiguousError", "OrgMatch", "curated_resolver", "family", "resolve_org"]
+
 _DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
-
-
-class AmbiguousError(InvalidError):
-    """A name fits several people or organisations; the candidates are listed so a human can choose."""
-
-    def __init__(self, message: str, candidates: list[dict[str, Any]]) -> None:
-        super().__init__(message)
-        self.candidates = candidates
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +39,14 @@ def curated_resolver() -> OrgResolver:
     return OrgResolver()
 
 
-def resolve_org(store: ResearchStore, ref: str) -> str:
-    """The organisation id meant by `ref`: an id, a name or alias people use, an e-mail or web domain."""
+def resolve_org(store: ResearchStore, ref: str, *, field: str = "org") -> str:
+    """The organisation id meant by `ref`: an id, a name or alias people use, an e-mail or web domain.
+
+    `field` names the input the reference came from, so each interface can point at it.
+    """
     typed = ref.strip()
     if not typed:
-        raise InvalidError("give an organisation's name, alias, domain or id")
+        raise InvalidError("give an organisation's name, alias, domain or id", field=field)
     if store.one("SELECT 1 FROM organisations WHERE org_id = ?", [typed]):
         return typed
     resolver = curated_resolver()
@@ -67,7 +64,7 @@ def resolve_org(store: ResearchStore, ref: str) -> str:
     if len(exact) == 1 and (exact[0].curated or not curated_carriers):
         return exact[0].org_id
     if exact:
-        raise _ambiguous(store, typed, exact + curated_carriers)
+        raise _ambiguous(store, typed, exact + curated_carriers, field)
     # The team's own aliases, then the papers' domains, as the store recorded them.
     learned = store.rows("""SELECT DISTINCT org_id FROM org_aliases
                             WHERE lower(alias) = lower(?) AND (method = 'correction' OR alias_kind = 'domain')""",
@@ -81,8 +78,8 @@ def resolve_org(store: ResearchStore, ref: str) -> str:
     if len(carriers) == 1:
         return carriers[0].org_id
     if carriers:
-        raise _ambiguous(store, typed, carriers)
-    raise NotFoundError(_suggest(store, typed, names))
+        raise _ambiguous(store, typed, carriers, field)
+    raise NotFoundError(_suggest(store, typed, names), field=field)
 
 
 def family(store: ResearchStore, org_id: str) -> set[str]:
@@ -112,18 +109,17 @@ def _carries(name_key: str, key: str) -> bool:
 
 
 def _sizes(store: ResearchStore, org_ids: list[str]) -> dict[str, int]:
-    rows = store.rows("""SELECT org_id, count(*) AS n FROM authorships WHERE org_id IN (SELECT unnest(?))
-                         GROUP BY org_id""", [org_ids])
+    rows = store.rows("""SELECT org_id, count(DISTINCT paper_id) AS n FROM authorships
+                         WHERE org_id IN (SELECT unnest(?)) GROUP BY org_id""", [org_ids])
     return {str(r["org_id"]): int(r["n"]) for r in rows}
 
 
-def _ambiguous(store: ResearchStore, typed: str, found: list[OrgName]) -> AmbiguousError:
+def _ambiguous(store: ResearchStore, typed: str, found: list[OrgName], field: str) -> AmbiguousError:
     sizes = _sizes(store, [n.org_id for n in found])
     ranked = sorted(found, key=lambda n: (-sizes.get(n.org_id, 0), not n.curated, n.name, n.org_id))
-    candidates: list[dict[str, Any]] = [
-        {"org_id": n.org_id, "name": n.name, "kind": n.kind, "country": n.country,
-         "authorships": sizes.get(n.org_id, 0)} for n in ranked[:20]]
-    return AmbiguousError(f"'{typed}' names {len(found)} organisations; choose one by id", candidates)
+    candidates = [OrgMatch(n.org_id, n.name, n.kind, n.country, sizes.get(n.org_id, 0)) for n in ranked[:20]]
+    return AmbiguousError(f"'{typed}' names {len(found)} organisations; choose one by id", candidates,
+                          field=field)
 
 
 def _score(query: str, name: str, **_: object) -> float:

@@ -1,13 +1,13 @@
 """Moves between organisations, flows of people between them, and who an organisation is losing.
 
 A move is a change of organisation that the papers support on both sides: the organisation a person's
-papers last name before it and the one they first name after it, neither named on the other side, each named
-by at least `min_support` papers. A rename or merger (Google Brain to Google DeepMind), a unit of the same
-organisation (Microsoft to Microsoft AI), an affiliated institute (Mila and Université de Montréal), a dual
-affiliation (two organisations named in the same years) and a weak fact (one paper that the person's other
-papers contradict) are not moves. Moves are dated by the papers, not by the day they happened: affiliations
-thin out after 2023. Transfers between units of one group (Google Research to Google DeepMind) are listed
-only when both ends are asked for.
+papers last name first before it and the one they first name after it, neither named on the other side, each
+named by at least `min_support` papers. A rename or merger (Google Brain to Google DeepMind), a unit of the
+same organisation (Microsoft to Microsoft AI), an affiliated institute (Mila and Université de Montréal), a
+dual affiliation (two organisations named in the same years, or together on one slot), two names of one
+place and a weak fact (one paper that the person's other papers contradict) are not moves. Moves are dated by
+the papers, not by the day they happened: affiliations thin out after 2023. Transfers between units of one
+group (Google Research to Google DeepMind) are listed only when both ends are asked for.
 """
 
 from __future__ import annotations
@@ -16,50 +16,32 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from labscout.errors import InvalidError
-from labscout.research import careers, organisations, queries
+from labscout.research import careers, queries
+from labscout.research.careers import Flow, Move
 from labscout.research.store import ResearchStore
+
+__all__ = ["DEFAULT_MIN_SUPPORT", "AtRisk", "Flow", "Move", "Retention", "count_moves", "family", "list_flows",
+           "list_moves", "retention"]
 
 DEFAULT_MIN_SUPPORT = 2
 
 
-@dataclass(frozen=True, slots=True)
-class Move:
-    person_id: str
-    name: str
-    from_org_id: str
-    from_org: str
-    to_org_id: str
-    to_org: str
-    from_year: int
-    to_year: int
-    within_group: bool
-    evidence: list[str]  # papers stating the old and the new organisation
-    from_support: int = 0  # papers naming the organisation left
-    to_support: int = 0  # papers naming the organisation joined
-
-
-def family(store: ResearchStore, org_ref: str) -> set[str]:
+def family(store: ResearchStore, org_ref: str, *, field: str = "org") -> set[str]:
     """An organisation and everything under it (Alphabet: Google, Google Research, Google DeepMind, ...),
     with what was renamed or merged into them (Google Brain)."""
-    return organisations.family(store, queries.resolve_org(store, org_ref))
+    return careers.org_family(store, queries.resolve_org(store, org_ref, field=field))
 
 
 def _filter(store: ResearchStore, from_org: str | None, to_org: str | None, since: int | None,
             person_id: str | None, min_support: int) -> careers.MoveFilter:
     if min_support < 1:
-        raise InvalidError("min_support must be at least 1")
-    sources = family(store, from_org) if from_org else None
-    targets = family(store, to_org) if to_org else None
+        raise InvalidError(f"the minimum support must be at least 1 paper, not {min_support}", field="min_support")
+    sources = family(store, from_org, field="from_org") if from_org else None
+    targets = family(store, to_org, field="to_org") if to_org else None
     # Asked for both ends inside one group (Google Research to Google DeepMind): those transfers are wanted.
     inside = sources is not None and targets is not None and bool(
-        _groups(store, sources) & _groups(store, targets))
+        careers.groups_of(store, sources) & careers.groups_of(store, targets))
     return careers.MoveFilter(sources, targets, since, person_id, min_support, within_group=inside)
-
-
-def _groups(store: ResearchStore, orgs: set[str]) -> set[str]:
-    rows = store.rows("SELECT DISTINCT group_id FROM org_relations WHERE org_id IN (SELECT unnest(?))",
-                      [sorted(orgs)])
-    return {str(r["group_id"]) for r in rows}
 
 
 def list_moves(store: ResearchStore, *, from_org: str | None = None, to_org: str | None = None,
@@ -68,9 +50,9 @@ def list_moves(store: ResearchStore, *, from_org: str | None = None, to_org: str
     """Moves, most recent first and best supported first within a year, filtered by where from, where to
     (each with its sub-organisations), year and person."""
     if limit < 1:
-        raise InvalidError("limit must be at least 1")
+        raise InvalidError(f"the limit must be at least 1, not {limit}", field="limit")
     chosen = _filter(store, from_org, to_org, since, person_id, min_support)
-    return [_move(r) for r in careers.read_moves(store, chosen, limit=limit)]
+    return careers.find_moves(store, chosen, limit=limit)
 
 
 def count_moves(store: ResearchStore, *, from_org: str | None = None, to_org: str | None = None,
@@ -78,21 +60,6 @@ def count_moves(store: ResearchStore, *, from_org: str | None = None, to_org: st
                 min_support: int = DEFAULT_MIN_SUPPORT) -> int:
     """How many moves `list_moves` would list without a limit."""
     return careers.count_moves(store, _filter(store, from_org, to_org, since, person_id, min_support))
-
-
-def _move(r: careers.MoveRecord) -> Move:
-    return Move(r.person_id, r.name, r.from_org_id, r.from_org, r.to_org_id, r.to_org, r.from_year, r.to_year,
-                r.within_group, list(dict.fromkeys([*r.from_papers, *r.to_papers])), r.from_support, r.to_support)
-
-
-@dataclass(frozen=True, slots=True)
-class Flow:
-    from_org_id: str
-    from_org: str
-    to_org_id: str
-    to_org: str
-    year: int
-    people: int
 
 
 def list_flows(store: ResearchStore, *, since: int | None = None, org: str | None = None,
@@ -104,11 +71,12 @@ def list_flows(store: ResearchStore, *, since: int | None = None, org: str | Non
     moves inside one group are never flows. `org` keeps the flows in or out of that organisation.
     """
     if min_people < 1:
-        raise InvalidError("min_people must be at least 1")
+        raise InvalidError(f"the minimum number of people must be at least 1, not {min_people}", field="min_people")
+    if min_support < 1:
+        raise InvalidError(f"the minimum support must be at least 1 paper, not {min_support}", field="min_support")
     members = family(store, org) if org else None
-    rows = careers.read_flows(store, since=since, orgs=members, by_group=by_group, min_people=min_people,
+    return careers.find_flows(store, since=since, members=members, by_group=by_group, min_people=min_people,
                               min_support=min_support, limit=limit)
-    return [Flow(r.from_org_id, r.from_org, r.to_org_id, r.to_org, r.year, r.people) for r in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,9 +101,9 @@ class Retention:
 
 def retention(store: ResearchStore, org: str, *, since: int | None = None, top: int = 25) -> Retention:
     """Who left the organisation and where to, who joined, and who is at risk of following."""
-    members = family(store, org)
     org_id = queries.resolve_org(store, org)
-    name_row = store.one("SELECT name FROM organisations WHERE org_id = ?", [org_id])
+    members = careers.org_family(store, org_id)
+    org_name = queries.get_org(store, org_id).name
     # A move inside the organisation's own group (Google DeepMind to Google Research) is not a loss.
     left = [m for m in list_moves(store, from_org=org_id, since=since, limit=100_000) if m.to_org_id not in members]
     joined = [m for m in list_moves(store, to_org=org_id, since=since, limit=100_000)
@@ -144,32 +112,18 @@ def retention(store: ResearchStore, org: str, *, since: int | None = None, top: 
     for m in left:
         destinations[m.to_org] += 1
     gone = {m.person_id: m for m in left}
-    latest = store.one("SELECT max(latest_org_year) AS y FROM people")
-    recent = int(latest["y"]) - 1 if latest and latest["y"] else 0
-    current = store.rows("""SELECT person_id, name, latest_org_year FROM people
-                            WHERE latest_org_id IN (SELECT unnest(?)) AND latest_org_year >= ?""",
-                         [sorted(members), recent])
-    closest = store.rows("""
-        SELECT a.person_id, c.person_id AS coauthor, count(*) AS joint
-        FROM authorships a JOIN authorships c ON c.paper_id = a.paper_id AND c.person_id <> a.person_id
-        JOIN papers p ON p.paper_id = a.paper_id
-        WHERE a.person_id IN (SELECT unnest(?)) AND p.n_authors <= 30
-        GROUP BY a.person_id, c.person_id
-        QUALIFY row_number() OVER (PARTITION BY a.person_id ORDER BY count(*) DESC, c.person_id) <= 8
-    """, [[r["person_id"] for r in current]])
-    coauthors: dict[str, list[str]] = defaultdict(list)
-    for r in closest:
-        coauthors[r["person_id"]].append(r["coauthor"])
-    names = {r["person_id"]: r["name"] for r in store.rows(
-        "SELECT person_id, name FROM people WHERE person_id IN (SELECT unnest(?))", [sorted(gone)])}
+    latest = careers.latest_org_year(store)
+    current = careers.current_members(store, members, seen_since=latest - 1 if latest else 0)
+    coauthors = careers.closest_coauthors(store, [m.person_id for m in current], per_person=8, max_authors=30)
+    names = queries.person_names(store, gone)
     risky = []
-    for r in current:
-        close = coauthors.get(r["person_id"], [])
+    for member in current:
+        close = coauthors.get(member.person_id, [])
         departed = [c for c in close if c in gone]
         if departed:
-            risky.append(AtRisk(r["person_id"], r["name"], name_row["name"] if name_row else None,
-                                r["latest_org_year"], [f"{names.get(c, c)} -> {gone[c].to_org}" for c in departed],
+            risky.append(AtRisk(member.person_id, member.name, org_name, member.latest_org_year,
+                                [f"{names.get(c, c)} -> {gone[c].to_org}" for c in departed],
                                 len(departed) / len(close)))
     risky.sort(key=lambda a: (-a.risk, -len(a.departed_coauthors), a.name))
-    return Retention(org_id, name_row["name"] if name_row else org_id, left[:top * 4],
+    return Retention(org_id, org_name, left[:top * 4],
                      dict(sorted(destinations.items(), key=lambda kv: -kv[1])), joined[:top * 4], risky[:top])
