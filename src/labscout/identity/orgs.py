@@ -471,9 +471,10 @@ class OrgResolver:
         return None
 
     def _fuzzy(self, key: str) -> OrgMatch | None:
-        candidates = {alias for token in key.split() if len(token) > 2 and token not in _FUZZY_STOP
-                      for handle in (token, "<" + token[:4], token[-4:] + ">")
-                      for alias in self._by_token.get(handle, ())}
+        # Sorted: among aliases scoring alike the first wins, and a set's order changes with the hash seed.
+        candidates = sorted({alias for token in key.split() if len(token) > 2 and token not in _FUZZY_STOP
+                             for handle in (token, "<" + token[:4], token[-4:] + ">")
+                             for alias in self._by_token.get(handle, ())})
         if not candidates:
             return None
         # Plain ratio, not WRatio: partial matching would fold "University of California, Irvine" into

@@ -22,7 +22,7 @@ WITH RECURSIVE renamed(org_id, node, depth) AS (
     WHERE o.parent_id IS NOT NULL AND a.depth < 8
 )
 SELECT u.org_id, u.unit_id, list(a.node ORDER BY a.depth) AS lineage, arg_max(a.node, a.depth) AS group_id,
-       flatten(list(coalesce(o.affiliate_ids, []))) AS affiliates,
+       flatten(list(coalesce(o.affiliate_ids, []) ORDER BY a.depth)) AS affiliates,
        -- For telling two names of one place apart from a move: the name as words, the e-mail domain.
        any_value(' ' || trim(regexp_replace(lower(s.name), '[^a-z0-9]+', ' ', 'g')) || ' ') AS name_key,
        any_value(s.home_domain) AS home_domain
@@ -47,9 +47,15 @@ WITH stated AS (
     SELECT person_id, paper_id, unnest(other_org_ids) AS org_id, unnest(other_positions) AS position,
            affiliation_source, false AS first
     FROM {authorships} WHERE len(other_org_ids) > 0
+), positions AS (
+    SELECT a.person_id, p.year, a.org_id, a.position, count(*) AS n
+    FROM stated a JOIN papers p USING (paper_id) WHERE a.position IS NOT NULL GROUP BY ALL
+), best_position AS (
+    -- The most frequent position, ties by its text (mode() would break them by thread timing).
+    SELECT person_id, year, org_id, first(position ORDER BY n DESC, position) AS position
+    FROM positions GROUP BY ALL
 ), per_org AS (
     SELECT a.person_id, p.year, a.org_id,
-           mode(a.position) FILTER (WHERE a.position IS NOT NULL) AS position,
            count(DISTINCT a.paper_id) AS n_papers,
            count(DISTINCT a.paper_id) FILTER (WHERE a.first)::INTEGER AS n_first,
            list(DISTINCT a.paper_id ORDER BY a.paper_id) AS paper_ids,
@@ -87,7 +93,7 @@ WITH stated AS (
     SELECT person_id, group_id, min(year) AS first_year, max(year) AS last_year
     FROM facts WHERE org_id IS NOT NULL GROUP BY person_id, group_id
 )
-SELECT f.person_id, f.year, f.org_id, f.position, f.n_papers, f.n_first, f.paper_ids, f.pairings,
+SELECT f.person_id, f.year, f.org_id, b.position, f.n_papers, f.n_first, f.paper_ids, f.pairings,
        CASE WHEN a.agreeing = 0 AND a.against >= 2 AND NOT coalesce(f.year > y.first_year
                                                                     AND f.year < y.last_year, false)
             THEN 'weak' ELSE 'strong' END AS strength,
@@ -97,6 +103,7 @@ SELECT f.person_id, f.year, f.org_id, f.position, f.n_papers, f.n_first, f.paper
                  || ' name ' || a.against_orgs || ' instead'
        END AS why
 FROM facts f LEFT JOIN around a USING (person_id, year, org_id)
+LEFT JOIN best_position b ON b.person_id = f.person_id AND b.year = f.year AND b.org_id IS NOT DISTINCT FROM f.org_id
 LEFT JOIN family_years y ON y.person_id = f.person_id AND y.group_id = f.group_id;
 
 INSERT INTO people
@@ -115,6 +122,9 @@ WITH spellings AS (
            count(DISTINCT a.paper_id) FILTER (WHERE p.decision = 'accepted') AS n_accepted,
            min(p.year) AS first_year, max(p.year) AS last_year
     FROM {authorships} a JOIN papers p USING (paper_id) GROUP BY a.person_id
+), ids AS (
+    SELECT person_id, list(DISTINCT author_id ORDER BY author_id) AS author_ids
+    FROM (SELECT person_id, unnest(author_ids) AS author_id FROM {authorships}) GROUP BY person_id
 ), latest AS (
     -- Only facts that hold: one stray paper is not where someone is now.
     SELECT person_id,
@@ -125,9 +135,9 @@ WITH spellings AS (
            max(year) FILTER (WHERE position IS NOT NULL) AS position_year
     FROM {person_years} WHERE strength = 'strong' AND (n_first > 0 OR org_id IS NULL) GROUP BY person_id
 )
-SELECT w.person_id, n.name, n.name_variants, w.openreview_ids, w.n_papers, w.n_accepted, w.first_year,
+SELECT w.person_id, n.name, n.name_variants, w.openreview_ids, coalesce(i.author_ids, []), w.n_papers, w.n_accepted, w.first_year,
        w.last_year, l.org_id, l.org_year, l.position, l.position_year
-FROM work w JOIN names n USING (person_id) LEFT JOIN latest l USING (person_id);
+FROM work w JOIN names n USING (person_id) LEFT JOIN ids i USING (person_id) LEFT JOIN latest l USING (person_id);
 
 INSERT INTO person_names SELECT DISTINCT person_id, name_key FROM {authorships};
 
@@ -143,9 +153,11 @@ INSERT INTO moves
 WITH spans AS (
     SELECT y.person_id, r.unit_id, min(y.year) AS first_year, max(y.year) AS last_year,
            sum(y.n_first)::INTEGER AS support,
-           arg_max(y.org_id, y.year) AS last_org_id, arg_min(y.org_id, y.year) AS first_org_id,
-           flatten(list(y.paper_ids ORDER BY y.year DESC))[1:3] AS last_papers,
-           flatten(list(y.paper_ids ORDER BY y.year))[1:3] AS first_papers
+           -- Ties (two names of one unit in one year) broken by id: a build is a function of its sources.
+           first(y.org_id ORDER BY y.year DESC, y.org_id) AS last_org_id,
+           first(y.org_id ORDER BY y.year, y.org_id) AS first_org_id,
+           flatten(list(y.paper_ids ORDER BY y.year DESC, y.org_id))[1:3] AS last_papers,
+           flatten(list(y.paper_ids ORDER BY y.year, y.org_id))[1:3] AS first_papers
     FROM {person_years} y JOIN org_relations r USING (org_id)
     WHERE y.strength = 'strong' AND y.n_first > 0
     GROUP BY y.person_id, r.unit_id
