@@ -50,6 +50,23 @@ class TestSergeyLevine:
         # He has been at Berkeley and Google at once since 2016: no move between them.
         found = [(m.from_org_id, m.to_org_id) for m in moves.list_moves(store, person_id=pid, min_support=1)]
         assert ("google", "uc-berkeley") not in found and ("uc-berkeley", "google") not in found
+        # His one move: the Stanford PhD to Berkeley.
+        assert [(m.from_org_id, m.to_org_id) for m in moves.list_moves(store, person_id=pid)] == [
+            ("stanford", "uc-berkeley")]
+
+
+class TestMovesPastAPlaceInBetween:
+    # Each of these was listed before: the person was named at a third place in the years between.
+    @pytest.mark.parametrize(("name", "left", "joined"), [
+        ("Arthur Gretton", "cmu", "google"),  # UCL's Gatsby Unit all along
+        ("Raquel Urtasun", "ttic", "uber"),  # Toronto between
+        ("Sanja Fidler", "ttic", "nvidia"),  # Toronto between
+        ("Cho-Jui Hsieh", "ucdavis", "google"),  # UCLA between
+        ("Sham Kakade", "ttic", "microsoft-research"),  # Penn between
+    ])
+    def test_not_a_move(self, store: ResearchStore, name: str, left: str, joined: str) -> None:
+        found = moves.list_moves(store, person_id=queries.resolve_person(store, name), min_support=1)
+        assert (left, joined) not in [(m.from_org_id, m.to_org_id) for m in found]
 
 
 class TestLukeZettlemoyer:
@@ -58,7 +75,11 @@ class TestLukeZettlemoyer:
         profile = queries.person_profile(store, pid)
         assert not [r for r in profile.timeline if r.org_id == "ai2" and r.strength == "strong"]
         assert "Senior Director" not in str([r.position for r in profile.timeline])
-        assert moves.list_moves(store, person_id=pid, min_support=1) == []
+        # One move, the real one: his MIT PhD (one paper, so listed only when one paper will do) to UW;
+        # none back and forth between UW and Meta, which he has held at once since 2020.
+        found = [(m.from_org_id, m.to_org_id) for m in moves.list_moves(store, person_id=pid, min_support=1)]
+        assert found == [("mit", "uw")]
+        assert moves.list_moves(store, person_id=pid) == []
 
 
 class TestNamesPeopleType:

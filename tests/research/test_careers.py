@@ -65,6 +65,17 @@ PAPERS = [
     (2021, "Kim Two", [("Kim Garble", "Zorvath Institute Quillon Labs", "")]),
     (2024, "Kim Three", [("Kim Garble", "Quillon Labs", "")]),
     (2024, "Kim Four", [("Kim Garble", "Quillon Labs", "")]),
+    # Gil visits CMU from UCL and, still at UCL, joins Google: UCL in between, so CMU was not left for Google.
+    (2008, "Gil One", [("Gil Around", "University College London", "ucl.ac.uk")]),
+    (2009, "Gil Two", [("Gil Around", "University College London", "ucl.ac.uk")]),
+    (2010, "Gil Three", [("Gil Around", "Carnegie Mellon University", "cmu.edu")]),
+    (2011, "Gil Four", [("Gil Around", "Carnegie Mellon University", "cmu.edu")]),
+    (2013, "Gil Five", [("Gil Around", "University College London", "ucl.ac.uk")]),
+    (2014, "Gil Six", [("Gil Around", "University College London", "ucl.ac.uk")]),
+    (2016, "Gil Seven", [("Gil Around", "Google", "google.com")]),
+    (2017, "Gil Eight", [("Gil Around", "Google", "google.com")]),
+    (2017, "Gil Nine", [("Gil Around", "University College London", "ucl.ac.uk")]),
+    (2016, "Gil Ten", [("Gil Around", "University College London", "ucl.ac.uk")]),
     # Pat lists a former university after the present one: shown, but only as a second affiliation.
     (2014, "Pat One", [("Pat Second", "University of Sussex+University of Cambridge", "sussex.ac.uk")]),
     # Ray is a professor whose papers of 2021-2023 name only the company: the one university paper of 2022
@@ -155,6 +166,9 @@ class TestMoves:
     def test_renames_units_dual_affiliations_and_affiliates_are_not_moves(self, store: ResearchStore,
                                                                           name: str) -> None:
         assert moves_of(store, name, min_support=1) == []
+
+    def test_no_move_past_a_place_named_in_between(self, store: ResearchStore) -> None:
+        assert moves_of(store, "Gil Around", min_support=1) == []
 
     def test_one_paper_on_a_side_is_listed_only_when_asked(self, store: ResearchStore) -> None:
         assert moves_of(store, "Bo Thin") == []

@@ -161,6 +161,11 @@ WITH spans AS (
     FROM {person_years} y JOIN org_relations r USING (org_id)
     WHERE y.strength = 'strong' AND y.n_first > 0
     GROUP BY y.person_id, r.unit_id
+), named AS (
+    -- The years each unit is a person's first-named organisation, by strong facts.
+    SELECT DISTINCT y.person_id, y.year, r.unit_id
+    FROM {person_years} y JOIN org_relations r USING (org_id)
+    WHERE y.strength = 'strong' AND y.n_first > 0
 ), together AS (
     -- Units a person named on one slot together: held at once.
     SELECT DISTINCT a.person_id, ra.unit_id AS one, rb.unit_id AS other
@@ -183,6 +188,11 @@ WITH spans AS (
       AND NOT contains(ra.name_key, rb.name_key) AND NOT contains(rb.name_key, ra.name_key)
       AND NOT EXISTS (SELECT 1 FROM together t WHERE t.person_id = a.person_id
                       AND ((t.one = a.unit_id AND t.other = b.unit_id) OR (t.one = b.unit_id AND t.other = a.unit_id)))
+      -- Nowhere else in between: someone named at a third place after leaving the one and before joining
+      -- the other went there, or was there all along (Toronto between TTIC and Uber, UCL around CMU and
+      -- Google), so the one was not left for the other.
+      AND NOT EXISTS (SELECT 1 FROM named n WHERE n.person_id = a.person_id AND n.year > a.last_year
+                      AND n.year < b.first_year AND n.unit_id NOT IN (a.unit_id, b.unit_id))
     QUALIFY row_number() OVER (PARTITION BY a.person_id, a.unit_id
                                ORDER BY b.first_year, b.support DESC, b.unit_id) = 1
 )
