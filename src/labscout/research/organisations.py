@@ -71,6 +71,15 @@ def resolve_org(store: ResearchStore, ref: str, *, field: str = "org") -> str:
                          [typed])
     if len(learned) == 1:
         return str(learned[0]["org_id"])
+    # A whole affiliation as papers print it ("FAIR, Meta" as one string): the organisations it was read as.
+    # Only the whole string counts, never a part of a longer one, so a name never offers the organisations
+    # it was printed beside ("Meta AI; University of Michigan" is not the University of Michigan's name).
+    printed = {str(r["org_id"]) for r in store.rows(
+        "SELECT DISTINCT org_id FROM org_aliases WHERE lower(alias) = lower(?) AND alias_kind = 'name'", [typed])}
+    if len(printed) == 1:
+        return printed.pop()
+    if printed:
+        raise _ambiguous(store, typed, [n for n in names if n.org_id in printed], field)
     # As an affiliation string would resolve: "Tsinghua", "Gogle DeepMind", "Univeristy of Toronto".
     as_affiliation = resolver.resolve(typed)
     if as_affiliation is not None and as_affiliation.org.curated and _known(store, as_affiliation.org.org_id):
