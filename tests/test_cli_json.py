@@ -36,7 +36,7 @@ NAME_SLOTS: dict[str, list[tuple[int | str, str]]] = {
     "pipeline add": [("--person", PERSON)],
 }
 # README commands that take no name of a person or an organisation of the research store.
-NO_NAME = {"ingest", "eval identity", "eval ranking", "sources download", "serve", "corrections list",
+NO_NAME = {"ingest", "eval identity", "eval ranking", "eval pairing", "sources download", "serve", "corrections list",
            "corrections revert", "pipeline upgrade", "user add", "user list", "user deactivate", "pipeline list",
            "pipeline show", "pipeline update", "pipeline move", "pipeline stages", "pipeline log", "pipeline comment",
            "pipeline timeline", "pipeline feed", "pipeline mentions", "pipeline templates", "pipeline email",

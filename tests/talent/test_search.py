@@ -108,7 +108,7 @@ class TestIndex:
         made = marker.stat().st_mtime_ns
         second = index.open_index(store)
         assert marker.stat().st_mtime_ns == made and second.build_id == first.build_id
-        assert first.searcher.num_docs == 15
+        assert first.searcher.num_docs == 17
 
     def test_seniority(self) -> None:
         assert search.seniority("Full Professor", 2020, 2024) == "senior"

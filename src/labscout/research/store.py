@@ -18,7 +18,7 @@ from labscout.errors import InvalidError, NotFoundError
 
 R = TypeVar("R")
 # The layout of the tables this version reads; a build writes it into build_info, a reader checks it.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5  # 5: careers (person_years strength, moves, org_relations, slot pairing)
 # Positional (?) or named ($name) query parameters.
 Params = list[Any] | dict[str, Any] | None
 
