@@ -19,10 +19,11 @@ ALLOWED = {
     "research": {"errors", "kit", "sources", "identity"},
     "talent": {"errors", "kit", "sources", "identity", "research"},
     "pipeline": {"errors", "kit", "config", "sources", "identity", "research", "talent"},
+    "team": {"errors", "kit", "config", "sources", "identity", "research", "talent", "pipeline"},
     "terminal": {"errors", "kit", "sources", "identity", "research", "talent", "pipeline"},
-    "api": {"errors", "kit", "config", "sources", "identity", "research", "talent", "pipeline"},
-    "web": {"errors", "kit", "config", "sources", "identity", "research", "talent", "pipeline", "api"},
-    "cli": {"errors", "kit", "config", "sources", "identity", "research", "talent", "pipeline", "terminal",
+    "api": {"errors", "kit", "config", "sources", "identity", "research", "talent", "pipeline", "team"},
+    "web": {"errors", "kit", "config", "sources", "identity", "research", "talent", "pipeline", "team", "api"},
+    "cli": {"errors", "kit", "config", "sources", "identity", "research", "talent", "pipeline", "team", "terminal",
             "api", "web"},
 }
 

@@ -19,6 +19,7 @@ from sqlalchemy import Date, DateTime, Engine, Numeric, Table, func, insert, sel
 from labscout.errors import BadInputError, ConflictError
 from labscout.pipeline import audit, db
 from labscout.pipeline import identity_models as _identity_tables  # noqa: F401  (their tables are backed up too)
+from labscout.pipeline import team_models as _team_tables  # noqa: F401  (the team builder's too)
 from labscout.pipeline.models import AuditEntry, Base, utcnow
 from labscout.pipeline.roles import Actor, Perm, require
 
