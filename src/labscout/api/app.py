@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from labscout.api import auth
 from labscout.api.errors import HtmlErrors, labscout_error_handler, validation_error
 from labscout.api.resources import Resources
-from labscout.api.routers import discovery, pipeline, session
+from labscout.api.routers import discovery, pipeline, session, team
 from labscout.config import Settings
 from labscout.errors import LabScoutError
 
@@ -47,6 +47,6 @@ def create_api(settings: Settings, *, html_errors: HtmlErrors | None = None, sec
 
     app.add_exception_handler(LabScoutError, labscout_error_handler(html_errors))
     app.add_exception_handler(RequestValidationError, validation_error)
-    for router in (session.router, discovery.router, pipeline.router):
+    for router in (session.router, discovery.router, pipeline.router, team.router):
         app.include_router(router, prefix=API_PREFIX)
     return app
