@@ -51,6 +51,7 @@ class Cost:
     currency: str | None
     source: str  # offer | estimate | plan | none
     offer_id: int | None = None
+    offer_status: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +175,7 @@ def resolve_costs(session: Session, rows: list[Candidate]) -> dict[int, Cost]:
     for c in rows:
         offer, estimate = offers.get(c.id), estimates.get(c.id)
         if offer is not None:
-            found[c.id] = Cost(offer.total_4y, offer.currency, "offer", offer.id)
+            found[c.id] = Cost(offer.total_4y, offer.currency, "offer", offer.id, offer.status)
         elif estimate is not None and estimate.cost_4y is not None:
             found[c.id] = Cost(estimate.cost_4y, estimate.currency, "estimate")
         else:

@@ -2,8 +2,9 @@
 
 The pool is every live candidate at an open stage whose target role is in the plan; hired people (a won stage)
 are the team already: they fill slots, count for topic minimums and organisation caps, and their accepted
-offers are the committed spend the budget is reduced by. Each candidate's value for their role is their chance
-of acceptance times the sum, over the role's topics, of weight x expert score (as search ranks them).
+offers (for a hire without one, their expected cost) are the committed spend the budget is reduced by.
+Each candidate's value for their role is their chance of acceptance times the sum, over the role's topics, of
+weight x expert score (as search ranks them).
 The slate is solved exactly (HiGHS); the greedy slate (best value per dollar first) is computed beside it on
 the same instance. Money is shown to the executive and HR only; other roles see the same slate without it.
 """
@@ -290,15 +291,25 @@ def _build(session: Session, store: ResearchStore, ti: TalentIndex, options: Sla
     if total is None:
         total = sum(line.budget for line in plan.values())
     committed = _committed(session, currency)
+    # People hired without an accepted offer cost money too: counted at their expected cost.
+    uncosted = [p for p in hired if p.cost.offer_status != "accepted" and p.cost.amount is not None]
+    for p in uncosted:
+        if (p.cost.currency or currency).upper() != currency:
+            raise InvalidError(f"currency: {p.row.name} (candidate {p.row.id}) is hired at a cost in "
+                               f"{p.cost.currency}; the plan counts in {currency} and has no exchange rate yet")
+    committed += sum(p.cost.amount or 0 for p in uncosted)
     available = total - committed + options.plus_budget
     hired_experts = Counter(t for p in hired for t in p.expert_in)
     cap = options.max_per_org if options.max_per_org is not None else rules.max_per_org
     instance = Instance(tuple(choices), slots, available, {t.topic: t.min_people for t in topic_needs if t.min_people},
                         dict(hired_experts), cap, dict(Counter(p.org for p in hired if p.org)))
     problems = blocked + _aggregate(left_out, "slate")
+    if uncosted:
+        problems.append(Problem("committed", f"committed: {len(uncosted)} hired people have no accepted offer; "
+                                "their expected cost (estimate or budget per slot) counts as committed", False))
     problems += [Problem("topic", f"topic '{t.topic}': {ranked[t.topic].error}; it adds no value", False)
                  for t in topic_needs if ranked[t.topic].error]
-    problems += _conflicts(instance, plan, hired_count, total, committed, options.plus_budget)
+    problems += _conflicts(instance, plan, hired_count, total, committed, options.plus_budget, bool(uncosted))
     roles = [RoleFill(role, line.slots + options.plus_slots.get(role, 0), hired_count[role], slots[role],
                       sum(1 for ch in choices if ch.role == role), 0) for role, line in sorted(plan.items())]
     return _Built(instance, people, problems, total, committed, available, currency, roles,
@@ -320,12 +331,13 @@ def _unusable(p: _Person, plan: dict[str, PlanRole], currency: str) -> tuple[str
 
 
 def _conflicts(instance: Instance, plan: dict[str, PlanRole], hired: Counter[str], total: int, committed: int,
-               plus_budget: int) -> list[Problem]:
+               plus_budget: int, uncosted: bool) -> list[Problem]:
     """The constraints that cannot hold, each named, found before solving."""
     found = []
     if total + plus_budget < committed:
+        spent = "accepted offers, and hires without one at their expected cost" if uncosted else "accepted offers"
         found.append(Problem("budget", f"budget: {total + plus_budget:,} is below the committed spend {committed:,} "
-                             f"(accepted offers): no one more fits until it is raised by at least "
+                             f"({spent}): no one more fits until it is raised by at least "
                              f"{committed - total - plus_budget:,}", True))
     if total == 0 and not committed:
         found.append(Problem("budget", "budget: the plan has no budget (neither a total nor role budgets)", True))
@@ -429,18 +441,28 @@ def _left_out(built: _Built, chosen: set[int], shown: bool, limit: int = 8) -> l
     spent = sum(c.cost for c in instance.choices if c.key in chosen)
     org_count = Counter(built.people[k].org for k in chosen if built.people[k].org)
     found = []
+    picked_in: dict[str, list[Choice]] = {}
+    for c in instance.choices:
+        if c.key in chosen:
+            picked_in.setdefault(c.role, []).append(c)
+    left = instance.budget - spent
     for c in sorted((c for c in instance.choices if c.key not in chosen), key=lambda c: -c.value)[:limit]:
+        rivals = picked_in.get(c.role, [])
+        # in a full role they could only come in place of someone: the most expensive pick frees the most money
+        room = left + (max(r.cost for r in rivals) if c.role in full and rivals else 0)
         if c.value <= 0:
             reason = "no expert score for the role's topics"
-        elif c.role in full:
+        elif c.role in full and (not rivals or c.value <= min(r.value for r in rivals)):
             reason = f"the '{c.role}' slots go to candidates worth more"
-        elif c.cost > instance.budget - spent:
-            reason = "does not fit the budget left" + (f" ({instance.budget - spent:,})" if shown else "")
+        elif c.cost > room:
+            reason = (f"does not fit the budget, even in place of another {c.role}" + (f" ({left:,} left)" if shown
+                                                                                           else "")
+                      if c.role in full else "does not fit the budget left" + (f" ({left:,})" if shown else ""))
         elif instance.max_per_org is not None and c.org and \
                 org_count[c.org] + instance.org_taken.get(c.org, 0) >= instance.max_per_org:
             reason = f"{c.org} is at the cap of {instance.max_per_org} per organisation"
         else:
-            reason = "the budget buys more value with the others"
+            reason = "the budget buys more value with the others (or a topic minimum needs them)"
         found.append(LeftOut(c.key, built.people[c.key].row.name, c.role, round(c.value, 4), reason))
     for key, reason in built.excluded.items():
         found.append(LeftOut(key, built.people[key].row.name, built.people[key].row.target_role,

@@ -14,12 +14,13 @@ from fastapi.templating import Jinja2Templates
 from labscout.api.auth import COOKIE
 from labscout.api.deps import Found, SignedIn, Unit, resources, session_data
 from labscout.api.routers.session import sign_in
-from labscout.errors import ForbiddenError, LabScoutError
+from labscout.errors import ForbiddenError, LabScoutError, NotFoundError
 from labscout.pipeline import activities, candidates, deals, offers, outreach, overview, plan, stages
 from labscout.pipeline.candidates import CandidateIn
 from labscout.pipeline.roles import Perm, has
 from labscout.research import queries, why
 from labscout.talent import moves, network, profiles, search
+from labscout.team import coverage
 from labscout.web import charts
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -71,7 +72,12 @@ def dashboard(request: Request, unit: Unit, who: SignedIn) -> Response:
         return RedirectResponse("/search", status_code=303)  # discovery only
     lines = overview.funnel(unit, who)
     summary = plan.plan_summary(unit, who)
-    return render(request, "dashboard.html", who,
+    try:
+        found = resources(request).discovery()
+        topics, topics_note = coverage.topic_coverage(unit, who, found.store, found.talent), None
+    except NotFoundError as exc:  # no research store yet: the rest of the dashboard still shows
+        topics, topics_note = [], str(exc)
+    return render(request, "dashboard.html", who, coverage=topics, coverage_note=topics_note,
                   funnel=charts.bars([(line.stage, line.candidates) for line in lines]),
                   days=charts.bars([(line.stage, line.median_days) for line in lines if line.median_days is not None],
                                    unit=" d"),
