@@ -100,3 +100,16 @@ class TestChances:
             "offer": 0.7, "accepted": 1.0, "declined": 0.0, "withdrawn": 0.0}
         assert found["offer"].source == "team" and found["dinner"].source == "default"
         assert (back.chance, back.source) == (0.60, "default")
+
+
+def test_erasure_removes_the_estimate_and_export_shows_it(engine: Engine, team: Team) -> None:
+    from labscout.pipeline import privacy
+    from labscout.pipeline.team_models import CandidateEstimate
+
+    a = add(engine, team, "A")
+    with db.session_scope(engine) as session:
+        costs.set_estimate(session, team.hr, a, EstimateIn(cost=30_000_000, note="home phone 555-0100"))
+        exported = privacy.export_person(session, team.hr, a)
+        privacy.erase_person(session, team.hr, a, "request by the person")
+        assert session.get(CandidateEstimate, a) is None
+    assert exported["team_estimate"]["note"] == "home phone 555-0100"

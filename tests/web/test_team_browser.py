@@ -75,6 +75,9 @@ def test_the_slate_what_ifs_coverage_and_floor_map(browser: object, base_url: st
     row.locator("button").click()
     page.wait_for_selector("#costs tr:has-text('Cleo Stone'):has-text('45,000,000 USD')")  # type: ignore[attr-defined]
     shot(page, "20-team-costs")
+    cleo_url = row.locator("a").get_attribute("href")
+    page.goto(base_url + cleo_url)  # type: ignore[attr-defined]
+    assert "45,000,000 USD (estimate) · chance 60% (the stage)" in page.inner_text("#team-cost")  # type: ignore[attr-defined]
 
     page.goto(base_url + "/team")  # type: ignore[attr-defined]
     picks = page.inner_text("#picks")  # type: ignore[attr-defined]
@@ -123,4 +126,6 @@ def test_the_slate_what_ifs_coverage_and_floor_map(browser: object, base_url: st
     assert "20,000,000" not in text and "45,000,000" not in text and "+$10M" not in text
     recruiter.goto(base_url + "/team/costs")  # type: ignore[attr-defined]
     assert "45,000,000" not in recruiter.inner_text("main")  # type: ignore[attr-defined]
+    recruiter.goto(base_url + cleo_url)  # type: ignore[attr-defined]
+    assert "cost hidden (estimate)" in recruiter.inner_text("#team-cost")  # type: ignore[attr-defined]
     shot(recruiter, "25-team-as-recruiter")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Float, ForeignKey, ForeignKeyConstraint, String, Text
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, ForeignKeyConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from labscout.pipeline.models import Base, utcnow
@@ -107,5 +107,7 @@ class SeatAssignment(Base):
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
     distance: Mapped[float] = mapped_column(Float)
 
+    # one desk per person per floor
     __table_args__ = (ForeignKeyConstraint(["floor_id", "desk"], ["floor_desks.floor_id", "floor_desks.desk"],
-                                           ondelete="CASCADE"),)
+                                           ondelete="CASCADE"),
+                      UniqueConstraint("floor_id", "candidate_id", name="uq_seat_assignments_candidate"))

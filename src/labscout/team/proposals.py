@@ -176,6 +176,7 @@ class _Built:
     available: int
     currency: str
     roles: list[RoleFill]
+    ranked: dict[str, experts.TopicExperts]
     hired_value: float
     hired_experts: dict[str, int]
     topic_min: dict[str, int]
@@ -214,7 +215,8 @@ def _aggregate(problems: list[tuple[str, str]], what: str, limit: int = 5) -> li
     return found
 
 
-def _build(session: Session, store: ResearchStore, ti: TalentIndex, options: SlateOptions) -> _Built:
+def _build(session: Session, store: ResearchStore, ti: TalentIndex, options: SlateOptions,
+           ranked: dict[str, experts.TopicExperts] | None = None) -> _Built:
     currency = costs.plan_currency(session)
     rules = needs.rules(session)
     topic_needs = needs.needs(session)
@@ -238,7 +240,8 @@ def _build(session: Session, store: ResearchStore, ti: TalentIndex, options: Sla
         raise InvalidError(f"must: candidate(s) {', '.join(map(str, sorted(clash)))} cannot be both in and out")
     estimates = {e.candidate_id: e for e in session.scalars(select(CandidateEstimate))}
     resolved = costs.resolve_costs(session, rows)
-    ranked = experts.rank_topics(store, ti, [t.topic for t in topic_needs])
+    if ranked is None or set(ranked) != {t.topic for t in topic_needs}:
+        ranked = experts.rank_topics(store, ti, [t.topic for t in topic_needs])
     role_topics: dict[str, list[tuple[str, float]]] = {}
     for need in topic_needs:
         for role, weight in need.roles.items():
@@ -312,7 +315,7 @@ def _build(session: Session, store: ResearchStore, ti: TalentIndex, options: Sla
     problems += _conflicts(instance, plan, hired_count, total, committed, options.plus_budget, bool(uncosted))
     roles = [RoleFill(role, line.slots + options.plus_slots.get(role, 0), hired_count[role], slots[role],
                       sum(1 for ch in choices if ch.role == role), 0) for role, line in sorted(plan.items())]
-    return _Built(instance, people, problems, total, committed, available, currency, roles,
+    return _Built(instance, people, problems, total, committed, available, currency, roles, ranked,
                   sum(s.score * s.weight for p in hired for s in p.topics), dict(hired_experts),
                   {t.topic: t.min_people for t in topic_needs}, excluded)
 
@@ -509,7 +512,8 @@ def what_if(session: Session, actor: Actor, store: ResearchStore, ti: TalentInde
     _check(actor, changed)
     built = _build(session, store, ti, options)
     base = _solve(built, actor, options.time_limit)
-    after = _solve(_build(session, store, ti, changed), actor, options.time_limit)
+    # the same expert rankings: only the plan changes, not who the experts are
+    after = _solve(_build(session, store, ti, changed, built.ranked), actor, options.time_limit)
     before_ids = {p.candidate_id for p in base.picks}
     after_ids = {p.candidate_id for p in after.picks}
     labels = []

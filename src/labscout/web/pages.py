@@ -20,7 +20,7 @@ from labscout.pipeline.candidates import CandidateIn
 from labscout.pipeline.roles import Perm, has
 from labscout.research import queries, why
 from labscout.talent import moves, network, profiles, search
-from labscout.team import coverage
+from labscout.team import costs, coverage
 from labscout.web import charts
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -183,6 +183,7 @@ def candidate_page(request: Request, found: Found, unit: Unit, who: SignedIn, ca
                   templates=[t.name for t in outreach.list_templates(unit, who)] if can_send else [],
                   draft=draft, can_send=can_send,
                   offers=offers.list_offers(unit, who, candidate_id=candidate_id),
+                  team_cost=costs.get_cost(unit, who, candidate_id),
                   can_draft=has(who, Perm.DRAFT_OFFERS), can_approve=has(who, Perm.APPROVE_OFFERS),
                   stages=[s.name for s in stages.list_stages(unit)],
                   today=date.today(), later=date.today() + timedelta(days=60))

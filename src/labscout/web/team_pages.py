@@ -31,15 +31,15 @@ def _int(value: str, field: str) -> int | None:
     return int(text)
 
 
-def _ids(values: list[str], field: str) -> tuple[int, ...]:
-    found = []
-    for value in values:
-        number = _int(value, field)
-        if number is not None:
-            if not 1 <= number <= 2_147_483_647:
-                raise InvalidError(f"{field}: no candidate has id {number}")
-            found.append(number)
-    return tuple(found)
+def _chance(value: str) -> float | None:
+    """A chance as people type it: 0.35 or 35%; '' is none."""
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        return float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+    except ValueError:
+        raise InvalidError(f"chance: '{value}' is not a number (0.35 or 35%)") from None
 
 
 def _roles(text: str) -> dict[str, float]:
@@ -112,13 +112,8 @@ def set_estimate(unit: Unit, who: SignedIn, candidate_id: int, version: Annotate
     amount = _int(cost, "cost") if has(who, Perm.DRAFT_OFFERS) else None
     if has(who, Perm.DRAFT_OFFERS) and amount is None:
         clear.append("cost")
-    share = None
-    if chance.strip():
-        try:
-            share = float(chance.strip().rstrip("%")) / (100 if chance.strip().endswith("%") else 1)
-        except ValueError:
-            raise InvalidError(f"chance: '{chance}' is not a number (0.35 or 35%)") from None
-    elif has(who, Perm.EDIT_CANDIDATES):
+    share = _chance(chance)
+    if share is None and has(who, Perm.EDIT_CANDIDATES):
         clear.append("chance")
     picked_rule = rule.strip() if rule.strip() in ("in", "out") else None
     if has(who, Perm.DRAFT_OFFERS) and picked_rule is None:
@@ -131,13 +126,7 @@ def set_estimate(unit: Unit, who: SignedIn, candidate_id: int, version: Annotate
 
 @router.post("/team/chances/{stage}")
 def set_chance(unit: Unit, who: SignedIn, stage: str, chance: Annotated[str, Form(max_length=10)] = "") -> Response:
-    share = None
-    if chance.strip():
-        try:
-            share = float(chance.strip().rstrip("%")) / (100 if chance.strip().endswith("%") else 1)
-        except ValueError:
-            raise InvalidError(f"chance: '{chance}' is not a number (0.35 or 35%)") from None
-    costs.set_chance(unit, who, stages.get_stage(unit, stage[:40]).name, share)
+    costs.set_chance(unit, who, stages.get_stage(unit, stage[:40]).name, _chance(chance))
     return RedirectResponse("/team/costs#chances", status_code=303)
 
 
