@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,52 @@ def test_imports_point_inward(path: Path) -> None:
     assert part in ALLOWED, f"{part} has no declared place in the layering"
     outward = labscout_imports(path) - ALLOWED[part] - {part}
     assert not outward, f"{path.relative_to(SRC)} imports {sorted(outward)}"
+
+
+# The research store is read through research/ only: nobody else sees its rows, its connection or its SQL.
+STORE_METHODS = {"rows", "one", "con", "records", "first_record"}
+RESEARCH_TABLES = ("papers", "authorships", "people", "organisations", "person_years", "person_names",
+                   "person_links", "person_redirects", "org_aliases", "venues", "paper_affiliations", "build_info",
+                   "source_files", "skipped_records")
+RESEARCH_SQL = re.compile(rf"\b(?:FROM|JOIN)\s+(?:{'|'.join(RESEARCH_TABLES)})\b", re.IGNORECASE)
+OUTSIDE_RESEARCH = [p for p in MODULES if part_of(p) != "research"]
+
+
+def _strings(tree: ast.AST) -> list[tuple[int, str]]:
+    """Every string constant (f-string parts included) that is not a docstring, with its line."""
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+                  and node.body and isinstance(node.body[0], ast.Expr)
+                  and isinstance(node.body[0].value, ast.Constant)}
+    return [(node.lineno, node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
+
+
+@pytest.mark.parametrize("path", OUTSIDE_RESEARCH, ids=lambda p: str(p.relative_to(SRC)))
+def test_the_research_store_is_read_through_research_only(path: Path) -> None:
+    tree = ast.parse(path.read_text())
+    raw = [f"line {node.lineno}: .{node.attr}" for node in ast.walk(tree)
+           if isinstance(node, ast.Attribute) and node.attr in STORE_METHODS]
+    sql = [f"line {line}: {text.strip()[:60]!r}" for line, text in _strings(tree) if RESEARCH_SQL.search(text)]
+    assert not raw + sql, f"{path.relative_to(SRC)} reads the research store directly: {raw + sql}"
+
+
+# Services word their errors about fields; each interface says how it spells a field (--top, a form input).
+SERVICES = ("kit", "errors", "config", "sources", "identity", "research", "talent", "pipeline", "team")
+FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
+SERVICE_MODULES = [p for p in MODULES if part_of(p) in SERVICES and "migrations" not in p.parts]
+
+
+@pytest.mark.parametrize("path", SERVICE_MODULES, ids=lambda p: str(p.relative_to(SRC)))
+def test_services_never_name_command_line_flags(path: Path) -> None:
+    flags = [f"line {line}: {FLAG.search(text).group()}" for line, text in _strings(ast.parse(path.read_text()))
+             if FLAG.search(text)]
+    assert not flags, f"{path.relative_to(SRC)} names command-line flags in its messages: {flags}"
+
+
+def test_the_rules_catch_what_they_are_meant_to() -> None:
+    sample = ast.parse('def f(store):\n    """Uses --top."""\n    raise X(f"--top is {1}")\n'
+                       '    return store.rows("SELECT 1 FROM people")\n')
+    assert sorted(text for _, text in _strings(sample)) == ["--top is ", "SELECT 1 FROM people"]
+    assert RESEARCH_SQL.search("select * from authorships a join papers p")
+    assert FLAG.search("give --to or --via-org") and not FLAG.search("a long -- dash, x--y")

@@ -31,10 +31,10 @@ class TestRealStore:
     def test_lucas_beyer_is_one_person_through_google(self, store: ResearchStore) -> None:
         person_id = queries.resolve_person(store, "Lucas Beyer")
         profile = queries.person_profile(store, person_id)
-        assert profile.person["n_papers"] >= 20
-        orgs = {row["org"] for row in profile.timeline if row["org"]}
+        assert profile.person.n_papers >= 20
+        orgs = {row.org for row in profile.timeline if row.org}
         assert {"Google Research", "Google DeepMind"} <= orgs
-        years = [row["year"] for row in profile.timeline]
+        years = [row.year for row in profile.timeline]
         assert min(years) == 2019 and max(years) >= 2024
 
     def test_yang_liu_is_many_people(self, store: ResearchStore) -> None:

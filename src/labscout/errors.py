@@ -1,10 +1,27 @@
-"""Error kinds raised by services; interfaces map them to exit codes or HTTP statuses."""
+"""Error kinds raised by services; interfaces map them to exit codes or HTTP statuses.
+
+An error about one input names it in `field` (the service's own parameter name, e.g. "top" or "base"), never
+the way an interface spells it: the CLI says `--top`, a web form puts the message next to the input, the API
+returns the field in its JSON problem.
+"""
 
 from __future__ import annotations
 
 
 class LabScoutError(Exception):
     """Base of every error a user is meant to read."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+    @property
+    def detail(self) -> str:
+        """The message for a place that shows the field itself (next to a form input, after `--base:`)."""
+        text = str(self)
+        if self.field and text.startswith(f"{self.field}: "):
+            return text[len(self.field) + 2:]
+        return text
 
 
 class NotFoundError(LabScoutError):
@@ -31,11 +48,10 @@ class BadInputError(LabScoutError):
     ) -> None:
         self.file = file
         self.record = record
-        self.field = field
         self.reason = message
         where = file
         if record is not None:
             where += f", record {record}"
         if field is not None:
             where += f", field '{field}'"
-        super().__init__(f"{where}: {message}")
+        super().__init__(f"{where}: {message}", field=field)

@@ -8,96 +8,99 @@ from rich.console import Console
 from rich.table import Table
 
 from labscout.identity.eval import BCubed, IdentityReport
-from labscout.research.queries import OrgProfile, PersonProfile
 from labscout.research.why import PersonWhy
-from labscout.talent.profiles import OrgExtras, PersonExtras
+from labscout.talent.views import OrgView, PersonView
 
 
 def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def print_person(console: Console, profile: PersonProfile, n_papers: int) -> None:
+def print_person(console: Console, profile: PersonView, n_papers: int) -> None:
     p = profile.person
-    console.print(f"[bold]{p['name']}[/bold]  [dim]{p['person_id']}[/dim]")
+    console.print(f"[bold]{p.name}[/bold]  [dim]{p.person_id}[/dim]")
     if profile.latest_org:
         org = profile.latest_org
-        console.print(f"Latest known organisation: [bold]{org['name']}[/bold] ({org['kind']}"
-                      f"{', ' + org['country'] if org['country'] else ''}), last seen {p['latest_org_year']}")
+        console.print(f"Latest known organisation: [bold]{org.name}[/bold] ({org.kind}"
+                      f"{', ' + org.country if org.country else ''}), last seen {p.latest_org_year}")
     else:
         console.print("Latest known organisation: [dim]none in the sources[/dim]")
-    if p["latest_position"]:
-        console.print(f"Latest position: {p['latest_position']} (seen {p['latest_position_year']})")
-    console.print(f"Papers: {p['n_papers']} ({p['n_accepted']} accepted), {p['first_year']}-{p['last_year']}")
-    if len(p["name_variants"]) > 1:
-        console.print("Name variants: " + "; ".join(p["name_variants"]))
-    if p["openreview_ids"]:
-        console.print("OpenReview ids: " + ", ".join(p["openreview_ids"]))
+    if p.latest_position:
+        console.print(f"Latest position: {p.latest_position} (seen {p.latest_position_year})")
+    console.print(f"Papers: {p.n_papers} ({p.n_accepted} accepted), {p.first_year}-{p.last_year}")
+    if len(p.name_variants) > 1:
+        console.print("Name variants: " + "; ".join(p.name_variants))
+    if p.openreview_ids:
+        console.print("OpenReview ids: " + ", ".join(p.openreview_ids))
     console.print("Linked by: " + ", ".join(f"{k} {v}" for k, v in sorted(profile.evidence.items())))
     timeline = Table(title="Career timeline (from the affiliations printed on papers)")
     for col in ("year", "organisation", "position", "papers"):
         timeline.add_column(col)
     for row in profile.timeline:
-        stated = row["org"] or "[dim]not stated[/dim]"
-        timeline.add_row(str(row["year"]), stated, _cell(row["position"]), str(row["n_papers"]))
+        stated = row.org or "[dim]not stated[/dim]"
+        timeline.add_row(str(row.year), stated, _cell(row.position), str(row.n_papers))
     console.print(timeline)
     papers = Table(title=f"Papers ({min(n_papers, len(profile.papers))} of {len(profile.papers)})")
     for col in ("year", "venue", "title", "status", "affiliation on paper", "source"):
         papers.add_column(col, overflow="fold")
-    for row in profile.papers[:n_papers]:
-        source = f"{row['source_file'].rsplit('/', 1)[-1]}#{row['record_index']}"
-        papers.add_row(str(row["year"]), row["venue"], row["title"], _cell(row["status"]),
-                       _cell(row["org"] or row["raw_affiliation"]), source)
+    for paper in profile.papers[:n_papers]:
+        source = f"{paper.source_file.rsplit('/', 1)[-1]}#{paper.record_index}"
+        papers.add_row(str(paper.year), paper.venue, paper.title, _cell(paper.status),
+                       _cell(paper.org or paper.raw_affiliation), source)
     console.print(papers)
     if profile.coauthors:
         co = Table(title="Closest co-authors")
         for col in ("name", "id", "joint papers", "last"):
             co.add_column(col)
-        for row in profile.coauthors:
-            co.add_row(row["name"], row["person_id"], str(row["joint_papers"]), str(row["last_year"]))
+        for c in profile.coauthors:
+            co.add_row(c.name, c.person_id, str(c.joint_papers), str(c.last_year))
         console.print(co)
     for link in profile.links:
-        console.print(f"[dim]{link['kind']}: {link['url']} (from {link['paper_id']})[/dim]")
+        console.print(f"[dim]{link.kind}: {link.url} (from {link.paper_id})[/dim]")
+    _print_person_extras(console, profile)
+    if profile.why is not None:
+        print_why(console, profile.why)
 
 
-def print_org(console: Console, profile: OrgProfile) -> None:
+def print_org(console: Console, profile: OrgView) -> None:
     o = profile.org
-    console.print(f"[bold]{o['name']}[/bold]  [dim]{o['org_id']}[/dim]  {o['kind']}"
-                  f"{', ' + o['country'] if o['country'] else ''}{'' if o['curated'] else ' (not curated)'}")
+    console.print(f"[bold]{o.name}[/bold]  [dim]{o.org_id}[/dim]  {o.kind}"
+                  f"{', ' + o.country if o.country else ''}{'' if o.curated else ' (not curated)'}")
     if profile.parent:
-        console.print(f"Part of: {profile.parent['name']} [dim]{profile.parent['org_id']}[/dim]")
+        console.print(f"Part of: {profile.parent.name} [dim]{profile.parent.org_id}[/dim]")
     if profile.children:
-        console.print("Includes: " + ", ".join(c["name"] for c in profile.children))
+        console.print("Includes: " + ", ".join(c.name for c in profile.children))
     console.print(f"People whose latest known organisation this is: {profile.n_people_latest:,}")
     aliases = Table(title="Names and domains it appears under")
     for col in ("alias", "kind", "matched by", "occurrences"):
         aliases.add_column(col)
     for a in profile.aliases[:15]:
-        aliases.add_row(a["alias"], a["alias_kind"], a["method"], str(a["occurrences"]))
+        aliases.add_row(a.alias, a.alias_kind, a.method, str(a.occurrences))
     console.print(aliases)
     people = Table(title="People with the most papers written here")
     for col in ("name", "id", "papers here", "years", "latest known organisation"):
         people.add_column(col)
     for p in profile.people:
-        latest = f"{p['latest_org']} ({p['latest_org_year']})" if p["latest_org"] else ""
-        people.add_row(p["name"], p["person_id"], str(p["papers_here"]), f"{p['first_year']}-{p['last_year']}",
+        latest = f"{p.latest_org} ({p.latest_org_year})" if p.latest_org else ""
+        people.add_row(p.name, p.person_id, str(p.papers_here), f"{p.first_year}-{p.last_year}",
                        latest)
     console.print(people)
     years = Table(title="Output by year")
     for col in ("year", "papers", "people"):
         years.add_column(col)
     for y in profile.papers_by_year:
-        years.add_row(str(y["year"]), str(y["papers"]), str(y["people"]))
+        years.add_row(str(y.year), str(y.papers), str(y.people))
     console.print(years)
+    _print_org_extras(console, profile)
 
 
-def print_person_extras(console: Console, extras: PersonExtras) -> None:
+def _print_person_extras(console: Console, extras: PersonView) -> None:
     m = extras.metrics
-    if m:
-        console.print(f"Metrics: {m['accepted']} accepted of {m['papers']} papers, {m['orals']} orals, "
-                      f"{m['spotlights']} spotlights, first author {m['first_author']}, last author "
-                      f"{m['last_author']}, {m['venues']} venues" +
-                      (f", mean review rating {m['mean_rating']}" if m.get("mean_rating") else ""))
+    if m.papers:
+        console.print(f"Metrics: {m.accepted} accepted of {m.papers} papers, {m.orals} orals, "
+                      f"{m.spotlights} spotlights, first author {m.first_author}, last author "
+                      f"{m.last_author}, {m.venues} venues" +
+                      (f", mean review rating {m.mean_rating}" if m.mean_rating else ""))
     if extras.topics:
         console.print("Strongest topics: " + ", ".join(t for t, _ in extras.topics))
     if extras.moves:
@@ -107,7 +110,7 @@ def print_person_extras(console: Console, extras: PersonExtras) -> None:
         console.print(table)
 
 
-def print_org_extras(console: Console, extras: OrgExtras) -> None:
+def _print_org_extras(console: Console, extras: OrgView) -> None:
     if extras.topics:
         console.print("Strongest topics (last four years): " + ", ".join(t for t, _ in extras.topics))
     if extras.inflow or extras.outflow:
@@ -126,7 +129,7 @@ def print_why(console: Console, reasons: PersonWhy) -> None:
     for group in reasons.groups:
         facts = "; ".join(x for x in (", ".join(group.spellings), ", ".join(group.identifiers),
                                       ", ".join(group.organisations)) if x)
-        papers = "\n".join(f"{p['year']} {p['title']} ({p['source_file'].rsplit('/', 1)[-1]}#{p['record_index']})"
+        papers = "\n".join(f"{p.year} {p.title} ({p.source_file.rsplit('/', 1)[-1]}#{p.record_index})"
                            for p in group.papers)
         more = f"\n... and {group.mentions - len(group.papers)} more" if group.mentions > len(group.papers) else ""
         table.add_row(f"{group.reason}\n[dim]{group.meaning}[/dim]", group.strength, str(group.mentions), facts,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -11,6 +12,8 @@ from labscout.errors import ConflictError, ForbiddenError, InvalidError, NotFoun
 from labscout.pipeline import activities, audit, candidates, db, stages
 from labscout.pipeline.candidates import CandidateIn
 from labscout.pipeline.models import Candidate
+from labscout.research import queries
+from labscout.research.store import ResearchStore
 from pipeline.conftest import Team
 
 
@@ -69,6 +72,52 @@ class TestList:
             assert [c.name for c in candidates.list_candidates(session, team.recruiter, text="infra")] == ["Bob"]
             with pytest.raises(InvalidError, match="unknown stage 'hired'; the stages are: identified"):
                 candidates.list_candidates(session, team.recruiter, stage="hired")
+
+
+    def test_tag_filter_is_applied_before_the_limit(self, engine: Engine, team: Team) -> None:
+        # Regression: the tag was filtered in Python after the SQL LIMIT, so a tagged candidate ranked past the
+        # limit was never found.
+        with db.session_scope(engine) as session:
+            for n in range(12):
+                candidates.create_candidate(session, team.recruiter, CandidateIn(
+                    name=f"Untagged {n}", target_role="researcher", priority=1))
+            tagged = candidates.create_candidate(session, team.recruiter, CandidateIn(
+                name="Tagged", target_role="researcher", priority=5, tags=["vision", "rl"]))
+        with db.session_scope(engine) as session:
+            found = candidates.list_candidates(session, team.recruiter, tag="Vision", limit=5)
+            assert [c.id for c in found] == [tagged.id]
+            assert candidates.list_candidates(session, team.recruiter, tag="visio", limit=5) == []
+            paged = candidates.list_candidates(session, team.recruiter, limit=5, offset=10)
+            assert [c.name for c in paged] == ["Untagged 1", "Untagged 0", "Tagged"]
+
+
+class TestAddFromPerson:
+    def test_name_and_organisation_come_from_the_store(self, engine: Engine, team: Team, built_store: Path,
+                                                       ) -> None:
+        with ResearchStore(built_store) as store, db.session_scope(engine) as session:
+            made = candidates.add_from_person(session, team.recruiter, store, "Lucas Beyer",
+                                              CandidateIn(target_role="researcher", email="lucas@example.org"))
+        assert (made.name, made.affiliation, made.source, made.email) == (
+            "Lucas Beyer", "Google Research", "search", "lucas@example.org")
+        assert made.person_id is not None and made.person_id.startswith("p")
+
+    def test_a_person_already_in_the_pipeline_names_the_candidate(self, engine: Engine, team: Team,
+                                                                  built_store: Path) -> None:
+        with ResearchStore(built_store) as store:
+            with db.session_scope(engine) as session:
+                first = candidates.add_from_person(session, team.recruiter, store, "Lucas Beyer",
+                                                   CandidateIn(target_role="researcher"))
+            with pytest.raises(candidates.AlreadyCandidateError) as again, db.session_scope(engine) as session:
+                candidates.add_from_person(session, team.hr, store, first.person_id or "",
+                                           CandidateIn(target_role="engineer"))
+        assert again.value.existing.id == first.id and again.value.field == "person_id"
+        assert f"already candidate {first.id}" in str(again.value)
+
+    def test_an_ambiguous_name_names_the_field(self, engine: Engine, team: Team, built_store: Path) -> None:
+        with ResearchStore(built_store) as store, pytest.raises(queries.AmbiguousError) as many, \
+                db.session_scope(engine) as session:
+            candidates.add_from_person(session, team.recruiter, store, "Yang Liu", CandidateIn(target_role="r"))
+        assert many.value.field == "person_id" and len(many.value.candidates) > 1
 
 
 class TestMoveStage:

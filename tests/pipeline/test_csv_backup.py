@@ -109,8 +109,9 @@ class TestBackup:
     def test_restore_refuses_to_overwrite_and_bad_files(self, engine: Engine, team: Team, tmp_path: Path) -> None:
         dest = tmp_path / "backup.json"
         backup.backup(engine, team.hr, dest)
-        with pytest.raises(ConflictError, match="--replace"):
+        with pytest.raises(ConflictError, match="already holds data") as refused:
             backup.restore(engine, team.hr, dest)
+        assert refused.value.field == "replace"
         assert backup.restore(engine, team.hr, dest, replace=True)["users"] == 4
         junk = tmp_path / "junk.json"
         junk.write_text('{"format": "something else"}')

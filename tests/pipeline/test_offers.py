@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 
-from labscout.errors import ConflictError, ForbiddenError, InvalidError
-from labscout.pipeline import candidates, db, offers, policy
+from labscout.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
+from labscout.pipeline import candidates, db, offers, policy, privacy
 from labscout.pipeline.candidates import CandidateIn
 from labscout.pipeline.models import Offer
 from labscout.pipeline.offers import OfferIn
@@ -160,6 +160,56 @@ class TestFlow:
             offers.update_offer(session, team.hr, o.id, terms(base=410_000), expected_version=1, today=TODAY)
         with pytest.raises(ConflictError, match="changed meanwhile"), db.session_scope(engine) as session:
             offers.update_offer(session, team.executive, o.id, terms(base=420_000), expected_version=1, today=TODAY)
+
+
+class TestStep:
+    def test_every_step_through_one_function_with_the_steps_allowed(self, engine: Engine, team: Team,
+                                                                    candidate_id: int) -> None:
+        o = draft(engine, team, candidate_id)
+        assert o.steps == ["submit", "withdraw"]
+        with db.session_scope(engine) as session:
+            pending = offers.step(session, team.hr, o.id, "submit", expected_version=o.version)
+            # HR drafted it: the four-eyes rule leaves HR no approve button, the executive has one.
+            assert pending.steps == ["return", "withdraw"]
+            assert "approve" in offers.get_offer(session, team.executive, o.id).steps
+            sent = offers.step(session, team.hr, offers.step(session, team.executive, o.id, "Approve").id, "send")
+            assert sent.steps == ["accept", "decline", "withdraw"]
+            assert offers.get_offer(session, team.recruiter, o.id).steps == []
+            withdrawn = offers.step(session, team.hr, o.id, "withdraw", reason="role closed")
+        assert (withdrawn.status, withdrawn.decline_reason, withdrawn.steps) == ("withdrawn", "role closed", [])
+
+    def test_unknown_step_and_missing_reason_name_their_field(self, engine: Engine, team: Team,
+                                                              candidate_id: int) -> None:
+        o = draft(engine, team, candidate_id)
+        with pytest.raises(InvalidError, match="no offer step 'sign'") as unknown, db.session_scope(engine) as s:
+            offers.step(s, team.hr, o.id, "sign")
+        with pytest.raises(InvalidError, match="needs a reason") as bare, db.session_scope(engine) as s:
+            offers.step(s, team.hr, o.id, "withdraw", reason="  ")
+        assert (unknown.value.field, bare.value.field) == ("step", "reason")
+
+
+class TestList:
+    def test_an_unknown_candidate_is_not_found_not_an_empty_list(self, engine: Engine, team: Team,
+                                                                 candidate_id: int) -> None:
+        # Regression: list_offers caught every NotFoundError and so answered [] for a candidate that does not exist.
+        draft(engine, team, candidate_id)
+        with db.session_scope(engine) as session:
+            assert len(offers.list_offers(session, team.hr, candidate_id=candidate_id)) == 1
+            with pytest.raises(NotFoundError, match="no candidate with id 999"):
+                offers.list_offers(session, team.hr, candidate_id=999)
+
+    def test_an_erased_candidates_offers_are_not_listed(self, engine: Engine, team: Team,
+                                                        candidate_id: int) -> None:
+        kept = draft(engine, team, candidate_id)
+        with db.session_scope(engine) as session:
+            other = candidates.create_candidate(session, team.recruiter, CandidateIn(name="Bo", target_role="r")).id
+        draft(engine, team, other)
+        with db.session_scope(engine) as session:
+            privacy.erase_person(session, team.hr, other, "request")
+        with db.session_scope(engine) as session:
+            assert [o.id for o in offers.list_offers(session, team.hr)] == [kept.id]
+            with pytest.raises(NotFoundError):
+                offers.list_offers(session, team.hr, candidate_id=other)
 
 
 class TestTotalProperties:

@@ -20,7 +20,7 @@ class TestExplainPerson:
         assert found.confidence == "certain"
         assert [(g.reason, g.mentions) for g in found.groups] == [("id", 2)]
         assert found.groups[0].identifiers == ["/o/omer-goldman/"]
-        assert {p["paper_id"] for p in found.groups[0].papers} == {"acl2022-26d4696cd9ea6bcf",
+        assert {p.paper_id for p in found.groups[0].papers} == {"acl2022-26d4696cd9ea6bcf",
                                                                     "acl2022-6cf7e4d8a8cca657"}
 
     def test_groups_come_strongest_first_and_confidence_is_the_weakest_link(self, built_store: Path) -> None:

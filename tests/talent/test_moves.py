@@ -64,7 +64,7 @@ class TestProfiles:
         extras = profiles.person_extras(store, pid["person_id"])
         assert extras.topics[0][0] == "reinforcement learning"
         assert [(m.from_org, m.to_org) for m in extras.moves] == [("Google Research", "OpenAI")]
-        assert extras.metrics["papers"] == 5 and extras.metrics["orals"] == 1
+        assert extras.metrics.papers == 5 and extras.metrics.orals == 1
 
     def test_org_extras_hold_inflow_and_outflow(self, store: ResearchStore) -> None:
         extras = profiles.org_extras(store, "openai")

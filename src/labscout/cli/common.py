@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import asdict
 from typing import Annotated, Any, TypeVar
 
 import orjson
@@ -13,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from labscout.config import Settings
-from labscout.errors import BadInputError, LabScoutError
+from labscout.errors import BadInputError, ConflictError, ForbiddenError, InvalidError, LabScoutError, NotFoundError
 from labscout.research import queries
 from labscout.research.store import ResearchStore
 
@@ -38,25 +39,76 @@ def dump(data: Any) -> None:
                                   default=str).decode() + "\n")
 
 
+# Error kinds as scripts read them in `{"error": {"kind": ...}}`.
+KINDS: list[tuple[type[LabScoutError], str]] = [
+    (queries.AmbiguousError, "ambiguous"), (NotFoundError, "not_found"), (ConflictError, "conflict"),
+    (ForbiddenError, "forbidden"), (BadInputError, "bad_input"), (InvalidError, "invalid")]
+
+
+def kind_of(exc: LabScoutError) -> str:
+    return next((name for cls, name in KINDS if isinstance(exc, cls)), "error")
+
+
+def flag_for(field: str, flags: Mapping[str, str] | None = None) -> str:
+    """How the command line spells a service's field: `top` is `--top`, unless the command says otherwise."""
+    if flags and field in flags:
+        return flags[field]
+    return "--" + field.replace("_", "-")
+
+
+def error_document(exc: LabScoutError, flags: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The one JSON document a `--json` command prints for an error."""
+    body: dict[str, Any] = {"kind": kind_of(exc), "message": str(exc)}
+    if exc.field is not None:
+        body["field"] = exc.field
+        body["option"] = flag_for(exc.field, flags)
+    if isinstance(exc, queries.AmbiguousError):
+        body["matches"] = [asdict(c) for c in exc.candidates]
+    return {"error": body}
+
+
+def print_matches(exc: queries.AmbiguousError) -> None:
+    """The people or organisations a name fits, as a table to choose from by id."""
+    shown = exc.candidates[:25]
+    if shown and isinstance(shown[0], queries.PersonMatch):
+        table = Table("id", "name", "papers", "years", "latest organisation (last seen)")
+        for person in shown:
+            assert isinstance(person, queries.PersonMatch)
+            latest = f"{person.latest_org} ({person.latest_org_year})" if person.latest_org else ""
+            table.add_row(person.person_id, person.name, str(person.n_papers),
+                          f"{person.first_year}-{person.last_year}", latest)
+    else:
+        table = Table("id", "name", "kind", "country", "papers")
+        for org in shown:
+            assert isinstance(org, queries.OrgMatch)
+            table.add_row(org.org_id, org.name, (org.kind or "").replace("_", " "), org.country or "",
+                          str(org.n_papers))
+    err.print(table)
+    if len(exc.candidates) > len(shown):
+        err.print(f"[dim]... and {len(exc.candidates) - len(shown)} more[/dim]")
+
+
 @contextmanager
-def errors() -> Iterator[None]:
-    """Turn LabScout errors into a readable message and a non-zero exit, never a stack trace."""
+def errors(as_json: bool = False, flags: Mapping[str, str] | None = None) -> Iterator[None]:
+    """Turn LabScout errors into a readable message (or one JSON document) and a non-zero exit, never a trace.
+
+    `flags` says how this command spells a field where it is not `--field` (a positional argument, `--from`).
+    """
     try:
         yield
-    except queries.AmbiguousError as exc:
-        err.print(f"[yellow]{exc}[/yellow]")
-        table = Table("id", "name", "details")
-        for c in exc.candidates[:25]:
-            details = ", ".join(f"{k}={v}" for k, v in c.items() if k not in ("person_id", "org_id", "name"))
-            table.add_row(str(c.get("person_id") or c.get("org_id")), str(c.get("name")), details)
-        err.print(table)
-        raise typer.Exit(2) from None
-    except BadInputError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
     except LabScoutError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from None
+        code = 2 if isinstance(exc, BadInputError | queries.AmbiguousError) else 1
+        if as_json:
+            dump(error_document(exc, flags))
+            raise typer.Exit(code) from None
+        where = f"{flag_for(exc.field, flags)}: " if exc.field and not isinstance(exc, BadInputError) else ""
+        text = exc.detail if where else str(exc)
+        if isinstance(exc, queries.AmbiguousError):
+            err.print(f"[yellow]{where}{text}[/yellow]")
+            print_matches(exc)
+        else:
+            err.print(f"[red]error:[/red] {where}{text}")
+        raise typer.Exit(code) from None
 
 
 def with_store(fn: Callable[[ResearchStore], T]) -> T:

@@ -37,7 +37,7 @@ def person_merge(
 ) -> None:
     """Say that two people of the research store are one: applied now and at every later ingest."""
     store = Settings.from_env().research_store
-    with errors():
+    with errors(as_json):
         done = run(as_user, lambda s, a: corrections.merge_people(s, a, store, first, second, reason=reason))
     show(done, as_json, _render)
 
@@ -55,7 +55,7 @@ def person_split(
 ) -> None:
     """Say that some papers of a person are somebody else's: applied now and at every later ingest."""
     store = Settings.from_env().research_store
-    with errors():
+    with errors(as_json):
         span = _years(years) if years else None
         chosen = [p.strip() for p in papers.split(",") if p.strip()] if papers else []
         done = run(as_user, lambda s, a: corrections.split_person(
@@ -82,7 +82,7 @@ def org_alias(
 ) -> None:
     """Say which organisation an affiliation string names: applied now and at every later ingest."""
     store = Settings.from_env().research_store
-    with errors():
+    with errors(as_json):
         done = run(as_user, lambda s, a: corrections.alias_org(s, a, store, raw, org, reason=reason))
     show(done, as_json, _render)
 
@@ -98,7 +98,7 @@ def org_set(
 ) -> None:
     """Set an organisation's parent, kind or country: applied now and at every later ingest."""
     store = Settings.from_env().research_store
-    with errors():
+    with errors(as_json):
         done = run(as_user, lambda s, a: corrections.set_org(s, a, store, org, parent=parent, kind=kind,
                                                             country=country, reason=reason))
     show(done, as_json, _render)
@@ -110,7 +110,7 @@ def corrections_list(
     as_user: AsOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """Every identity correction, newest first, with who made it, why, and whether it still applies."""
-    with errors():
+    with errors(as_json):
         if status not in (None, "active", "reverted"):
             raise InvalidError(f"--status is 'active' or 'reverted', not {status!r}")
         found = run(as_user, lambda s, a: corrections.list_corrections(s, a, status=status))
@@ -128,6 +128,6 @@ def corrections_revert(
 ) -> None:
     """Take a correction back: undone now where the store allows, and never applied again."""
     store = Settings.from_env().research_store
-    with errors():
+    with errors(as_json):
         done = run(as_user, lambda s, a: corrections.revert_correction(s, a, store, correction_id, reason=reason))
     show(done, as_json, _render)

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 
 import typer
-from sqlalchemy.orm import Session
 
 from labscout.cli.common import JsonOpt, console, errors
 from labscout.cli.pipeline import AsOpt, IdArg, VersionOpt, deal_app, offer_app, parse_date, plan_app, run, show, table
 from labscout.pipeline import deals, offers, plan, policy
 from labscout.pipeline.offers import OfferIn
-from labscout.pipeline.roles import Actor
 
 OfferArg = Annotated[int, typer.Argument(help="The offer's id (see `labscout offer list`).")]
+# How `offer create` spells the fields of an offer where it is not --field.
+OFFER_FLAGS = {"start_date": "--start", "expires_on": "--expires", "equity_value": "--equity",
+               "vesting_cliff_months": "--cliff-months", "candidate_id": "CANDIDATE_ID"}
 ReasonOpt = Annotated[str | None, typer.Option(help="Why (required to decline, return or withdraw).")]
 
 
@@ -56,7 +56,7 @@ def offer_create(
     as_json: JsonOpt = False,
 ) -> None:
     """Draft an offer (executive and HR); its 4-year total value is computed."""
-    with errors():
+    with errors(as_json, OFFER_FLAGS):
         start_date, expires_on = parse_date(start, "start"), parse_date(expires, "expires")
         assert start_date is not None and expires_on is not None
         terms = OfferIn(base=base, bonus=bonus, signing=signing, equity_value=equity, vesting_years=vesting_years,
@@ -66,9 +66,10 @@ def offer_create(
     show(found, as_json, print_offer)
 
 
-def _step(as_user: str | None, as_json: bool, act: Callable[[Session, Actor], offers.OfferOut]) -> None:
-    with errors():
-        found = run(as_user, act)
+def _step(name: str, offer_id: int, reason: str | None, version: int | None, as_user: str | None,
+          as_json: bool) -> None:
+    with errors(as_json, {"offer_id": "OFFER_ID"}):
+        found = run(as_user, lambda s, a: offers.step(s, a, offer_id, name, reason=reason, expected_version=version))
     show(found, as_json, print_offer)
 
 
@@ -76,60 +77,63 @@ def _step(as_user: str | None, as_json: bool, act: Callable[[Session, Actor], of
 def offer_submit(offer_id: OfferArg, version: VersionOpt = None, as_user: AsOpt = None,
                  as_json: JsonOpt = False) -> None:
     """Submit a draft for approval."""
-    _step(as_user, as_json, lambda s, a: offers.submit_offer(s, a, offer_id, expected_version=version))
+    _step("submit", offer_id, None, version, as_user, as_json)
 
 
 @offer_app.command("approve")
 def offer_approve(offer_id: OfferArg, version: VersionOpt = None, as_user: AsOpt = None,
                   as_json: JsonOpt = False) -> None:
     """Approve a pending offer (above the threshold: executive only; never your own draft)."""
-    _step(as_user, as_json, lambda s, a: offers.approve_offer(s, a, offer_id, expected_version=version))
+    _step("approve", offer_id, None, version, as_user, as_json)
 
 
 @offer_app.command("return")
-def offer_return(offer_id: OfferArg, reason: ReasonOpt = None, as_user: AsOpt = None,
+def offer_return(offer_id: OfferArg, reason: ReasonOpt = None, version: VersionOpt = None, as_user: AsOpt = None,
                  as_json: JsonOpt = False) -> None:
     """Send a pending offer back to draft, with the reason."""
-    _step(as_user, as_json, lambda s, a: offers.return_offer(s, a, offer_id, reason or ""))
+    _step("return", offer_id, reason, version, as_user, as_json)
 
 
 @offer_app.command("send")
 def offer_send(offer_id: OfferArg, version: VersionOpt = None, as_user: AsOpt = None,
                as_json: JsonOpt = False) -> None:
     """Record that an approved offer went to the candidate (moves them to the offer stage)."""
-    _step(as_user, as_json, lambda s, a: offers.send_offer(s, a, offer_id, expected_version=version))
+    _step("send", offer_id, None, version, as_user, as_json)
 
 
 @offer_app.command("accept")
-def offer_accept(offer_id: OfferArg, as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
+def offer_accept(offer_id: OfferArg, version: VersionOpt = None, as_user: AsOpt = None,
+                 as_json: JsonOpt = False) -> None:
     """Record the candidate's acceptance (moves them to accepted; counts against the budget)."""
-    _step(as_user, as_json, lambda s, a: offers.accept_offer(s, a, offer_id))
+    _step("accept", offer_id, None, version, as_user, as_json)
 
 
 @offer_app.command("decline")
-def offer_decline(offer_id: OfferArg, reason: ReasonOpt = None, as_user: AsOpt = None,
+def offer_decline(offer_id: OfferArg, reason: ReasonOpt = None, version: VersionOpt = None, as_user: AsOpt = None,
                   as_json: JsonOpt = False) -> None:
     """Record that the candidate declined, and why."""
-    _step(as_user, as_json, lambda s, a: offers.decline_offer(s, a, offer_id, reason or ""))
+    _step("decline", offer_id, reason, version, as_user, as_json)
 
 
 @offer_app.command("withdraw")
-def offer_withdraw(offer_id: OfferArg, reason: ReasonOpt = None, as_user: AsOpt = None,
+def offer_withdraw(offer_id: OfferArg, reason: ReasonOpt = None, version: VersionOpt = None, as_user: AsOpt = None,
                    as_json: JsonOpt = False) -> None:
     """Withdraw an offer that is not yet decided."""
-    _step(as_user, as_json, lambda s, a: offers.withdraw_offer(s, a, offer_id, reason or ""))
+    _step("withdraw", offer_id, reason, version, as_user, as_json)
 
 
 @offer_app.command("show")
 def offer_show(offer_id: OfferArg, as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """One offer (figures shown to executive and HR only)."""
-    _step(as_user, as_json, lambda s, a: offers.get_offer(s, a, offer_id))
+    with errors(as_json, {"offer_id": "OFFER_ID"}):
+        found = run(as_user, lambda s, a: offers.get_offer(s, a, offer_id))
+    show(found, as_json, print_offer)
 
 
 @offer_app.command("expire")
 def offer_expire(as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """Mark sent offers past their expiry date as expired."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: offers.expire_offers(s, a))
     show(found, as_json, lambda os: console.print(f"{len(os)} offer(s) expired"))
 
@@ -142,7 +146,7 @@ def offer_list(
     as_json: JsonOpt = False,
 ) -> None:
     """Offers with their status (and figures, for executive and HR)."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: offers.list_offers(s, a, status=status, candidate_id=candidate))
     show(found, as_json, lambda os: table("Offers", ["id", "candidate", "role", "status", "4-year total", "expires"],
                                           [[o.id, o.candidate_name, o.role, o.status, money(o.total_4y),
@@ -156,7 +160,7 @@ def offer_threshold(
     as_json: JsonOpt = False,
 ) -> None:
     """The 4-year total above which only the executive may approve an offer."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: policy.set_approval_threshold(s, a, amount) if amount is not None
                     else policy.approval_threshold(s))
     show({"approval_threshold": found}, as_json, lambda v: console.print(
@@ -175,7 +179,7 @@ def print_plan(p: plan.PlanOut) -> None:
 @plan_app.command("show")
 def plan_show(as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """Slots, hires and pipeline by role; budget, committed spend and exposure (executive and HR)."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, plan.plan_summary)
     show(found, as_json, print_plan)
 
@@ -189,7 +193,7 @@ def plan_set(
     as_json: JsonOpt = False,
 ) -> None:
     """Create or change a line of the plan (executive)."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: plan.set_role(s, a, role, slots=slots, budget=budget))
     show(found, as_json, lambda r: console.print(f"plan: {r.slots} x {r.role}, budget {money(r.budget)}"))
 
@@ -198,7 +202,7 @@ def plan_set(
 def plan_remove(role: Annotated[str, typer.Argument(help="The role to take out of the plan.")],
                 as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """Take a role out of the plan (executive)."""
-    with errors():
+    with errors(as_json):
         run(as_user, lambda s, a: plan.remove_role(s, a, role))
     show({"removed": role}, as_json, lambda v: console.print(f"removed {v['removed']} from the plan"))
 
@@ -207,7 +211,7 @@ def plan_remove(role: Annotated[str, typer.Argument(help="The role to take out o
 def plan_budget(amount: Annotated[int, typer.Argument(help="Total 4-year hiring budget.")],
                 as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """Set the total budget (executive); without it the role budgets add up to the total."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: policy.set_budget_total(s, a, amount))
     show({"budget_total": found}, as_json, lambda v: console.print(f"total budget {v['budget_total']:,}"))
 
@@ -236,7 +240,7 @@ def deal_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Record a deal (executive)."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: deals.create_deal(s, a, kind=kind, company=company, amount=amount,
                                                             stake_percent=stake, status=status, notes=notes))
     show(found, as_json, print_deal)
@@ -254,7 +258,7 @@ def deal_update(
     as_json: JsonOpt = False,
 ) -> None:
     """Change a deal's status, amount, stake or notes (executive)."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: deals.update_deal(s, a, deal_id, status=status, amount=amount,
                                                             stake_percent=stake, notes=notes,
                                                             expected_version=version))
@@ -270,7 +274,7 @@ def deal_add_person(
     as_json: JsonOpt = False,
 ) -> None:
     """Name a candidate as a key person the deal brings."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: deals.add_key_person(s, a, deal_id, candidate_id, note))
     show(found, as_json, print_deal)
 
@@ -278,7 +282,7 @@ def deal_add_person(
 @deal_app.command("show")
 def deal_show(deal_id: DealArg, as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """One deal with its key people and cost per key hire (executive and HR)."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: deals.get_deal(s, a, deal_id))
     show(found, as_json, print_deal)
 
@@ -290,7 +294,7 @@ def deal_list(
     as_json: JsonOpt = False,
 ) -> None:
     """Deals with amount, key people and cost per key hire (executive and HR)."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: deals.list_deals(s, a, status=status))
     show(found, as_json, lambda ds: table("Deals", ["id", "kind", "company", "amount", "stake %", "status",
                                                     "key people", "per key hire"],

@@ -24,7 +24,6 @@ from labscout.errors import InvalidError, NotFoundError
 from labscout.pipeline import activities, candidates, db, outreach, stages, users
 from labscout.pipeline.candidates import CandidateIn
 from labscout.pipeline.roles import Actor
-from labscout.research import queries
 from labscout.research.store import ResearchStore
 from labscout.talent import index, search
 
@@ -120,7 +119,7 @@ def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
 @pipeline_app.command("upgrade")
 def pipeline_upgrade(as_json: JsonOpt = False) -> None:
     """Create the pipeline database or bring its schema to the newest version (Alembic)."""
-    with errors(), engine_scope() as engine:
+    with errors(as_json), engine_scope() as engine:
         revision = db.current_revision(engine)
     show({"url": _safe_url(Settings.from_env().pipeline_url), "revision": revision}, as_json,
          lambda v: console.print(f"pipeline database {v['url']} at schema {v['revision']}"))
@@ -136,6 +135,9 @@ def _safe_url(url: str) -> str:
 
 
 IdArg = Annotated[int, typer.Argument(help="The candidate's id (see `labscout pipeline list`).")]
+# How the candidate commands spell the service's fields where it is not --field.
+CANDIDATE_FLAGS = {"person_id": "--person", "owner_email": "--owner", "target_role": "--role", "name": "NAME",
+                   "candidate_id": "CANDIDATE_ID"}
 VersionOpt = Annotated[int | None, typer.Option("--version", help="The version you read; refused if it changed.")]
 
 
@@ -173,7 +175,7 @@ def pipeline_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add a candidate: from a search result (--from-search), a research person (--person) or by hand (NAME)."""
-    with errors():
+    with errors(as_json, CANDIDATE_FLAGS):
         if from_search:
             hit = _search_hit(from_search, pick)
             person = hit.person_id
@@ -187,15 +189,12 @@ def pipeline_add(
             if store is None:
                 raise InvalidError("no research store to look the person up in; run `labscout ingest` first")
             with store:
-                person_id = queries.resolve_person(store, person)
-                profile = queries.person_profile(store, person_id)
-            data.person_id = person_id
-            data.name = name or str(profile.person["name"])
-            if affiliation is None and profile.latest_org:
-                data.affiliation = str(profile.latest_org["name"])
+                created = run(as_user, lambda s, a: candidates.add_from_person(s, a, store, person, data,
+                                                                               stage=stage))
         elif not name:
             raise InvalidError("give a NAME, or --person to take one from the research store")
-        created = run(as_user, lambda s, a: candidates.create_candidate(s, a, data, stage=stage))
+        else:
+            created = run(as_user, lambda s, a: candidates.create_candidate(s, a, data, stage=stage))
     show(created, as_json, lambda c: console.print(f"candidate {c.id} {c.name} added at stage '{c.stage}'"))
 
 
@@ -224,7 +223,7 @@ def pipeline_list(
     as_json: JsonOpt = False,
 ) -> None:
     """Candidates, filtered; highest priority first."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: candidates.list_candidates(s, a, stage=stage, role=role, owner_email=owner,
                                                                      tag=tag, source=source, text=text))
     show(found, as_json, print_candidates)
@@ -233,7 +232,7 @@ def pipeline_list(
 @pipeline_app.command("show")
 def pipeline_show(candidate_id: IdArg, as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """One candidate with stage history and timeline."""
-    with errors():
+    with errors(as_json):
         def read(s: Session, a: Actor) -> dict[str, Any]:
             return {"candidate": candidates.get_candidate(s, a, candidate_id),
                     "transitions": candidates.transitions(s, a, candidate_id),
@@ -274,7 +273,7 @@ def pipeline_update(
     as_json: JsonOpt = False,
 ) -> None:
     """Change a candidate's fields; with --version, a change made meanwhile by someone else is refused."""
-    with errors():
+    with errors(as_json, CANDIDATE_FLAGS):
         changes = CandidateIn(name=name, target_role=role, email=email, affiliation=affiliation, owner_email=owner,
                               priority=priority, tags=tag, notes=notes)
         found = run(as_user, lambda s, a: candidates.update_candidate(s, a, candidate_id, changes,
@@ -292,7 +291,7 @@ def pipeline_move(
     as_json: JsonOpt = False,
 ) -> None:
     """Move a candidate to another stage; the time of the move is recorded."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: candidates.move_stage(s, a, candidate_id, stage, expected_version=version,
                                                                 reason=reason))
     show(found, as_json, lambda c: console.print(f"candidate {c.id} is now at '{c.stage}'"))
@@ -308,7 +307,7 @@ def pipeline_stages(
     as_json: JsonOpt = False,
 ) -> None:
     """The stages in order; --add or --remove configures them (executive)."""
-    with errors():
+    with errors(as_json):
         def act(s: Session, a: Actor) -> list[stages.StageOut]:
             if add:
                 stages.add_stage(s, a, add, after=after, outcome=outcome)
@@ -332,7 +331,7 @@ def pipeline_log(
     as_json: JsonOpt = False,
 ) -> None:
     """Record an e-mail, call, meeting (with place and attendees) or note on a candidate's timeline."""
-    with errors():
+    with errors(as_json):
         at = parse_when(when, "when")
         found = run(as_user, lambda s, a: activities.log_activity(s, a, candidate_id, kind, subject=subject,
                                                                   body=text, place=place, attendees=with_,
@@ -348,7 +347,7 @@ def pipeline_comment(
     as_json: JsonOpt = False,
 ) -> None:
     """Add to a candidate's discussion; mentioned users find it with `labscout pipeline mentions`."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: activities.comment(s, a, candidate_id, text))
     show(found, as_json, lambda e: console.print(
         "comment added" + (f", mentioning {', '.join(e.mentions)}" if e.mentions else "")))
@@ -357,7 +356,7 @@ def pipeline_comment(
 @pipeline_app.command("timeline")
 def pipeline_timeline(candidate_id: IdArg, as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """Everything that happened with one candidate, oldest first."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: activities.timeline(s, a, candidate_id))
     show(found, as_json, print_timeline)
 
@@ -369,7 +368,7 @@ def pipeline_feed(
     as_json: JsonOpt = False,
 ) -> None:
     """The team feed: the newest changes across all candidates."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: activities.feed(s, a, limit=limit))
     show(found, as_json, lambda es: table("Team feed", ["when", "candidate", "kind", "by", "what"], [
         [f"{e.occurred_at:%Y-%m-%d %H:%M}", e.candidate_name, e.kind, e.actor_name, e.subject or (e.body or "")[:80]]
@@ -383,7 +382,7 @@ def pipeline_mentions(
     as_json: JsonOpt = False,
 ) -> None:
     """Comments that mention you; listing them marks them seen."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: activities.my_mentions(s, a, unseen_only=not all_, mark_seen=True))
     show(found, as_json, lambda es: table("Mentions", ["when", "candidate", "by", "comment"], [
         [f"{e.occurred_at:%Y-%m-%d %H:%M}", e.candidate_name, e.actor_name, e.body] for e in es]))
@@ -405,7 +404,7 @@ def pipeline_email(
 ) -> None:
     """Render an outreach e-mail with the candidate's own work; it is sent only with --send, then logged."""
     settings = Settings.from_env()
-    with errors():
+    with errors(as_json):
         store = _research_store()
         try:
             def act(s: Session, a: Actor) -> dict[str, Any]:
@@ -444,7 +443,7 @@ def pipeline_templates(
     as_json: JsonOpt = False,
 ) -> None:
     """Outreach templates; variables: candidate, sender, top_papers, shared_coauthors, coauthors."""
-    with errors():
+    with errors(as_json):
         def act(s: Session, a: Actor) -> list[outreach.TemplateOut]:
             if save:
                 if not subject or body_file is None:
@@ -465,6 +464,6 @@ def pipeline_relink(
     as_json: JsonOpt = False,
 ) -> None:
     """Re-point candidates after the research store split or merged a person; noted on their timelines."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: candidates.relink_person(s, a, old, new, reason))
     show(found, as_json, print_candidates)

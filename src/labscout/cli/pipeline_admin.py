@@ -36,7 +36,7 @@ def user_add(
     """Add a user; the first user of a new database needs no --as (make them an executive)."""
     if password is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    with errors(), engine_scope() as engine, db.session_scope(engine) as session:
+    with errors(as_json), engine_scope() as engine, db.session_scope(engine) as session:
         actor = users.actor_for_email(session, as_user) if as_user else None
         created = users.create_user(session, email=email, name=name, role=role, password=password,
                                     actor=actor, person_id=person)
@@ -46,7 +46,7 @@ def user_add(
 @user_app.command("list")
 def user_list(as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """The users and their roles."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, users.list_users)
     show(found, as_json, lambda us: table("Users", ["id", "email", "name", "role", "active"],
                                           [[u.id, u.email, u.name, u.role.value, u.active] for u in us]))
@@ -59,7 +59,7 @@ def user_deactivate(
     as_json: JsonOpt = False,
 ) -> None:
     """Deactivate a user; their past actions stay in the audit log under their name."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: users.set_active(s, a, users.get_user_by_email(s, email).id, False))
     show(found, as_json, lambda u: console.print(f"user {u.email} deactivated"))
 
@@ -77,7 +77,7 @@ def pipeline_audit(
     as_json: JsonOpt = False,
 ) -> None:
     """The audit log, newest first: who changed what when, with the record before and after."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: audit.list_entries(s, a, entity=entity, entity_id=entity_id, limit=limit))
     show(found, as_json, lambda es: table("Audit log", ["when", "who", "action", "record", "changed"], [
         [f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor_name, e.action, f"{e.entity} {e.entity_id}", ", ".join(e.changed)]
@@ -96,7 +96,7 @@ def pipeline_export_person(
     """Everything held about one person, as JSON (for a data-access request)."""
     import orjson
 
-    with errors():
+    with errors(as_json=out is None):  # printed as JSON: so is an error
         found = run(as_user, lambda s, a: privacy.export_person(s, a, privacy.resolve_candidate(s, a, who)))
     if out is None:
         dump(found)
@@ -116,7 +116,7 @@ def pipeline_erase(
     """Erase a person's data for good; the audit log keeps only that an erasure happened."""
     if not yes:
         typer.confirm(f"Erase everything about candidate {who}? This cannot be undone", abort=True)
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: privacy.erase_person(s, a, privacy.resolve_candidate(s, a, who), reason))
     show(found, as_json, lambda f: console.print(
         f"candidate {f['candidate_id']} erased: {f['timeline_entries']} timeline entries removed, "
@@ -130,7 +130,7 @@ def pipeline_backup(
     as_json: JsonOpt = False,
 ) -> None:
     """Write the whole pipeline database to one file (it holds personal data: keep it safe)."""
-    with errors(), engine_scope() as engine:
+    with errors(as_json), engine_scope() as engine:
         counts = backup.backup(engine, _acting(engine, as_user), dest)
     show(counts, as_json, lambda c: console.print(f"backed up {sum(c.values())} rows to {dest}"))
 
@@ -143,7 +143,7 @@ def pipeline_restore(
     as_json: JsonOpt = False,
 ) -> None:
     """Restore a backup in one transaction: all of it, or (on any error) nothing."""
-    with errors(), engine_scope() as engine:
+    with errors(as_json), engine_scope() as engine:
         with db.session_scope(engine) as session:
             empty = users.count_users(session) == 0
         # A new, empty database has nobody to act as: restoring into it is the bootstrap, like the first user.
@@ -159,7 +159,7 @@ def pipeline_import(
     as_json: JsonOpt = False,
 ) -> None:
     """Add candidates from a CSV file; a bad row stops the import and nothing is written."""
-    with errors():
+    with errors(as_json):
         ids = run(as_user, lambda s, a: csvio.import_candidates(s, a, path))
     show({"imported": len(ids), "ids": ids}, as_json, lambda r: console.print(f"imported {r['imported']} candidates"))
 

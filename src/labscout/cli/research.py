@@ -17,10 +17,9 @@ from labscout.config import Settings
 from labscout.errors import BadInputError, InvalidError
 from labscout.identity import eval as identity_eval
 from labscout.pipeline import corrections, db
-from labscout.research import build, queries, why
-from labscout.research.store import ResearchStore
+from labscout.research import build, queries
 from labscout.sources import download
-from labscout.talent import profiles
+from labscout.talent import views
 
 
 @app.command()
@@ -36,7 +35,7 @@ def ingest(
     The team's identity corrections (from the pipeline store) are applied first; candidates follow their people.
     """
     dest = Settings.from_env().research_store
-    with errors():
+    with errors(as_json):
         if as_json:
             rebuilt = _rebuild(paths, dest, adapter, skip_bad, None)
         else:
@@ -108,22 +107,12 @@ def person_show(
     as_json: JsonOpt = False,
 ) -> None:
     """What the store knows about one person: papers, career timeline, co-authors, links."""
-    with errors():
-        profile, extras, reasons = with_store(lambda s: _profile(s, ref, show_why))
+    with errors(as_json, {"person": "REF"}):
+        view = with_store(lambda s: views.person_view(s, ref, explain=show_why))
     if as_json:
-        dump({**asdict(profile), **asdict(extras), "why": asdict(reasons) if reasons else None})
+        dump(asdict(view))
         return
-    terminal.print_person(console, profile, papers)
-    terminal.print_person_extras(console, extras)
-    if reasons:
-        terminal.print_why(console, reasons)
-
-
-def _profile(store: ResearchStore, ref: str, show_why: bool
-             ) -> tuple[queries.PersonProfile, profiles.PersonExtras, why.PersonWhy | None]:
-    person_id = queries.resolve_person(store, ref)
-    return (queries.person_profile(store, person_id), profiles.person_extras(store, person_id),
-            why.explain_person(store, person_id) if show_why else None)
+    terminal.print_person(console, view, papers)
 
 
 @org_app.command("show")
@@ -133,17 +122,12 @@ def org_show(
     as_json: JsonOpt = False,
 ) -> None:
     """What the store knows about one organisation: family, names it goes by, its people, output by year."""
-    def load(store: ResearchStore) -> tuple[queries.OrgProfile, profiles.OrgExtras]:
-        org_id = queries.resolve_org(store, ref)
-        return queries.org_profile(store, org_id, top=top), profiles.org_extras(store, org_id)
-
-    with errors():
-        profile, extras = with_store(load)
+    with errors(as_json, {"org": "REF"}):
+        view = with_store(lambda s: views.org_view(s, ref, top=top))
     if as_json:
-        dump({**asdict(profile), **asdict(extras)})
+        dump(asdict(view))
         return
-    terminal.print_org(console, profile)
-    terminal.print_org_extras(console, extras)
+    terminal.print_org(console, view)
 
 
 @eval_app.command("identity")
@@ -158,7 +142,7 @@ def eval_identity(
     """B-cubed precision and recall of person resolution against hidden OpenReview ids, beside the baseline."""
     from labscout.config import DEFAULT_SOURCES
 
-    with errors():
+    with errors(as_json):
         try:
             counts = [int(n) for n in simulate.split(",") if n.strip()]
         except ValueError:

@@ -36,7 +36,7 @@ def find(
     def run(store: ResearchStore) -> list[search.ExpertHit]:
         return search.find_experts(store, index.open_index(store), query, top=top, filters=filters)
 
-    with errors():
+    with errors(as_json, {"query": "QUERY"}):
         hits = with_store(run)
     if as_json:
         dump([asdict(h) for h in hits])
@@ -70,7 +70,7 @@ def moves_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """People who changed organisation between consecutive years of papers, with the papers that show it."""
-    with errors():
+    with errors(as_json, {"from_org": "--from", "to_org": "--to"}):
         found = with_store(lambda s: moves.list_moves(s, from_org=from_org, to_org=to_org, since=since,
                                                       limit=limit))
     if as_json:
@@ -94,7 +94,7 @@ def flows(
     as_json: JsonOpt = False,
 ) -> None:
     """Organisation-to-organisation flows of people per year, biggest first."""
-    with errors():
+    with errors(as_json):
         found = with_store(lambda s: moves.list_flows(s, since=since, org=org, by_group=not by_org,
                                                       min_people=min_people, limit=limit))
     if as_json:
@@ -114,7 +114,7 @@ def retention(
     as_json: JsonOpt = False,
 ) -> None:
     """Who left an organisation and where to, who joined, and who may follow their co-authors out."""
-    with errors():
+    with errors(as_json, {"org": "ORG"}):
         found = with_store(lambda s: moves.retention(s, org, since=since, top=top))
     if as_json:
         dump(asdict(found))
@@ -143,7 +143,7 @@ def intro(
     as_json: JsonOpt = False,
 ) -> None:
     """The warmest paths from our people to someone, each step a pair who wrote papers together."""
-    with errors():
+    with errors(as_json):
         people = _people_file(via) if via else None
         found = with_store(lambda s: network.find_intro_paths(s, to, from_people=people, via_org=via_org,
                                                               paths=paths))
@@ -177,7 +177,7 @@ def eval_ranking(
     as_json: JsonOpt = False,
 ) -> None:
     """NDCG@k and recall@k of expert ranking over fixed topics, beside paper-count and CSRankings-style ranking."""
-    with errors():
+    with errors(as_json):
         report = with_store(lambda s: ranking_eval.evaluate_ranking(index.open_index(s), cutoff=cutoff, k=k))
     if as_json:
         dump(asdict(report))

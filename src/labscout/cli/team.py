@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from labscout.cli.common import JsonOpt, app, console, err, errors
 from labscout.cli.pipeline import AsOpt, IdArg, VersionOpt, run, show, table, unit_of_work
 from labscout.config import Settings
-from labscout.errors import BadInputError, NotFoundError
+from labscout.errors import BadInputError, InvalidError, NotFoundError
 from labscout.pipeline.roles import Actor
 from labscout.research.store import ResearchStore
 from labscout.talent import index
@@ -66,7 +66,7 @@ def cost_list(role: Annotated[str | None, typer.Option(help="Only this target ro
               closed: Annotated[bool, typer.Option("--all", help="Also candidates at lost stages.")] = False,
               as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """Each candidate's expected 4-year cost (offer, estimate or plan budget per slot) and chance."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, lambda s, a: costs.list_costs(s, a, role=role, include_closed=closed))
     show(found, as_json, print_costs)
 
@@ -86,7 +86,7 @@ def cost_set(
     as_json: JsonOpt = False,
 ) -> None:
     """Enter what the team expects of a candidate: cost (executive, HR), chance, slate rule."""
-    with errors():
+    with errors(as_json, {"cost": "--estimate", "clear": "--clear"}):
         change = costs.EstimateIn(cost=estimate, currency=currency, chance=chance, rule=rule, note=note,
                                   clear=tuple(clear or ()))
         found = run(as_user, lambda s, a: costs.set_estimate(s, a, candidate_id, change, expected_version=version))
@@ -96,7 +96,7 @@ def cost_set(
 @chance_app.command("list")
 def chance_list(as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """The chance of acceptance at each stage (the team's or the default)."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, costs.list_chances)
     show(found, as_json, lambda cs: table("Chance of acceptance by stage", ["stage", "outcome", "chance", "source"],
                                           [[c.stage, c.outcome, f"{c.chance:.0%}", c.source] for c in cs]))
@@ -108,9 +108,9 @@ def chance_set(stage: Annotated[str, typer.Argument(help="The stage, e.g. meetin
                default: Annotated[bool, typer.Option("--default", help="Go back to the default.")] = False,
                as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """Set the chance that a candidate at a stage accepts (executive)."""
-    with errors():
+    with errors(as_json, {"stage": "STAGE", "chance": "CHANCE"}):
         if chance is None and not default:
-            raise BadInputError("give a chance from 0 to 1, or --default", file="command line", field="chance")
+            raise InvalidError("chance: give a chance from 0 to 1, or --default", field="chance")
         found = run(as_user, lambda s, a: costs.set_chance(s, a, stage, None if default else chance))
     show(found, as_json, lambda c: console.print(f"stage '{c.stage}': chance {c.chance:.0%} ({c.source})"))
 
@@ -125,8 +125,7 @@ def _roles(values: list[str] | None) -> dict[str, float] | None:
         try:
             found[role] = float(weight) if weight else 1.0
         except ValueError:
-            raise BadInputError(f"'{value}': the weight after = is not a number", file="command line",
-                                field="--role") from None
+            raise InvalidError(f"roles: '{value}': the weight after = is not a number", field="roles") from None
     return found
 
 
@@ -143,7 +142,7 @@ def topic_set(topic: Annotated[str, typer.Argument(help="The topic as you would 
                                                              "should hold.")] = None,
               as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """Add or change a topic the team needs (executive)."""
-    with errors():
+    with errors(as_json, {"topic": "TOPIC", "roles": "--role", "weight": "--role", "min_people": "--min"}):
         roles = _roles(role)
         found = run(as_user, lambda s, a: needs.set_need(s, a, topic, roles=roles, min_people=min_people))
     show(found, as_json, lambda t: print_needs([t]))
@@ -153,7 +152,7 @@ def topic_set(topic: Annotated[str, typer.Argument(help="The topic as you would 
 def topic_remove(topic: Annotated[str, typer.Argument(help="The topic.")], as_user: AsOpt = None,
                  as_json: JsonOpt = False) -> None:
     """Stop needing a topic (executive)."""
-    with errors():
+    with errors(as_json, {"topic": "TOPIC"}):
         run(as_user, lambda s, a: needs.remove_need(s, a, topic))
     show({"removed": topic}, as_json, lambda v: console.print(f"removed topic '{v['removed']}'"))
 
@@ -161,7 +160,7 @@ def topic_remove(topic: Annotated[str, typer.Argument(help="The topic.")], as_us
 @topic_app.command("list")
 def topic_list(as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """The topics the team needs, with the roles that need them."""
-    with errors():
+    with errors(as_json):
         found = run(as_user, needs.list_needs)
     show(found, as_json, print_needs)
 
@@ -174,7 +173,7 @@ def team_rules(max_per_org: Annotated[int | None, typer.Option(help="At most thi
                                                               "search.")] = None,
                as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """Show or change the rules every slate keeps (executive)."""
-    with errors():
+    with errors(as_json):
         changing = max_per_org is not None or no_org_cap or expert_top is not None
         found = run(as_user, lambda s, a: needs.set_rules(s, a, max_per_org=max_per_org, no_org_cap=no_org_cap,
                                                           expert_top=expert_top) if changing
@@ -238,7 +237,7 @@ def team_propose(
     as_json: JsonOpt = False,
 ) -> None:
     """The best slate for the plan's open slots under the budget (HiGHS), beside the greedy one; what-ifs."""
-    with errors():
+    with errors(as_json, {"without": "--without", "must": "--must", "plus_slot": "--plus-slot", "role": "--plus-slot"}):
         options = proposals.SlateOptions(must=tuple(must or ()), without=tuple(exclude or ()),
                                          max_per_org=max_per_org, time_limit=time_limit)
         if plus_budget or plus_slot or without is not None:
@@ -275,7 +274,7 @@ def team_coverage(top: Annotated[int | None, typer.Option(help="How many top exp
                   best: Annotated[int, typer.Option(help="How many not-yet-approached experts to list.")] = 5,
                   as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """Per needed topic: the share of its top experts in the pipeline, by stage and owner, and who is left."""
-    with errors():
+    with errors(as_json):
         found = run_with_store(as_user, lambda s, a, st, ti: coverage.topic_coverage(s, a, st, ti, top=top,
                                                                                       best=best))
     show(found, as_json, print_coverage)
@@ -318,7 +317,7 @@ def seating_assign(
     as_json: JsonOpt = False,
 ) -> None:
     """Seat everyone hired or at the offer stage: priority people nearest leadership, collaborators together."""
-    with errors():
+    with errors(as_json, {"name": "--name", "floor": "FLOOR"}):
         try:
             text = floor.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -334,7 +333,7 @@ def seating_assign(
 def seating_show(floor: Annotated[str | None, typer.Option(help="The floor (default: the newest).")] = None,
                  csv_out: CsvOpt = None, as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """A floor's saved seats."""
-    with errors():
+    with errors(as_json, {"floor": "--floor"}):
         out = run(as_user, lambda s, a: seating.get_seating(s, a, floor))
         _export(out, csv_out)
     show(out, as_json, print_seating)

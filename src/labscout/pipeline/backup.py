@@ -104,8 +104,8 @@ def restore(engine: Engine, actor: Actor, path: Path, *, replace: bool = False) 
                 if table.name in ("stages", "outreach_templates"):  # seeded by the migrations
                     continue
                 if connection.execute(select(func.count()).select_from(table)).scalar_one():
-                    raise ConflictError(f"the database already holds data ({table.name}); use --replace to "
-                                        "overwrite it with the backup")
+                    raise ConflictError(f"the database already holds data ({table.name}); restoring over it "
+                                        "must be asked for as replacing it", field="replace")
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
         for table in Base.metadata.sorted_tables:

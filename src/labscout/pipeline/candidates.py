@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from labscout.errors import ConflictError, InvalidError, NotFoundError
@@ -15,6 +16,8 @@ from labscout.pipeline.db import flush
 from labscout.pipeline.models import AuditEntry, Candidate, StageTransition, User, utcnow
 from labscout.pipeline.roles import Actor, Perm, require
 from labscout.pipeline.users import normalise_email
+from labscout.research import queries
+from labscout.research.store import ResearchStore
 
 SOURCES = ("search", "referral", "deal", "manual", "import", "event")
 
@@ -58,6 +61,15 @@ class CandidateIn:
     source_detail: str | None = None
     notes: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+class AlreadyCandidateError(ConflictError):
+    """The research person is in the pipeline already: `existing` is their candidate, to go to instead."""
+
+    def __init__(self, existing: CandidateOut) -> None:
+        super().__init__(f"{existing.name} is already candidate {existing.id} (stage {existing.stage})",
+                         field="person_id")
+        self.existing = existing
 
 
 def out(session: Session, c: Candidate) -> CandidateOut:
@@ -127,7 +139,7 @@ def create_candidate(session: Session, actor: Actor, data: CandidateIn, *, stage
         existing = session.scalar(select(Candidate).where(Candidate.person_id == data.person_id.strip(),
                                                           Candidate.erased_at.is_(None)))
         if existing is not None:
-            raise ConflictError(f"{existing.name} is already candidate {existing.id}")
+            raise AlreadyCandidateError(out(session, existing))
     first = stages.get_stage(session, stage) if stage else stages.first_stage(session)
     c = Candidate(name="", target_role="", priority=3, tags=[], source="manual", stage=first.name)
     if data.owner_email is None and actor.user_id is not None:
@@ -143,6 +155,22 @@ def create_candidate(session: Session, actor: Actor, data: CandidateIn, *, stage
     return out(session, c)
 
 
+def add_from_person(session: Session, actor: Actor, store: ResearchStore, person: str, data: CandidateIn, *,
+                    stage: str | None = None) -> CandidateOut:
+    """Add the research person `person` (id, OpenReview id or unambiguous name) as a candidate.
+
+    Name and current organisation come from the research store unless `data` gives them; a person who is a
+    candidate already is refused with AlreadyCandidateError, naming the candidate to go to instead.
+    """
+    require(actor, Perm.EDIT_CANDIDATES)
+    person_id = queries.resolve_person(store, person, field="person_id")
+    found = queries.person_match(store, person_id)
+    filled = replace(data, person_id=person_id, name=data.name or found.name,
+                     affiliation=data.affiliation if data.affiliation is not None else found.latest_org,
+                     source=data.source or "search")
+    return create_candidate(session, actor, filled, stage=stage)
+
+
 def get_candidate(session: Session, actor: Actor, candidate_id: int) -> CandidateOut:
     require(actor, Perm.VIEW_PIPELINE)
     return out(session, load(session, candidate_id))
@@ -150,7 +178,7 @@ def get_candidate(session: Session, actor: Actor, candidate_id: int) -> Candidat
 
 def list_candidates(session: Session, actor: Actor, *, stage: str | None = None, role: str | None = None,
                     owner_email: str | None = None, tag: str | None = None, source: str | None = None,
-                    text: str | None = None, limit: int = 500) -> list[CandidateOut]:
+                    text: str | None = None, limit: int = 500, offset: int = 0) -> list[CandidateOut]:
     """Candidates matching every filter given, highest priority first, then most recently changed."""
     require(actor, Perm.VIEW_PIPELINE)
     query = select(Candidate).where(Candidate.erased_at.is_(None))
@@ -165,10 +193,19 @@ def list_candidates(session: Session, actor: Actor, *, stage: str | None = None,
     if text:
         like = f"%{text.strip().lower()}%"
         query = query.where(or_(func.lower(Candidate.name).like(like), func.lower(Candidate.affiliation).like(like)))
-    rows = list(session.scalars(query.order_by(Candidate.priority, Candidate.updated_at.desc()).limit(limit)))
     if tag:
-        rows = [c for c in rows if tag.strip().lower() in (c.tags or [])]
+        query = query.where(_has_tag(session, tag.strip().lower()))
+    rows = session.scalars(query.order_by(Candidate.priority, Candidate.updated_at.desc(), Candidate.id.desc())
+                           .offset(offset).limit(limit))
     return [out(session, c) for c in rows]
+
+
+def _has_tag(session: Session, tag: str) -> ColumnElement[bool]:
+    """Candidates whose JSON list of tags holds `tag`, tested in the database (before any LIMIT)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(ColumnElement[bool], Candidate.tags.cast(JSONB).contains([tag]))
+    each = func.json_each(Candidate.tags).table_valued("value")
+    return exists(select(1).select_from(each).where(each.c.value == tag))
 
 
 def check_version(session: Session, c: Candidate, expected_version: int | None) -> None:
@@ -216,7 +253,7 @@ def move_stage(session: Session, actor: Actor, candidate_id: int, stage: str, *,
     current = stages.get_stage(session, c.stage)
     reason = (reason or "").strip() or None
     if target.outcome == "lost" and not reason:
-        raise InvalidError(f"moving to '{target.name}' needs a reason (--reason)")
+        raise InvalidError(f"moving to '{target.name}' needs a reason", field="reason")
     if current.outcome != "open" and not reason:
         raise InvalidError(f"candidate {c.id} is closed ('{c.stage}'); reopening needs a reason")
     before = audit.snapshot(c)

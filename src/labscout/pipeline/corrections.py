@@ -130,7 +130,8 @@ def set_org(session: Session, actor: Actor, store_path: Path, org: str, *, paren
     """Record and apply: new parent, kind or country of an organisation."""
     def plan(store: ResearchStore, cid: str) -> tuple[AnyCorrection, str, dict[str, Any]]:
         setting = planning.plan_org_settings(store, cid, org, parent=parent, kind=kind, country=country)
-        before = store.one("SELECT parent_id, kind, country FROM organisations WHERE org_id = ?", [setting.org_id])
+        org_now = queries.get_org(store, setting.org_id)
+        before = {"parent_id": org_now.parent_id, "kind": org_now.kind, "country": org_now.country}
         changes = ", ".join(f"{k} {v}" for k, v in (("parent", setting.parent_id), ("kind", setting.kind),
                                                     ("country", setting.country)) if v)
         return setting, f"set {setting.org_id}: {changes}", {"before": before}
@@ -138,8 +139,11 @@ def set_org(session: Session, actor: Actor, store_path: Path, org: str, *, paren
 
 
 def _who(store: ResearchStore, person_id: str) -> str:
-    row = store.one("SELECT name, n_papers FROM people WHERE person_id = ?", [person_id])
-    return f"{row['name']} ({person_id}, {row['n_papers']} papers)" if row else person_id
+    try:
+        found = queries.person_match(store, person_id)
+    except NotFoundError:
+        return person_id
+    return f"{found.name} ({person_id}, {found.n_papers} papers)"
 
 
 def get_correction(session: Session, correction_id: int) -> IdentityCorrection:

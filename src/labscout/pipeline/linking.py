@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-import pyarrow as pa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,6 +18,7 @@ from labscout.pipeline.db import flush
 from labscout.pipeline.identity_models import CandidatePersonLink
 from labscout.pipeline.models import Candidate
 from labscout.pipeline.roles import Actor
+from labscout.research import mentions
 from labscout.research.store import ResearchStore
 
 # Enough mentions to find a prolific person again, few enough to keep a link small.
@@ -49,11 +49,7 @@ def remember_links(session: Session, store: ResearchStore) -> int:
               if c.id not in links or links[c.id].person_id != c.person_id]
     if not wanted:
         return 0
-    rows = store.rows(f"""SELECT person_id, list(paper_id || '#' || author_order ORDER BY paper_id, author_order)
-                                 [1:{KEPT_MENTIONS}] AS keys
-                          FROM authorships WHERE person_id IN (SELECT unnest(?)) GROUP BY person_id""",
-                      [sorted({c.person_id for c in wanted if c.person_id})])
-    keys = {row["person_id"]: row["keys"] for row in rows}
+    keys = mentions.mention_keys(store, {c.person_id for c in wanted if c.person_id}, limit=KEPT_MENTIONS)
     made = 0
     for c in wanted:
         found = keys.get(c.person_id or "")
@@ -75,25 +71,9 @@ def follow_people(session: Session, actor: Actor, store: ResearchStore, *, becau
     candidates = {c.id: c for c in _linked(session) if c.id in links}
     if not candidates:
         return []
-    ids, papers, orders = [], [], []
-    for cid in candidates:
-        for key in links[cid].mention_keys:
-            paper, _, order = key.rpartition("#")
-            ids.append(cid)
-            papers.append(paper)
-            orders.append(int(order))
-    wanted = pa.table({"candidate_id": pa.array(ids, pa.int64()), "paper_id": pa.array(papers, pa.string()),
-                       "author_order": pa.array(orders, pa.int32())})
-    store.con.register("wanted_mentions", wanted)
-    try:
-        rows = store.rows("""SELECT w.candidate_id, a.person_id, count(*) AS n
-                             FROM wanted_mentions w JOIN authorships a USING (paper_id, author_order)
-                             GROUP BY ALL ORDER BY w.candidate_id, n DESC, a.person_id""")
-    finally:
-        store.con.unregister("wanted_mentions")
     holders: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for row in rows:
-        holders[row["candidate_id"]].append((row["person_id"], row["n"]))
+    for holder in mentions.holders(store, {cid: links[cid].mention_keys for cid in candidates}):
+        holders[holder.candidate_id].append((holder.person_id, holder.n))
     moved = []
     for cid, held in holders.items():
         c, best = candidates[cid], held[0][0]

@@ -7,7 +7,7 @@ an offer they drafted themselves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from labscout.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from labscout.pipeline import activities, audit, candidates, policy, stages
 from labscout.pipeline.db import flush
-from labscout.pipeline.models import Offer, utcnow
+from labscout.pipeline.models import Candidate, Offer, utcnow
 from labscout.pipeline.roles import Actor, Perm, Role, can_see_compensation, has, require
 
 ACTIVE = ("draft", "pending_approval", "approved", "sent")
@@ -69,6 +69,7 @@ class OfferOut:
     notes: str | None
     updated_at: datetime
     version: int
+    steps: list[str] = field(default_factory=list)  # what the reader may do with it now
 
 
 def total_value(o: OfferIn | Offer) -> int:
@@ -82,24 +83,27 @@ def validate(o: OfferIn, today: date) -> None:
     for name, limit in LIMITS.items():
         value = getattr(o, name)
         if not isinstance(value, int) or isinstance(value, bool):
-            raise InvalidError(f"{name}: expected a whole number, got {value!r}")
+            raise InvalidError(f"{name}: expected a whole number, got {value!r}", field=name)
         if value < 0:
-            raise InvalidError(f"{name}: must not be negative ({value:,})")
+            raise InvalidError(f"{name}: must not be negative ({value:,})", field=name)
         if value > limit:
-            raise InvalidError(f"{name}: {value:,} is above the plausible maximum {limit:,}; check for a typo")
+            raise InvalidError(f"{name}: {value:,} is above the plausible maximum {limit:,}; check for a typo",
+                               field=name)
     if o.base == 0:
-        raise InvalidError("base: an offer needs a base salary")
+        raise InvalidError("base: an offer needs a base salary", field="base")
     if not 1 <= o.vesting_years <= 10:
-        raise InvalidError(f"vesting_years: must be 1 to 10, not {o.vesting_years}")
+        raise InvalidError(f"vesting_years: must be 1 to 10, not {o.vesting_years}", field="vesting_years")
     if not 0 <= o.vesting_cliff_months <= 12 * o.vesting_years:
-        raise InvalidError(f"vesting_cliff_months: must be 0 to {12 * o.vesting_years}, not {o.vesting_cliff_months}")
+        raise InvalidError(f"vesting_cliff_months: must be 0 to {12 * o.vesting_years}, not {o.vesting_cliff_months}",
+                           field="vesting_cliff_months")
     if len(o.currency) != 3 or not o.currency.isalpha():
-        raise InvalidError(f"currency: expected a 3-letter code such as USD, not '{o.currency}'")
+        raise InvalidError(f"currency: expected a 3-letter code such as USD, not '{o.currency}'", field="currency")
     # The offer starts to run today: an expiry before that would make it dead on arrival.
     if o.expires_on < today:
-        raise InvalidError(f"expires_on: {o.expires_on} is before the offer starts to run ({today})")
+        raise InvalidError(f"expires_on: {o.expires_on} is before the offer starts to run ({today})",
+                           field="expires_on")
     if o.start_date < today:
-        raise InvalidError(f"start_date: {o.start_date} is in the past")
+        raise InvalidError(f"start_date: {o.start_date} is in the past", field="start_date")
 
 
 def out(session: Session, actor: Actor, o: Offer) -> OfferOut:
@@ -115,7 +119,7 @@ def out(session: Session, actor: Actor, o: Offer) -> OfferOut:
                     money(o.equity_value), o.vesting_years if shown else None,
                     o.vesting_cliff_months if shown else None, o.gpus if shown else None, money(o.total_4y),
                     needs_exec, o.created_by, o.approved_by, o.decline_reason, o.notes if shown else None,
-                    o.updated_at, o.version)
+                    o.updated_at, o.version, allowed_steps(session, actor, o))
 
 
 def _load(session: Session, offer_id: int, expected_version: int | None) -> Offer:
@@ -200,14 +204,22 @@ def approve_offer(session: Session, actor: Actor, offer_id: int, *, expected_ver
     """Approve a pending offer; above the threshold only the executive may, and never one's own draft."""
     require(actor, Perm.APPROVE_OFFERS)
     o = _load(session, offer_id, expected_version)
-    threshold = policy.approval_threshold(session)
-    if o.total_4y > threshold and not has(actor, Perm.APPROVE_LARGE_OFFERS):
-        raise ForbiddenError(f"offer {o.id} is worth {o.total_4y:,} over 4 years, above the threshold "
-                             f"{threshold:,}: only the executive may approve it")
-    if o.created_by == actor.user_id and actor.role is not Role.EXECUTIVE:
-        raise ForbiddenError("an offer needs a second person's approval; you drafted this one")
+    refusal = _approval_refusal(session, actor, o)
+    if refusal is not None:
+        raise ForbiddenError(refusal)
     _change(session, actor, o, "approved", ("pending_approval",), "approved", approved_by=actor.user_id)
     return out(session, actor, o)
+
+
+def _approval_refusal(session: Session, actor: Actor, o: Offer) -> str | None:
+    """Why this actor may not approve this offer, or None when they may."""
+    threshold = policy.approval_threshold(session)
+    if o.total_4y > threshold and not has(actor, Perm.APPROVE_LARGE_OFFERS):
+        return (f"offer {o.id} is worth {o.total_4y:,} over 4 years, above the threshold {threshold:,}: only the "
+                "executive may approve it")
+    if o.created_by == actor.user_id and actor.role is not Role.EXECUTIVE:
+        return "an offer needs a second person's approval; you drafted this one"
+    return None
 
 
 def return_offer(session: Session, actor: Actor, offer_id: int, reason: str, *,
@@ -215,7 +227,7 @@ def return_offer(session: Session, actor: Actor, offer_id: int, reason: str, *,
     """Send a pending offer back to draft with the approver's reason."""
     require(actor, Perm.APPROVE_OFFERS)
     if not reason.strip():
-        raise InvalidError("returning an offer needs a reason")
+        raise InvalidError("returning an offer needs a reason", field="reason")
     o = _load(session, offer_id, expected_version)
     _change(session, actor, o, "draft", ("pending_approval",), "returned to draft", decline_reason=reason.strip())
     return out(session, actor, o)
@@ -240,7 +252,7 @@ def accept_offer(session: Session, actor: Actor, offer_id: int, *, today: date |
     require(actor, Perm.DRAFT_OFFERS)
     o = _load(session, offer_id, expected_version)
     if o.status == "sent" and o.expires_on < (today or utcnow().date()):
-        raise ConflictError(f"offer {o.id} expired on {o.expires_on}; run `labscout offer expire` and redraft")
+        raise ConflictError(f"offer {o.id} expired on {o.expires_on}; mark it expired and draft a new one")
     _change(session, actor, o, "accepted", ("sent",), "accepted")
     won = next((s for s in stages.list_stages(session) if s.outcome == "won"), None)
     c = candidates.load(session, o.candidate_id)
@@ -255,7 +267,7 @@ def decline_offer(session: Session, actor: Actor, offer_id: int, reason: str, *,
     """Record that the candidate said no, and why; the candidate moves to `declined`."""
     require(actor, Perm.DRAFT_OFFERS)
     if not reason.strip():
-        raise InvalidError("a declined offer needs the reason the candidate gave")
+        raise InvalidError("a declined offer needs the reason the candidate gave", field="reason")
     o = _load(session, offer_id, expected_version)
     _change(session, actor, o, "declined", ("sent",), "declined", decline_reason=reason.strip())
     c = candidates.load(session, o.candidate_id)
@@ -270,7 +282,7 @@ def withdraw_offer(session: Session, actor: Actor, offer_id: int, reason: str, *
                    expected_version: int | None = None) -> OfferOut:
     require(actor, Perm.DRAFT_OFFERS)
     if not reason.strip():
-        raise InvalidError("withdrawing an offer needs a reason")
+        raise InvalidError("withdrawing an offer needs a reason", field="reason")
     o = _load(session, offer_id, expected_version)
     _change(session, actor, o, "withdrawn", ACTIVE, "withdrawn", decline_reason=reason.strip())
     return out(session, actor, o)
@@ -286,23 +298,59 @@ def expire_offers(session: Session, actor: Actor, *, today: date | None = None) 
     return [out(session, actor, o) for o in due]
 
 
+# Every step an offer can take, in the order of its life; `step` dispatches them for every interface.
+STEPS = ("submit", "approve", "return", "send", "accept", "decline", "withdraw")
+# The steps that need a reason, and which status each step starts from.
+NEEDS_REASON = ("return", "decline", "withdraw")
+FROM_STATUS: dict[str, tuple[str, ...]] = {
+    "submit": ("draft",), "approve": ("pending_approval",), "return": ("pending_approval",),
+    "send": ("approved",), "accept": ("sent",), "decline": ("sent",), "withdraw": ACTIVE}
+STEP_PERM = {"approve": Perm.APPROVE_OFFERS, "return": Perm.APPROVE_OFFERS}
+
+
+def step(session: Session, actor: Actor, offer_id: int, name: str, *, reason: str | None = None,
+         expected_version: int | None = None, today: date | None = None) -> OfferOut:
+    """Take one step of an offer's life (submit, approve, return, send, accept, decline, withdraw)."""
+    key = name.strip().lower()
+    if key not in STEPS:
+        raise InvalidError(f"no offer step '{name}'; one of {', '.join(STEPS)}", field="step")
+    if key == "submit":
+        return submit_offer(session, actor, offer_id, expected_version=expected_version)
+    if key == "approve":
+        return approve_offer(session, actor, offer_id, expected_version=expected_version)
+    if key == "send":
+        return send_offer(session, actor, offer_id, expected_version=expected_version)
+    if key == "accept":
+        return accept_offer(session, actor, offer_id, expected_version=expected_version, today=today)
+    act = {"return": return_offer, "decline": decline_offer, "withdraw": withdraw_offer}[key]
+    return act(session, actor, offer_id, reason or "", expected_version=expected_version)
+
+
+def allowed_steps(session: Session, actor: Actor, o: Offer) -> list[str]:
+    """The steps this actor may take on this offer now (what the buttons offer; the services still check)."""
+    found = []
+    for key in STEPS:
+        if o.status not in FROM_STATUS[key] or not has(actor, STEP_PERM.get(key, Perm.DRAFT_OFFERS)):
+            continue
+        if key == "approve" and _approval_refusal(session, actor, o) is not None:
+            continue
+        found.append(key)
+    return found
+
+
 def get_offer(session: Session, actor: Actor, offer_id: int) -> OfferOut:
     require(actor, Perm.VIEW_PIPELINE)
     return out(session, actor, _load(session, offer_id, None))
 
 
 def list_offers(session: Session, actor: Actor, *, status: str | None = None, candidate_id: int | None = None,
-                ) -> list[OfferOut]:
+                limit: int = 1000, offset: int = 0) -> list[OfferOut]:
     require(actor, Perm.VIEW_PIPELINE)
-    query = select(Offer).order_by(Offer.id)
+    # An erased candidate's offers stay (anonymous, so the budget adds up) but are listed nowhere.
+    query = select(Offer).join(Candidate, Candidate.id == Offer.candidate_id).where(Candidate.erased_at.is_(None))
     if status:
-        query = query.where(Offer.status == status.replace(" ", "_"))
+        query = query.where(Offer.status == status.strip().lower().replace(" ", "_"))
     if candidate_id is not None:
+        candidates.load(session, candidate_id)
         query = query.where(Offer.candidate_id == candidate_id)
-    found = []
-    for o in session.scalars(query):
-        try:
-            found.append(out(session, actor, o))
-        except NotFoundError:  # the candidate was erased
-            continue
-    return found
+    return [out(session, actor, o) for o in session.scalars(query.order_by(Offer.id).offset(offset).limit(limit))]

@@ -24,6 +24,8 @@ from labscout.pipeline import activities, audit, candidates
 from labscout.pipeline.db import flush
 from labscout.pipeline.models import Template, User
 from labscout.pipeline.roles import Actor, Perm, require
+from labscout.research import coauthors
+from labscout.research import papers as research_papers
 from labscout.research.store import ResearchStore
 
 SAMPLE = {"candidate": {"name": "Ada Lovelace", "first_name": "Ada", "affiliation": "Analytical Engines",
@@ -106,27 +108,9 @@ def get_template(session: Session, name: str) -> Template:
 def candidate_work(store: ResearchStore, person_id: str, sender_person_id: str | None, *, papers: int = 3,
                    ) -> dict[str, Any]:
     """The candidate's top accepted papers, their frequent co-authors, and those they share with the sender."""
-    top = store.rows(
-        """SELECT p.paper_id, p.title, v.name AS venue, p.year, p.presentation, p.source_file, p.record_index
-           FROM authorships a JOIN papers p USING (paper_id) JOIN venues v ON v.venue = p.venue
-           WHERE a.person_id = ? AND p.decision = 'accepted'
-           ORDER BY (p.presentation IN ('oral', 'spotlight')) DESC NULLS LAST, p.year DESC, p.title
-           LIMIT ?""", [person_id, papers])
-    coauthors_sql = """SELECT b.person_id, count(DISTINCT b.paper_id) AS joint_papers
-                       FROM authorships a JOIN authorships b ON b.paper_id = a.paper_id AND b.person_id <> a.person_id
-                       WHERE a.person_id = ? GROUP BY b.person_id"""
-    coauthors = store.rows(
-        f"""SELECT c.person_id, pe.name, c.joint_papers FROM ({coauthors_sql}) c JOIN people pe USING (person_id)
-            ORDER BY c.joint_papers DESC, pe.name LIMIT 5""", [person_id])
-    shared: list[dict[str, Any]] = []
-    if sender_person_id:
-        shared = store.rows(
-            f"""SELECT c.person_id, pe.name, c.joint_papers FROM ({coauthors_sql}) c
-                JOIN ({coauthors_sql}) s USING (person_id) JOIN people pe USING (person_id)
-                WHERE c.person_id <> ?
-                ORDER BY c.joint_papers + s.joint_papers DESC, pe.name LIMIT 5""",
-            [person_id, sender_person_id, sender_person_id])
-    return {"top_papers": top, "coauthors": coauthors, "shared_coauthors": shared}
+    shared = coauthors.shared_coauthors(store, person_id, sender_person_id) if sender_person_id else []
+    return {"top_papers": research_papers.top_accepted(store, person_id, top=papers),
+            "coauthors": coauthors.frequent_coauthors(store, person_id), "shared_coauthors": shared}
 
 
 def compose(session: Session, actor: Actor, candidate_id: int, template: str, *,
@@ -144,8 +128,8 @@ def compose(session: Session, actor: Actor, candidate_id: int, template: str, *,
                "sender": {"name": actor.name, "email": sender.email if sender else ""}, **work}
     return Draft(c.id, c.email, _render(row.subject, context, f"'{row.name}' subject"),
                  _render(row.body, context, f"'{row.name}' body"), row.name,
-                 {"papers": [p["paper_id"] for p in work["top_papers"]],
-                  "shared_coauthors": [p["person_id"] for p in work["shared_coauthors"]]})
+                 {"papers": [p.paper_id for p in work["top_papers"]],
+                  "shared_coauthors": [p.person_id for p in work["shared_coauthors"]]})
 
 
 def send_email(session: Session, actor: Actor, candidate_id: int, *, subject: str, body: str, smtp: SmtpSettings,
@@ -156,7 +140,8 @@ def send_email(session: Session, actor: Actor, candidate_id: int, *, subject: st
     c = candidates.load(session, candidate_id)
     address = (to or c.email or "").strip()
     if not address:
-        raise InvalidError(f"candidate {c.id} has no e-mail address; add one or give --to")
+        raise InvalidError(f"candidate {c.id} has no e-mail address; add one to the candidate or give the address "
+                           "to send to", field="to")
     if not subject.strip() or not body.strip():
         raise InvalidError("an e-mail needs a subject and a text")
     sender = session.get(User, actor.user_id) if actor.user_id is not None else None

@@ -52,7 +52,8 @@ def plan_split(store: ResearchStore, correction_id: str, person: str, *, papers:
     pid = queries.resolve_person(store, person)
     mentions = mentions_of(store, pid)
     if not (papers or name_variant or org or years):
-        raise InvalidError("say what to split off: --papers, --name-variant, or --org and/or --years")
+        raise InvalidError("say what to split off: papers, a name variant, or an organisation and/or years",
+                           field="papers")
     chosen = list(mentions)
     if papers:
         held = {m["paper_id"] for m in mentions}
@@ -94,7 +95,7 @@ def plan_org_settings(store: ResearchStore, correction_id: str, org: str, *, par
                       kind: str | None = None, country: str | None = None) -> OrgSettings:
     """New parent, kind or country for an organisation."""
     if parent is None and kind is None and country is None:
-        raise InvalidError("say what to set: --parent, --kind and/or --country")
+        raise InvalidError("say what to set: a parent, a kind and/or a country", field="parent")
     org_id = queries.resolve_org(store, org)
     parent_id = queries.resolve_org(store, parent) if parent else None
     if parent_id == org_id:

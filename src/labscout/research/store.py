@@ -1,15 +1,24 @@
-"""Read-only access to the research store."""
+"""Read-only access to the research store.
+
+Only the read modules of `research/` query it (a test enforces it); everyone else gets typed, frozen records
+from them, never rows or SQL.
+"""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
 from labscout.errors import NotFoundError
+
+R = TypeVar("R")
+# Positional (?) or named ($name) query parameters.
+Params = list[Any] | dict[str, Any] | None
 
 
 class ResearchStore:
@@ -55,12 +64,20 @@ class ResearchStore:
                  tb: TracebackType | None) -> None:
         self.close()
 
-    def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    def rows(self, sql: str, params: Params = None) -> list[dict[str, Any]]:
         """Query results as dicts keyed by column name."""
         cursor = self.con.execute(sql, params or [])
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
-    def one(self, sql: str, params: list[Any] | None = None) -> dict[str, Any] | None:
+    def one(self, sql: str, params: Params = None) -> dict[str, Any] | None:
         found = self.rows(sql, params)
+        return found[0] if found else None
+
+    def records(self, record: Callable[..., R], sql: str, params: Params = None) -> list[R]:
+        """Query results as typed records: each column passed to `record` by name."""
+        return [record(**row) for row in self.rows(sql, params)]
+
+    def first_record(self, record: Callable[..., R], sql: str, params: Params = None) -> R | None:
+        found = self.records(record, sql, params)
         return found[0] if found else None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from labscout.errors import NotFoundError
 from labscout.research.store import ResearchStore
@@ -23,7 +22,31 @@ EVIDENCE: dict[str, tuple[str, str]] = {
 _LEVELS = ("certain", "strong", "moderate", "weak")
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
+class EvidencePaper:
+    paper_id: str
+    year: int
+    venue: str
+    title: str
+    source_file: str
+    record_index: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    link_reason: str | None
+    paper_id: str
+    title: str
+    year: int
+    venue: str
+    raw_name: str
+    identifier: str | None
+    org: str | None
+    source_file: str
+    record_index: int
+
+
+@dataclass(frozen=True, slots=True)
 class EvidenceGroup:
     """The mentions joined by one kind of evidence, with the papers behind them."""
 
@@ -31,13 +54,13 @@ class EvidenceGroup:
     strength: str
     meaning: str
     mentions: int
-    papers: list[dict[str, Any]] = field(default_factory=list)
+    papers: list[EvidencePaper] = field(default_factory=list)
     spellings: list[str] = field(default_factory=list)
     identifiers: list[str] = field(default_factory=list)
     organisations: list[str] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class PersonWhy:
     """How sure the store is that a person is one person (its weakest link), and the evidence by kind."""
 
@@ -48,17 +71,17 @@ class PersonWhy:
 
 def explain_person(store: ResearchStore, person_id: str, *, papers_per_group: int = 5) -> PersonWhy:
     """The evidence that joined each group of a person's mentions, strongest first."""
-    rows = store.rows("""
+    rows = store.records(_Mention, """
         SELECT a.link_reason, a.paper_id, p.title, p.year, v.name AS venue, a.raw_name,
                coalesce(a.openreview_id, a.acl_id) AS identifier, o.name AS org, p.source_file, p.record_index
         FROM authorships a JOIN papers p USING (paper_id) JOIN venues v ON v.venue = p.venue
         LEFT JOIN organisations o ON o.org_id = a.org_id
         WHERE a.person_id = ? ORDER BY p.year DESC, p.title""", [person_id])
     if not rows:
-        raise NotFoundError(f"no person with id {person_id}")
-    by_reason: dict[str, list[dict[str, Any]]] = {}
+        raise NotFoundError(f"no person with id {person_id}", field="person")
+    by_reason: dict[str, list[_Mention]] = {}
     for row in rows:
-        by_reason.setdefault(row["link_reason"] or "alone", []).append(row)
+        by_reason.setdefault(row.link_reason or "alone", []).append(row)
     order = list(EVIDENCE)
     groups = []
     for reason in sorted(by_reason, key=lambda r: order.index(r) if r in order else len(order)):
@@ -66,11 +89,11 @@ def explain_person(store: ResearchStore, person_id: str, *, papers_per_group: in
         strength, meaning = EVIDENCE.get(reason, ("weak", reason))
         groups.append(EvidenceGroup(
             reason=reason, strength=strength, meaning=meaning, mentions=len(members),
-            papers=[{k: m[k] for k in ("paper_id", "year", "venue", "title", "source_file", "record_index")}
+            papers=[EvidencePaper(m.paper_id, m.year, m.venue, m.title, m.source_file, m.record_index)
                     for m in members[:papers_per_group]],
-            spellings=sorted({m["raw_name"] for m in members}),
-            identifiers=sorted({m["identifier"] for m in members if m["identifier"]}),
-            organisations=sorted({m["org"] for m in members if m["org"]}),
+            spellings=sorted({m.raw_name for m in members}),
+            identifiers=sorted({m.identifier for m in members if m.identifier}),
+            organisations=sorted({m.org for m in members if m.org}),
         ))
     levels = [g.strength for g in groups if g.strength in _LEVELS]
     # One mention alone is certain to be itself; otherwise the person is as sure as their weakest link.

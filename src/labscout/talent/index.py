@@ -18,6 +18,8 @@ from pathlib import Path
 
 import tantivy
 
+from labscout.research import arrays
+from labscout.research.arrays import PaperText
 from labscout.research.store import ResearchStore
 
 # Venues CSRankings counts for AI, vision, ML and NLP; the rest of the lists count for less.
@@ -110,20 +112,19 @@ def _schema() -> tantivy.Schema:
 
 def open_index(store: ResearchStore) -> TalentIndex:
     """The index for this store, built into the cache first when missing or made from another build."""
-    info = {r["key"]: r["value"] for r in store.rows("SELECT key, value FROM build_info")}
+    info = arrays.build_info(store)
     build_id = f"{info.get('built_at', '')}|{INDEX_FORMAT}"
     folder = cache_dir(store.path)
     marker = folder / "BUILD"
     if not (marker.exists() and marker.read_text() == build_id):
-        _build(folder, store.rows("SELECT title, keywords, primary_area, year FROM papers ORDER BY paper_id"))
+        _build(folder, arrays.paper_texts(store))
         (folder / "BUILD").write_text(build_id)
     index = tantivy.Index(_schema(), path=str(folder / "tantivy"), reuse=True)
     papers = _paper_arrays(store)
     people = _people_arrays(store)
     latest = _latest_full_year(papers.years)
-    orgs = {r[0]: (r[1], r[2], r[3], r[4]) for r in store.con.execute(
-        "SELECT org_id, name, kind, country, parent_id FROM organisations").fetchall()}
-    venues = dict(store.con.execute("SELECT venue, name FROM venues").fetchall())
+    orgs = {oid: (o.name, o.kind, o.country, o.parent_id) for oid, o in arrays.org_facts(store).items()}
+    venues = arrays.venue_names(store)
     return TalentIndex(index, index.searcher(), papers, people, latest, build_id, orgs, venues)
 
 
@@ -138,7 +139,7 @@ def _latest_full_year(years: list[int]) -> int:
     return max(y for y, n in counts.items() if n >= busiest / 2)
 
 
-def _build(folder: Path, rows: list[dict[str, object]]) -> None:
+def _build(folder: Path, rows: list[PaperText]) -> None:
     # Built beside and renamed into place: a search never meets a half-written index.
     tmp = folder.with_name(folder.name + ".building")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -147,14 +148,12 @@ def _build(folder: Path, rows: list[dict[str, object]]) -> None:
     # One thread and a large heap: one segment, so document ids follow insertion order.
     writer = index.writer(heap_size=400_000_000, num_threads=1)
     for i, row in enumerate(rows):
-        keywords = row["keywords"] or []
-        assert isinstance(keywords, list)
         doc = tantivy.Document()
         doc.add_unsigned("idx", i)
-        doc.add_integer("year", int(str(row["year"])))
-        doc.add_text("title", str(row["title"] or ""))
-        doc.add_text("keywords", " ; ".join(str(k) for k in keywords))
-        doc.add_text("area", str(row["primary_area"] or ""))
+        doc.add_integer("year", int(row.year))
+        doc.add_text("title", row.title or "")
+        doc.add_text("keywords", " ; ".join(str(k) for k in row.keywords or []))
+        doc.add_text("area", row.primary_area or "")
         writer.add_document(doc)
     writer.commit()
     writer.wait_merging_threads()
@@ -163,8 +162,7 @@ def _build(folder: Path, rows: list[dict[str, object]]) -> None:
 
 
 def _paper_arrays(store: ResearchStore) -> PaperArrays:
-    table = store.con.sql("""SELECT paper_id, year, venue, decision, presentation, rating_avg, n_authors, title
-                             FROM papers ORDER BY paper_id""").to_arrow_table()
+    table = arrays.paper_table(store)
     cols = {name: table.column(name).to_pylist() for name in table.column_names}
     years, venues, decisions = cols["year"], cols["venue"], cols["decision"]
     presentations, ratings = cols["presentation"], cols["rating_avg"]
@@ -190,13 +188,8 @@ def _paper_arrays(store: ResearchStore) -> PaperArrays:
                 q *= min(2.0, max(0.5, math.exp(0.3 * (float(ratings[i]) - mean) / sd)))
             quality[i] = q
     # Authors in paper order, positions computed in the store (both lists are ordered by id there too).
-    authors = store.con.sql("""
-        WITH pi AS (SELECT paper_id, row_number() OVER (ORDER BY paper_id) - 1 AS i FROM papers),
-             qi AS (SELECT person_id, row_number() OVER (ORDER BY person_id) - 1 AS j FROM people)
-        SELECT qi.j, a.author_order FROM authorships a JOIN pi USING (paper_id) JOIN qi USING (person_id)
-        ORDER BY pi.i, a.author_order""").to_arrow_table()
-    counts = store.con.sql("""SELECT count(a.paper_id) FROM papers p LEFT JOIN authorships a USING (paper_id)
-                              GROUP BY p.paper_id ORDER BY p.paper_id""").to_arrow_table().column(0).to_pylist()
+    authors = arrays.author_positions(store)
+    counts = arrays.author_counts(store)
     return PaperArrays(
         paper_ids=cols["paper_id"], years=years, venues=venues, accepted=[d == "accepted" for d in decisions],
         decisions=decisions, presentations=presentations, quality=quality,
@@ -206,8 +199,7 @@ def _paper_arrays(store: ResearchStore) -> PaperArrays:
 
 
 def _people_arrays(store: ResearchStore) -> PeopleArrays:
-    table = store.con.sql("""SELECT person_id, name, first_year, last_year, latest_org_id, latest_org_year,
-                                    latest_position FROM people ORDER BY person_id""").to_arrow_table()
+    table = arrays.people_table(store)
     cols = {name: table.column(name).to_pylist() for name in table.column_names}
     ids = cols["person_id"]
     return PeopleArrays(ids, cols["name"], cols["first_year"], cols["last_year"], cols["latest_org_id"],

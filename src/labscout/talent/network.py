@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice, pairwise
-from typing import Any
 
 import networkx as nx
 
 from labscout.errors import InvalidError, NotFoundError
-from labscout.research import queries
+from labscout.research import careers, coauthors, queries
+from labscout.research.coauthors import CoauthorEdge, JointPaper
 from labscout.research.store import ResearchStore
 from labscout.talent.moves import family
 
@@ -24,13 +24,6 @@ MAX_AUTHORS = 30
 HALF_LIFE_YEARS = 3.0
 # Second-degree co-authors kept per first-degree one, strongest first: keeps the subgraph small.
 FAN_OUT = 40
-
-
-@dataclass(frozen=True, slots=True)
-class JointPaper:
-    paper_id: str
-    title: str
-    year: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,40 +46,33 @@ class IntroPath:
     edges: list[Edge]
 
 
-def _neighbours(store: ResearchStore, people: Sequence[str]) -> list[dict[str, Any]]:
-    latest = store.one("SELECT max(year) AS y FROM papers")
-    now = int(latest["y"]) if latest and latest["y"] else 0
-    return store.rows(f"""
-        SELECT a.person_id AS src, b.person_id AS dst,
-               sum(pow(0.5, (? - p.year) / {HALF_LIFE_YEARS})) AS strength, count(*) AS joint
-        FROM authorships a JOIN authorships b ON b.paper_id = a.paper_id AND b.person_id <> a.person_id
-        JOIN papers p ON p.paper_id = a.paper_id
-        WHERE a.person_id IN (SELECT unnest(?)) AND p.n_authors <= {MAX_AUTHORS}
-        GROUP BY ALL""", [now, list(people)])
+def _neighbours(store: ResearchStore, people: Sequence[str]) -> list[CoauthorEdge]:
+    return coauthors.coauthor_edges(store, people, now=coauthors.latest_paper_year(store),
+                                    half_life_years=HALF_LIFE_YEARS, max_authors=MAX_AUTHORS)
 
 
 def neighbourhood(store: ResearchStore, person_id: str, *, depth: int = 2) -> nx.Graph:
     """The co-author graph around a person, `depth` steps out (at most FAN_OUT per person beyond the first)."""
     if depth not in (1, 2):
-        raise InvalidError("depth is 1 or 2")
-    if store.one("SELECT 1 AS x FROM people WHERE person_id = ?", [person_id]) is None:
-        raise NotFoundError(f"no person with id {person_id}")
+        raise InvalidError(f"the depth is 1 or 2, not {depth}", field="depth")
+    if not queries.person_exists(store, person_id):
+        raise NotFoundError(f"no person with id {person_id}", field="person")
     graph = nx.Graph()
     graph.add_node(person_id)
     frontier = [person_id]
     for step in range(depth):
         rows = _neighbours(store, frontier)
-        by_source: dict[str, list[dict[str, Any]]] = {}
+        by_source: dict[str, list[CoauthorEdge]] = {}
         for row in rows:
-            by_source.setdefault(row["src"], []).append(row)
+            by_source.setdefault(row.src, []).append(row)
         nxt = []
         for src, found in by_source.items():
-            found.sort(key=lambda r: (-r["strength"], r["dst"]))
+            found.sort(key=lambda r: (-r.strength, r.dst))
             for row in found if step == 0 else found[:FAN_OUT]:
-                if not graph.has_node(row["dst"]):
-                    nxt.append(row["dst"])
-                graph.add_edge(src, row["dst"], strength=float(row["strength"]), joint=int(row["joint"]),
-                               cost=1.0 / float(row["strength"]))
+                if not graph.has_node(row.dst):
+                    nxt.append(row.dst)
+                graph.add_edge(src, row.dst, strength=float(row.strength), joint=int(row.joint),
+                               cost=1.0 / float(row.strength))
         frontier = nxt
     return graph
 
@@ -95,11 +81,12 @@ def find_intro_paths(store: ResearchStore, target: str, *, from_people: Sequence
                      via_org: str | None = None, paths: int = 5) -> list[IntroPath]:
     """The warmest few paths (at most three steps) from our people to `target`, with the joint papers."""
     if not from_people and not via_org:
-        raise InvalidError("say who 'our people' are: --via-org ORG or --via FILE of person ids or names")
-    target_id = queries.resolve_person(store, target)
+        raise InvalidError("say who 'our people' are: an organisation of ours, or a list of person ids or names",
+                           field="via_org")
+    target_id = queries.resolve_person(store, target, field="to")
     ours = _ours(store, from_people, via_org) - {target_id}
     if not ours:
-        raise NotFoundError("none of our people is in the research store")
+        raise NotFoundError("none of our people is in the research store", field="via")
     graph = neighbourhood(store, target_id, depth=2)
     # A path of three steps meets our person among the co-authors of the target's co-authors' co-authors:
     # add our people's own edges into this neighbourhood.
@@ -107,9 +94,9 @@ def find_intro_paths(store: ResearchStore, target: str, *, from_people: Sequence
     if not present:
         close = [n for n in graph.nodes if n != target_id]
         for row in _neighbours(store, sorted(ours)) if len(ours) <= 2000 else []:
-            if row["dst"] in close:
-                graph.add_edge(row["src"], row["dst"], strength=float(row["strength"]), joint=int(row["joint"]),
-                               cost=1.0 / float(row["strength"]))
+            if row.dst in close:
+                graph.add_edge(row.src, row.dst, strength=float(row.strength), joint=int(row.joint),
+                               cost=1.0 / float(row.strength))
         present = ours & set(graph.nodes)
     if not present:
         return []
@@ -130,32 +117,16 @@ def find_intro_paths(store: ResearchStore, target: str, *, from_people: Sequence
 def _ours(store: ResearchStore, people: Sequence[str] | None, via_org: str | None) -> set[str]:
     ours: set[str] = set()
     if via_org:
-        members = family(store, via_org)
-        ours |= {r["person_id"] for r in store.rows(
-            "SELECT person_id FROM people WHERE latest_org_id IN (SELECT unnest(?))", [sorted(members)])}
+        ours |= careers.people_at(store, family(store, via_org, field="via_org"))
     for ref in people or ():
         if ref.strip():
-            ours.add(queries.resolve_person(store, ref.strip()))
+            ours.add(queries.resolve_person(store, ref.strip(), field="via"))
     return ours
 
 
 def _describe(store: ResearchStore, graph: nx.Graph, found: list[list[str]]) -> list[IntroPath]:
-    everyone = sorted({p for path in found for p in path})
-    names = {r["person_id"]: r["name"] for r in store.rows(
-        "SELECT person_id, name FROM people WHERE person_id IN (SELECT unnest(?))", [everyone])}
-    steps = sorted({(a, b) for path in found for a, b in pairwise(path)})
-    joint: dict[tuple[str, str], list[JointPaper]] = {}
-    # One query for every step of every path: the joint papers of each pair, newest first.
-    for r in store.rows("""
-            WITH pairs AS (SELECT unnest(?) AS a, unnest(?) AS b)
-            SELECT pairs.a, pairs.b, p.paper_id, p.title, p.year
-            FROM pairs JOIN authorships x ON x.person_id = pairs.a
-            JOIN authorships y ON y.person_id = pairs.b AND y.paper_id = x.paper_id
-            JOIN papers p ON p.paper_id = x.paper_id
-            ORDER BY pairs.a, pairs.b, p.year DESC, p.title""", [[a for a, _ in steps], [b for _, b in steps]]):
-        found_papers = joint.setdefault((r["a"], r["b"]), [])
-        if len(found_papers) < 5:
-            found_papers.append(JointPaper(r["paper_id"], r["title"], r["year"]))
+    names = queries.person_names(store, {p for path in found for p in path})
+    joint = coauthors.joint_papers(store, {(a, b) for path in found for a, b in pairwise(path)})
     out = []
     for path in found:
         edges = [Edge(a, names.get(a, a), b, names.get(b, b), round(graph[a][b]["strength"], 3),

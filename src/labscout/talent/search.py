@@ -109,10 +109,11 @@ class _Acc:
 def query_terms(text: str) -> list[str]:
     """The words of a query that can match anything: raises when nothing is left."""
     if not text.strip():
-        raise InvalidError("give a topic to search for, e.g. \"diffusion models\"")
+        raise InvalidError("give a topic to search for, e.g. \"diffusion models\"", field="query")
     terms = [t for t in (m.lower() for m in _TOKEN.findall(text)) if t not in STOP_WORDS and len(t) > 1]
     if not terms:
-        raise InvalidError(f"{text!r} holds only common words; name a topic, e.g. \"graph neural networks\"")
+        raise InvalidError(f"{text!r} holds only common words; name a topic, e.g. \"graph neural networks\"",
+                           field="query")
     return terms
 
 
@@ -215,22 +216,24 @@ def rank(people: dict[int, _Acc], weights: RankWeights) -> list[tuple[float, dic
 
 def _check(filters: SearchFilters, top: int, ti: TalentIndex) -> None:
     if not 1 <= top <= 1000:
-        raise InvalidError(f"--top must be between 1 and 1000, not {top}")
+        raise InvalidError(f"the number of results must be between 1 and 1000, not {top}", field="top")
     if filters.since is not None and not 1950 <= filters.since <= ti.latest_year:
-        raise InvalidError(f"--since {filters.since}: the store holds papers up to {ti.latest_year}")
+        raise InvalidError(f"since {filters.since}: the store holds papers from 1950 up to {ti.latest_year}",
+                           field="since")
     if filters.seniority not in (None, "junior", "senior"):
-        raise InvalidError(f"--seniority is junior or senior, not {filters.seniority!r}")
+        raise InvalidError(f"seniority is junior or senior, not {filters.seniority!r}", field="seniority")
     kinds = ("industry", "university", "startup", "government")
     if filters.org_kind is not None and not any(filters.org_kind.startswith(k) for k in kinds):
-        raise InvalidError(f"--org-kind is one of industry, university, startup, government; not "
-                           f"{filters.org_kind!r}")
+        raise InvalidError(f"the kind of organisation is one of industry, university, startup, government; not "
+                           f"{filters.org_kind!r}", field="org_kind")
     if filters.country is not None and not (len(filters.country) == 2 and filters.country.isalpha()):
-        raise InvalidError(f"--country takes a two-letter code such as US, GB or CN, not {filters.country!r}")
+        raise InvalidError(f"the country is a two-letter code such as US, GB or CN, not {filters.country!r}",
+                           field="country")
 
 
 def _filter(store: ResearchStore, ti: TalentIndex, f: SearchFilters) -> Callable[[int], bool]:
-    include = ti.family(queries.resolve_org(store, f.org)) if f.org else None
-    exclude = ti.family(queries.resolve_org(store, f.exclude_org)) if f.exclude_org else set()
+    include = ti.family(queries.resolve_org(store, f.org, field="org")) if f.org else None
+    exclude = ti.family(queries.resolve_org(store, f.exclude_org, field="exclude_org")) if f.exclude_org else set()
     kind = {"industry": "industry_lab", "university": "university", "startup": "startup",
             "government": "government_nonprofit"}.get((f.org_kind or "").split("_")[0]) if f.org_kind else None
     country = f.country.upper() if f.country else None

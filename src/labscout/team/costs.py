@@ -230,7 +230,7 @@ def get_cost(session: Session, actor: Actor, candidate_id: int) -> CandidateCost
 def _currency(value: str) -> str:
     code = value.strip().upper()
     if len(code) != 3 or not code.isalpha():
-        raise InvalidError(f"currency: expected a 3-letter code such as USD, not '{value}'")
+        raise InvalidError(f"currency: expected a 3-letter code such as USD, not '{value}'", field="currency")
     return code
 
 
@@ -241,7 +241,8 @@ def set_estimate(session: Session, actor: Actor, candidate_id: int, estimate_in:
     c = candidates.load(session, candidate_id)
     unknown = set(estimate_in.clear) - {"cost", "chance", "rule", "note"}
     if unknown:
-        raise InvalidError(f"clear: unknown field(s) {', '.join(sorted(unknown))}; one of cost, chance, rule, note")
+        raise InvalidError(f"clear: unknown field(s) {', '.join(sorted(unknown))}; one of cost, chance, rule, note",
+                           field="clear")
     touches_money = estimate_in.cost is not None or estimate_in.currency is not None or \
         estimate_in.note is not None or bool({"cost", "note"} & set(estimate_in.clear))
     if touches_money:
@@ -262,7 +263,7 @@ def set_estimate(session: Session, actor: Actor, candidate_id: int, estimate_in:
         if isinstance(estimate_in.cost, bool) or not isinstance(estimate_in.cost, int) or \
                 not 0 <= estimate_in.cost <= policy.MAX_AMOUNT:
             raise InvalidError(f"cost: a 4-year cost is a whole amount from 0 to {policy.MAX_AMOUNT:,}, not "
-                               f"{estimate_in.cost!r}")
+                               f"{estimate_in.cost!r}", field="cost")
         row.cost_4y = estimate_in.cost
         row.currency = _currency(estimate_in.currency or row.currency or plan_currency(session))
     elif estimate_in.currency is not None:
@@ -273,7 +274,7 @@ def set_estimate(session: Session, actor: Actor, candidate_id: int, estimate_in:
         rule = estimate_in.rule.strip().lower()
         if rule not in RULES:
             raise InvalidError(f"rule: '{estimate_in.rule}' is not a slate rule; 'in' (must be in the slate) or "
-                               "'out' (never)")
+                               "'out' (never)", field="rule")
         row.slate_rule = rule
     if estimate_in.note is not None:
         row.note = estimate_in.note.strip()[:2000] or None

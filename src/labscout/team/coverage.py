@@ -55,9 +55,9 @@ def topic_coverage(session: Session, actor: Actor, store: ResearchStore, ti: Tal
     require(actor, Perm.VIEW_PIPELINE)
     k = top if top is not None else needs.rules(session).expert_top
     if not 1 <= k <= needs.MAX_EXPERT_TOP:
-        raise InvalidError(f"top: from 1 to {needs.MAX_EXPERT_TOP}, not {k}")
+        raise InvalidError(f"top: from 1 to {needs.MAX_EXPERT_TOP}, not {k}", field="top")
     if not 0 <= best <= 100:
-        raise InvalidError(f"best: from 0 to 100, not {best}")
+        raise InvalidError(f"best: from 0 to 100, not {best}", field="best")
     topics = needs.needs(session)
     ranked = experts.rank_topics(store, ti, [t.topic for t in topics], depth=k)
     people = {pid for found in ranked.values() for pid in found.by_person}

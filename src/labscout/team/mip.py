@@ -27,7 +27,7 @@ class Model:
     integer: list[bool] = field(default_factory=list)
     row_lower: list[float] = field(default_factory=list)
     row_upper: list[float] = field(default_factory=list)
-    rows: list[dict[int, float]] = field(default_factory=list)
+    row_coefficients: list[dict[int, float]] = field(default_factory=list)
 
     def column(self, cost: float, lower: float = 0.0, upper: float = 1.0, *, integer: bool = True) -> int:
         self.cost.append(cost)
@@ -37,10 +37,10 @@ class Model:
         return len(self.cost) - 1
 
     def row(self, coefficients: dict[int, float], lower: float = -INF, upper: float = INF) -> int:
-        self.rows.append(coefficients)
+        self.row_coefficients.append(coefficients)
         self.row_lower.append(lower)
         self.row_upper.append(upper)
-        return len(self.rows) - 1
+        return len(self.row_coefficients) - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +79,7 @@ def solve(model: Model, *, time_limit: float = 10.0, rel_gap: float = 1e-6) -> R
     """Solve `model`; a time limit ends the search with the best slate found and the gap it leaves."""
     n = len(model.cost)
     lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n, len(model.rows)
+    lp.num_col_, lp.num_row_ = n, len(model.row_coefficients)
     lp.col_cost_ = np.asarray(model.cost, dtype=np.float64)
     lp.col_lower_ = np.asarray(model.lower, dtype=np.float64)
     lp.col_upper_ = np.asarray(model.upper, dtype=np.float64)
@@ -87,13 +87,13 @@ def solve(model: Model, *, time_limit: float = 10.0, rel_gap: float = 1e-6) -> R
     lp.row_upper_ = np.asarray(model.row_upper, dtype=np.float64)
     lp.sense_ = highspy.ObjSense.kMaximize if model.maximise else highspy.ObjSense.kMinimize
     starts, index, value = [0], [], []
-    for coefficients in model.rows:
+    for coefficients in model.row_coefficients:
         for column, coefficient in sorted(coefficients.items()):
             index.append(column)
             value.append(coefficient)
         starts.append(len(index))
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, len(model.rows)
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, len(model.row_coefficients)
     lp.a_matrix_.start_ = np.asarray(starts, dtype=np.int32)
     lp.a_matrix_.index_ = np.asarray(index, dtype=np.int32)
     lp.a_matrix_.value_ = np.asarray(value, dtype=np.float64)

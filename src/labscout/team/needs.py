@@ -43,9 +43,9 @@ class TeamRules:
 def _topic_text(topic: str) -> str:
     text = " ".join(topic.split())
     if not text:
-        raise InvalidError("topic: name a topic, e.g. \"diffusion models\"")
+        raise InvalidError("topic: name a topic, e.g. \"diffusion models\"", field="topic")
     if len(text) > 300:
-        raise InvalidError(f"topic: at most 300 characters, not {len(text)}")
+        raise InvalidError(f"topic: at most 300 characters, not {len(text)}", field="topic")
     return text
 
 
@@ -79,17 +79,18 @@ def set_need(session: Session, actor: Actor, topic: str, *, roles: dict[str, flo
     require(actor, Perm.EDIT_PLAN)
     text = _topic_text(topic)
     if min_people is not None and not 0 <= min_people <= 10_000:
-        raise InvalidError(f"min_people: must be 0 to 10,000, not {min_people}")
+        raise InvalidError(f"min_people: must be 0 to 10,000, not {min_people}", field="min_people")
     planned = set(session.scalars(select(PlanRole.role)))
     wanted: dict[str, float] = {}
     for name, weight in (roles or {}).items():
         key = " ".join(name.strip().lower().split())
         if key not in planned:
             known = ", ".join(sorted(planned)) or "none yet"
-            raise InvalidError(f"roles: '{name}' is not a role of the hiring plan (the plan has: {known})")
+            raise InvalidError(f"roles: '{name}' is not a role of the hiring plan (the plan has: {known})",
+                               field="roles")
         if not 0 < weight <= 100:
             raise InvalidError(f"weight: the weight of '{text}' for {key} must be above 0 and at most 100, "
-                               f"not {weight}")
+                               f"not {weight}", field="weight")
         wanted[key] = float(weight)
     row = _find(session, text)
     before = audit.snapshot(row) | {"roles": _out(session, row).roles} if row is not None else None
@@ -120,7 +121,7 @@ def remove_need(session: Session, actor: Actor, topic: str) -> None:
     require(actor, Perm.EDIT_PLAN)
     row = _find(session, topic)
     if row is None:
-        raise NotFoundError(f"topic: the team needs no topic '{topic.strip()}'")
+        raise NotFoundError(f"topic: the team needs no topic '{topic.strip()}'", field="topic")
     audit.record(session, actor, "delete", "team_topic", row.id, audit.snapshot(row) | {"roles": _out(session, row)
                                                                                          .roles}, None)
     for link in session.scalars(select(RoleTopic).where(RoleTopic.topic_id == row.id)):
@@ -147,9 +148,10 @@ def set_rules(session: Session, actor: Actor, *, max_per_org: int | None = None,
     require(actor, Perm.EDIT_PLAN)
     current = rules(session)
     if max_per_org is not None and not 1 <= max_per_org <= 10_000:
-        raise InvalidError(f"max_per_org: at least 1 person (and at most 10,000), not {max_per_org}")
+        raise InvalidError(f"max_per_org: at least 1 person (and at most 10,000), not {max_per_org}",
+                           field="max_per_org")
     if expert_top is not None and not 1 <= expert_top <= MAX_EXPERT_TOP:
-        raise InvalidError(f"expert_top: from 1 to {MAX_EXPERT_TOP}, not {expert_top}")
+        raise InvalidError(f"expert_top: from 1 to {MAX_EXPERT_TOP}, not {expert_top}", field="expert_top")
     cap = None if no_org_cap else (max_per_org if max_per_org is not None else current.max_per_org)
     value = {"max_per_org": cap, "expert_top": expert_top or current.expert_top}
     row = session.get(Setting, RULES_KEY)

@@ -194,7 +194,7 @@ def _committed(session: Session, currency: str) -> int:
     other = sorted(c for c in by_currency if c != currency)
     if other:
         raise InvalidError(f"currency: accepted offers in {', '.join(other)} cannot be added to a plan counted in "
-                           f"{currency} until exchange rates are set; committed spend is unknown")
+                           f"{currency} until exchange rates are set; committed spend is unknown", field="currency")
     return by_currency.get(currency, 0)
 
 
@@ -222,7 +222,8 @@ def _build(session: Session, store: ResearchStore, ti: TalentIndex, options: Sla
     topic_needs = needs.needs(session)
     plan = {p.role: p for p in session.scalars(select(PlanRole))}
     if not plan:
-        raise InvalidError("roles: the hiring plan has no roles yet; add roles with their slots and budget first")
+        raise InvalidError("roles: the hiring plan has no roles yet; add roles with their slots and budget first",
+                           field="roles")
     chances = costs.stage_chances(session)
     rows = [c for c in session.scalars(select(Candidate).where(Candidate.erased_at.is_(None)).order_by(Candidate.id))
             if chances.get(c.stage) is not None and chances[c.stage].outcome != "lost"]
@@ -231,13 +232,14 @@ def _build(session: Session, store: ResearchStore, ti: TalentIndex, options: Sla
         if ref not in by_id:
             found = session.get(Candidate, ref)
             if found is None or found.erased_at is not None:
-                raise NotFoundError(f"candidate: no candidate with id {ref}")
+                raise NotFoundError(f"candidate: no candidate with id {ref}", field="candidate")
             if ref in options.must:
                 raise InvalidError(f"must: {found.name} (candidate {ref}) is at '{found.stage}', a closed stage; "
-                                   "reopen them before asking for them in the slate")
+                                   "reopen them before asking for them in the slate", field="must")
     clash = set(options.must) & set(options.without)
     if clash:
-        raise InvalidError(f"must: candidate(s) {', '.join(map(str, sorted(clash)))} cannot be both in and out")
+        raise InvalidError(f"must: candidate(s) {', '.join(map(str, sorted(clash)))} cannot be both in and out",
+                           field="must")
     estimates = {e.candidate_id: e for e in session.scalars(select(CandidateEstimate))}
     resolved = costs.resolve_costs(session, rows)
     if ranked is None or set(ranked) != {t.topic for t in topic_needs}:
@@ -273,7 +275,7 @@ def _build(session: Session, store: ResearchStore, ti: TalentIndex, options: Sla
              for role, line in plan.items()}
     for role in options.plus_slots:
         if role not in plan:
-            raise InvalidError(f"role: '{role}' is not a role of the hiring plan")
+            raise InvalidError(f"role: '{role}' is not a role of the hiring plan", field="role")
     choices = []
     blocked: list[Problem] = []
     for p in pool:
@@ -299,7 +301,8 @@ def _build(session: Session, store: ResearchStore, ti: TalentIndex, options: Sla
     for p in uncosted:
         if (p.cost.currency or currency).upper() != currency:
             raise InvalidError(f"currency: {p.row.name} (candidate {p.row.id}) is hired at a cost in "
-                               f"{p.cost.currency}; the plan counts in {currency} and has no exchange rate yet")
+                               f"{p.cost.currency}; the plan counts in {currency} and has no exchange rate yet",
+                               field="currency")
     committed += sum(p.cost.amount or 0 for p in uncosted)
     available = total - committed + options.plus_budget
     hired_experts = Counter(t for p in hired for t in p.expert_in)
@@ -483,9 +486,9 @@ def _check(actor: Actor, options: SlateOptions) -> None:
     if options.plus_budget and not _money_shown(actor):
         raise ForbiddenError(f"{actor.name} ({actor.role.value}) may not see the budget, so cannot try a budget change")
     if not 0.1 <= options.time_limit <= 600:
-        raise InvalidError(f"time_limit: 0.1 to 600 seconds, not {options.time_limit}")
+        raise InvalidError(f"time_limit: 0.1 to 600 seconds, not {options.time_limit}", field="time_limit")
     if abs(options.plus_budget) > policy.MAX_AMOUNT:
-        raise InvalidError(f"plus_budget: at most {policy.MAX_AMOUNT:,} either way")
+        raise InvalidError(f"plus_budget: at most {policy.MAX_AMOUNT:,} either way", field="plus_budget")
 
 
 def propose_team(session: Session, actor: Actor, store: ResearchStore, ti: TalentIndex,
@@ -501,7 +504,7 @@ def what_if(session: Session, actor: Actor, store: ResearchStore, ti: TalentInde
     """The slate now and with one change (more budget, one more slot, someone left out), and what changed."""
     options = options or SlateOptions()
     if not (change.plus_budget or change.plus_slot or change.without is not None):
-        raise InvalidError("what_if: say what changes: plus_budget, plus_slot or without")
+        raise InvalidError("what_if: say what changes: plus_budget, plus_slot or without", field="what_if")
     slots = dict(options.plus_slots)
     if change.plus_slot:
         role = " ".join(change.plus_slot.strip().lower().split())

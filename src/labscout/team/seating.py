@@ -32,6 +32,8 @@ from labscout.team.floor import Desk, parse_floor
 HEAD_OF_RESEARCH = "head of research"
 SEATED_STAGE = "offer"
 MAX_JOINT_PAPERS = 3
+# Long author lists (benchmarks, consortia) say little about working together.
+MAX_AUTHORS = 30
 SAME_ROLE_TIE = 0.1
 METHOD = ("priority (head of research first, then role by budget per slot, then value) solved exactly as an "
           "assignment problem (HiGHS); collaboration (co-authors, same role) by pairwise swaps that keep the "
@@ -94,19 +96,19 @@ def _floor(session: Session, name: str | None) -> FloorPlan:
     if name is None:
         found = session.scalar(select(FloorPlan).order_by(FloorPlan.created_at.desc(), FloorPlan.id.desc()).limit(1))
         if found is None:
-            raise NotFoundError("floor: no floor plan yet; load one (desk,x,y[,occupant] as CSV)")
+            raise NotFoundError("floor: no floor plan yet; load one (desk,x,y[,occupant] as CSV)", field="floor")
         return found
     found = session.scalar(select(FloorPlan).where(FloorPlan.name == " ".join(name.split())))
     if found is None:
         known = ", ".join(session.scalars(select(FloorPlan.name).order_by(FloorPlan.name))) or "none yet"
-        raise NotFoundError(f"floor: no floor plan called '{name}' (floors: {known})")
+        raise NotFoundError(f"floor: no floor plan called '{name}' (floors: {known})", field="floor")
     return found
 
 
 def _floor_name(name: str) -> str:
     text = " ".join(name.split())
     if not text or len(text) > 120:
-        raise InvalidError("name: a floor needs a name of 1 to 120 characters")
+        raise InvalidError("name: a floor needs a name of 1 to 120 characters", field="name")
     return text
 
 
@@ -177,7 +179,8 @@ def _pinned(desks: list[Desk], people: list[_Person]) -> dict[str, int]:
         if key is not None:
             if key in found.values():
                 other = next(desk for desk, k in found.items() if k == key)
-                raise InvalidError(f"occupant: '{d.occupant}' is given two desks, {other} and {d.desk}")
+                raise InvalidError(f"occupant: '{d.occupant}' is given two desks, {other} and {d.desk}",
+                                   field="occupant")
             found[d.desk] = key
     return found
 
@@ -188,9 +191,9 @@ def seat_floor(session: Session, actor: Actor, store: ResearchStore, ti: TalentI
     """Seat everyone hired or at the offer stage on a floor (loaded first from `csv_text` when given)."""
     require(actor, Perm.EDIT_PLAN)
     if not 0 <= collaboration <= 100:
-        raise InvalidError(f"collaboration: a weight from 0 to 100, not {collaboration}")
+        raise InvalidError(f"collaboration: a weight from 0 to 100, not {collaboration}", field="collaboration")
     if not 0 <= tolerance <= 10:
-        raise InvalidError(f"tolerance: from 0 (priority kept exact) to 10, not {tolerance}")
+        raise InvalidError(f"tolerance: from 0 (priority kept exact) to 10, not {tolerance}", field="tolerance")
     if csv_text is not None:
         save_floor(session, actor, name or (file or "floor").rsplit("/", 1)[-1].removesuffix(".csv"), csv_text,
                    file=file or "floor.csv")
@@ -203,7 +206,7 @@ def seat_floor(session: Session, actor: Actor, store: ResearchStore, ti: TalentI
     leadership = [d for d in desks if d.occupant and d.desk not in pinned]
     if not leadership:
         raise InvalidError("occupant: the floor has no leadership desk; give the CEO's desk (and other leaders') "
-                           "an occupant")
+                           "an occupant", field="occupant")
     open_desks = [d for d in desks if not d.occupant or d.desk in pinned]
     problems, unseated = [], []
     free = len(open_desks) - len(pinned)
@@ -247,10 +250,15 @@ def _ties(store: ResearchStore, people: list[_Person]) -> dict[tuple[int, int], 
             if first.row.target_role == second.row.target_role:
                 ties[(min(first.row.id, second.row.id), max(first.row.id, second.row.id))] = SAME_ROLE_TIE
     key_of = {p.row.person_id: p.row.id for p in people if p.row.person_id}
-    for work in coauthors.joint_papers(store, list(key_of)):
-        a, b = key_of[work.person_a], key_of[work.person_b]
-        pair = (min(a, b), max(a, b))
-        ties[pair] = ties.get(pair, 0.0) + min(work.papers, MAX_JOINT_PAPERS)
+    if len(key_of) < 2:
+        return ties
+    edges = coauthors.coauthor_edges(store, sorted(key_of), now=coauthors.latest_paper_year(store),
+                                     half_life_years=3.0, max_authors=MAX_AUTHORS)
+    for edge in edges:
+        if edge.dst in key_of and edge.src < edge.dst:  # each pair comes both ways: count it once
+            a, b = key_of[edge.src], key_of[edge.dst]
+            pair = (min(a, b), max(a, b))
+            ties[pair] = ties.get(pair, 0.0) + min(edge.joint, MAX_JOINT_PAPERS)
     return ties
 
 

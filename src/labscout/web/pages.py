@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import escape
 
 from labscout.api.auth import COOKIE
 from labscout.api.deps import Found, SignedIn, Unit, resources, session_data
@@ -18,12 +19,13 @@ from labscout.errors import ForbiddenError, LabScoutError, NotFoundError
 from labscout.pipeline import activities, candidates, deals, offers, outreach, overview, plan, stages
 from labscout.pipeline.candidates import CandidateIn
 from labscout.pipeline.roles import Perm, has
-from labscout.research import queries, why
-from labscout.talent import moves, network, profiles, search
+from labscout.talent import moves, search, views
 from labscout.team import costs, coverage
-from labscout.web import charts
+from labscout.web import charts, labels
+from labscout.web.labels import stage as stage_label
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+templates.env.filters.update(labels.FILTERS)
 router = APIRouter(include_in_schema=False)
 
 
@@ -109,39 +111,37 @@ def search_page(request: Request, found: Found, unit: Unit, who: SignedIn, q: st
 
 
 @router.post("/pipeline/add", response_class=HTMLResponse)
-def add_to_pipeline(request: Request, unit: Unit, who: SignedIn, person_id: Annotated[str, Form()],
-                    name: Annotated[str, Form()], role: Annotated[str, Form()] = "researcher",
-                    affiliation: Annotated[str, Form()] = "") -> HTMLResponse:
-    made = candidates.create_candidate(unit, who, CandidateIn(name=name, target_role=role, person_id=person_id,
-                                                               affiliation=affiliation or None, source="search"))
-    return HTMLResponse(f'<a class="added" href="/candidates/{made.id}">In pipeline: {made.stage}</a>')
+def add_to_pipeline(request: Request, unit: Unit, found: Found, who: SignedIn, person_id: Annotated[str, Form()],
+                    role: Annotated[str, Form()] = "researcher", source_detail: Annotated[str, Form()] = "",
+                    ) -> HTMLResponse:
+    try:
+        made = candidates.add_from_person(unit, who, found.store, person_id, CandidateIn(
+            target_role=role, source="search", source_detail=source_detail or None))
+    except candidates.AlreadyCandidateError as exc:
+        c = exc.existing
+        return HTMLResponse(f'<span class="warning already">Already in the pipeline: <a class="existing" '
+                            f'href="/candidates/{c.id}">{escape(c.name)}, candidate {c.id} '
+                            f'({escape(stage_label(c.stage))})</a></span>')
+    return HTMLResponse(f'<a class="added" href="/candidates/{made.id}">In pipeline: '
+                        f'{escape(stage_label(made.stage))}</a>')
 
 
 @router.get("/people/{person_id}", response_class=HTMLResponse)
 def person_page(request: Request, found: Found, unit: Unit, who: SignedIn, person_id: str,
                 via_org: str = "") -> HTMLResponse:
-    pid = queries.resolve_person(found.store, person_id)
-    profile = queries.person_profile(found.store, pid)
-    extras = profiles.person_extras(found.store, pid)
-    paths = network.find_intro_paths(found.store, pid, via_org=via_org) if via_org else []
-    graph = network.neighbourhood(found.store, pid, depth=1)
-    names = {c["person_id"]: c["name"] for c in profile.coauthors}
-    close = [(c["person_id"], c["name"], float(c["joint_papers"])) for c in profile.coauthors]
-    edges = [(a, b) for a, b in graph.edges if a in names and b in names]
+    view = views.person_view(found.store, person_id, explain=True, via_org=via_org or None, ties=True)
+    pid = view.person.person_id
+    close = [(c.person_id, c.name, float(c.joint_papers)) for c in view.coauthors]
     found_card = overview.candidates_for_people(unit, who, [pid]) if has(who, Perm.VIEW_PIPELINE) else {}
-    linked = list(found_card.values())
-    return render(request, "person.html", who, p=profile, extras=extras, why=why.explain_person(found.store, pid),
-                  paths=paths, via_org=via_org, network=charts.network(pid, close, edges), candidate=linked)
+    return render(request, "person.html", who, v=view, via_org=via_org,
+                  network=charts.network(pid, close, view.ties), candidate=list(found_card.values()))
 
 
 @router.get("/orgs/{org}", response_class=HTMLResponse)
 def org_page(request: Request, found: Found, who: SignedIn, org: str) -> HTMLResponse:
-    org_id = queries.resolve_org(found.store, org)
-    profile = queries.org_profile(found.store, org_id)
-    extras = profiles.org_extras(found.store, org_id)
-    flows = moves.list_flows(found.store, org=org_id, min_people=1, limit=30)
-    return render(request, "org.html", who, o=profile, extras=extras,
-                  chart=charts.flows([(f.from_org, f.to_org, f.people) for f in flows]))
+    view = views.org_view(found.store, org, flows=30)
+    return render(request, "org.html", who, o=view,
+                  chart=charts.flows([(f.from_org, f.to_org, f.people) for f in view.flows]))
 
 
 @router.get("/flows", response_class=HTMLResponse)
@@ -228,14 +228,7 @@ def draft_offer(unit: Unit, who: SignedIn, candidate_id: int, base: Annotated[in
 @router.post("/offers/{offer_id}/{step}")
 def offer_step(unit: Unit, who: SignedIn, offer_id: int, step: str, version: Annotated[int, Form()],
                reason: Annotated[str, Form()] = "") -> Response:
-    actions = {"submit": offers.submit_offer, "approve": offers.approve_offer, "send": offers.send_offer,
-               "accept": offers.accept_offer}
-    if step in actions:
-        done = actions[step](unit, who, offer_id, expected_version=version)
-    elif step == "decline":
-        done = offers.decline_offer(unit, who, offer_id, reason, expected_version=version)
-    else:
-        raise ForbiddenError(f"no offer step '{step}'")
+    done = offers.step(unit, who, offer_id, step, reason=reason, expected_version=version)
     return RedirectResponse(f"/candidates/{done.candidate_id}#offers", status_code=303)
 
 

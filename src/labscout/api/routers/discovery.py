@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from labscout.api.deps import Found, SignedIn
-from labscout.research import queries, why
-from labscout.talent import moves, network, profiles, search
+from labscout.research import queries
+from labscout.talent import moves, network, search, views
 
 router = APIRouter(tags=["discovery"])
 
@@ -30,24 +29,19 @@ def search_experts(found: Found, _: SignedIn, q: Annotated[str, Query(max_length
 
 @router.get("/people", summary="People whose name matches, for picking one")
 def find_people(found: Found, _: SignedIn, name: Annotated[str, Query(min_length=1, max_length=200)],
-                limit: Limit = 25, offset: Offset = 0) -> list[dict[str, Any]]:
-    try:
-        return [queries.person_profile(found.store, queries.resolve_person(found.store, name)).person]
-    except queries.AmbiguousError as many:
-        return many.candidates[offset:offset + limit]
+                limit: Limit = 25, offset: Offset = 0) -> list[queries.PersonMatch]:
+    return queries.people_called(found.store, name)[offset:offset + limit]
 
 
 @router.get("/people/{person_id}", summary="A person's profile: papers, timeline, topics, moves, evidence")
-def get_person(found: Found, _: SignedIn, person_id: str) -> dict[str, Any]:
-    pid = queries.resolve_person(found.store, person_id)
-    return {**asdict(queries.person_profile(found.store, pid)), **asdict(profiles.person_extras(found.store, pid)),
-            "why": asdict(why.explain_person(found.store, pid))}
+def get_person(found: Found, _: SignedIn, person_id: str,
+               via_org: Annotated[str | None, Query(max_length=200)] = None) -> views.PersonView:
+    return views.person_view(found.store, person_id, explain=True, via_org=via_org)
 
 
 @router.get("/orgs/{org}", summary="An organisation: family, aliases, people, topics, inflow and outflow")
-def get_org(found: Found, _: SignedIn, org: str) -> dict[str, Any]:
-    org_id = queries.resolve_org(found.store, org)
-    return {**asdict(queries.org_profile(found.store, org_id)), **asdict(profiles.org_extras(found.store, org_id))}
+def get_org(found: Found, _: SignedIn, org: str, top: Annotated[int, Query(ge=1, le=500)] = 25) -> views.OrgView:
+    return views.org_view(found.store, org, top=top, flows=30)
 
 
 @router.get("/moves", summary="Moves between organisations, newest first")

@@ -13,8 +13,7 @@ from fastapi import APIRouter, Query
 from fastapi import Path as FastPath
 from pydantic import BaseModel, Field
 
-from labscout.api.deps import SignedIn, Unit
-from labscout.errors import NotFoundError
+from labscout.api.deps import Found, SignedIn, Unit
 from labscout.pipeline import activities, candidates, deals, offers, plan
 from labscout.pipeline.candidates import CandidateIn
 
@@ -27,9 +26,11 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 
 class CandidateCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
+    """A candidate: a research person (`person_id`: name and organisation come from the store) or by hand."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
     target_role: str = Field(min_length=1, max_length=80)
-    person_id: str | None = Field(default=None, max_length=64)
+    person_id: str | None = Field(default=None, max_length=200)
     email: str | None = Field(default=None, max_length=320)
     affiliation: str | None = Field(default=None, max_length=300)
     priority: int | None = Field(default=None, ge=1, le=5)
@@ -100,9 +101,13 @@ def list_candidates(unit: Unit, who: SignedIn, stage: str | None = None, role: s
                                       limit=limit + offset)[offset:]
 
 
-@router.post("/candidates", status_code=201, summary="Add a candidate (from a search result or by hand)")
-def create_candidate(unit: Unit, who: SignedIn, body: CandidateCreate) -> candidates.CandidateOut:
-    return candidates.create_candidate(unit, who, CandidateIn(**body.model_dump()))
+@router.post("/candidates", status_code=201, summary="Add a candidate (a research person, or by hand)",
+             responses={409: {"description": "The person is a candidate already: `existing` is that candidate"}})
+def create_candidate(unit: Unit, who: SignedIn, found: Found, body: CandidateCreate) -> candidates.CandidateOut:
+    data = CandidateIn(**body.model_dump(exclude={"person_id"}))
+    if body.person_id:
+        return candidates.add_from_person(unit, who, found.store, body.person_id, data)
+    return candidates.create_candidate(unit, who, data)
 
 
 @router.get("/candidates/{candidate_id}", summary="One candidate")
@@ -154,22 +159,10 @@ def get_offer(unit: Unit, who: SignedIn, offer_id: Id) -> offers.OfferOut:
     return offers.get_offer(unit, who, offer_id)
 
 
-@router.post("/offers/{offer_id}/{step}", summary="Submit, approve, send, accept, decline or withdraw an offer")
+@router.post("/offers/{offer_id}/{step}",
+             summary="Take a step: submit, approve, return, send, accept, decline or withdraw an offer")
 def offer_step(unit: Unit, who: SignedIn, offer_id: Id, step: str, body: OfferStep) -> offers.OfferOut:
-    version = body.expected_version
-    if step == "submit":
-        return offers.submit_offer(unit, who, offer_id, expected_version=version)
-    if step == "approve":
-        return offers.approve_offer(unit, who, offer_id, expected_version=version)
-    if step == "send":
-        return offers.send_offer(unit, who, offer_id, expected_version=version)
-    if step == "accept":
-        return offers.accept_offer(unit, who, offer_id, expected_version=version)
-    if step in ("decline", "withdraw", "return"):
-        action = {"decline": offers.decline_offer, "withdraw": offers.withdraw_offer,
-                  "return": offers.return_offer}[step]
-        return action(unit, who, offer_id, body.reason or "", expected_version=version)
-    raise NotFoundError(f"no offer step '{step}'; one of submit, approve, send, accept, decline, withdraw, return")
+    return offers.step(unit, who, offer_id, step, reason=body.reason, expected_version=body.expected_version)
 
 
 @router.get("/plan", summary="Hiring plan and budget: slots, hires, committed and exposure")

@@ -1,0 +1,86 @@
+"""The person and organisation screens: one function each, rendered unchanged by the CLI, the API and the web.
+
+A view gathers everything its screen shows from the research store, as frozen records; the interfaces only
+choose what to ask for and how to draw it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from labscout.research import queries, why
+from labscout.research.careers import Flow, Move
+from labscout.research.queries import Authorship, CareerYear, Coauthor, Org, OrgAlias, OrgMember, OrgYear, Person
+from labscout.research.store import ResearchStore
+from labscout.research.topics import PersonMetrics
+from labscout.research.why import PersonWhy
+from labscout.talent import moves, network, profiles
+from labscout.talent.network import IntroPath
+
+# Field names below (moves, why) shadow the modules inside the classes: their types are imported by name.
+
+
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    """One person: who, where, papers, co-authors and the evidence; topics, metrics and moves; optionally why
+    the papers are held as one person and warm introduction paths."""
+
+    person: Person
+    latest_org: Org | None
+    timeline: list[CareerYear]
+    papers: list[Authorship]
+    coauthors: list[Coauthor]
+    links: list[queries.ProfileLink]
+    evidence: dict[str, int]
+    topics: list[tuple[str, float]]
+    moves: list[Move]
+    metrics: PersonMetrics
+    why: PersonWhy | None = None
+    intro_paths: list[IntroPath] = field(default_factory=list)
+    # Pairs of the closest co-authors who also wrote together: the lines of the network picture.
+    ties: list[tuple[str, str]] = field(default_factory=list)
+
+
+def person_view(store: ResearchStore, ref: str, *, explain: bool = False, via_org: str | None = None,
+                ties: bool = False) -> PersonView:
+    """The person `ref` names (id, OpenReview id or unambiguous name) with all their screen shows."""
+    person_id = queries.resolve_person(store, ref)
+    profile = queries.person_profile(store, person_id)
+    extras = profiles.person_extras(store, person_id)
+    paths = network.find_intro_paths(store, person_id, via_org=via_org) if via_org else []
+    close: list[tuple[str, str]] = []
+    if ties:
+        names = {c.person_id for c in profile.coauthors}
+        graph = network.neighbourhood(store, person_id, depth=1)
+        close = sorted((a, b) if a < b else (b, a) for a, b in graph.edges if a in names and b in names)
+    return PersonView(profile.person, profile.latest_org, profile.timeline, profile.papers, profile.coauthors,
+                      profile.links, profile.evidence, extras.topics, extras.moves, extras.metrics,
+                      why.explain_person(store, person_id) if explain else None, paths, close)
+
+
+@dataclass(frozen=True, slots=True)
+class OrgView:
+    """One organisation: its family, the names it goes by, its people and output; topics, inflow, outflow, flows."""
+
+    org: Org
+    parent: Org | None
+    children: list[Org]
+    aliases: list[OrgAlias]
+    people: list[OrgMember]
+    papers_by_year: list[OrgYear]
+    n_people_latest: int
+    topics: list[tuple[str, float]]
+    inflow: list[tuple[str, int]]
+    outflow: list[tuple[str, int]]
+    flows: list[Flow] = field(default_factory=list)
+
+
+def org_view(store: ResearchStore, ref: str, *, top: int = 25, flows: int = 0) -> OrgView:
+    """The organisation `ref` names (id, name, alias or domain); `flows` > 0 adds its biggest flows."""
+    org_id = queries.resolve_org(store, ref)
+    profile = queries.org_profile(store, org_id, top=top)
+    extras = profiles.org_extras(store, org_id)
+    found = moves.list_flows(store, org=org_id, min_people=1, limit=flows) if flows > 0 else []
+    return OrgView(profile.org, profile.parent, profile.children, profile.aliases, profile.people,
+                   profile.papers_by_year, profile.n_people_latest, extras.topics, extras.inflow, extras.outflow,
+                   found)

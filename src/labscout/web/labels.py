@@ -1,0 +1,52 @@
+"""Words people read for the names the services use: stages, activity kinds, offer and deal statuses."""
+
+from __future__ import annotations
+
+ACTIVITY_KINDS = {"email": "E-mail", "call": "Call", "meeting": "Meeting", "note": "Note", "comment": "Comment",
+                  "stage": "Stage change", "offer": "Offer", "change": "Change", "link": "Research profile link"}
+STATUSES = {"pending_approval": "Pending approval", "draft": "Draft", "approved": "Approved", "sent": "Sent",
+            "accepted": "Accepted", "declined": "Declined", "withdrawn": "Withdrawn", "expired": "Expired"}
+ORG_KINDS = {"industry_lab": "Industry lab", "university": "University", "startup": "Start-up",
+             "government_nonprofit": "Government or non-profit", "unknown": "Kind not known"}
+STEPS = {"submit": "Submit for approval", "approve": "Approve", "return": "Return to draft",
+         "send": "Mark as sent", "accept": "Accepted", "decline": "Declined", "withdraw": "Withdraw"}
+EVIDENCE = {"id": "shared author id", "coauthor": "shared co-authors", "organisation": "same organisation",
+            "domain": "same e-mail domain", "paper-organisation": "organisation on the paper",
+            "topic": "same topics", "rare-name": "rare name", "alone": "first mention",
+            "correction": "team's correction"}
+
+
+def sentence(text: str | None) -> str:
+    """`in conversation` as `In conversation`; underscores read as spaces."""
+    if not text:
+        return ""
+    words = text.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def stage(name: str | None) -> str:
+    return sentence(name)
+
+
+def activity_kind(kind: str | None) -> str:
+    return ACTIVITY_KINDS.get(kind or "", sentence(kind))
+
+
+def status(value: str | None) -> str:
+    return STATUSES.get(value or "", sentence(value))
+
+
+def org_kind(kind: str | None) -> str:
+    return ORG_KINDS.get(kind or "", sentence(kind))
+
+
+def step(name: str) -> str:
+    return STEPS.get(name, sentence(name))
+
+
+def evidence(reason: str | None) -> str:
+    return EVIDENCE.get(reason or "", sentence(reason))
+
+
+FILTERS = {"stage": stage, "kind": activity_kind, "status": status, "orgkind": org_kind, "step": step,
+           "evidence": evidence, "sentence": sentence}
