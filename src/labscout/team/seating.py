@@ -195,9 +195,9 @@ def seat_floor(session: Session, actor: Actor, store: ResearchStore, ti: TalentI
     if not 0 <= tolerance <= 10:
         raise InvalidError(f"tolerance: from 0 (priority kept exact) to 10, not {tolerance}", field="tolerance")
     if csv_text is not None:
-        save_floor(session, actor, name or (file or "floor").rsplit("/", 1)[-1].removesuffix(".csv"), csv_text,
-                   file=file or "floor.csv")
+        # a floor loaded from a file is named after it unless named otherwise
         name = name or (file or "floor").rsplit("/", 1)[-1].removesuffix(".csv")
+        save_floor(session, actor, name, csv_text, file=file or f"{name}.csv")
     row = _floor(session, name)
     desks = [Desk(d.desk, d.x, d.y, d.occupant) for d in session.scalars(
         select(FloorDesk).where(FloorDesk.floor_id == row.id).order_by(FloorDesk.desk))]
