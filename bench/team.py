@@ -7,8 +7,8 @@ a cap per organisation; must-haves), five seeds each. Per size: the optimiser's 
 the same instance in the same run (the LP relaxation of the same model, solved by the same HiGHS).
 Seating: a 60-desk floor (two leadership desks) and 55 people with roles and co-author ties; the method's
 objective against a random placement (median of 21 seeds) and the greedy placement.
-With a built store (--home), also the whole use case on the real store: 200 candidates taken from search,
-`propose_team` timed end to end (expert search for the topics included).
+With a built store (--home), also the whole use case on the real store: 200 candidates taken from search with
+costs drawn as above, `propose_team` timed end to end (expert search for the topics included).
 
     .venv/bin/python bench/team.py [--home .labscout] [--seeds 5]
 """
@@ -131,7 +131,7 @@ def bench_real(home: Path) -> None:
     from labscout.pipeline.roles import Role
     from labscout.research.store import ResearchStore
     from labscout.talent import index, search
-    from labscout.team import needs, proposals
+    from labscout.team import costs, needs, proposals
 
     path = home / "research.duckdb"
     if not path.exists():
@@ -160,9 +160,12 @@ def bench_real(home: Path) -> None:
                         continue
                     seen.add(hit.person_id)
                     role = "head of research" if len(seen) <= 3 else rng.choice(["researcher"] * 3 + ["engineer"])
-                    candidates.create_candidate(session, ceo, CandidateIn(
+                    made = candidates.create_candidate(session, ceo, CandidateIn(
                         name=hit.name, target_role=role, person_id=hit.person_id, affiliation=hit.org),
                         stage=rng.choice(["identified", "contacted", "in conversation", "meeting", "offer"]))
+                    # what each asks for: nine figures for a head of research, lognormal below
+                    ask = int(MEDIAN_COST[role] * math.exp(rng.gauss(0, 0.7)))
+                    costs.set_estimate(session, ceo, made.id, costs.EstimateIn(cost=ask))
         times = []
         for _ in range(3):
             with db.session_scope(engine) as session:
