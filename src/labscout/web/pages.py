@@ -20,7 +20,7 @@ from labscout.pipeline import activities, candidates, deals, offers, outreach, o
 from labscout.pipeline.candidates import CandidateIn
 from labscout.pipeline.roles import Perm, has
 from labscout.talent import moves, search, views
-from labscout.team import costs, coverage
+from labscout.team import costs, coverage, needs
 from labscout.web import charts, labels
 from labscout.web.labels import stage as stage_label
 
@@ -74,11 +74,14 @@ def dashboard(request: Request, unit: Unit, who: SignedIn) -> Response:
         return RedirectResponse("/search", status_code=303)  # discovery only
     lines = overview.funnel(unit, who)
     summary = plan.plan_summary(unit, who)
-    try:
-        found = resources(request).discovery()
-        topics, topics_note = coverage.topic_coverage(unit, who, found.store, found.talent), None
-    except NotFoundError as exc:  # no research store yet: the rest of the dashboard still shows
-        topics, topics_note = [], str(exc)
+    topics: list[coverage.TopicCoverage] = []
+    topics_note = None
+    if needs.list_needs(unit, who):  # the research store is opened only when there is something to cover
+        try:
+            found = resources(request).discovery()
+            topics = coverage.topic_coverage(unit, who, found.store, found.talent)
+        except NotFoundError as exc:  # no research store yet: the rest of the dashboard still shows
+            topics_note = str(exc)
     return render(request, "dashboard.html", who, coverage=topics, coverage_note=topics_note,
                   funnel=charts.bars([(line.stage, line.candidates) for line in lines]),
                   days=charts.bars([(line.stage, line.median_days) for line in lines if line.median_days is not None],
