@@ -1,4 +1,8 @@
-"""One Settings object, read by the entry point and passed down."""
+"""One Settings object, built once by the entry point (the command, the web app factory) and passed down.
+
+Every setting is read from the environment here and nowhere else; `ENVIRONMENT` lists them all, and a test
+checks that the README documents each one.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,27 @@ from pathlib import Path
 DEFAULT_HOME = Path(".labscout")
 # The demo reads the shared paper lists from beside the checkout when they are there.
 DEFAULT_SOURCES = Path("../shared/data/paperlists")
+
+# Every environment variable LabScout reads, and what it means.
+ENVIRONMENT = {
+    "LABSCOUT_HOME": "where the research store, the SQLite pipeline database and the signing key live",
+    "LABSCOUT_DATABASE_URL": "the pipeline database (SQLAlchemy URL), e.g. PostgreSQL for a team",
+    "LABSCOUT_SECRET": "the key that signs session cookies (default: a random key kept in LABSCOUT_HOME)",
+    "LABSCOUT_SECURE_COOKIES": "0 to send the session cookie over plain HTTP to a non-local address",
+    "LABSCOUT_SMTP_HOST": "the mail server outreach is sent through",
+    "LABSCOUT_SMTP_PORT": "its port",
+    "LABSCOUT_SMTP_FROM": "the sender address of outreach",
+    "LABSCOUT_SMTP_USER": "the mail server account",
+    "LABSCOUT_SMTP_PASSWORD": "its password",
+    "LABSCOUT_SMTP_STARTTLS": "1 to use STARTTLS",
+    "LABSCOUT_USER": "who a command acts as, by e-mail",
+}
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +56,9 @@ class Settings:
     home: Path
     database_url: str | None = None
     smtp: SmtpSettings = SmtpSettings()
+    # The session-signing key from LABSCOUT_SECRET; None: a random key kept under `home` (api.auth.load_secret).
+    secret: bytes | None = None
+    secure_cookies: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -41,10 +69,13 @@ class Settings:
             sender=env.get("LABSCOUT_SMTP_FROM") or "labscout@localhost",
             user=env.get("LABSCOUT_SMTP_USER") or None,
             password=env.get("LABSCOUT_SMTP_PASSWORD") or None,
-            starttls=(env.get("LABSCOUT_SMTP_STARTTLS") or "").lower() in ("1", "true", "yes"),
+            starttls=_flag(env.get("LABSCOUT_SMTP_STARTTLS"), False),
         )
+        secret = env.get("LABSCOUT_SECRET") or None
         return cls(home=Path(env.get("LABSCOUT_HOME") or DEFAULT_HOME).expanduser(),
-                   database_url=env.get("LABSCOUT_DATABASE_URL") or None, smtp=smtp)
+                   database_url=env.get("LABSCOUT_DATABASE_URL") or None, smtp=smtp,
+                   secret=secret.encode() if secret else None,
+                   secure_cookies=_flag(env.get("LABSCOUT_SECURE_COOKIES"), True))
 
     @property
     def pipeline_url(self) -> str:

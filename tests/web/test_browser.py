@@ -8,7 +8,6 @@ the offer's figures. Every page is saved as a screenshot under test-artifacts/sc
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -16,24 +15,14 @@ from pathlib import Path
 import httpx
 import pytest
 from tests.api.conftest import PASSWORD, TEAM, make_home
+from tests.web.conftest import NEEDS_CHROMIUM, shot, sign_in
 
 from labscout.config import SmtpSettings
 from labscout.web.app import create_app
 from loopback import serve_app
 from smtpserver import SmtpServer
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make sysdeps)")
-
-
-@pytest.fixture(scope="module")
-def smtp() -> Iterator[SmtpServer]:
-    with SmtpServer() as server:
-        yield server
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -47,32 +36,6 @@ def base_url(world: Path, tmp_path_factory: pytest.TempPathFactory, smtp: SmtpSe
             api.put("/api/v1/plan/roles/researcher", json={"slots": 35, "budget": 200_000_000},
                     headers={"X-CSRF-Token": signed["csrf_token"]}).raise_for_status()
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    shutil.rmtree(SHOTS, ignore_errors=True)
-    SHOTS.mkdir(parents=True)
-    with sync_playwright() as p:
-        found = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield found
-        found.close()
-
-
-def sign_in(browser: object, base: str, role: str) -> object:
-    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()  # type: ignore[attr-defined]
-    page.goto(base + "/login")
-    page.fill("input[name=email]", TEAM[role])
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    return page
-
-
-def shot(page: object, name: str) -> None:
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
 def test_the_whole_workflow(browser: object, base_url: str, smtp: SmtpServer) -> None:
@@ -99,13 +62,14 @@ def test_the_whole_workflow(browser: object, base_url: str, smtp: SmtpServer) ->
     shot(page, "03-board")
 
     page.goto(base_url + candidate_url)  # type: ignore[attr-defined]
-    assert page.inner_text("#stage") == "contacted"  # type: ignore[attr-defined]
+    assert page.get_attribute("#stage", "data-stage") == "contacted"  # type: ignore[attr-defined]
     page.click("#outreach button")  # type: ignore[attr-defined]  # a draft from the intro template
     page.fill("#outreach input[name=to]", "cleo@stanford.example")  # type: ignore[attr-defined]
     assert "Diffusion" in page.input_value("#outreach textarea")  # type: ignore[attr-defined]  # her own papers
     assert not smtp.inbox.messages  # nothing is sent before a human presses Send
     page.click("#outreach button.send")  # type: ignore[attr-defined]
-    page.wait_for_selector(".timeline .kind:text-is('email')")  # type: ignore[attr-defined]
+    page.wait_for_selector(".timeline .kind[data-kind=email]")  # type: ignore[attr-defined]
+    assert "sent" in page.inner_text(".timeline .delivery")  # type: ignore[attr-defined]
     assert len(smtp.inbox.messages) == 1 and smtp.inbox.messages[0]["To"].endswith("<cleo@stanford.example>")
     page.fill("#discussion textarea", "Strong fit for the diffusion team, @hr@lab.example please review")  # type: ignore[attr-defined]
     page.click("#discussion button")  # type: ignore[attr-defined]

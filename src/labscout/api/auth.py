@@ -17,7 +17,8 @@ import threading
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
-from pathlib import Path
+
+from labscout.config import Settings
 
 COOKIE = "labscout_session"
 MAX_AGE = 12 * 3600
@@ -25,16 +26,26 @@ FAILURES_ALLOWED = 5
 FAILURE_WINDOW = 300.0
 
 
-def load_secret(home: Path) -> bytes:
-    """The signing secret: LABSCOUT_SECRET, else a random key kept (mode 600) under LABSCOUT_HOME."""
-    if os.environ.get("LABSCOUT_SECRET"):
-        return os.environ["LABSCOUT_SECRET"].encode()
-    path = home / "secret.key"
+def load_secret(settings: Settings) -> bytes:
+    """The signing secret: LABSCOUT_SECRET (Settings.secret), else a random key kept (mode 600) under the home."""
+    if settings.secret:
+        return settings.secret
+    path = settings.home / "secret.key"
     if not path.exists():
-        home.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(secrets.token_bytes(32))
+        settings.home.mkdir(parents=True, exist_ok=True)
+        try:
+            # Written whole under another name and linked into place: a second worker starting at the same
+            # moment reads either no key (and makes this one) or the whole key, never half of it.
+            tmp = path.with_name(f".secret.{os.getpid()}.{secrets.token_hex(4)}")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(secrets.token_bytes(32))
+            try:
+                os.link(tmp, path)
+            finally:
+                tmp.unlink()
+        except FileExistsError:
+            pass  # another process made it first: use theirs
     return path.read_bytes()
 
 

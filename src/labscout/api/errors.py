@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict
 from typing import Any
 
 from fastapi import Request
@@ -10,6 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from labscout.errors import BadInputError, ConflictError, ForbiddenError, InvalidError, LabScoutError, NotFoundError
+from labscout.pipeline.candidates import AlreadyCandidateError
+from labscout.research.queries import AmbiguousError
 
 STATUS: list[tuple[type[LabScoutError], int, str]] = [
     (NotFoundError, 404, "Not found"), (ForbiddenError, 403, "Forbidden"), (ConflictError, 409, "Conflict"),
@@ -38,6 +41,20 @@ def status_of(exc: LabScoutError) -> tuple[int, str]:
 HtmlErrors = Callable[[Request, int, str, str], Response]
 
 
+def extra_of(exc: LabScoutError) -> dict[str, Any]:
+    """What a problem adds for this error: the field it is about, the people or organisations a name fits,
+    the candidate a duplicate would have been."""
+    extra: dict[str, Any] = {}
+    if exc.field is not None:
+        extra["field"] = exc.field
+    if isinstance(exc, AmbiguousError):
+        extra["matches"] = [asdict(c) for c in exc.candidates]
+    if isinstance(exc, AlreadyCandidateError):
+        extra["existing"] = {"candidate_id": exc.existing.id, "name": exc.existing.name,
+                             "stage": exc.existing.stage, "url": f"/api/v1/candidates/{exc.existing.id}"}
+    return extra
+
+
 def labscout_error_handler(html: HtmlErrors | None) -> Callable[[Request, Exception], Awaitable[Response]]:
     """API paths get a JSON problem; other paths the web app's error page when one is given."""
 
@@ -45,15 +62,22 @@ def labscout_error_handler(html: HtmlErrors | None) -> Callable[[Request, Except
         assert isinstance(exc, LabScoutError)
         status, title = status_of(exc)
         if html is None or request.url.path.startswith("/api/"):
-            extra = {"candidates": exc.candidates} if hasattr(exc, "candidates") else {}
-            return problem(status, title, str(exc), **extra)
+            return problem(status, title, str(exc), **extra_of(exc))
         return html(request, status, title, str(exc))
 
     return handle
 
 
-async def validation_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, RequestValidationError)
-    fields = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
-    detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
-    return problem(422, "Invalid request", detail, errors=fields)
+def validation_error_handler(html: HtmlErrors | None) -> Callable[[Request, Exception], Awaitable[Response]]:
+    """Request parameters that fail validation: a JSON problem naming each field; a page in the browser."""
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        fields = [{"field": ".".join(str(p) for p in e["loc"][1:] or e["loc"]), "message": e["msg"]}
+                  for e in exc.errors()]
+        detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+        if html is not None and not request.url.path.startswith("/api/"):
+            return html(request, 422, "Invalid request", detail)
+        return problem(422, "Invalid request", detail, errors=fields)
+
+    return handle

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from labscout.config import Settings
 from labscout.errors import NotFoundError
-from labscout.pipeline import db
+from labscout.pipeline import corrections, db
 from labscout.research.store import ResearchStore
 from labscout.talent import index
 
@@ -38,7 +38,9 @@ class Resources:
     def open(cls, settings: Settings) -> Resources:
         # One connection per request in flight: room for many users at once before anyone waits.
         engine = db.make_engine(settings.pipeline_url, pool_size=20, max_overflow=40)
-        db.upgrade(engine)
+        db.upgrade_if_behind(engine)
+        # A correction command stopped between its commits is finished before the first request reads the store.
+        corrections.recover(db.units_of(engine), settings.research_store)
         return cls(settings, engine)
 
     def discovery(self) -> Discovery:

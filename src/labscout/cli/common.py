@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict
 from typing import Annotated, Any, TypeVar
 
@@ -23,6 +24,26 @@ app = typer.Typer(help="LabScout: find the strongest AI researchers from the res
 person_app = typer.Typer(help="People of the research store.", no_args_is_help=True)
 org_app = typer.Typer(help="Organisations of the research store.", no_args_is_help=True)
 eval_app = typer.Typer(help="Measured quality of LabScout's own results.", no_args_is_help=True)
+
+
+_SETTINGS: ContextVar[Settings | None] = ContextVar("labscout_settings", default=None)
+
+
+@app.callback()
+def _settings_once() -> None:
+    """The one Settings of this command, read from the environment before it runs."""
+    _SETTINGS.set(Settings.from_env())
+
+
+def settings() -> Settings:
+    """This command's Settings, built once by the root callback and handed to everything the command calls."""
+    found = _SETTINGS.get()
+    if found is None:  # a command function called directly, outside the `labscout` app
+        found = Settings.from_env()
+        _SETTINGS.set(found)
+    return found
+
+
 app.add_typer(person_app, name="person")
 app.add_typer(org_app, name="org")
 app.add_typer(eval_app, name="eval")
@@ -112,5 +133,5 @@ def errors(as_json: bool = False, flags: Mapping[str, str] | None = None) -> Ite
 
 
 def with_store(fn: Callable[[ResearchStore], T]) -> T:
-    with ResearchStore(Settings.from_env().research_store) as store:
+    with ResearchStore(settings().research_store) as store:
         return fn(store)

@@ -6,9 +6,8 @@ from typing import Annotated
 
 import typer
 
-from labscout.cli.common import JsonOpt, app, console, errors, org_app, person_app
-from labscout.cli.pipeline import AsOpt, run, show, table
-from labscout.config import Settings
+from labscout.cli.common import JsonOpt, app, console, errors, org_app, person_app, settings
+from labscout.cli.pipeline import AsOpt, run, run_flow, show, table
 from labscout.errors import InvalidError
 from labscout.pipeline import corrections
 
@@ -36,9 +35,9 @@ def person_merge(
     reason: ReasonOpt = None, as_user: AsOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """Say that two people of the research store are one: applied now and at every later ingest."""
-    store = Settings.from_env().research_store
+    store = settings().research_store
     with errors(as_json):
-        done = run(as_user, lambda s, a: corrections.merge_people(s, a, store, first, second, reason=reason))
+        done = run_flow(as_user, lambda s, a: corrections.merge_people(s, a, store, first, second, reason=reason))
     show(done, as_json, _render)
 
 
@@ -54,11 +53,11 @@ def person_split(
     reason: ReasonOpt = None, as_user: AsOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """Say that some papers of a person are somebody else's: applied now and at every later ingest."""
-    store = Settings.from_env().research_store
+    store = settings().research_store
     with errors(as_json):
         span = _years(years) if years else None
         chosen = [p.strip() for p in papers.split(",") if p.strip()] if papers else []
-        done = run(as_user, lambda s, a: corrections.split_person(
+        done = run_flow(as_user, lambda s, a: corrections.split_person(
             s, a, store, person, papers=chosen, name_variant=name_variant, org=org, years=span, reason=reason))
     show(done, as_json, _render)
 
@@ -81,9 +80,9 @@ def org_alias(
     reason: ReasonOpt = None, as_user: AsOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """Say which organisation an affiliation string names: applied now and at every later ingest."""
-    store = Settings.from_env().research_store
+    store = settings().research_store
     with errors(as_json):
-        done = run(as_user, lambda s, a: corrections.alias_org(s, a, store, raw, org, reason=reason))
+        done = run_flow(as_user, lambda s, a: corrections.alias_org(s, a, store, raw, org, reason=reason))
     show(done, as_json, _render)
 
 
@@ -97,9 +96,9 @@ def org_set(
     reason: ReasonOpt = None, as_user: AsOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """Set an organisation's parent, kind or country: applied now and at every later ingest."""
-    store = Settings.from_env().research_store
+    store = settings().research_store
     with errors(as_json):
-        done = run(as_user, lambda s, a: corrections.set_org(s, a, store, org, parent=parent, kind=kind,
+        done = run_flow(as_user, lambda s, a: corrections.set_org(s, a, store, org, parent=parent, kind=kind,
                                                             country=country, reason=reason))
     show(done, as_json, _render)
 
@@ -127,7 +126,7 @@ def corrections_revert(
     reason: ReasonOpt = None, as_user: AsOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """Take a correction back: undone now where the store allows, and never applied again."""
-    store = Settings.from_env().research_store
+    store = settings().research_store
     with errors(as_json):
-        done = run(as_user, lambda s, a: corrections.revert_correction(s, a, store, correction_id, reason=reason))
+        done = run_flow(as_user, lambda s, a: corrections.revert_correction(s, a, store, correction_id, reason=reason))
     show(done, as_json, _render)

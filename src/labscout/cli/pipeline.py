@@ -18,8 +18,7 @@ from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from labscout.cli.common import JsonOpt, app, console, dump, errors
-from labscout.config import Settings
+from labscout.cli.common import JsonOpt, app, console, dump, errors, settings
 from labscout.errors import InvalidError, NotFoundError
 from labscout.pipeline import activities, candidates, db, outreach, stages, users
 from labscout.pipeline.candidates import CandidateIn
@@ -45,9 +44,13 @@ T = TypeVar("T")
 
 
 def open_engine() -> Engine:
-    """The pipeline database from Settings, brought to the newest schema."""
-    engine = db.make_engine(Settings.from_env().pipeline_url)
-    db.upgrade(engine)
+    """The pipeline database from Settings; Alembic runs only when its schema is behind (a new database)."""
+    engine = db.make_engine(settings().pipeline_url)
+    try:
+        db.upgrade_if_behind(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
 
 
@@ -72,6 +75,16 @@ def unit_of_work(as_user: str | None) -> Iterator[tuple[Session, Actor]]:
 def run(as_user: str | None, fn: Callable[[Session, Actor], T]) -> T:
     with unit_of_work(as_user) as (session, actor):
         return fn(session, actor)
+
+
+def run_flow(as_user: str | None, fn: Callable[[db.UnitOfWork, Actor], T]) -> T:
+    """Run a flow that commits in steps of its own (a change to both stores) acting as `as_user`."""
+    if not as_user:
+        raise InvalidError("say who is acting: --as EMAIL or LABSCOUT_USER=EMAIL")
+    with engine_scope() as engine:
+        with db.session_scope(engine) as session:
+            actor = users.actor_for_email(session, as_user)
+        return fn(db.units_of(engine), actor)
 
 
 def parse_date(value: str | None, field: str) -> date | None:
@@ -120,8 +133,9 @@ def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
 def pipeline_upgrade(as_json: JsonOpt = False) -> None:
     """Create the pipeline database or bring its schema to the newest version (Alembic)."""
     with errors(as_json), engine_scope() as engine:
+        db.upgrade(engine)  # asked for: run it even when the version looks current
         revision = db.current_revision(engine)
-    show({"url": _safe_url(Settings.from_env().pipeline_url), "revision": revision}, as_json,
+    show({"url": _safe_url(settings().pipeline_url), "revision": revision}, as_json,
          lambda v: console.print(f"pipeline database {v['url']} at schema {v['revision']}"))
 
 
@@ -142,7 +156,7 @@ VersionOpt = Annotated[int | None, typer.Option("--version", help="The version y
 
 
 def _research_store() -> ResearchStore | None:
-    path = Settings.from_env().research_store
+    path = settings().research_store
     return ResearchStore(path) if path.exists() else None
 
 
@@ -403,34 +417,35 @@ def pipeline_email(
     as_json: JsonOpt = False,
 ) -> None:
     """Render an outreach e-mail with the candidate's own work; it is sent only with --send, then logged."""
-    settings = Settings.from_env()
-    with errors(as_json):
+    smtp = settings().smtp
+    with errors(as_json, {"candidate_id": "CANDIDATE_ID", "body": "--body-file"}):
         store = _research_store()
         try:
-            def act(s: Session, a: Actor) -> dict[str, Any]:
-                draft = outreach.compose(s, a, candidate_id, template, store=store)
-                text = body_file.read_text(encoding="utf-8") if body_file else draft.body
-                title = subject or draft.subject
-                final: dict[str, Any] = {"to": to or draft.to, "subject": title, "body": text,
-                                         "evidence": draft.evidence, "sent": False}
-                if send:
-                    entry = outreach.send_email(s, a, candidate_id, subject=title, body=text,
-                                                smtp=settings.smtp, to=to, template=draft.template,
-                                                evidence=draft.evidence)
-                    final.update(sent=True, message_id=entry.meta.get("message_id"))
-                return final
-            found = run(as_user, act)
+            draft = run(as_user, lambda s, a: outreach.compose(s, a, candidate_id, template, store=store))
         finally:
             if store is not None:
                 store.close()
+        text = body_file.read_text(encoding="utf-8") if body_file else draft.body
+        found: dict[str, Any] = {"to": to or draft.to, "subject": subject or draft.subject, "body": text,
+                                 "evidence": draft.evidence, "papers": plain(draft.papers),
+                                 "intro_path": draft.intro_path, "moves_to": draft.moves_to, "sent": False}
+        if send:
+            entry = run_flow(as_user, lambda units, a: outreach.send_email(
+                units, a, candidate_id, subject=found["subject"], body=text, smtp=smtp, to=to,
+                template=draft.template, evidence=draft.evidence))
+            found.update(sent=True, message_id=entry.meta.get("message_id"))
     if as_json:
         dump(found)
         return
-    console.print(f"To: {found['to']}\nSubject: {found['subject']}\n\n{found['body']}")
+    console.print(f"To: {found['to'] or '(no address: add one to the candidate, or give --to)'}\n"
+                  f"Subject: {found['subject']}\n\n{found['body']}")
+    for paper in draft.papers:
+        console.print(f"[dim]cites: {paper.title} ({paper.venue} {paper.year})[/dim]")
     if found["sent"]:
         console.print(f"[green]sent[/green] and logged on the timeline ({found['message_id']})")
     else:
-        console.print("[yellow]not sent[/yellow]: review the text, then run again with --send")
+        then = f"; sending moves the candidate to '{draft.moves_to}'" if draft.moves_to else ""
+        console.print(f"[yellow]not sent[/yellow]: review the text, then run again with --send{then}")
 
 
 @pipeline_app.command("templates")
@@ -442,7 +457,7 @@ def pipeline_templates(
     as_user: AsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Outreach templates; variables: candidate, sender, top_papers, shared_coauthors, coauthors."""
+    """Outreach templates; variables: candidate, sender, top_papers, shared_coauthors, coauthors, intro_path."""
     with errors(as_json):
         def act(s: Session, a: Actor) -> list[outreach.TemplateOut]:
             if save:

@@ -11,9 +11,20 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from labscout import terminal
-from labscout.cli.common import JsonOpt, app, console, dump, err, errors, eval_app, org_app, person_app, with_store
+from labscout.cli.common import (
+    JsonOpt,
+    app,
+    console,
+    dump,
+    err,
+    errors,
+    eval_app,
+    org_app,
+    person_app,
+    settings,
+    with_store,
+)
 from labscout.cli.pipeline import engine_scope
-from labscout.config import Settings
 from labscout.errors import BadInputError, InvalidError
 from labscout.identity import eval as identity_eval
 from labscout.pipeline import corrections, db
@@ -34,7 +45,7 @@ def ingest(
 
     The team's identity corrections (from the pipeline store) are applied first; candidates follow their people.
     """
-    dest = Settings.from_env().research_store
+    dest = settings().research_store
     with errors(as_json):
         if as_json:
             rebuilt = _rebuild(paths, dest, adapter, skip_bad, None)
@@ -93,9 +104,9 @@ def ingest(
 
 def _rebuild(paths: list[Path], dest: Path, adapter: str, skip_bad: bool,
              progress: build.Progress | None) -> corrections.Rebuild:
-    with engine_scope() as engine, db.session_scope(engine) as session:
-        return corrections.rebuild_research_store(session, dest, paths, adapter=adapter, skip_bad=skip_bad,
-                                                  progress=progress)
+    with engine_scope() as engine:
+        return corrections.rebuild_research_store(db.units_of(engine), dest, paths, adapter=adapter,
+                                                  skip_bad=skip_bad, progress=progress)
 
 
 @person_app.command("show")
@@ -151,7 +162,7 @@ def eval_identity(
             raise InvalidError("--simulate counts must be positive")
         report = identity_eval.evaluate_identity(paths or [DEFAULT_SOURCES], simulate=counts)
         coverage = None
-        store_path = Settings.from_env().research_store
+        store_path = settings().research_store
         if store_path.exists():
             coverage = with_store(queries.org_coverage)
     if as_json:

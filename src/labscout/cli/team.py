@@ -10,9 +10,8 @@ from typing import Annotated, TypeVar
 import typer
 from sqlalchemy.orm import Session
 
-from labscout.cli.common import JsonOpt, app, console, err, errors
+from labscout.cli.common import JsonOpt, app, console, err, errors, settings
 from labscout.cli.pipeline import AsOpt, IdArg, VersionOpt, run, show, table, unit_of_work
-from labscout.config import Settings
 from labscout.errors import BadInputError, InvalidError, NotFoundError
 from labscout.pipeline.roles import Actor
 from labscout.research.store import ResearchStore
@@ -37,7 +36,7 @@ T = TypeVar("T")
 
 @contextmanager
 def discovery() -> Iterator[tuple[ResearchStore, TalentIndex]]:
-    path = Settings.from_env().research_store
+    path = settings().research_store
     if not path.exists():
         raise NotFoundError(f"no research store at {path}; build it with `labscout ingest PATH`")
     with ResearchStore(path) as store:

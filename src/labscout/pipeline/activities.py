@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from labscout.errors import InvalidError, NotFoundError
@@ -62,11 +62,11 @@ def log_activity(session: Session, actor: Actor, candidate_id: int, kind: str, *
     """Record an e-mail, call, meeting (with place and who attended) or note on a candidate's timeline."""
     require(actor, Perm.EDIT_CANDIDATES)
     if kind not in LOGGED_KINDS:
-        raise InvalidError(f"unknown activity kind '{kind}'; choose one of {', '.join(LOGGED_KINDS)}")
+        raise InvalidError(f"unknown activity kind '{kind}'; choose one of {', '.join(LOGGED_KINDS)}", field="kind")
     if not (subject or body):
-        raise InvalidError("an activity needs a subject or a text")
+        raise InvalidError("an activity needs a subject or a text", field="subject")
     if kind == "meeting" and not place:
-        raise InvalidError("a meeting needs a place")
+        raise InvalidError("a meeting needs a place", field="place")
     _candidate(session, candidate_id)
     entry = log(session, actor, candidate_id, kind, subject=subject, body=body, place=place,
                 attendees=[a.strip() for a in attendees or [] if a.strip()], occurred_at=occurred_at)
@@ -79,7 +79,7 @@ def comment(session: Session, actor: Actor, candidate_id: int, text: str) -> Act
     """Add to a candidate's discussion; `@email` or `@first.last` names a user, who sees it in their mentions."""
     require(actor, Perm.EDIT_CANDIDATES)
     if not text.strip():
-        raise InvalidError("a comment needs text")
+        raise InvalidError("a comment needs text", field="text")
     _candidate(session, candidate_id)
     named = resolve_mentions(session, text)
     entry = log(session, actor, candidate_id, "comment", body=text.strip())
@@ -101,36 +101,49 @@ def resolve_mentions(session: Session, text: str) -> list[User]:
         matches = [u for u in everyone if u.email == key or u.email.split("@")[0] == key
                    or u.name.lower().replace(" ", ".") == key]
         if not matches:
-            raise InvalidError(f"@{token} names no user; use their e-mail, e.g. @someone@example.org")
+            raise InvalidError(f"@{token} names no user; use their e-mail, e.g. @someone@example.org", field="text")
         if len(matches) > 1:
-            raise InvalidError(f"@{token} fits several users: {', '.join(u.email for u in matches)}")
+            raise InvalidError(f"@{token} fits several users: {', '.join(u.email for u in matches)}", field="text")
         found[matches[0].id] = matches[0]
     return list(found.values())
 
 
 def timeline(session: Session, actor: Actor, candidate_id: int, *, kinds: tuple[str, ...] | None = None,
-             ) -> list[ActivityOut]:
-    """Everything that happened with one candidate, oldest first."""
+             newest_first: bool = False, limit: int | None = None, offset: int = 0) -> list[ActivityOut]:
+    """Everything that happened with one candidate, oldest first (or newest first), a page at a time."""
     require(actor, Perm.VIEW_PIPELINE)
     _candidate(session, candidate_id)
     query = select(Activity).where(Activity.candidate_id == candidate_id)
     if kinds:
         query = query.where(Activity.kind.in_(kinds))
-    return _outs(session, list(session.scalars(query.order_by(Activity.occurred_at, Activity.id))))
+    order = (Activity.occurred_at.desc(), Activity.id.desc()) if newest_first else (Activity.occurred_at, Activity.id)
+    query = query.order_by(*order).offset(offset)
+    return _outs(session, list(session.scalars(query if limit is None else query.limit(limit))))
+
+
+def get_activity(session: Session, actor: Actor, activity_id: int) -> ActivityOut:
+    """One timeline entry."""
+    require(actor, Perm.VIEW_PIPELINE)
+    entry = session.get(Activity, activity_id)
+    if entry is None:
+        raise NotFoundError(f"no timeline entry {activity_id}")
+    _candidate(session, entry.candidate_id)
+    return _outs(session, [entry])[0]
 
 
 def discussion(session: Session, actor: Actor, candidate_id: int) -> list[ActivityOut]:
     return timeline(session, actor, candidate_id, kinds=("comment",))
 
 
-def feed(session: Session, actor: Actor, *, limit: int = 50, since: datetime | None = None) -> list[ActivityOut]:
-    """The team-wide feed: the newest changes and entries across all candidates."""
+def feed(session: Session, actor: Actor, *, limit: int = 50, offset: int = 0, since: datetime | None = None,
+         ) -> list[ActivityOut]:
+    """The team-wide feed: the newest changes and entries across all candidates, a page at a time."""
     require(actor, Perm.VIEW_PIPELINE)
     query = select(Activity).join(Candidate).where(Candidate.erased_at.is_(None))
     if since is not None:
         query = query.where(Activity.created_at >= since)
     return _outs(session, list(session.scalars(query.order_by(Activity.created_at.desc(), Activity.id.desc())
-                                               .limit(limit))))
+                                               .offset(offset).limit(limit))))
 
 
 def my_mentions(session: Session, actor: Actor, *, unseen_only: bool = True, mark_seen: bool = False,
@@ -147,6 +160,41 @@ def my_mentions(session: Session, actor: Actor, *, unseen_only: bool = True, mar
             m.seen_at = utcnow()
     found = sorted((e for e in entries if e is not None), key=lambda e: (e.created_at, e.id), reverse=True)
     return _outs(session, found)
+
+
+@dataclass(frozen=True, slots=True)
+class MentionOut:
+    """A comment that names the reader, and when they read it (None: not yet)."""
+
+    comment: ActivityOut
+    seen_at: datetime | None
+
+
+def unread_mentions(session: Session, actor: Actor) -> int:
+    """How many comments name the actor that they have not read."""
+    require(actor, Perm.VIEW_PIPELINE)
+    return session.scalar(select(func.count()).select_from(Mention).join(Activity).join(Candidate).where(
+        Mention.user_id == actor.user_id, Mention.seen_at.is_(None), Candidate.erased_at.is_(None))) or 0
+
+
+def inbox(session: Session, actor: Actor, *, limit: int = 50, offset: int = 0, mark_seen: bool = True,
+          ) -> list[MentionOut]:
+    """Comments that name the actor, unread first then newest; reading a page marks its comments read."""
+    require(actor, Perm.VIEW_PIPELINE)
+    rows = session.execute(
+        select(Mention, Activity).join(Activity, Activity.id == Mention.activity_id).join(Candidate)
+        .where(Mention.user_id == actor.user_id, Candidate.erased_at.is_(None))
+        .order_by(Mention.seen_at.is_not(None), Activity.created_at.desc(), Activity.id.desc())
+        .offset(offset).limit(limit)).all()
+    outs = _outs(session, [activity for _, activity in rows])
+    found = [MentionOut(out, mention.seen_at) for (mention, _), out in zip(rows, outs, strict=True)]
+    if mark_seen:
+        now = utcnow()
+        for mention, _ in rows:
+            if mention.seen_at is None:
+                mention.seen_at = now
+        flush(session)
+    return found
 
 
 def _outs(session: Session, entries: list[Activity]) -> list[ActivityOut]:

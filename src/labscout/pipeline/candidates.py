@@ -91,35 +91,38 @@ def load(session: Session, candidate_id: int) -> Candidate:
 def _apply(session: Session, c: Candidate, data: CandidateIn) -> None:
     if data.name is not None:
         if not data.name.strip():
-            raise InvalidError("a candidate needs a name")
+            raise InvalidError("a candidate needs a name", field="name")
         c.name = data.name.strip()
     if data.target_role is not None:
         if not data.target_role.strip():
-            raise InvalidError("a candidate needs a target role")
+            raise InvalidError("a candidate needs a target role", field="target_role")
         c.target_role = data.target_role.strip().lower()
     if data.person_id is not None:
         c.person_id = data.person_id.strip() or None
     if data.email is not None:
-        c.email = normalise_email(data.email) if data.email.strip() else None
+        try:
+            c.email = normalise_email(data.email) if data.email.strip() else None
+        except InvalidError as exc:
+            raise InvalidError(str(exc), field="email") from None
     if data.affiliation is not None:
         c.affiliation = data.affiliation.strip() or None
     if data.owner_email is not None:
         if data.owner_email.strip():
             owner = session.scalar(select(User).where(User.email == data.owner_email.strip().lower()))
             if owner is None:
-                raise InvalidError(f"owner '{data.owner_email}' is not a user")
+                raise InvalidError(f"owner '{data.owner_email}' is not a user", field="owner_email")
             c.owner_id = owner.id
         else:
             c.owner_id = None
     if data.priority is not None:
         if not 1 <= data.priority <= 5:
-            raise InvalidError(f"priority must be 1 (highest) to 5, not {data.priority}")
+            raise InvalidError(f"priority must be 1 (highest) to 5, not {data.priority}", field="priority")
         c.priority = data.priority
     if data.tags is not None:
         c.tags = sorted({t.strip().lower() for t in data.tags if t.strip()})
     if data.source is not None:
         if data.source not in SOURCES:
-            raise InvalidError(f"unknown source '{data.source}'; choose one of {', '.join(SOURCES)}")
+            raise InvalidError(f"unknown source '{data.source}'; choose one of {', '.join(SOURCES)}", field="source")
         c.source = data.source
     if data.source_detail is not None:
         c.source_detail = data.source_detail.strip() or None
@@ -132,9 +135,9 @@ def create_candidate(session: Session, actor: Actor, data: CandidateIn, *, stage
     """Add a candidate at the first stage (or `stage`), with its creation on the timeline and in the audit."""
     require(actor, Perm.EDIT_CANDIDATES)
     if not (data.name and data.name.strip()):
-        raise InvalidError("a candidate needs a name")
+        raise InvalidError("a candidate needs a name", field="name")
     if not (data.target_role and data.target_role.strip()):
-        raise InvalidError("a candidate needs a target role (e.g. researcher)")
+        raise InvalidError("a candidate needs a target role (e.g. researcher)", field="target_role")
     if data.person_id:
         existing = session.scalar(select(Candidate).where(Candidate.person_id == data.person_id.strip(),
                                                           Candidate.erased_at.is_(None)))
@@ -216,8 +219,9 @@ def check_version(session: Session, c: Candidate, expected_version: int | None) 
                                                    AuditEntry.entity_id == str(c.id))
                           .order_by(AuditEntry.id.desc()).limit(1))
     who = f" by {last.actor_name} at {last.at:%Y-%m-%d %H:%M} UTC" if last else ""
-    raise ConflictError(f"candidate {c.id} was changed{who} (now version {c.version}, you edited version "
-                        f"{expected_version}); reload and try again")
+    raise ConflictError(f"candidate {c.id} ({c.name}) was changed{who}: now at stage '{c.stage}', version "
+                        f"{c.version} (you edited version {expected_version}); reload and try again",
+                        field="version")
 
 
 def update_candidate(session: Session, actor: Actor, candidate_id: int, changes: CandidateIn, *,
@@ -229,7 +233,8 @@ def update_candidate(session: Session, actor: Actor, candidate_id: int, changes:
     before = audit.snapshot(c)
     _apply(session, c, changes)
     after = audit.snapshot(c)
-    changed = sorted(k for k in after if after[k] != before[k])
+    # What the person changed; the bookkeeping columns change with every write.
+    changed = sorted(k for k in after if after[k] != before[k] and k not in ("updated_at", "version"))
     if not changed:
         return out(session, c)
     flush(session)
@@ -249,13 +254,13 @@ def move_stage(session: Session, actor: Actor, candidate_id: int, stage: str, *,
     check_version(session, c, expected_version)
     target = stages.get_stage(session, stage)
     if target.name == c.stage:
-        raise InvalidError(f"candidate {c.id} is already at stage '{c.stage}'")
+        raise InvalidError(f"candidate {c.id} is already at stage '{c.stage}'", field="stage")
     current = stages.get_stage(session, c.stage)
     reason = (reason or "").strip() or None
     if target.outcome == "lost" and not reason:
         raise InvalidError(f"moving to '{target.name}' needs a reason", field="reason")
     if current.outcome != "open" and not reason:
-        raise InvalidError(f"candidate {c.id} is closed ('{c.stage}'); reopening needs a reason")
+        raise InvalidError(f"candidate {c.id} is closed ('{c.stage}'); reopening needs a reason", field="reason")
     before = audit.snapshot(c)
     when = at or utcnow()
     previous = c.stage

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,17 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         session.close()
 
 
+# Opens one unit of work (a transaction committed when its block ends). The interface makes it and hands it to a
+# flow that must commit in several steps, in an order that leaves nothing half-done: a change that spans the
+# pipeline and the research store commits its record first, then changes the store, then follows up.
+UnitOfWork = Callable[[], AbstractContextManager[Session]]
+
+
+def units_of(engine: Engine) -> UnitOfWork:
+    """Units of work on `engine`: each call opens a new transaction (see session_scope)."""
+    return lambda: session_scope(engine)
+
+
 # SQLSTATEs of PostgreSQL for serialization failure, deadlock and lock timeout; SQLite says "database is locked".
 CONTENTION_CODES = {"40001", "40P01", "55P03"}
 
@@ -112,12 +124,25 @@ def upgrade(engine_or_url: Engine | str, revision: str = "head") -> None:
             engine.dispose()
 
 
+def upgrade_if_behind(engine: Engine) -> bool:
+    """Upgrade only a database whose schema is not the newest (one cheap read otherwise); True if it was."""
+    try:
+        if current_revision(engine) == head_revision():
+            return False
+    except OperationalError as exc:
+        raise ConflictError(f"cannot read the pipeline database: {exc.orig}") from None
+    upgrade(engine)
+    return True
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str:
+    """The newest revision the migrations define (read once: they do not change while the program runs)."""
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head

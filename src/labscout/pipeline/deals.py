@@ -47,14 +47,15 @@ def _kind(value: str) -> str:
     key = value.strip().lower().replace("_", "-").replace("acquihire", "acqui-hire")
     key = "fund stake" if key in ("fund-stake", "fund stake") else key
     if key not in KINDS:
-        raise InvalidError(f"kind: unknown deal kind '{value}'; choose one of {', '.join(KINDS)}")
+        raise InvalidError(f"kind: unknown deal kind '{value}'; choose one of {', '.join(KINDS)}", field="kind")
     return key
 
 
 def _status(value: str) -> str:
     key = value.strip().lower()
     if key not in STATUSES:
-        raise InvalidError(f"status: unknown deal status '{value}'; choose one of {', '.join(STATUSES)}")
+        raise InvalidError(f"status: unknown deal status '{value}'; choose one of {', '.join(STATUSES)}",
+                           field="status")
     return key
 
 
@@ -64,15 +65,15 @@ def _stake(value: str | float | Decimal | None) -> Decimal | None:
     try:
         stake = Decimal(str(value))
     except InvalidOperation:
-        raise InvalidError(f"stake: '{value}' is not a percentage") from None
+        raise InvalidError(f"the stake '{value}' is not a percentage", field="stake_percent") from None
     if not 0 <= stake <= 100:
-        raise InvalidError(f"stake: must be 0 to 100 percent, not {stake}")
+        raise InvalidError(f"the stake must be 0 to 100 percent, not {stake}", field="stake_percent")
     return stake.quantize(Decimal("0.001"))
 
 
 def _amount(value: int) -> int:
     if not 0 <= value <= policy.MAX_AMOUNT:
-        raise InvalidError(f"amount: must be 0 to {policy.MAX_AMOUNT:,}, not {value:,}")
+        raise InvalidError(f"amount: must be 0 to {policy.MAX_AMOUNT:,}, not {value:,}", field="amount")
     return value
 
 
@@ -104,7 +105,7 @@ def create_deal(session: Session, actor: Actor, *, kind: str, company: str, amou
                 currency: str = "USD", notes: str | None = None) -> DealOut:
     require(actor, Perm.EDIT_DEALS)
     if not company.strip():
-        raise InvalidError("company: a deal needs the company's name")
+        raise InvalidError("company: a deal needs the company's name", field="company")
     d = Deal(kind=_kind(kind), company=company.strip(), amount=_amount(amount), stake_percent=_stake(stake_percent),
              status=_status(status), currency=currency.upper(), notes=notes)
     session.add(d)

@@ -28,12 +28,14 @@ class IdentityCorrection(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_by_name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    status: Mapped[str] = mapped_column(String(10), default="active")  # active | reverted
+    status: Mapped[str] = mapped_column(String(10), default="active")  # active | reverted | failed
     reverted_at: Mapped[datetime | None]
     reverted_by_name: Mapped[str | None] = mapped_column(String(200))
     revert_reason: Mapped[str | None] = mapped_column(Text)
     # Set by the last build that found the correction no longer applies in full; None when it does.
     stale_reason: Mapped[str | None] = mapped_column(Text)
+    # Committed, but the research store not yet patched (or un-patched, when reverted): `recover` finishes it.
+    patch_pending: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  (SQLAlchemy reads it from the class)

@@ -57,11 +57,11 @@ def set_role(session: Session, actor: Actor, role: str, *, slots: int, budget: i
     require(actor, Perm.EDIT_PLAN)
     key = " ".join(role.strip().lower().split())
     if not key:
-        raise InvalidError("a plan line needs a role name")
+        raise InvalidError("a plan line needs a role name", field="role")
     if not 0 <= slots <= 10_000:
-        raise InvalidError(f"slots: must be 0 to 10,000, not {slots}")
+        raise InvalidError(f"slots: must be 0 to 10,000, not {slots}", field="slots")
     if budget is not None and not 0 <= budget <= policy.MAX_AMOUNT:
-        raise InvalidError(f"budget: must be 0 to {policy.MAX_AMOUNT:,}, not {budget:,}")
+        raise InvalidError(f"budget: must be 0 to {policy.MAX_AMOUNT:,}, not {budget:,}", field="budget")
     line = session.get(PlanRole, key)
     before = audit.snapshot(line) if line is not None else None
     if line is None:

@@ -22,7 +22,8 @@ def _get(session: Session, key: str, default: int) -> int:
 
 def _set(session: Session, actor: Actor, key: str, amount: int) -> int:
     if not 0 <= amount <= MAX_AMOUNT:
-        raise InvalidError(f"{key.replace('_', ' ')} must be between 0 and {MAX_AMOUNT:,}, not {amount:,}")
+        raise InvalidError(f"{key.replace('_', ' ')} must be between 0 and {MAX_AMOUNT:,}, not {amount:,}",
+                           field="amount")
     row = session.get(Setting, key)
     before = dict(row.value) if row is not None else None
     if row is None:

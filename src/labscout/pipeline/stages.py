@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from labscout.errors import ConflictError, InvalidError
 from labscout.pipeline import audit
 from labscout.pipeline.db import flush
-from labscout.pipeline.models import Candidate, Stage
+from labscout.pipeline.models import Candidate, Setting, Stage
 from labscout.pipeline.roles import Actor, Perm, require
 
 OUTCOMES = ("open", "won", "lost")
@@ -80,3 +80,39 @@ def remove_stage(session: Session, actor: Actor, name: str) -> None:
     audit.record(session, actor, "delete", "stage", stage.name, audit.snapshot(row), None)
     session.delete(row)
     flush(session)
+
+
+# The stage a candidate moves to when the first e-mail goes out (a team may rename or remove it).
+OUTREACH_SETTING = "outreach_stage"
+DEFAULT_OUTREACH_STAGE = "contacted"
+
+
+def outreach_stage(session: Session) -> str | None:
+    """Where a first e-mail moves a candidate: the configured open stage, None when unset to none or gone."""
+    row = session.get(Setting, OUTREACH_SETTING)
+    name = row.value.get("stage") if row is not None else DEFAULT_OUTREACH_STAGE
+    if not name:
+        return None
+    found = session.get(Stage, name)
+    return found.name if found is not None and found.outcome == "open" else None
+
+
+def set_outreach_stage(session: Session, actor: Actor, name: str | None) -> str | None:
+    """Choose the stage a first e-mail moves a candidate to (an open stage), or None for no move."""
+    require(actor, Perm.CONFIGURE)
+    chosen = None
+    if name is not None and name.strip() and name.strip().lower() != "none":
+        stage = get_stage(session, name)
+        if stage.outcome != "open":
+            raise InvalidError(f"'{stage.name}' closes a candidate ({stage.outcome}); a first e-mail moves them to "
+                               "an open stage", field="outreach_stage")
+        chosen = stage.name
+    row = session.get(Setting, OUTREACH_SETTING)
+    before = dict(row.value) if row is not None else None
+    if row is None:
+        session.add(Setting(key=OUTREACH_SETTING, value={"stage": chosen}))
+    else:
+        row.value = {"stage": chosen}
+    flush(session)
+    audit.record(session, actor, "set", "setting", OUTREACH_SETTING, before, {"stage": chosen})
+    return chosen

@@ -1,4 +1,5 @@
-"""The person and organisation screens: one function each, rendered unchanged by the CLI, the API and the web.
+"""The search, person and organisation screens: one function each, rendered unchanged by the CLI, the API and
+the web.
 
 A view gathers everything its screen shows from the research store, as frozen records; the interfaces only
 choose what to ask for and how to draw it.
@@ -8,13 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from labscout.errors import InvalidError
 from labscout.research import queries, why
 from labscout.research.careers import Flow, Move
 from labscout.research.queries import Authorship, CareerYear, Coauthor, Org, OrgAlias, OrgMember, OrgYear, Person
 from labscout.research.store import ResearchStore
 from labscout.research.topics import PersonMetrics
 from labscout.research.why import PersonWhy
-from labscout.talent import moves, network, profiles
+from labscout.talent import moves, network, profiles, search
+from labscout.talent.index import TalentIndex
 from labscout.talent.network import IntroPath
 
 # Field names below (moves, why) shadow the modules inside the classes: their types are imported by name.
@@ -84,3 +87,49 @@ def org_view(store: ResearchStore, ref: str, *, top: int = 25, flows: int = 0) -
     return OrgView(profile.org, profile.parent, profile.children, profile.aliases, profile.people,
                    profile.papers_by_year, profile.n_people_latest, extras.topics, extras.inflow, extras.outflow,
                    found)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchView:
+    """One search box for topics and names: the people called `query` first, then experts on it, a page at a time.
+
+    `people` holds everyone whose name is the query (a name is never a topic: "Yejin Choi" finds her, not
+    papers that say "choi"); `hits` the experts for it as a topic on this page; `topic_error` why the text
+    is no topic (only common words), shown only when nobody is called that either.
+    """
+
+    query: str
+    people: list[queries.PersonMatch]
+    hits: list[search.ExpertHit]
+    page: int
+    per_page: int
+    has_more: bool
+    topic_error: str | None = None
+
+
+MAX_RESULTS = 1000  # what find_experts ranks at most: the last page reaches it
+
+
+def search_view(store: ResearchStore, ti: TalentIndex, query: str, *, filters: search.SearchFilters | None = None,
+                page: int = 1, per_page: int = 25) -> SearchView:
+    """People called `query` and experts for it, page `page` (from 1) of `per_page` experts."""
+    text = query.strip()
+    if not text:
+        raise InvalidError("type a topic or a person's name", field="query")
+    if page < 1:
+        raise InvalidError(f"pages count from 1, not {page}", field="page")
+    if not 1 <= per_page <= 200:
+        raise InvalidError(f"between 1 and 200 results a page, not {per_page}", field="per_page")
+    start = (page - 1) * per_page
+    if start >= MAX_RESULTS:
+        raise InvalidError(f"results stop at {MAX_RESULTS}: page {page} is past the last", field="page")
+    people = queries.people_called(store, text) if page == 1 else []
+    try:
+        ranked = search.find_experts(store, ti, text, top=min(MAX_RESULTS, start + per_page + 1), filters=filters)
+    except InvalidError as exc:
+        # A filter the user set is wrong: that is their error to see. A name of common words is no topic.
+        if exc.field != "query" or not people:
+            raise
+        return SearchView(text, people, [], page, per_page, False, str(exc))
+    shown = ranked[start:start + per_page]
+    return SearchView(text, people, shown, page, per_page, len(ranked) > start + per_page)

@@ -11,14 +11,25 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from labscout.api.deps import Found, SignedIn, Unit
 from labscout.errors import InvalidError, NotFoundError
+from labscout.kit import money
 from labscout.pipeline import stages
 from labscout.pipeline.roles import Perm, has
 from labscout.team import costs, needs, proposals, seating
 from labscout.web.floormap import floor_map
-from labscout.web.pages import render
+from labscout.web.render import render
 
 router = APIRouter(include_in_schema=False)
 MAX_FLOOR_BYTES = 1_000_000
+
+
+def _amount(value: str, field: str) -> int | None:
+    """Money as people write it (750k, 1.2M, $2,000,000); '' is none."""
+    if not value.strip():
+        return None
+    try:
+        return money.parse_amount(value)
+    except money.AmountError as exc:
+        raise InvalidError(f"{field}: {exc}", field=field) from None
 
 
 def _int(value: str, field: str) -> int | None:
@@ -27,7 +38,7 @@ def _int(value: str, field: str) -> int | None:
     if not text:
         return None
     if not text.lstrip("-").isdigit() or len(text) > 15:
-        raise InvalidError(f"{field}: '{value}' is not a whole number")
+        raise InvalidError(f"{field}: '{value}' is not a whole number", field=field)
     return int(text)
 
 
@@ -39,7 +50,7 @@ def _chance(value: str) -> float | None:
     try:
         return float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
     except ValueError:
-        raise InvalidError(f"chance: '{value}' is not a number (0.35 or 35%)") from None
+        raise InvalidError(f"chance: '{value}' is not a number (0.35 or 35%)", field="chance") from None
 
 
 def _roles(text: str) -> dict[str, float]:
@@ -52,7 +63,7 @@ def _roles(text: str) -> dict[str, float]:
         try:
             found[role.strip()] = float(weight) if weight.strip() else 1.0
         except ValueError:
-            raise InvalidError(f"roles: '{part.strip()}' needs a number after =") from None
+            raise InvalidError(f"roles: '{part.strip()}' needs a number after =", field="roles") from None
     return found
 
 
@@ -60,7 +71,7 @@ def _roles(text: str) -> dict[str, float]:
 def team_page(request: Request, found: Found, unit: Unit, who: SignedIn, plus_budget: str = "",
               plus_slot: str = "", without: str = "", max_per_org: str = "") -> HTMLResponse:
     options = proposals.SlateOptions(max_per_org=_int(max_per_org, "max_per_org"))
-    change = proposals.WhatIf(_int(plus_budget, "plus_budget") or 0, plus_slot.strip() or None,
+    change = proposals.WhatIf(_amount(plus_budget, "plus_budget") or 0, plus_slot.strip() or None,
                               _int(without, "without"))
     if change.plus_budget or change.plus_slot or change.without is not None:
         what = proposals.what_if(unit, who, found.store, found.talent, change, options)
@@ -107,9 +118,9 @@ def set_estimate(unit: Unit, who: SignedIn, candidate_id: int, version: Annotate
                  chance: Annotated[str, Form(max_length=10)] = "", rule: Annotated[str, Form(max_length=3)] = "-",
                  ) -> Response:
     if not 1 <= candidate_id <= 2_147_483_647:
-        raise NotFoundError(f"no candidate with id {candidate_id}")
+        raise NotFoundError(f"no candidate with id {candidate_id}", field="candidate_id")
     clear: list[str] = []
-    amount = _int(cost, "cost") if has(who, Perm.DRAFT_OFFERS) else None
+    amount = _amount(cost, "cost") if has(who, Perm.DRAFT_OFFERS) else None
     if has(who, Perm.DRAFT_OFFERS) and amount is None:
         clear.append("cost")
     share = _chance(chance)
@@ -148,11 +159,11 @@ async def upload_floor(found: Found, unit: Unit, who: SignedIn, floor: UploadFil
                        assign: Annotated[str, Form(max_length=5)] = "") -> Response:
     data = await floor.read(MAX_FLOOR_BYTES + 1)
     if len(data) > MAX_FLOOR_BYTES:
-        raise InvalidError(f"floor: at most {MAX_FLOOR_BYTES:,} bytes")
+        raise InvalidError(f"floor: at most {MAX_FLOOR_BYTES:,} bytes", field="floor")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidError("floor: the file is not UTF-8 text") from None
+        raise InvalidError("floor: the file is not UTF-8 text", field="floor") from None
     file = (floor.filename or "floor.csv")[:300]
     title = name.strip() or file.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "floor"
     if assign:
@@ -169,6 +180,6 @@ def assign_seats(found: Found, unit: Unit, who: SignedIn, floor: Annotated[str, 
     try:
         share = float(tolerance)
     except ValueError:
-        raise InvalidError(f"tolerance: '{tolerance}' is not a number") from None
+        raise InvalidError(f"tolerance: '{tolerance}' is not a number", field="tolerance") from None
     out = seating.seat_floor(unit, who, found.store, found.talent, floor, tolerance=share)
     return RedirectResponse(f"/seating?floor={quote(out.floor)}", status_code=303)

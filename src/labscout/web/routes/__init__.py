@@ -1,0 +1,1 @@
+"""The web pages, one router per part of the product; `web.app` mounts them all."""
