@@ -12,12 +12,12 @@ from pathlib import Path
 import httpx
 import pytest
 from tests.api.conftest import PASSWORD, TEAM, make_home
-from tests.web.test_browser import ARGS, CHROMIUM, SHOTS, shot, sign_in
+from tests.web.conftest import NEEDS_CHROMIUM, shot, sign_in
 
 from labscout.web.app import create_app
 from loopback import serve_app
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make sysdeps)")
+pytestmark = NEEDS_CHROMIUM
 PEOPLE = [("Ada Lovel", "researcher", "meeting"), ("Cleo Stone", "researcher", "offer"),
           ("Eve Park", "researcher", "accepted"), ("Dan Ray", "head of research", "accepted"),
           ("Finn Cho", "researcher", "contacted")]
@@ -46,17 +46,6 @@ def base_url(world: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
                 api.post(f"/api/v1/candidates/{made.json()['id']}/stage", json={"stage": stage},
                          headers=h).raise_for_status()
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        found = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield found
-        found.close()
 
 
 def test_the_slate_what_ifs_coverage_and_floor_map(browser: object, base_url: str, tmp_path: Path) -> None:

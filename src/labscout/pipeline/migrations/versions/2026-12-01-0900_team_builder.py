@@ -1,8 +1,8 @@
 """The team builder: cost estimates and acceptance chances, the topics the plan needs, floors and seats.
 
-Revision ID: 2026_12_01_0655_team_builder
-Revises: 0900_identity_corrections
-Create Date: 2026-12-01 06:55
+Revision ID: 0920_team_builder
+Revises: 0911_intro_template_path
+Create Date: 2026-12-01 09:00
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "2026_12_01_0655_team_builder"
-down_revision = "0900_identity_corrections"
+revision = "0920_team_builder"
+down_revision = "0911_intro_template_path"
 branch_labels = None
 depends_on = None
 
