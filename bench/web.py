@@ -16,7 +16,6 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +30,7 @@ from labscout.pipeline.roles import Role
 from labscout.research.store import ResearchStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from loopback import free_port
+from loopback import serve_command
 
 PASSWORD = "bench password 1"
 QUERIES = ["diffusion models", "graph neural networks", "reinforcement learning from human feedback",
@@ -103,18 +102,7 @@ def main() -> None:
         started = time.perf_counter()
         seed(home, store, args.candidates, args.users)
         print(f"pipeline seeded with {args.candidates:,} candidates in {time.perf_counter() - started:.0f} s")
-        port = free_port()
-        env = {**os.environ, "LABSCOUT_HOME": str(home)}
-        server = subprocess.Popen([str(Path(sys.executable).with_name("labscout")), "serve", "--port", str(port)],
-                                  env=env, stdout=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(300):
-                try:
-                    httpx.get(base + "/login", timeout=1)
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
+        with serve_command(home) as base:
             with httpx.Client(base_url=base, timeout=60) as client:
                 client.post("/login", data={"email": "user0@bench.example", "password": PASSWORD})
                 client.get("/search?q=warm+up")
@@ -138,9 +126,6 @@ def main() -> None:
                   "(client side, one server process)")
             if errors:
                 print("errors:", errors[:10])
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
 
 
 if __name__ == "__main__":

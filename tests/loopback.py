@@ -5,11 +5,15 @@ Importable from any test folder (`from loopback import serve_app`, tests/ is on 
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -41,3 +45,30 @@ def serve_app(app: Any, ready_path: str) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def wait_for(url: str, tries: int = 300) -> None:
+    """Return once `url` answers at all (any status), or after `tries` tenths of a second."""
+    for _ in range(tries):
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+
+
+@contextmanager
+def serve_command(home: Path, **env: str) -> Iterator[str]:
+    """`labscout serve` in its own process for LABSCOUT_HOME `home` on a free loopback port; yields its base URL."""
+    port = free_port()
+    environ = {**os.environ, "LABSCOUT_HOME": str(home), **env}
+    environ.pop("LABSCOUT_DATABASE_URL", None)
+    server = subprocess.Popen([str(Path(sys.executable).with_name("labscout")), "serve", "--port", str(port)],
+                              env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/login")
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -17,9 +17,12 @@ DEFAULT_SOURCES = Path("../shared/data/paperlists")
 
 # Every environment variable LabScout reads, and what it means.
 ENVIRONMENT = {
-    "LABSCOUT_HOME": "where the research store, the SQLite pipeline database and the signing key live",
+    "LABSCOUT_HOME": "where the research store, the SQLite pipeline database and the session key live",
     "LABSCOUT_DATABASE_URL": "the pipeline database (SQLAlchemy URL), e.g. PostgreSQL for a team",
-    "LABSCOUT_SECRET": "the key that signs session cookies (default: a random key kept in LABSCOUT_HOME)",
+    "LABSCOUT_SECRET": "the key session tokens are hashed with in the database (default: a random key kept in "
+                       "LABSCOUT_HOME; set the same value on every server of a team)",
+    "LABSCOUT_SESSION_IDLE": "seconds without a request after which a sign-in session ends (default 7200)",
+    "LABSCOUT_SESSION_MAX": "seconds after sign-in at which a session ends however busy (default 43200)",
     "LABSCOUT_SECURE_COOKIES": "0 to send the session cookie over plain HTTP to a non-local address",
     "LABSCOUT_SMTP_HOST": "the mail server outreach is sent through",
     "LABSCOUT_SMTP_PORT": "its port",
@@ -56,9 +59,12 @@ class Settings:
     home: Path
     database_url: str | None = None
     smtp: SmtpSettings = SmtpSettings()
-    # The session-signing key from LABSCOUT_SECRET; None: a random key kept under `home` (api.auth.load_secret).
+    # The key session tokens are hashed with (LABSCOUT_SECRET); None: a random key kept under `home`.
     secret: bytes | None = None
     secure_cookies: bool = True
+    # Sign-in sessions end after this long without a request, and this long after sign-in whatever happens.
+    session_idle_seconds: int = 2 * 3600
+    session_max_seconds: int = 12 * 3600
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -75,7 +81,9 @@ class Settings:
         return cls(home=Path(env.get("LABSCOUT_HOME") or DEFAULT_HOME).expanduser(),
                    database_url=env.get("LABSCOUT_DATABASE_URL") or None, smtp=smtp,
                    secret=secret.encode() if secret else None,
-                   secure_cookies=_flag(env.get("LABSCOUT_SECURE_COOKIES"), True))
+                   secure_cookies=_flag(env.get("LABSCOUT_SECURE_COOKIES"), True),
+                   session_idle_seconds=_seconds(env, "LABSCOUT_SESSION_IDLE", 2 * 3600),
+                   session_max_seconds=_seconds(env, "LABSCOUT_SESSION_MAX", 12 * 3600))
 
     @property
     def pipeline_url(self) -> str:
@@ -87,3 +95,12 @@ class Settings:
     @property
     def research_store(self) -> Path:
         return self.home / "research.duckdb"
+
+
+def _seconds(env: Mapping[str, str], name: str, default: int) -> int:
+    value = (env.get(name) or "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{name}: expected a number of seconds, not {value!r}")
+    return int(value)

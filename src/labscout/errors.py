@@ -36,6 +36,10 @@ class InvalidError(LabScoutError):
     """A request that is well-formed but makes no sense (empty query, absurd filter)."""
 
 
+class BadQueryError(LabScoutError):
+    """A search query that cannot be read (its syntax); the message says what to change."""
+
+
 class ForbiddenError(LabScoutError):
     """The actor's role does not allow this."""
 

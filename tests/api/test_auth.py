@@ -27,7 +27,8 @@ class TestSession:
         for _ in range(5):
             client.post("/api/v1/session", json={"email": TEAM["viewer"], "password": "wrong password!"})
         blocked = client.post("/api/v1/session", json={"email": TEAM["viewer"], "password": PASSWORD})
-        assert blocked.status_code == 403 and "too many" in blocked.json()["detail"]
+        assert blocked.status_code == 429 and "too many" in blocked.json()["detail"]
+        assert 1 <= int(blocked.headers["retry-after"]) <= 300
 
     def test_sign_out(self, as_role: Callable[[str], Signed]) -> None:
         who = as_role("recruiter")

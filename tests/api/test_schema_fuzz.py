@@ -38,7 +38,7 @@ def test_no_server_errors(api_schema: schemathesis.BaseSchema, server: tuple[str
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def fuzz(case: schemathesis.Case) -> None:
             response = case.call(headers=headers)
             assert response.status_code < 500, (case.method, case.formatted_path, response.text[:500])

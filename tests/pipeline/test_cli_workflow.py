@@ -106,7 +106,7 @@ def test_search_to_signature(home: Path, smtp: SmtpServer) -> None:
     oid = str(offer["id"])
     assert offer["total_4y"] == 4 * 550_000 + 200_000 + 2_000_000 and offer["needs_executive"]
     cli("offer", "submit", oid, *hr)
-    assert "only the executive" in cli("offer", "approve", oid, *hr, ok=False)
+    assert "nobody approves an offer they drafted" in cli("offer", "approve", oid, *hr, ok=False)
     cli("offer", "approve", oid, *ex)
     cli("offer", "send", oid, *hr)
     hidden = cli("offer", "show", oid, *rec)

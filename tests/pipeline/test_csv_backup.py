@@ -91,7 +91,7 @@ class TestBackup:
         dest = tmp_path / "backup.json"
         counts = backup.backup(engine, team.hr, dest)
         assert counts["candidates"] == 1 and counts["users"] == 4
-        restored = backup.restore(empty_engine, team.hr, dest)
+        restored = backup.restore(empty_engine, team.executive, dest)
         assert restored == counts
         with db.session_scope(empty_engine) as session:
             back = candidates.get_candidate(session, team.recruiter, c.id)
@@ -110,11 +110,11 @@ class TestBackup:
         dest = tmp_path / "backup.json"
         backup.backup(engine, team.hr, dest)
         with pytest.raises(ConflictError, match="already holds data") as refused:
-            backup.restore(engine, team.hr, dest)
+            backup.restore(engine, team.executive, dest)
         assert refused.value.field == "replace"
-        assert backup.restore(engine, team.hr, dest, replace=True)["users"] == 4
+        assert backup.restore(engine, team.executive, dest, replace=True)["users"] == 4
         junk = tmp_path / "junk.json"
         junk.write_text('{"format": "something else"}')
         with pytest.raises(BadInputError, match="field 'format'"):
-            backup.restore(engine, team.hr, junk, replace=True)
+            backup.restore(engine, team.executive, junk, replace=True)
         assert team_of(engine) == team

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -10,13 +13,17 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 
 from labscout.api import auth
-from labscout.api.errors import HtmlErrors, labscout_error_handler, validation_error_handler
+from labscout.api.errors import HtmlErrors, labscout_error_handler, problem, too_many_attempts, validation_error_handler
 from labscout.api.resources import Resources
 from labscout.api.routers import discovery, pipeline, session, team
 from labscout.config import Settings
 from labscout.errors import LabScoutError
 
 API_PREFIX = "/api/v1"
+# The API's own documentation pages (Swagger UI, ReDoc) load their script from a CDN and start it inline.
+DOC_PAGES = ("/docs", "/redoc")
+DOC_SOURCES = "https://cdn.jsdelivr.net https://fastapi.tiangolo.com"
+INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.S)
 
 
 def create_api(settings: Settings, *, html_errors: HtmlErrors | None = None,
@@ -35,19 +42,51 @@ def create_api(settings: Settings, *, html_errors: HtmlErrors | None = None,
                   description="Discovery (experts, people, organisations, moves, flows, introductions) and the "
                               "recruiting pipeline (candidates, timeline, offers, plan, deals). Sign in with "
                               "POST /api/v1/session; send the returned csrf_token as X-CSRF-Token on changes.")
-    app.state.sessions = auth.Sessions(auth.load_secret(settings))
+    app.state.session_key = auth.load_secret(settings)
     app.state.limiter = auth.RateLimiter()
     app.state.secure_cookies = settings.secure_cookies if secure_cookies is None else secure_cookies
     @app.middleware("http")
-    async def server_timing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        # Time spent in the app, for bench/web.py and for anyone looking at the browser's network panel.
+    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        """Cross-site changes refused; security headers on every answer; server time for bench/web.py."""
         started = time.perf_counter()
-        response = await call_next(request)
+        if request.method in ("POST", "PUT", "PATCH", "DELETE") and not auth.same_origin(
+                request.headers.get("origin"), request.headers.get("host"), request.url.scheme):
+            response: Response = problem(403, "Forbidden", "a change sent from another site is refused")
+        else:
+            response = await call_next(request)
+        await _secure(request, response)
         response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         return response
 
     app.add_exception_handler(LabScoutError, labscout_error_handler(html_errors))
+    app.add_exception_handler(auth.TooManyAttempts, too_many_attempts)
     app.add_exception_handler(RequestValidationError, validation_error_handler(html_errors))
     for router in (session.router, discovery.router, pipeline.router, team.router):
         app.include_router(router, prefix=API_PREFIX)
     return app
+
+
+async def _secure(request: Request, response: Response) -> None:
+    for name, value in auth.SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    path = request.url.path
+    if not path.startswith("/static/"):
+        response.headers["Cache-Control"] = auth.NO_STORE
+    if path in DOC_PAGES:
+        response.headers["Content-Security-Policy"] = await _docs_policy(response)
+
+
+async def _docs_policy(response: Response) -> str:
+    """A policy for the documentation pages that allows their CDN files and exactly their own inline script."""
+    body = b"".join([chunk if isinstance(chunk, bytes) else chunk.encode()
+                     async for chunk in response.body_iterator])  # type: ignore[attr-defined]
+    response.body_iterator = _replay(body)  # type: ignore[attr-defined]
+    hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(s).digest()).decode() + "'"
+                      for s in INLINE_SCRIPT.findall(body))
+    return (f"default-src 'self'; script-src 'self' {DOC_SOURCES} {hashes}; style-src 'self' {DOC_SOURCES} "
+            f"'unsafe-inline'; img-src 'self' data: {DOC_SOURCES}; worker-src blob:; object-src 'none'; "
+            "base-uri 'none'; frame-ancestors 'none'")
+
+
+async def _replay(body: bytes) -> AsyncIterator[bytes]:
+    yield body

@@ -1,17 +1,18 @@
-"""Sessions, CSRF protection and sign-in rate limiting.
+"""Sign-in defences of the web app: rate limiting, the Origin check, header validation, security headers.
 
-A session is a signed cookie (HMAC-SHA256 with the server's secret) holding the user id, a CSRF token and
-when it was issued; nothing else about the user lives in the browser. Every unsafe request made with the
-cookie must carry the same CSRF token (form field or X-CSRF-Token header). Failed sign-ins are counted per
-e-mail and per client address; past the limit, sign-in is refused for a while even with the right password.
+Sessions themselves are server-side (`pipeline.sessions`): the cookie holds a random token only. Failed
+sign-ins are counted per account, per client address, and per account from that client, in a sliding window;
+a success clears only the count of that account from that client, so signing in to one's own account never
+wipes the failures an address piled up against others. The pair locks first (an attacker at one address
+guessing one account); the account and the address alone have higher limits, so one noisy address does not
+lock every account behind it, nor does one attacked account lock out its owner elsewhere at the first try.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
+import math
 import os
+import re
 import secrets
 import threading
 import time
@@ -21,9 +22,33 @@ from dataclasses import dataclass
 from labscout.config import Settings
 
 COOKIE = "labscout_session"
-MAX_AGE = 12 * 3600
-FAILURES_ALLOWED = 5
 FAILURE_WINDOW = 300.0
+# Failures allowed in the window: for one account from one client, for one account, for one client.
+PAIR_LIMIT, ACCOUNT_LIMIT, CLIENT_LIMIT = 5, 10, 15
+# A CSRF token as the server issues them (secrets.token_urlsafe); anything else is refused before comparing.
+CSRF_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
+
+# No inline script anywhere: every script is a file under /static. Pages may not be framed.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+}
+# Pages and API answers hold candidates and compensation: no cache, shared or private, keeps a copy.
+NO_STORE = "no-store"
+
+
+class TooManyAttempts(Exception):
+    """Sign-in refused for a while; `retry_after` seconds until the next try may succeed."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(f"too many failed sign-ins; try again in {retry_after} s")
 
 
 def load_secret(settings: Settings) -> bytes:
@@ -50,72 +75,61 @@ def load_secret(settings: Settings) -> bytes:
 
 
 @dataclass(frozen=True, slots=True)
-class SessionData:
-    user_id: int
-    csrf: str
-    issued: int
+class Attempt:
+    """Who tries to sign in, from where: the keys the limiter counts."""
 
+    email: str
+    client: str
 
-class Sessions:
-    def __init__(self, secret: bytes) -> None:
-        self._secret = secret
-
-    def _sign(self, payload: bytes) -> str:
-        return base64.urlsafe_b64encode(hmac.new(self._secret, payload, hashlib.sha256).digest()).decode()
-
-    def issue(self, user_id: int) -> tuple[str, SessionData]:
-        data = SessionData(user_id, secrets.token_urlsafe(24), int(time.time()))
-        payload = f"{data.user_id}|{data.csrf}|{data.issued}".encode()
-        return base64.urlsafe_b64encode(payload).decode() + "." + self._sign(payload), data
-
-    def read(self, cookie: str | None) -> SessionData | None:
-        if not cookie or "." not in cookie:
-            return None
-        body, signature = cookie.rsplit(".", 1)
-        try:
-            payload = base64.urlsafe_b64decode(body.encode())
-        except ValueError:
-            return None
-        if not hmac.compare_digest(self._sign(payload), signature):
-            return None
-        try:
-            user_id, csrf, issued = payload.decode().split("|")
-            data = SessionData(int(user_id), csrf, int(issued))
-        except ValueError:
-            return None
-        if time.time() - data.issued > MAX_AGE:
-            return None
-        return data
+    def counted(self) -> tuple[tuple[str, int], ...]:
+        return ((f"pair:{self.email}|{self.client}", PAIR_LIMIT), (f"account:{self.email}", ACCOUNT_LIMIT),
+                (f"client:{self.client}", CLIENT_LIMIT))
 
 
 class RateLimiter:
-    """Failed sign-ins per key in a sliding window."""
+    """Failed sign-ins per key in a sliding window (one process; each worker counts its own)."""
 
-    def __init__(self, allowed: int = FAILURES_ALLOWED, window: float = FAILURE_WINDOW) -> None:
-        self.allowed, self.window = allowed, window
+    def __init__(self, window: float = FAILURE_WINDOW) -> None:
+        self.window = window
         self._failures: dict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
 
-    def blocked(self, *keys: str) -> float:
-        """Seconds to wait before another try is allowed for any of `keys` (0: go ahead)."""
+    def check(self, attempt: Attempt) -> None:
+        """Raise TooManyAttempts when any of the attempt's counts is at its limit."""
         now = time.monotonic()
         wait = 0.0
         with self._lock:
-            for key in keys:
+            for key, limit in attempt.counted():
                 found = self._failures[key]
                 while found and now - found[0] > self.window:
                     found.popleft()
-                if len(found) >= self.allowed:
-                    wait = max(wait, self.window - (now - found[0]))
-        return wait
+                if len(found) >= limit:
+                    wait = max(wait, self.window - (now - found[-limit]))
+                if not found:
+                    del self._failures[key]
+        if wait:
+            raise TooManyAttempts(max(1, math.ceil(wait)))
 
-    def failed(self, *keys: str) -> None:
+    def failed(self, attempt: Attempt) -> None:
         now = time.monotonic()
         with self._lock:
-            for key in keys:
+            for key, _ in attempt.counted():
                 self._failures[key].append(now)
 
-    def succeeded(self, *keys: str) -> None:
+    def succeeded(self, attempt: Attempt) -> None:
+        """The right password: forget this account's failures from this client, and nothing else."""
         with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
+            self._failures.pop(attempt.counted()[0][0], None)
+
+
+def same_origin(origin: str | None, host: str | None, scheme: str) -> bool:
+    """Whether a browser's Origin header names this server (no header: not a browser's cross-site request)."""
+    if origin is None:
+        return True
+    if not host:
+        return False
+    return origin.rstrip("/").lower() in {f"{scheme}://{host}".lower(), f"https://{host}".lower()}
+
+
+def valid_csrf(token: str) -> bool:
+    return bool(CSRF_TOKEN.match(token))

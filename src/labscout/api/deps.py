@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from labscout.api.auth import COOKIE, SessionData, Sessions
+from labscout.api.auth import COOKIE, valid_csrf
 from labscout.api.errors import NotSignedInError
 from labscout.api.resources import Discovery, Resources
 from labscout.errors import ForbiddenError
-from labscout.pipeline import db, users
+from labscout.pipeline import db, sessions, users
 from labscout.pipeline.models import User
 from labscout.pipeline.roles import Actor
 
@@ -35,9 +36,16 @@ def session(request: Request) -> Iterator[Session]:
         yield unit
 
 
-def session_data(request: Request) -> SessionData | None:
-    sessions: Sessions = request.app.state.sessions
-    return sessions.read(request.cookies.get(COOKIE))
+def timeouts(request: Request) -> sessions.Timeouts:
+    settings = resources(request).settings
+    return sessions.Timeouts(idle=timedelta(seconds=settings.session_idle_seconds),
+                             absolute=timedelta(seconds=settings.session_max_seconds))
+
+
+def session_data(request: Request) -> sessions.Signed | None:
+    """The session the request was signed in with, once `actor` has checked it (pages read the CSRF token)."""
+    found: sessions.Signed | None = getattr(request.state, "signed", None)
+    return found
 
 
 # Committed before the response is sent ("function" scope): the next request a client makes sees the change.
@@ -57,18 +65,22 @@ async def sent_token(request: Request) -> str | None:
 
 
 def actor(request: Request, unit: Unit, token: Annotated[str | None, Depends(sent_token)]) -> Actor:
-    """The signed-in user; unsafe requests must also carry the session's CSRF token.
+    """The signed-in user of a live server-side session; unsafe requests must also carry its CSRF token.
 
     A plain function: FastAPI runs it in the thread pool, so waiting for the database never blocks the loop.
     """
-    data = session_data(request)
-    if data is None:
-        raise NotSignedInError("sign in first")
-    user = unit.get(User, data.user_id)
+    signed = sessions.find(unit, request.cookies.get(COOKIE), timeouts=timeouts(request),
+                           key=request.app.state.session_key)
+    if signed is None:
+        # An ended session is recorded as ended even though this request fails.
+        unit.commit()
+        raise NotSignedInError("sign in first (your session ended or was never started)")
+    user = unit.get(User, signed.user_id)
     if user is None or not user.active:
         raise NotSignedInError("this account is no longer active; sign in again")
-    if token is not None and not hmac.compare_digest(token, data.csrf):
+    if token is not None and not (valid_csrf(token) and hmac.compare_digest(token.encode(), signed.csrf.encode())):
         raise ForbiddenError("missing or wrong CSRF token: reload the page and try again")
+    request.state.signed = signed
     return users.actor_of(user)
 
 

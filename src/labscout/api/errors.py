@@ -10,13 +10,22 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
-from labscout.errors import BadInputError, ConflictError, ForbiddenError, InvalidError, LabScoutError, NotFoundError
+from labscout.api import auth
+from labscout.errors import (
+    BadInputError,
+    BadQueryError,
+    ConflictError,
+    ForbiddenError,
+    InvalidError,
+    LabScoutError,
+    NotFoundError,
+)
 from labscout.pipeline.candidates import AlreadyCandidateError
 from labscout.research.queries import AmbiguousError
 
 STATUS: list[tuple[type[LabScoutError], int, str]] = [
     (NotFoundError, 404, "Not found"), (ForbiddenError, 403, "Forbidden"), (ConflictError, 409, "Conflict"),
-    (BadInputError, 400, "Bad input"), (InvalidError, 422, "Invalid request"),
+    (BadInputError, 400, "Bad input"), (BadQueryError, 400, "Bad query"), (InvalidError, 422, "Invalid request"),
 ]
 
 
@@ -81,3 +90,11 @@ def validation_error_handler(html: HtmlErrors | None) -> Callable[[Request, Exce
         return problem(422, "Invalid request", detail, errors=fields)
 
     return handle
+
+
+async def too_many_attempts(request: Request, exc: Exception) -> Response:
+    """429 with Retry-After: a client (or a person) knows when to try again."""
+    assert isinstance(exc, auth.TooManyAttempts)
+    response = problem(429, "Too many attempts", str(exc))
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response

@@ -9,6 +9,7 @@ import typer
 from labscout.cli.common import JsonOpt, console, errors
 from labscout.cli.pipeline import AsOpt, IdArg, VersionOpt, deal_app, offer_app, parse_date, plan_app, run, show, table
 from labscout.pipeline import deals, offers, plan, policy
+from labscout.pipeline.money import list_rates, set_plan_currency, set_rate
 from labscout.pipeline.offers import OfferIn
 
 OfferArg = Annotated[int, typer.Argument(help="The offer's id (see `labscout offer list`).")]
@@ -31,8 +32,11 @@ def print_offer(o: offers.OfferOut) -> None:
         console.print(f"base {money(o.base)}  bonus {money(o.bonus)}  signing {money(o.signing)}  equity "
                       f"{money(o.equity_value)} over {o.vesting_years} y ({o.vesting_cliff_months} mo cliff)  "
                       f"GPUs {o.gpus}  {o.currency}")
-        console.print(f"4-year total {money(o.total_4y)}" + ("  (needs the executive's approval)"
-                                                              if o.needs_executive else ""))
+        in_plan = "" if o.plan_currency == o.currency else (
+            f" = {money(o.total_4y_plan)} {o.plan_currency}" if o.total_4y_plan is not None
+            else f" (no rate to {o.plan_currency}: cannot be approved)")
+        console.print(f"4-year total {money(o.total_4y)} {o.currency}{in_plan}"
+                      + ("  (above the approval threshold)" if o.needs_executive else ""))
     console.print(f"start {o.start_date}, expires {o.expires_on}"
                   + (f"; reason: {o.decline_reason}" if o.decline_reason else ""))
 
@@ -81,10 +85,28 @@ def offer_submit(offer_id: OfferArg, version: VersionOpt = None, as_user: AsOpt 
 
 
 @offer_app.command("approve")
-def offer_approve(offer_id: OfferArg, version: VersionOpt = None, as_user: AsOpt = None,
-                  as_json: JsonOpt = False) -> None:
-    """Approve a pending offer (above the threshold: executive only; never your own draft)."""
-    _step("approve", offer_id, None, version, as_user, as_json)
+def offer_approve(offer_id: OfferArg, version: VersionOpt = None,
+                  confirm: Annotated[bool, typer.Option(
+                      "--confirm", help="As the CEO: confirm an offer above the threshold explicitly.")] = False,
+                  as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
+    """Approve a pending offer: never your own draft; above the threshold as the team's rule says."""
+    _step("confirm" if confirm else "approve", offer_id, None, version, as_user, as_json)
+
+
+@offer_app.command("rule")
+def offer_rule(
+    rule: Annotated[str | None, typer.Argument(help="'another executive' or 'ceo confirms'; leave out to show it.")]
+    = None,
+    ceo: Annotated[str | None, typer.Option(help="With 'ceo confirms': the CEO's e-mail (an executive).")] = None,
+    as_user: AsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Who approves an offer above the threshold: another executive than its drafter, or the CEO confirming."""
+    with errors(as_json, {"rule": "RULE", "ceo_email": "--ceo"}):
+        found = run(as_user, lambda s, a: policy.set_approval_rule(s, a, rule, ceo_email=ceo) if rule is not None
+                    else policy.approval_rule(s))
+    show(found, as_json, lambda r: console.print(
+        f"above the threshold: {r.rule}" + (f" ({r.ceo_name})" if r.ceo_name else "")))
 
 
 @offer_app.command("return")
@@ -205,6 +227,40 @@ def plan_remove(role: Annotated[str, typer.Argument(help="The role to take out o
     with errors(as_json):
         run(as_user, lambda s, a: plan.remove_role(s, a, role))
     show({"removed": role}, as_json, lambda v: console.print(f"removed {v['removed']} from the plan"))
+
+
+@plan_app.command("rate")
+def plan_rate(
+    currency: Annotated[str, typer.Argument(help="A 3-letter currency code, e.g. EUR.")],
+    rate: Annotated[str, typer.Argument(help="Units of the plan's currency one unit of CURRENCY is worth.")],
+    as_user: AsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Set an exchange rate into the plan's currency (executive); offers in a currency without one are refused."""
+    with errors(as_json, {"currency": "CURRENCY", "rate": "RATE"}):
+        found = run(as_user, lambda s, a: set_rate(s, a, currency, rate))
+    show(found, as_json, lambda r: console.print(f"1 {r.currency} = {r.rate} {r.plan_currency}"))
+
+
+@plan_app.command("rates")
+def plan_rates(as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
+    """The plan's currency and the exchange rates into it."""
+    with errors(as_json):
+        found = run(as_user, list_rates)
+    show(found, as_json, lambda rs: table("Exchange rates", ["currency", "rate", "set by", "set at"], [
+        [r.currency, f"{r.rate} {r.plan_currency}", r.updated_by, r.updated_at] for r in rs]))
+
+
+@plan_app.command("currency")
+def plan_currency(
+    currency: Annotated[str, typer.Argument(help="The currency the plan, budgets and threshold are counted in.")],
+    as_user: AsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Count the plan in another currency (executive); the rates are re-expressed against it."""
+    with errors(as_json, {"currency": "CURRENCY"}):
+        found = run(as_user, lambda s, a: set_plan_currency(s, a, currency))
+    show(found, as_json, lambda rs: console.print(f"the plan is counted in {rs[0].currency}"))
 
 
 @plan_app.command("budget")

@@ -8,11 +8,12 @@ from typing import Annotated
 
 import typer
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from labscout.cli.common import JsonOpt, console, dump, errors
 from labscout.cli.pipeline import AsOpt, engine_scope, pipeline_app, run, show, table, user_app
 from labscout.errors import InvalidError
-from labscout.pipeline import audit, backup, csvio, db, privacy, users
+from labscout.pipeline import audit, backup, csvio, db, privacy, sessions, users
 from labscout.pipeline.roles import Actor
 
 
@@ -48,23 +49,88 @@ def user_list(as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """The users and their roles."""
     with errors(as_json):
         found = run(as_user, users.list_users)
-    show(found, as_json, lambda us: table("Users", ["id", "email", "name", "role", "active"],
-                                          [[u.id, u.email, u.name, u.role.value, u.active] for u in us]))
+    show(found, as_json, lambda us: table("Users", ["id", "email", "name", "role", "active", "password"],
+                                          [[u.id, u.email, u.name, u.role.value, u.active,
+                                            "set" if u.has_password else "none: set one"] for u in us]))
+
+
+EmailArg = Annotated[str, typer.Argument(help="The user's e-mail address.")]
+
+
+def _set_active(email: str, active: bool, as_user: str | None, as_json: bool) -> None:
+    with errors(as_json):
+        found = run(as_user, lambda s, a: users.set_active(s, a, users.get_user_by_email(s, email).id, active))
+    show(found, as_json, lambda u: console.print(f"user {u.email} {'reactivated' if active else 'deactivated'}"))
 
 
 @user_app.command("deactivate")
-def user_deactivate(
-    email: Annotated[str, typer.Argument(help="The user to deactivate (they can no longer act or sign in).")],
+def user_deactivate(email: EmailArg, as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
+    """Deactivate a user: they can no longer sign in or act, and their sessions end now; the audit keeps their name."""
+    _set_active(email, False, as_user, as_json)
+
+
+@user_app.command("reactivate")
+def user_reactivate(email: EmailArg, as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
+    """Let a deactivated user sign in and act again (an executive account: by an executive only)."""
+    _set_active(email, True, as_user, as_json)
+
+
+@user_app.command("role")
+def user_role(
+    email: EmailArg,
+    role: Annotated[str, typer.Argument(help="executive, hr, recruiter or viewer.")],
     as_user: AsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Deactivate a user; their past actions stay in the audit log under their name."""
+    """Give a user another role; their sessions end, so the change holds at once."""
     with errors(as_json):
-        found = run(as_user, lambda s, a: users.set_active(s, a, users.get_user_by_email(s, email).id, False))
-    show(found, as_json, lambda u: console.print(f"user {u.email} deactivated"))
+        found = run(as_user, lambda s, a: users.set_role(s, a, users.get_user_by_email(s, email).id, role))
+    show(found, as_json, lambda u: console.print(f"user {u.email} is now {u.role.value}"))
 
 
+@user_app.command("password")
+def user_password(
+    email: EmailArg,
+    password: Annotated[str | None, typer.Option("--password", help="The new password (asked for when left out).")]
+    = None,
+    as_user: AsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Set a password: your own, or (as HR or executive) a teammate's, e.g. after a restore into a new database."""
+    if password is None:
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    with errors(as_json):
+        found = run(as_user, lambda s, a: users.set_password(s, a, users.get_user_by_email(s, email).id, password))
+    show(found, as_json, lambda u: console.print(f"password of {u.email} set; their sessions ended"))
 
+
+@user_app.command("sessions")
+def user_sessions(
+    email: Annotated[str | None, typer.Argument(help="Only this user's sessions (default: all you may see).")]
+    = None,
+    end: Annotated[int | None, typer.Option("--end", help="End the session with this id.")] = None,
+    end_all: Annotated[bool, typer.Option("--end-all", help="End every session of EMAIL.")] = False,
+    include_ended: Annotated[bool, typer.Option("--all", help="Also sessions that have ended.")] = False,
+    as_user: AsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Sign-in sessions with when they started, were last used and end; --end / --end-all sign them out."""
+    with errors(as_json):
+        if end_all and email is None:
+            raise InvalidError("--end-all needs the user's e-mail")
+
+        def act(s: Session, a: Actor) -> list[sessions.SessionOut]:
+            if end is not None:
+                sessions.end_sessions(s, a, session_id=end)
+            elif end_all:
+                sessions.end_sessions(s, a, email=email)
+            return sessions.list_sessions(s, a, email=email, include_ended=include_ended)
+        found = run(as_user, act)
+    show(found, as_json, lambda rows: table("Sessions", ["id", "user", "started", "last seen", "ends", "client",
+                                                         "ended"], [
+        [r.id, r.email, f"{r.created_at:%Y-%m-%d %H:%M}", f"{r.last_seen_at:%Y-%m-%d %H:%M}",
+         f"{r.expires_at:%Y-%m-%d %H:%M}", r.client,
+         f"{r.ended_at:%Y-%m-%d %H:%M} ({r.ended_why})" if r.ended_at else ""] for r in rows]))
 
 
 @pipeline_app.command("audit")
@@ -139,17 +205,25 @@ def pipeline_backup(
 def pipeline_restore(
     src: Annotated[Path, typer.Argument(help="A file written by `labscout pipeline backup`.")],
     replace: Annotated[bool, typer.Option("--replace", help="Overwrite a database that holds data.")] = False,
+    confirm_users: Annotated[bool, typer.Option(
+        "--confirm-users", help="Restore even though the backup changes users or roles (you checked the list).")]
+    = False,
     as_user: AsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Restore a backup in one transaction: all of it, or (on any error) nothing."""
+    """Restore a backup in one transaction (executive only): all of it, or (on any error) nothing.
+
+    The audit log is never replaced: entries it lacks are added and a restore entry says what changed. A backup
+    holds no passwords: users new to this database get one with `labscout user password`.
+    """
     with errors(as_json), engine_scope() as engine:
         with db.session_scope(engine) as session:
             empty = users.count_users(session) == 0
         # A new, empty database has nobody to act as: restoring into it is the bootstrap, like the first user.
         actor = users.BOOTSTRAP if empty else _acting(engine, as_user)
-        counts = backup.restore(engine, actor, src, replace=replace)
-    show(counts, as_json, lambda c: console.print(f"restored {sum(c.values())} rows from {src}"))
+        counts = backup.restore(engine, actor, src, replace=replace, confirm_users=confirm_users)
+    show(counts, as_json, lambda c: console.print(f"restored {sum(c.values())} rows from {src}; every session "
+                                                  "ended (sign in again)"))
 
 
 @pipeline_app.command("import")

@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from labscout.errors import InvalidError, NotFoundError
-from labscout.pipeline import audit
+from labscout.pipeline import audit, limits
 from labscout.pipeline.db import flush
 from labscout.pipeline.models import Activity, Candidate, Mention, User, utcnow
-from labscout.pipeline.roles import Actor, Perm, require
+from labscout.pipeline.roles import Actor, Perm, has, require
 
 # Kinds a person logs by hand; the others (stage, offer, change, link) are written by the services.
 LOGGED_KINDS = ("email", "call", "meeting", "note")
@@ -39,7 +39,7 @@ class ActivityOut:
 
 
 def _candidate(session: Session, candidate_id: int) -> Candidate:
-    found = session.get(Candidate, candidate_id)
+    found = session.get(Candidate, candidate_id) if limits.valid_id(candidate_id) else None
     if found is None or found.erased_at is not None:
         raise NotFoundError(f"no candidate with id {candidate_id}")
     return found
@@ -67,12 +67,16 @@ def log_activity(session: Session, actor: Actor, candidate_id: int, kind: str, *
         raise InvalidError("an activity needs a subject or a text", field="subject")
     if kind == "meeting" and not place:
         raise InvalidError("a meeting needs a place", field="place")
+    limits.line("subject", subject, limits.SUBJECT)
+    limits.text("body", body, limits.BODY)
+    limits.line("place", place, limits.PLACE)
+    limits.items("attendees", attendees, limits.ATTENDEES, limits.ATTENDEE)
     _candidate(session, candidate_id)
     entry = log(session, actor, candidate_id, kind, subject=subject, body=body, place=place,
                 attendees=[a.strip() for a in attendees or [] if a.strip()], occurred_at=occurred_at)
     flush(session)
     audit.record(session, actor, "log", "activity", entry.id, None, audit.snapshot(entry))
-    return _outs(session, [entry])[0]
+    return _outs(session, actor, [entry])[0]
 
 
 def comment(session: Session, actor: Actor, candidate_id: int, text: str) -> ActivityOut:
@@ -80,6 +84,7 @@ def comment(session: Session, actor: Actor, candidate_id: int, text: str) -> Act
     require(actor, Perm.EDIT_CANDIDATES)
     if not text.strip():
         raise InvalidError("a comment needs text", field="text")
+    limits.text("text", text, limits.COMMENT)
     _candidate(session, candidate_id)
     named = resolve_mentions(session, text)
     entry = log(session, actor, candidate_id, "comment", body=text.strip())
@@ -89,7 +94,7 @@ def comment(session: Session, actor: Actor, candidate_id: int, text: str) -> Act
     flush(session)
     audit.record(session, actor, "comment", "activity", entry.id, None,
                  {**audit.snapshot(entry), "mentions": [u.email for u in named]})
-    return _outs(session, [entry])[0]
+    return _outs(session, actor, [entry])[0]
 
 
 def resolve_mentions(session: Session, text: str) -> list[User]:
@@ -118,7 +123,7 @@ def timeline(session: Session, actor: Actor, candidate_id: int, *, kinds: tuple[
         query = query.where(Activity.kind.in_(kinds))
     order = (Activity.occurred_at.desc(), Activity.id.desc()) if newest_first else (Activity.occurred_at, Activity.id)
     query = query.order_by(*order).offset(offset)
-    return _outs(session, list(session.scalars(query if limit is None else query.limit(limit))))
+    return _outs(session, actor, list(session.scalars(query if limit is None else query.limit(limit))))
 
 
 def get_activity(session: Session, actor: Actor, activity_id: int) -> ActivityOut:
@@ -128,7 +133,7 @@ def get_activity(session: Session, actor: Actor, activity_id: int) -> ActivityOu
     if entry is None:
         raise NotFoundError(f"no timeline entry {activity_id}")
     _candidate(session, entry.candidate_id)
-    return _outs(session, [entry])[0]
+    return _outs(session, actor, [entry])[0]
 
 
 def discussion(session: Session, actor: Actor, candidate_id: int) -> list[ActivityOut]:
@@ -142,8 +147,8 @@ def feed(session: Session, actor: Actor, *, limit: int = 50, offset: int = 0, si
     query = select(Activity).join(Candidate).where(Candidate.erased_at.is_(None))
     if since is not None:
         query = query.where(Activity.created_at >= since)
-    return _outs(session, list(session.scalars(query.order_by(Activity.created_at.desc(), Activity.id.desc())
-                                               .offset(offset).limit(limit))))
+    return _outs(session, actor, list(session.scalars(query.order_by(Activity.created_at.desc(), Activity.id.desc())
+                                                      .offset(offset).limit(limit))))
 
 
 def my_mentions(session: Session, actor: Actor, *, unseen_only: bool = True, mark_seen: bool = False,
@@ -159,7 +164,7 @@ def my_mentions(session: Session, actor: Actor, *, unseen_only: bool = True, mar
         for m in mentions:
             m.seen_at = utcnow()
     found = sorted((e for e in entries if e is not None), key=lambda e: (e.created_at, e.id), reverse=True)
-    return _outs(session, found)
+    return _outs(session, actor, found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +191,7 @@ def inbox(session: Session, actor: Actor, *, limit: int = 50, offset: int = 0, m
         .where(Mention.user_id == actor.user_id, Candidate.erased_at.is_(None))
         .order_by(Mention.seen_at.is_not(None), Activity.created_at.desc(), Activity.id.desc())
         .offset(offset).limit(limit)).all()
-    outs = _outs(session, [activity for _, activity in rows])
+    outs = _outs(session, actor, [activity for _, activity in rows])
     found = [MentionOut(out, mention.seen_at) for (mention, _), out in zip(rows, outs, strict=True)]
     if mark_seen:
         now = utcnow()
@@ -197,7 +202,15 @@ def inbox(session: Session, actor: Actor, *, limit: int = 50, offset: int = 0, m
     return found
 
 
-def _outs(session: Session, entries: list[Activity]) -> list[ActivityOut]:
+def _shown(actor: Actor, entry: Activity) -> tuple[str | None, dict[str, Any]]:
+    """The subject and meta a role may read: deals are the executive's and HR's, even on a timeline."""
+    meta = dict(entry.meta or {})
+    if "deal_id" in meta and not has(actor, Perm.SEE_DEALS):
+        return "key person of a deal", {}
+    return entry.subject, meta
+
+
+def _outs(session: Session, actor: Actor, entries: list[Activity]) -> list[ActivityOut]:
     if not entries:
         return []
     ids = {e.id for e in entries}
@@ -208,7 +221,11 @@ def _outs(session: Session, entries: list[Activity]) -> list[ActivityOut]:
     names = {row[0]: row[1] for row in session.execute(select(User.id, User.name))}
     candidates = {row[0]: row[1] for row in session.execute(
         select(Candidate.id, Candidate.name).where(Candidate.id.in_({e.candidate_id for e in entries})))}
-    return [ActivityOut(e.id, e.candidate_id, candidates.get(e.candidate_id, ""), e.kind, e.occurred_at,
-                        e.subject, e.body, e.place, list(e.attendees or []), e.actor_id,
-                        names.get(e.actor_id) if e.actor_id is not None else None, dict(e.meta or {}),
-                        sorted(mentioned.get(e.id, []))) for e in entries]
+    found = []
+    for e in entries:
+        subject, meta = _shown(actor, e)
+        found.append(ActivityOut(e.id, e.candidate_id, candidates.get(e.candidate_id, ""), e.kind, e.occurred_at,
+                                 subject, e.body, e.place, list(e.attendees or []), e.actor_id,
+                                 names.get(e.actor_id) if e.actor_id is not None else None, meta,
+                                 sorted(mentioned.get(e.id, []))))
+    return found

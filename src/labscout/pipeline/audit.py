@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from labscout.pipeline.models import AuditEntry, Base
+from labscout.pipeline.models import AuditEntry, Base, utcnow
 from labscout.pipeline.roles import Actor, Perm, require
 
 
@@ -43,6 +43,12 @@ def record(session: Session, actor: Actor, action: str, entity: str, entity_id: 
                        entity_id=str(entity_id), before=before, after=after)
     session.add(entry)
     return entry
+
+
+def redact(entry: AuditEntry, before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+    """Replace an entry's content for an erasure: the one update the database allows, stamped `redacted_at`."""
+    entry.before, entry.after = before, after
+    entry.redacted_at = utcnow()
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from labscout.errors import ConflictError, InvalidError, NotFoundError
-from labscout.pipeline import activities, audit, stages
+from labscout.pipeline import activities, audit, limits, stages
 from labscout.pipeline.db import flush
 from labscout.pipeline.models import AuditEntry, Candidate, StageTransition, User, utcnow
 from labscout.pipeline.roles import Actor, Perm, require
@@ -82,13 +82,28 @@ def out(session: Session, c: Candidate) -> CandidateOut:
 
 def load(session: Session, candidate_id: int) -> Candidate:
     """The candidate row, or NotFoundError (erased candidates are gone for every purpose but the audit)."""
-    found = session.get(Candidate, candidate_id)
+    found = session.get(Candidate, candidate_id) if limits.valid_id(candidate_id) else None
     if found is None or found.erased_at is not None:
         raise NotFoundError(f"no candidate with id {candidate_id}")
     return found
 
 
+def check_limits(data: CandidateIn) -> None:
+    """The lengths and counts every face shares (the API's request model reads the same numbers)."""
+    limits.line("name", data.name, limits.NAME)
+    limits.line("target_role", data.target_role, limits.ROLE)
+    limits.line("person_id", data.person_id, limits.PERSON_ID)
+    limits.line("email", data.email, limits.EMAIL)
+    limits.line("affiliation", data.affiliation, limits.AFFILIATION)
+    limits.line("owner_email", data.owner_email, limits.EMAIL)
+    limits.items("tags", data.tags, limits.TAGS, limits.TAG)
+    limits.line("source", data.source, limits.SOURCE)
+    limits.text("source_detail", data.source_detail, limits.SOURCE_DETAIL)
+    limits.text("notes", data.notes, limits.NOTES)
+
+
 def _apply(session: Session, c: Candidate, data: CandidateIn) -> None:
+    check_limits(data)
     if data.name is not None:
         if not data.name.strip():
             raise InvalidError("a candidate needs a name", field="name")
@@ -256,7 +271,7 @@ def move_stage(session: Session, actor: Actor, candidate_id: int, stage: str, *,
     if target.name == c.stage:
         raise InvalidError(f"candidate {c.id} is already at stage '{c.stage}'", field="stage")
     current = stages.get_stage(session, c.stage)
-    reason = (reason or "").strip() or None
+    reason = limits.text("reason", (reason or "").strip() or None, limits.REASON)
     if target.outcome == "lost" and not reason:
         raise InvalidError(f"moving to '{target.name}' needs a reason", field="reason")
     if current.outcome != "open" and not reason:

@@ -24,6 +24,19 @@ COLUMNS = ["id", "name", "email", "person_id", "affiliation", "target_role", "ow
 REQUIRED = ("name", "target_role")
 # On import, `id` and `stage_changed_at` are ignored (the database assigns them), so an export re-imports as is.
 IMPORTABLE = set(COLUMNS)
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...) sends data away).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: object) -> str:
+    """The cell as text a spreadsheet shows as text: a leading apostrophe before a formula character."""
+    text = "" if cell is None else str(cell)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _restore_cell(text: str) -> str:
+    """The inverse of `neutralise` on import, so that an export re-imports as it was."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
 
 
 def export_candidates(session: Session, actor: Actor, out: TextIO) -> int:
@@ -34,9 +47,10 @@ def export_candidates(session: Session, actor: Actor, out: TextIO) -> int:
     writer.writerow(COLUMNS)
     count = 0
     for c in session.scalars(select(Candidate).where(Candidate.erased_at.is_(None)).order_by(Candidate.id)):
-        writer.writerow([c.id, c.name, c.email or "", c.person_id or "", c.affiliation or "", c.target_role,
-                         owners.get(c.owner_id, "") if c.owner_id else "", c.priority, ";".join(c.tags or []),
-                         c.source, c.source_detail or "", c.stage, c.stage_changed_at.isoformat(), c.notes or ""])
+        cells = [c.id, c.name, c.email, c.person_id, c.affiliation, c.target_role,
+                 owners.get(c.owner_id, "") if c.owner_id else "", c.priority, ";".join(c.tags or []), c.source,
+                 c.source_detail, c.stage, c.stage_changed_at.isoformat(), c.notes]
+        writer.writerow([neutralise(v) for v in cells])
         count += 1
     return count
 
@@ -76,7 +90,7 @@ def import_candidates(session: Session, actor: Actor, path: Path) -> list[int]:
         if None in row:
             raise BadInputError(f"{len(header) + len(row[None])} values for {len(header)} columns", file=file,
                                 record=number)
-        values = {k: (v or "").strip() for k, v in row.items()}
+        values = {k: _restore_cell((v or "").strip()) for k, v in row.items()}
         if not any(values.values()):
             continue
         data = _row(values, file, number)

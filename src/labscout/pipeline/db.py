@@ -42,6 +42,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # FULL: a committed change survives a power cut too; this data is typed by people and precious.
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # Erased personal data is overwritten in the file, not only unlinked from it.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labscout.errors import ConflictError, InvalidError, NotFoundError
-from labscout.pipeline import activities, audit, candidates, policy
+from labscout.pipeline import activities, audit, candidates, limits, money, policy
 from labscout.pipeline.db import flush
 from labscout.pipeline.models import Candidate, Deal, DealPerson, Stage
 from labscout.pipeline.roles import Actor, Perm, require
@@ -91,7 +91,7 @@ def out(session: Session, d: Deal) -> DealOut:
 
 
 def _load(session: Session, deal_id: int, expected_version: int | None = None) -> Deal:
-    found = session.get(Deal, deal_id)
+    found = session.get(Deal, deal_id) if limits.valid_id(deal_id) else None
     if found is None:
         raise NotFoundError(f"no deal with id {deal_id}")
     if expected_version is not None and expected_version != found.version:
@@ -106,8 +106,10 @@ def create_deal(session: Session, actor: Actor, *, kind: str, company: str, amou
     require(actor, Perm.EDIT_DEALS)
     if not company.strip():
         raise InvalidError("company: a deal needs the company's name", field="company")
+    limits.line("company", company, limits.COMPANY)
+    limits.text("notes", notes, limits.NOTES)
     d = Deal(kind=_kind(kind), company=company.strip(), amount=_amount(amount), stake_percent=_stake(stake_percent),
-             status=_status(status), currency=currency.upper(), notes=notes)
+             status=_status(status), currency=money.parse_currency(currency), notes=notes)
     session.add(d)
     flush(session)
     audit.record(session, actor, "create", "deal", d.id, None, audit.snapshot(d))
@@ -127,7 +129,7 @@ def update_deal(session: Session, actor: Actor, deal_id: int, *, status: str | N
     if stake_percent is not None:
         d.stake_percent = _stake(stake_percent)
     if notes is not None:
-        d.notes = notes
+        d.notes = limits.text("notes", notes, limits.NOTES)
     flush(session)
     audit.record(session, actor, "update", "deal", d.id, before, audit.snapshot(d))
     return out(session, d)
@@ -139,11 +141,12 @@ def add_key_person(session: Session, actor: Actor, deal_id: int, candidate_id: i
     require(actor, Perm.EDIT_DEALS)
     d = _load(session, deal_id)
     c = candidates.load(session, candidate_id)
+    limits.line("note", note, limits.KEY_PERSON_NOTE)
     if session.get(DealPerson, (deal_id, candidate_id)) is not None:
         raise ConflictError(f"{c.name} is already a key person of deal {deal_id}")
     session.add(DealPerson(deal_id=deal_id, candidate_id=candidate_id, note=note))
-    activities.log(session, actor, candidate_id, "change", subject=f"key person of deal {d.id} ({d.company})",
-                   meta={"deal_id": d.id})
+    # The company is left out of the timeline: who may not see deals reads the candidate's timeline too.
+    activities.log(session, actor, candidate_id, "change", subject="key person of a deal", meta={"deal_id": d.id})
     audit.record(session, actor, "add_key_person", "deal", d.id, None, {"candidate_id": candidate_id, "note": note})
     flush(session)
     return out(session, d)

@@ -1,12 +1,14 @@
 """Offers: draft -> pending approval -> approved -> sent -> accepted | declined | expired (or withdrawn).
 
 Compensation is visible to the executive and HR only: other roles get the same records with the figures left
-out (`redacted`). Above the approval threshold only the executive may approve; nobody but the executive approves
-an offer they drafted themselves.
+out (`redacted`), and not even whether an offer is above the threshold. Four eyes: nobody approves an offer they
+drafted. Above the approval threshold (compared in the plan's currency) the team's rule applies: another
+executive approves, or someone else approves and the CEO confirms explicitly (`policy.approval_rule`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
@@ -14,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labscout.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
-from labscout.pipeline import activities, audit, candidates, policy, stages
+from labscout.pipeline import activities, audit, candidates, limits, money, policy, stages
 from labscout.pipeline.db import flush
 from labscout.pipeline.models import Candidate, Offer, utcnow
-from labscout.pipeline.roles import Actor, Perm, Role, can_see_compensation, has, require
+from labscout.pipeline.roles import Actor, Perm, can_see_compensation, has, require
 
 ACTIVE = ("draft", "pending_approval", "approved", "sent")
 OUTSTANDING = ("pending_approval", "approved", "sent")
@@ -25,6 +27,8 @@ OUTSTANDING = ("pending_approval", "approved", "sent")
 LIMITS = {"base": 10_000_000, "bonus": 20_000_000, "signing": 50_000_000, "equity_value": 2_000_000_000,
           "gpus": 100_000}
 YEARS = 4
+# What any currency's figure may be at most, before conversion (the database holds 64-bit integers).
+MAX_FIGURE = 10**13
 
 
 @dataclass(slots=True)
@@ -62,9 +66,13 @@ class OfferOut:
     vesting_cliff_months: int | None
     gpus: int | None
     total_4y: int | None
-    needs_executive: bool
+    # The 4-year total in the plan's currency, and whether it is above the threshold (None when redacted).
+    total_4y_plan: int | None
+    plan_currency: str | None
+    needs_executive: bool | None
     created_by: int | None
     approved_by: int | None
+    confirmed_by: int | None
     decline_reason: str | None
     notes: str | None
     updated_at: datetime
@@ -78,15 +86,20 @@ def total_value(o: OfferIn | Offer) -> int:
     return YEARS * (o.base + o.bonus) + o.signing + vested
 
 
-def validate(o: OfferIn, today: date) -> None:
-    """Reject negative or absurd figures and impossible dates, naming the field."""
+def validate(o: OfferIn, today: date, convert: Callable[[int], int] | None = None) -> None:
+    """Reject negative or absurd figures and impossible dates, naming the field.
+
+    `convert` turns an amount of the offer's currency into the plan's, where the plausible maxima are counted
+    (150,000,000 yen is a base salary, 150,000,000 dollars a typo).
+    """
     for name, limit in LIMITS.items():
         value = getattr(o, name)
         if not isinstance(value, int) or isinstance(value, bool):
             raise InvalidError(f"{name}: expected a whole number, got {value!r}", field=name)
         if value < 0:
             raise InvalidError(f"{name}: must not be negative ({value:,})", field=name)
-        if value > limit:
+        counted = value if convert is None or name == "gpus" or value > MAX_FIGURE else convert(value)
+        if counted > limit or value > MAX_FIGURE:
             raise InvalidError(f"{name}: {value:,} is above the plausible maximum {limit:,}; check for a typo",
                                field=name)
     if o.base == 0:
@@ -96,8 +109,9 @@ def validate(o: OfferIn, today: date) -> None:
     if not 0 <= o.vesting_cliff_months <= 12 * o.vesting_years:
         raise InvalidError(f"vesting_cliff_months: must be 0 to {12 * o.vesting_years}, not {o.vesting_cliff_months}",
                            field="vesting_cliff_months")
-    if len(o.currency) != 3 or not o.currency.isalpha():
-        raise InvalidError(f"currency: expected a 3-letter code such as USD, not '{o.currency}'", field="currency")
+    money.parse_currency(o.currency)
+    limits.line("role", o.role, limits.ROLE)
+    limits.text("notes", o.notes, limits.NOTES)
     # The offer starts to run today: an expiry before that would make it dead on arrival.
     if o.expires_on < today:
         raise InvalidError(f"expires_on: {o.expires_on} is before the offer starts to run ({today})",
@@ -106,24 +120,36 @@ def validate(o: OfferIn, today: date) -> None:
         raise InvalidError(f"start_date: {o.start_date} is in the past", field="start_date")
 
 
+def in_plan_currency(session: Session, o: Offer) -> int:
+    """The offer's 4-year total in the plan's currency; refused when its currency has no rate."""
+    return money.Converter(session)(o.total_4y, o.currency)
+
+
 def out(session: Session, actor: Actor, o: Offer) -> OfferOut:
     c = candidates.load(session, o.candidate_id)
     shown = can_see_compensation(actor)
-    needs_exec = o.total_4y > policy.approval_threshold(session)
+    plan_total: int | None = None
+    needs_exec: bool | None = None
+    if shown:
+        convert = money.Converter(session)
+        plan_total = convert(o.total_4y, o.currency) if convert.known(o.currency) else None
+        # Without a rate it cannot be counted: treat it as large, which is the safe side.
+        needs_exec = plan_total is None or plan_total > policy.approval_threshold(session)
 
-    def money(value: int) -> int | None:
+    def figure(value: int) -> int | None:
         return value if shown else None
 
     return OfferOut(o.id, o.candidate_id, c.name, o.role, o.status, o.start_date, o.expires_on, not shown,
-                    o.currency if shown else None, money(o.base), money(o.bonus), money(o.signing),
-                    money(o.equity_value), o.vesting_years if shown else None,
-                    o.vesting_cliff_months if shown else None, o.gpus if shown else None, money(o.total_4y),
-                    needs_exec, o.created_by, o.approved_by, o.decline_reason, o.notes if shown else None,
-                    o.updated_at, o.version, allowed_steps(session, actor, o))
+                    o.currency if shown else None, figure(o.base), figure(o.bonus), figure(o.signing),
+                    figure(o.equity_value), o.vesting_years if shown else None,
+                    o.vesting_cliff_months if shown else None, o.gpus if shown else None, figure(o.total_4y),
+                    plan_total, money.plan_currency(session) if shown else None, needs_exec, o.created_by,
+                    o.approved_by, o.confirmed_by, o.decline_reason, o.notes if shown else None, o.updated_at,
+                    o.version, allowed_steps(session, actor, o))
 
 
 def _load(session: Session, offer_id: int, expected_version: int | None) -> Offer:
-    found = session.get(Offer, offer_id)
+    found = session.get(Offer, offer_id) if limits.valid_id(offer_id) else None
     if found is None:
         raise NotFoundError(f"no offer with id {offer_id}")
     candidates.load(session, found.candidate_id)
@@ -154,13 +180,15 @@ def create_offer(session: Session, actor: Actor, candidate_id: int, offer_in: Of
     """A draft offer for a candidate who has no other offer in progress."""
     require(actor, Perm.DRAFT_OFFERS)
     c = candidates.load(session, candidate_id)
-    validate(offer_in, today or utcnow().date())
+    currency = money.require_rate(session, offer_in.currency)
+    convert = money.Converter(session)
+    validate(offer_in, today or utcnow().date(), lambda v: convert(v, currency))
     active = session.scalar(select(Offer).where(Offer.candidate_id == candidate_id, Offer.status.in_(ACTIVE)))
     if active is not None:
         raise ConflictError(f"{c.name} already has offer {active.id} ({active.status.replace('_', ' ')})")
     values = {f.name: getattr(offer_in, f.name) for f in fields(OfferIn)}
     values["role"] = (offer_in.role or c.target_role).strip().lower()
-    values["currency"] = offer_in.currency.upper()
+    values["currency"] = currency
     o = Offer(candidate_id=candidate_id, status="draft", total_4y=total_value(offer_in), created_by=actor.user_id,
               **values)
     session.add(o)
@@ -179,12 +207,14 @@ def update_offer(session: Session, actor: Actor, offer_id: int, offer_in: OfferI
     o = _load(session, offer_id, expected_version)
     if o.status != "draft":
         raise ConflictError(f"offer {o.id} is {o.status.replace('_', ' ')}; only drafts can be changed")
-    validate(offer_in, today or utcnow().date())
+    currency = money.require_rate(session, offer_in.currency)
+    convert = money.Converter(session)
+    validate(offer_in, today or utcnow().date(), lambda v: convert(v, currency))
     before = audit.snapshot(o)
     for f in fields(OfferIn):
         if f.name != "role" or offer_in.role:
             setattr(o, f.name, getattr(offer_in, f.name))
-    o.currency = o.currency.upper()
+    o.currency = currency
     o.total_4y = total_value(o)
     flush(session)
     audit.record(session, actor, "update", "offer", o.id, before, audit.snapshot(o))
@@ -195,31 +225,78 @@ def submit_offer(session: Session, actor: Actor, offer_id: int, *, expected_vers
                  ) -> OfferOut:
     require(actor, Perm.DRAFT_OFFERS)
     o = _load(session, offer_id, expected_version)
+    in_plan_currency(session, o)  # an offer that cannot be compared with the threshold cannot be approved
     _change(session, actor, o, "pending_approval", ("draft",), "submitted for approval")
     return out(session, actor, o)
 
 
 def approve_offer(session: Session, actor: Actor, offer_id: int, *, expected_version: int | None = None,
-                  ) -> OfferOut:
-    """Approve a pending offer; above the threshold only the executive may, and never one's own draft."""
+                  confirm: bool = False) -> OfferOut:
+    """Approve a pending offer: never one's own draft; above the threshold, as the team's rule says.
+
+    Under 'another executive' an executive other than the drafter approves. Under 'ceo confirms' anyone who may
+    approve, but the drafter, approves and the CEO confirms with `confirm=True` (the CEO may do both at once
+    for an offer someone else drafted); until both, the offer stays pending approval.
+    """
     require(actor, Perm.APPROVE_OFFERS)
     o = _load(session, offer_id, expected_version)
-    refusal = _approval_refusal(session, actor, o)
+    if o.status != "pending_approval":
+        raise ConflictError(f"offer {o.id} is {o.status.replace('_', ' ')}; it cannot be approved")
+    refusal, outcome = _approval(session, actor, o, confirm)
     if refusal is not None:
         raise ForbiddenError(refusal)
-    _change(session, actor, o, "approved", ("pending_approval",), "approved", approved_by=actor.user_id)
+    if outcome == "first":  # 'ceo confirms': approved by a second person, the CEO's confirmation to come
+        before = audit.snapshot(o)
+        o.approved_by = actor.user_id
+        flush(session)
+        activities.log(session, actor, o.candidate_id, "offer",
+                       subject=f"offer {o.id} approved, awaiting the CEO's confirmation",
+                       meta={"offer_id": o.id, "status": o.status})
+        audit.record(session, actor, "approve", "offer", o.id, before, audit.snapshot(o))
+        flush(session)
+    elif outcome == "confirm":
+        _change(session, actor, o, "approved", ("pending_approval",), "approved and confirmed by the CEO",
+                approved_by=o.approved_by or actor.user_id, confirmed_by=actor.user_id)
+    else:
+        _change(session, actor, o, "approved", ("pending_approval",), "approved", approved_by=actor.user_id)
     return out(session, actor, o)
 
 
-def _approval_refusal(session: Session, actor: Actor, o: Offer) -> str | None:
-    """Why this actor may not approve this offer, or None when they may."""
-    threshold = policy.approval_threshold(session)
-    if o.total_4y > threshold and not has(actor, Perm.APPROVE_LARGE_OFFERS):
-        return (f"offer {o.id} is worth {o.total_4y:,} over 4 years, above the threshold {threshold:,}: only the "
-                "executive may approve it")
-    if o.created_by == actor.user_id and actor.role is not Role.EXECUTIVE:
-        return "an offer needs a second person's approval; you drafted this one"
-    return None
+def _approval(session: Session, actor: Actor, o: Offer, confirm: bool) -> tuple[str | None, str]:
+    """Why this actor may not approve this offer now (None when they may), and what their approval does.
+
+    The outcome is "approve" (the offer is approved), "first" (under 'ceo confirms': the second person's
+    approval, the CEO's confirmation still to come) or "confirm" (the CEO's explicit confirmation).
+    """
+    if o.status != "pending_approval":
+        return f"offer {o.id} is {o.status.replace('_', ' ')}", "approve"
+    try:
+        total = in_plan_currency(session, o)
+    except InvalidError as exc:
+        return str(exc), "approve"
+    large = total > policy.approval_threshold(session)
+    rule = policy.approval_rule(session)
+    drafted = o.created_by == actor.user_id
+    if not large or rule.rule == policy.ANOTHER_EXECUTIVE:
+        if drafted:
+            return f"offer {o.id}: nobody approves an offer they drafted; another person must", "approve"
+        if large and not has(actor, Perm.APPROVE_LARGE_OFFERS):
+            return (f"offer {o.id} is above the approval threshold: another executive than the one who drafted it "
+                    "approves", "approve")
+        return None, "approve"
+    if rule.ceo_id is None:
+        return "the approval rule names no active CEO; an executive sets the rule again", "approve"
+    if actor.user_id == rule.ceo_id:
+        if not confirm:
+            return f"offer {o.id} is above the approval threshold: the CEO confirms it explicitly", "confirm"
+        if drafted and o.approved_by is None:
+            return f"offer {o.id}: nobody approves an offer they drafted; another person approves first", "confirm"
+        return None, "confirm"
+    if drafted:
+        return f"offer {o.id}: nobody approves an offer they drafted; another person must", "first"
+    if o.approved_by is not None:
+        return f"offer {o.id} is approved already and awaits the CEO's confirmation", "first"
+    return None, "first"
 
 
 def return_offer(session: Session, actor: Actor, offer_id: int, reason: str, *,
@@ -228,8 +305,10 @@ def return_offer(session: Session, actor: Actor, offer_id: int, reason: str, *,
     require(actor, Perm.APPROVE_OFFERS)
     if not reason.strip():
         raise InvalidError("returning an offer needs a reason", field="reason")
+    limits.text("reason", reason, limits.REASON)
     o = _load(session, offer_id, expected_version)
-    _change(session, actor, o, "draft", ("pending_approval",), "returned to draft", decline_reason=reason.strip())
+    _change(session, actor, o, "draft", ("pending_approval",), "returned to draft", decline_reason=reason.strip(),
+            approved_by=None, confirmed_by=None)
     return out(session, actor, o)
 
 
@@ -268,6 +347,7 @@ def decline_offer(session: Session, actor: Actor, offer_id: int, reason: str, *,
     require(actor, Perm.DRAFT_OFFERS)
     if not reason.strip():
         raise InvalidError("a declined offer needs the reason the candidate gave", field="reason")
+    limits.text("reason", reason, limits.REASON)
     o = _load(session, offer_id, expected_version)
     _change(session, actor, o, "declined", ("sent",), "declined", decline_reason=reason.strip())
     c = candidates.load(session, o.candidate_id)
@@ -283,6 +363,7 @@ def withdraw_offer(session: Session, actor: Actor, offer_id: int, reason: str, *
     require(actor, Perm.DRAFT_OFFERS)
     if not reason.strip():
         raise InvalidError("withdrawing an offer needs a reason", field="reason")
+    limits.text("reason", reason, limits.REASON)
     o = _load(session, offer_id, expected_version)
     _change(session, actor, o, "withdrawn", ACTIVE, "withdrawn", decline_reason=reason.strip())
     return out(session, actor, o)
@@ -299,13 +380,15 @@ def expire_offers(session: Session, actor: Actor, *, today: date | None = None) 
 
 
 # Every step an offer can take, in the order of its life; `step` dispatches them for every interface.
-STEPS = ("submit", "approve", "return", "send", "accept", "decline", "withdraw")
+# "confirm" is the CEO's explicit approval above the threshold, under the 'ceo confirms' rule.
+STEPS = ("submit", "approve", "confirm", "return", "send", "accept", "decline", "withdraw")
 # The steps that need a reason, and which status each step starts from.
 NEEDS_REASON = ("return", "decline", "withdraw")
 FROM_STATUS: dict[str, tuple[str, ...]] = {
-    "submit": ("draft",), "approve": ("pending_approval",), "return": ("pending_approval",),
+    "submit": ("draft",), "approve": ("pending_approval",), "confirm": ("pending_approval",),
+    "return": ("pending_approval",),
     "send": ("approved",), "accept": ("sent",), "decline": ("sent",), "withdraw": ACTIVE}
-STEP_PERM = {"approve": Perm.APPROVE_OFFERS, "return": Perm.APPROVE_OFFERS}
+STEP_PERM = {"approve": Perm.APPROVE_OFFERS, "confirm": Perm.APPROVE_LARGE_OFFERS, "return": Perm.APPROVE_OFFERS}
 
 
 def step(session: Session, actor: Actor, offer_id: int, name: str, *, reason: str | None = None,
@@ -316,8 +399,8 @@ def step(session: Session, actor: Actor, offer_id: int, name: str, *, reason: st
         raise InvalidError(f"no offer step '{name}'; one of {', '.join(STEPS)}", field="step")
     if key == "submit":
         return submit_offer(session, actor, offer_id, expected_version=expected_version)
-    if key == "approve":
-        return approve_offer(session, actor, offer_id, expected_version=expected_version)
+    if key in ("approve", "confirm"):
+        return approve_offer(session, actor, offer_id, expected_version=expected_version, confirm=key == "confirm")
     if key == "send":
         return send_offer(session, actor, offer_id, expected_version=expected_version)
     if key == "accept":
@@ -332,8 +415,10 @@ def allowed_steps(session: Session, actor: Actor, o: Offer) -> list[str]:
     for key in STEPS:
         if o.status not in FROM_STATUS[key] or not has(actor, STEP_PERM.get(key, Perm.DRAFT_OFFERS)):
             continue
-        if key == "approve" and _approval_refusal(session, actor, o) is not None:
-            continue
+        if key in ("approve", "confirm"):
+            refusal, outcome = _approval(session, actor, o, confirm=key == "confirm")
+            if refusal is not None or (key == "approve") == (outcome == "confirm"):
+                continue
         found.append(key)
     return found
 

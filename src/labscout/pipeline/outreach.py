@@ -20,18 +20,19 @@ from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labscout.config import SmtpSettings
 from labscout.errors import ConflictError, InvalidError, NotFoundError
 from labscout.kit.text import plain_title
-from labscout.pipeline import activities, audit, candidates, stages
+from labscout.pipeline import activities, audit, candidates, limits, stages
 from labscout.pipeline.db import UnitOfWork, flush
 from labscout.pipeline.models import Activity, Template, User
 from labscout.pipeline.roles import Actor, Perm, require
+from labscout.pipeline.templating import BoundedSandbox
+from labscout.pipeline.users import normalise_email
 from labscout.research import coauthors, queries
 from labscout.research import papers as research_papers
 from labscout.research.store import ResearchStore
@@ -88,13 +89,10 @@ class Draft:
     moves_to: str | None = None  # the stage a first e-mail moves the candidate to, if any
 
 
-def _env() -> SandboxedEnvironment:
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True)
-
-
 def _render(text: str, context: dict[str, Any], what: str) -> str:
+    """Render a user's template in a sandbox with a time, size and step budget (a new budget per render)."""
     try:
-        return _env().from_string(text).render(context)
+        return BoundedSandbox().render(text, context)
     except TemplateError as exc:
         raise InvalidError(f"template {what}: {exc.message or exc}") from None
 
@@ -106,6 +104,9 @@ def save_template(session: Session, actor: Actor, *, name: str, subject: str, bo
     key = name.strip().lower()
     if not key:
         raise InvalidError("a template needs a name")
+    limits.line("name", key, limits.TEMPLATE_NAME)
+    limits.line("subject", subject, limits.SUBJECT)
+    limits.text("body", body, limits.TEMPLATE_BODY)
     _render(subject, SAMPLE, "subject")
     _render(body, SAMPLE, "body")
     row = session.scalar(select(Template).where(Template.name == key))
@@ -211,16 +212,23 @@ def send_email(units: UnitOfWork, actor: Actor, candidate_id: int, *, subject: s
         if not address:
             raise InvalidError(f"candidate {c.id} has no e-mail address; add one to the candidate or give the "
                                "address to send to", field="to")
+        try:  # exactly one address: a list ("a@x.org, b@y.org") or a header break would send it elsewhere too
+            address = normalise_email(address)
+        except InvalidError:
+            raise InvalidError(f"to: '{address[:100]}' is not one e-mail address; outreach goes to exactly one "
+                               "recipient", field="to") from None
         if not subject.strip():
             raise InvalidError("an e-mail needs a subject", field="subject")
         if not body.strip():
             raise InvalidError("an e-mail needs a text", field="body")
+        limits.line("subject", subject, limits.SUBJECT)
+        limits.text("body", body, limits.BODY)
         sender = session.get(User, actor.user_id) if actor.user_id is not None else None
         message = EmailMessage()
-        message["From"] = formataddr((actor.name, smtp.sender))
+        message["From"] = formataddr((_display(actor.name), smtp.sender))
         if sender is not None:
             message["Reply-To"] = sender.email
-        message["To"] = formataddr((c.name, address))
+        message["To"] = formataddr((_display(c.name), address))
         message["Subject"] = subject
         message["Message-ID"] = make_msgid(domain=smtp.sender.split("@")[-1] or "labscout")
         message.set_content(body)
@@ -252,6 +260,11 @@ def _mark(session: Session, actor: Actor, entry_id: int, delivery: str, error: s
     entry.meta = {**(entry.meta or {}), "delivery": delivery, **({"error": error} if error else {})}
     flush(session)
     audit.record(session, actor, delivery, "activity", entry.id, before, audit.snapshot(entry))
+
+
+def _display(name: str) -> str:
+    """A display name safe in a header (older records may hold a line break)."""
+    return " ".join(limits.CONTROL.sub(" ", name).split())
 
 
 def _deliver(message: EmailMessage, smtp: SmtpSettings) -> None:

@@ -1,7 +1,9 @@
 """The hiring plan and its budget: slots and budget by role, committed spend, exposure, progress.
 
 Money is counted as 4-year totals (see offers.total_value): committed = accepted offers, exposure = offers
-pending approval, approved or sent. Budget figures are shown to the executive and HR only.
+pending approval, approved or sent, each converted to the plan's currency (`money`) before it is added; an offer
+in a currency without a rate makes the summary refuse rather than add unlike amounts. Budget figures are shown to
+the executive and HR only.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from labscout.errors import InvalidError, NotFoundError
-from labscout.pipeline import audit, policy
+from labscout.pipeline import audit, money, policy
 from labscout.pipeline.db import flush
 from labscout.pipeline.models import Candidate, Offer, PlanRole, Stage
 from labscout.pipeline.offers import OUTSTANDING
@@ -46,6 +48,7 @@ class PlanOut:
     exposure: int | None
     remaining: int | None
     budget_shown: bool
+    currency: str | None = None
 
 
 def _grouped(session: Session, query: Any) -> dict[str, Any]:
@@ -98,10 +101,8 @@ def plan_summary(session: Session, actor: Actor) -> PlanOut:
     pipeline = _grouped(session, select(Candidate.target_role, func.count())
                                     .join(Stage, Stage.name == Candidate.stage)
                                     .where(outcome == "open", live).group_by(Candidate.target_role))
-    committed = _grouped(session, select(Offer.role, func.sum(Offer.total_4y)).where(Offer.status == "accepted")
-                                     .group_by(Offer.role))
-    exposure = _grouped(session, select(Offer.role, func.sum(Offer.total_4y))
-                                    .where(Offer.status.in_(OUTSTANDING)).group_by(Offer.role))
+    committed = _in_plan_currency(session, Offer.status == "accepted", shown)
+    exposure = _in_plan_currency(session, Offer.status.in_(OUTSTANDING), shown)
     offers_out = _grouped(session, select(Offer.role, func.count()).where(Offer.status.in_(OUTSTANDING))
                                       .group_by(Offer.role))
     # Roles with offers or hires but no plan line are shown too, as unplanned, so no spend goes unseen.
@@ -130,4 +131,15 @@ def plan_summary(session: Session, actor: Actor) -> PlanOut:
         progress=round(total_hired / total_slots, 4) if total_slots else 0.0,
         budget_total=total_budget if shown else None, committed=spent_all if shown else None,
         exposure=out_all if shown else None, remaining=total_budget - spent_all - out_all if shown else None,
-        budget_shown=shown)
+        budget_shown=shown, currency=money.plan_currency(session) if shown else None)
+
+
+def _in_plan_currency(session: Session, which: Any, shown: bool) -> dict[str, int]:
+    """Per role, the 4-year totals of the offers `which` selects, each converted before they are added."""
+    found: dict[str, int] = {}
+    convert = money.Converter(session) if shown else None
+    for role, currency, total in session.execute(select(Offer.role, Offer.currency, func.sum(Offer.total_4y))
+                                                 .where(which).group_by(Offer.role, Offer.currency)):
+        # Roles that may not see money still see that the role has offers; the figures are left out below.
+        found[role] = found.get(role, 0) + (convert(int(total or 0), currency) if convert else 0)
+    return found

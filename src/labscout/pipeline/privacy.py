@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import delete, or_, select
@@ -14,6 +15,7 @@ from labscout.pipeline.identity_models import CandidatePersonLink
 from labscout.pipeline.models import (
     Activity,
     AuditEntry,
+    Base,
     Candidate,
     Deal,
     DealPerson,
@@ -86,34 +88,114 @@ def export_person(session: Session, actor: Actor, candidate_id: int) -> dict[str
     }
 
 
+def _personal_values(c: Candidate, acts: list[Activity], offers: list[Offer],
+                     links: list[DealPerson], transitions: list[StageTransition]) -> set[str]:
+    """The strings that identify or describe the person, to find them wherever else they were copied."""
+    found = {c.name, c.email, c.person_id, c.notes, c.source_detail, c.decline_reason}
+    for a in acts:
+        found |= {a.subject, a.body, a.place, *(a.attendees or [])}
+    found |= {o.notes for o in offers} | {o.decline_reason for o in offers}
+    found |= {link.note for link in links} | {t.reason for t in transitions}
+    # Short or generic strings ("call", "Dinner") would scrub unrelated entries; names and texts are distinctive.
+    return {v.strip().lower() for v in found if isinstance(v, str) and len(v.strip()) >= 4 and v != ERASED}
+
+
+def _replace(text: str, needles: set[str]) -> str:
+    """`text` with every occurrence of a needle (any case) replaced by ERASED."""
+    for needle in sorted(needles, key=len, reverse=True):
+        text = re.sub(re.escape(needle), ERASED, text, flags=re.IGNORECASE)
+    return text
+
+
+def _scrub(value: Any, needles: set[str]) -> tuple[Any, bool]:
+    """`value` with the needles replaced wherever they occur in its strings; and whether any was."""
+    if isinstance(value, str):
+        low = value.lower()
+        return (_replace(value, needles), True) if any(n in low for n in needles) else (value, False)
+    if isinstance(value, list):
+        pairs = [_scrub(v, needles) for v in value]
+        return [v for v, _ in pairs], any(hit for _, hit in pairs)
+    if isinstance(value, dict):
+        items = {k: _scrub(v, needles) for k, v in value.items()}
+        return {k: v for k, (v, _) in items.items()}, any(hit for _, hit in items.values())
+    return value, False
+
+
+# The team's own free text about others, where a person's name or e-mail may have been written down.
+FREE_TEXT: list[tuple[type[Base], tuple[str, ...]]] = [
+    (Activity, ("subject", "body", "place")), (Candidate, ("notes", "source_detail", "decline_reason")),
+    (Deal, ("notes",)), (DealPerson, ("note",)), (Offer, ("notes", "decline_reason")),
+    (StageTransition, ("reason",))]
+
+
+def _scrub_free_text(session: Session, names: set[str]) -> int:
+    """Replace the person's name, e-mail and person id wherever the team wrote them in other records."""
+    changed = 0
+    for model, columns in FREE_TEXT:
+        for column in columns:
+            attr = getattr(model, column)
+            for needle in names:
+                pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                for row in session.scalars(select(model).where(attr.ilike(pattern, escape="\\"))):
+                    setattr(row, column, _replace(getattr(row, column), names))
+                    changed += 1
+    return changed
+
+
+def _refers_to(entry: AuditEntry, candidate_id: int) -> bool:
+    """A deal's key-person entries and any other entry whose content names the candidate by id."""
+    return any(isinstance(side, dict) and side.get("candidate_id") == candidate_id
+               for side in (entry.before, entry.after))
+
+
 def erase_person(session: Session, actor: Actor, candidate_id: int, reason: str) -> dict[str, Any]:
-    """Remove a candidate's personal data everywhere; keep the bare figures budgets need and an erasure record."""
+    """Remove a candidate's personal data everywhere; keep the bare figures budgets need and an erasure record.
+
+    The audit log keeps who changed what and when, but the content of every entry about the person (their
+    candidate record, timeline, offers, and deals' key-person entries) is emptied, and any other entry that
+    copied one of their values (their name, e-mail, a note) has that value replaced.
+    """
     require(actor, Perm.ERASE_PERSONAL)
     if not reason.strip():
         raise InvalidError("erasure needs a reason (e.g. 'request by the person, 2026-11-23')")
     c = candidates.load(session, candidate_id)
-    act_ids = list(session.scalars(select(Activity.id).where(Activity.candidate_id == c.id)))
-    offer_ids = list(session.scalars(select(Offer.id).where(Offer.candidate_id == c.id)))
+    acts = list(session.scalars(select(Activity).where(Activity.candidate_id == c.id)))
+    offers = list(session.scalars(select(Offer).where(Offer.candidate_id == c.id)))
+    links = list(session.scalars(select(DealPerson).where(DealPerson.candidate_id == c.id)))
+    transitions = list(session.scalars(select(StageTransition).where(StageTransition.candidate_id == c.id)))
+    needles = _personal_values(c, acts, offers, links, transitions)
+    act_ids, offer_ids = [a.id for a in acts], [o.id for o in offers]
     counts = {"timeline_entries": len(act_ids), "offers_kept_without_notes": len(offer_ids)}
-    # Audit rows about the person lose their content: the audit keeps who changed what when, not the data.
+    about = {("candidate", str(c.id)), *(("activity", str(i)) for i in act_ids),
+             *(("offer", str(i)) for i in offer_ids)}
     scrubbed = 0
-    for entry in session.scalars(select(AuditEntry).where(_audit_about(c.id, act_ids, offer_ids))):
-        entry.before = {"erased": True} if entry.before is not None else None
-        entry.after = {"erased": True} if entry.after is not None else None
-        scrubbed += 1
+    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)).yield_per(1000):
+        if (entry.entity, entry.entity_id) in about or _refers_to(entry, c.id):
+            audit.redact(entry, {"erased": True} if entry.before is not None else None,
+                         {"erased": True} if entry.after is not None else None)
+            scrubbed += 1
+            continue
+        before, hit_before = _scrub(entry.before, needles)
+        after, hit_after = _scrub(entry.after, needles)
+        if hit_before or hit_after:
+            audit.redact(entry, before, after)
+            scrubbed += 1
     counts["audit_entries_scrubbed"] = scrubbed
+    names = {v.strip().lower() for v in (c.name, c.email, c.person_id) if v and len(v.strip()) >= 4 and v != ERASED}
     session.execute(delete(Activity).where(Activity.candidate_id == c.id))
     # the remembered research mentions identify the person too
     session.execute(delete(CandidatePersonLink).where(CandidatePersonLink.candidate_id == c.id))
     # the team's estimate (with its note) and the person's seat are about them too
     session.execute(delete(CandidateEstimate).where(CandidateEstimate.candidate_id == c.id))
     session.execute(delete(SeatAssignment).where(SeatAssignment.candidate_id == c.id))
-    for t in session.scalars(select(StageTransition).where(StageTransition.candidate_id == c.id)):
+    for t in transitions:
         t.reason = None
-    for o in session.scalars(select(Offer).where(Offer.candidate_id == c.id)):
+    for o in offers:
         o.notes, o.decline_reason = None, None
-    for link in session.scalars(select(DealPerson).where(DealPerson.candidate_id == c.id)):
+    for link in links:
         link.note = None
+    flush(session)
+    counts["other_records_scrubbed"] = _scrub_free_text(session, names)
     c.name, c.email, c.affiliation, c.person_id = ERASED, None, None, None
     c.notes, c.source_detail, c.decline_reason, c.tags = None, None, None, []
     c.erased_at = utcnow()

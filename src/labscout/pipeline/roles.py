@@ -32,7 +32,9 @@ class Perm(StrEnum):
     MANAGE_USERS = "manage users"
     EXPORT_PERSONAL = "export personal data"
     ERASE_PERSONAL = "erase personal data"
-    BACKUP = "back up and restore"
+    BACKUP = "back up the pipeline"
+    # Restore replaces users and roles: the executive's alone, so no role can make itself another.
+    RESTORE = "restore a backup"
     CONFIGURE = "configure stages and thresholds"
 
 

@@ -20,9 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labscout.errors import ConflictError, InvalidError
-from labscout.pipeline import audit, candidates, policy, stages
+from labscout.pipeline import audit, candidates, money, policy, stages
 from labscout.pipeline.db import flush
-from labscout.pipeline.models import Candidate, Offer, PlanRole, Setting, Stage, User
+from labscout.pipeline.models import Candidate, Offer, PlanRole, Stage, User
 from labscout.pipeline.offers import ACTIVE
 from labscout.pipeline.roles import Actor, Perm, can_see_compensation, require
 from labscout.pipeline.team_models import CandidateEstimate, StageChance
@@ -32,7 +32,6 @@ FIRST_OPEN_CHANCE = 0.05
 # Offers in these states say what the person will cost; declined, withdrawn and expired ones no longer do.
 COSTING_OFFERS = (*ACTIVE, "accepted")
 RULES = ("in", "out")
-DEFAULT_CURRENCY = "USD"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,12 +87,6 @@ class EstimateIn:
     rule: str | None = None
     note: str | None = None
     clear: tuple[str, ...] = field(default_factory=tuple)
-
-
-def plan_currency(session: Session) -> str:
-    """The currency the plan's budget is counted in (USD until the team sets another)."""
-    row = session.get(Setting, "plan_currency")
-    return str(row.value["code"]).upper() if row is not None else DEFAULT_CURRENCY
 
 
 def stage_chances(session: Session) -> dict[str, StageChanceOut]:
@@ -170,7 +163,7 @@ def resolve_costs(session: Session, rows: list[Candidate]) -> dict[int, Cost]:
     offers = _offers_by_candidate(session, ids)
     estimates = {e.candidate_id: e for e in session.scalars(
         select(CandidateEstimate).where(CandidateEstimate.candidate_id.in_(ids or [-1])))}
-    per_slot = _per_slot(session, plan_currency(session))
+    per_slot = _per_slot(session, money.plan_currency(session))
     found = {}
     for c in rows:
         offer, estimate = offers.get(c.id), estimates.get(c.id)
@@ -227,13 +220,6 @@ def get_cost(session: Session, actor: Actor, candidate_id: int) -> CandidateCost
     return _out(session, actor, [candidates.load(session, candidate_id)])[0]
 
 
-def _currency(value: str) -> str:
-    code = value.strip().upper()
-    if len(code) != 3 or not code.isalpha():
-        raise InvalidError(f"currency: expected a 3-letter code such as USD, not '{value}'", field="currency")
-    return code
-
-
 def set_estimate(session: Session, actor: Actor, candidate_id: int, estimate_in: EstimateIn, *,
                  expected_version: int | None = None) -> CandidateCost:
     """Change what the team expects of a candidate: cost (executive, HR), chance, rule in/out (executive, HR)."""
@@ -265,9 +251,9 @@ def set_estimate(session: Session, actor: Actor, candidate_id: int, estimate_in:
             raise InvalidError(f"cost: a 4-year cost is a whole amount from 0 to {policy.MAX_AMOUNT:,}, not "
                                f"{estimate_in.cost!r}", field="cost")
         row.cost_4y = estimate_in.cost
-        row.currency = _currency(estimate_in.currency or row.currency or plan_currency(session))
+        row.currency = money.parse_currency(estimate_in.currency or row.currency or money.plan_currency(session))
     elif estimate_in.currency is not None:
-        row.currency = _currency(estimate_in.currency)
+        row.currency = money.parse_currency(estimate_in.currency)
     if estimate_in.chance is not None:
         row.chance = _checked_chance(estimate_in.chance, "chance")
     if estimate_in.rule is not None:

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from labscout.errors import InvalidError, NotFoundError
-from labscout.pipeline import policy
+from labscout.pipeline import money, policy
 from labscout.pipeline.models import Candidate, Offer, PlanRole
 from labscout.pipeline.team_models import CandidateEstimate
 from labscout.research.store import ResearchStore
@@ -94,15 +94,11 @@ class Built:
     excluded: dict[int, str]
 
 
-def _committed(session: Session, currency: str) -> int:
-    """Accepted offers' 4-year totals; refused when they are in several currencies (no rates to convert yet)."""
-    by_currency = {str(cur).upper(): int(total or 0) for cur, total in session.execute(
-        select(Offer.currency, func.sum(Offer.total_4y)).where(Offer.status == "accepted").group_by(Offer.currency))}
-    other = sorted(c for c in by_currency if c != currency)
-    if other:
-        raise InvalidError(f"currency: accepted offers in {', '.join(other)} cannot be added to a plan counted in "
-                           f"{currency} until exchange rates are set; committed spend is unknown", field="currency")
-    return by_currency.get(currency, 0)
+def _committed(session: Session, convert: money.Converter) -> int:
+    """Accepted offers' 4-year totals in the plan's currency; refused when a currency has no rate."""
+    by_currency = session.execute(select(Offer.currency, func.sum(Offer.total_4y)).where(Offer.status == "accepted")
+                                  .group_by(Offer.currency))
+    return sum(convert(int(total or 0), str(currency)) for currency, total in by_currency)
 
 
 def _org_key(person: experts.Ranked | None, affiliation: str | None) -> str | None:
@@ -124,7 +120,8 @@ def _aggregate(problems: list[tuple[str, str]], what: str, limit: int = 5) -> li
 
 def build(session: Session, store: ResearchStore, ti: TalentIndex, options: SlateOptions,
            ranked: dict[str, experts.TopicExperts] | None = None) -> Built:
-    currency = costs.plan_currency(session)
+    convert = money.Converter(session)
+    currency = convert.currency
     rules = needs.rules(session)
     topic_needs = needs.needs(session)
     plan = {p.role: p for p in session.scalars(select(PlanRole))}
@@ -190,27 +187,22 @@ def build(session: Session, store: ResearchStore, ti: TalentIndex, options: Slat
         if c.id in without:
             excluded[c.id] = "left out by the team's rule" if p.rule == "out" else "left out for this proposal"
             continue
-        unusable = _unusable(p, plan, currency)
+        unusable = _unusable(p, plan, convert)
         if unusable is not None:
             left_out.append(unusable)
             if c.id in must:
                 blocked.append(Problem("must", f"must: {unusable[1]}, so this must-have cannot be in the slate",
                                        True))
             continue
-        choices.append(Choice(c.id, c.target_role, p.cost.amount or 0, p.value, p.org, frozenset(p.expert_in),
-                              c.id in must))
+        cost = convert(p.cost.amount or 0, p.cost.currency or currency)
+        choices.append(Choice(c.id, c.target_role, cost, p.value, p.org, frozenset(p.expert_in), c.id in must))
     total = policy.budget_total(session)
     if total is None:
         total = sum(line.budget for line in plan.values())
-    committed = _committed(session, currency)
+    committed = _committed(session, convert)
     # People hired without an accepted offer cost money too: counted at their expected cost.
     uncosted = [p for p in hired if p.cost.offer_status != "accepted" and p.cost.amount is not None]
-    for p in uncosted:
-        if (p.cost.currency or currency).upper() != currency:
-            raise InvalidError(f"currency: {p.row.name} (candidate {p.row.id}) is hired at a cost in "
-                               f"{p.cost.currency}; the plan counts in {currency} and has no exchange rate yet",
-                               field="currency")
-    committed += sum(p.cost.amount or 0 for p in uncosted)
+    committed += sum(convert(p.cost.amount or 0, p.cost.currency or currency) for p in uncosted)
     available = total - committed + options.plus_budget
     hired_experts = Counter(t for p in hired for t in p.expert_in)
     cap = options.max_per_org if options.max_per_org is not None else rules.max_per_org
@@ -230,16 +222,16 @@ def build(session: Session, store: ResearchStore, ti: TalentIndex, options: Slat
                   {t.topic: t.min_people for t in topic_needs}, excluded)
 
 
-def _unusable(p: Person, plan: dict[str, PlanRole], currency: str) -> tuple[str, str] | None:
+def _unusable(p: Person, plan: dict[str, PlanRole], convert: money.Converter) -> tuple[str, str] | None:
     """Why a candidate cannot enter the slate (kind, text), or None when they can."""
     c = p.row
     if c.target_role not in plan:
         return "role", f"{c.name} ({c.id}) targets '{c.target_role}', not a role of the plan"
     if p.cost.amount is None:
         return "cost", f"{c.name} ({c.id}) has no offer, no estimate, and '{c.target_role}' has no budget per slot"
-    if (p.cost.currency or currency).upper() != currency:
+    if p.cost.currency and not convert.known(p.cost.currency):
         return "currency", (f"{c.name} ({c.id}): the {p.cost.source} is in {p.cost.currency} and the plan counts "
-                            f"in {currency} (no exchange rate yet)")
+                            f"in {convert.currency}, with no exchange rate from it")
     return None
 
 

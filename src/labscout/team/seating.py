@@ -212,7 +212,7 @@ def seat_floor(session: Session, actor: Actor, store: ResearchStore, ti: TalentI
     free = len(open_desks) - len(pinned)
     movers = [p for p in people if p.row.id not in pinned.values()]
     if len(movers) > free:
-        unseated = [f"{p.row.name} ({p.row.id})" for p in movers[free:]]
+        unseated = [p.row.id for p in movers[free:]]
         problems.append(f"desks: {len(people)} people to seat and {len(open_desks)} desks for them; the "
                         f"{free + len(pinned)} first by priority are seated, {len(unseated)} are not")
         kept = {p.row.id for p in movers[:free]} | set(pinned.values())
@@ -293,7 +293,13 @@ def _out(session: Session, row: FloorPlan) -> SeatingOut:
     return SeatingOut(row.name, row.id, row.source, desk_out, assignments, summary.get("objective"),
                       summary.get("priority_cost"), summary.get("priority_optimum"), summary.get("collaboration_cost"),
                       summary.get("collaboration_start"), summary.get("swaps"), summary.get("method"),
-                      list(summary.get("unseated", [])), problems, row.assigned_at, row.version)
+                      _names(session, summary.get("unseated", [])), problems, row.assigned_at, row.version)
+
+
+def _names(session: Session, ids: list[int]) -> list[str]:
+    """"Name (id)" for candidate ids: the summary keeps ids only, so an erasure leaves no name behind in it."""
+    names = {c.id: c.name for c in session.scalars(select(Candidate).where(Candidate.id.in_(ids or [-1])))}
+    return [f"{names.get(i, '[gone]')} ({i})" for i in ids]
 
 
 def get_seating(session: Session, actor: Actor, name: str | None = None) -> SeatingOut:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from labscout.api.deps import Found, SignedIn
+from labscout.errors import BadQueryError
 from labscout.research import queries
 from labscout.talent import moves, network, search, views
 
@@ -24,7 +25,16 @@ def search_experts(found: Found, _: SignedIn, q: Annotated[str, Query(max_length
                    exclude_org: str | None = None) -> list[search.ExpertHit]:
     filters = search.SearchFilters(org=org, org_kind=org_kind, country=country, since=since, seniority=seniority,
                                    exclude_org=exclude_org)
-    return search.find_experts(found.store, found.talent, q, top=top, filters=filters)
+    return find_experts(found, q, top=top, filters=filters)
+
+
+def find_experts(found: Found, q: str, *, top: int, filters: search.SearchFilters) -> list[search.ExpertHit]:
+    """Expert search with a query the index cannot parse turned into a 400 that says so (API and page alike)."""
+    try:
+        return search.find_experts(found.store, found.talent, q, top=top, filters=filters)
+    except ValueError as exc:  # tantivy's query parser: "Syntax Error: graph --", "Only excluding terms given"
+        raise BadQueryError(f"q: cannot read the query {q!r} ({exc}); use plain words, e.g. \"graph neural "
+                            "networks\"") from None
 
 
 @router.get("/people", summary="People whose name matches, for picking one")

@@ -14,47 +14,52 @@ from fastapi import Path as FastPath
 from pydantic import BaseModel, Field
 
 from labscout.api.deps import Found, SignedIn, Unit
-from labscout.pipeline import activities, candidates, deals, offers, plan
+from labscout.pipeline import activities, candidates, deals, limits, offers, plan
 from labscout.pipeline.candidates import CandidateIn
 
 router = APIRouter(tags=["pipeline"])
 Limit = Annotated[int, Query(ge=1, le=1000)]
-# Ids and money within what every database column holds: a bigger number is a typo, not a record.
-Id = Annotated[int, FastPath(ge=1, le=2_147_483_647)]
+# An id that no record can have (0, negative, beyond 32 bits) is answered by the service: 404, not found.
+Id = Annotated[int, FastPath(description="the record's id")]
 MONEY = 10**13
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+
+
+# The lengths and counts are the services' own (pipeline.limits): a page's form is held to the same.
+Tag = Annotated[str, Field(max_length=limits.TAG)]
+Attendee = Annotated[str, Field(max_length=limits.ATTENDEE)]
 
 
 class CandidateCreate(BaseModel):
     """A candidate: a research person (`person_id`: name and organisation come from the store) or by hand."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    target_role: str = Field(min_length=1, max_length=80)
+    name: str | None = Field(default=None, min_length=1, max_length=limits.NAME)
+    target_role: str = Field(min_length=1, max_length=limits.ROLE)
     person_id: str | None = Field(default=None, max_length=200)
-    email: str | None = Field(default=None, max_length=320)
-    affiliation: str | None = Field(default=None, max_length=300)
+    email: str | None = Field(default=None, max_length=limits.EMAIL)
+    affiliation: str | None = Field(default=None, max_length=limits.AFFILIATION)
     priority: int | None = Field(default=None, ge=1, le=5)
-    tags: list[str] | None = None
-    source: str | None = Field(default=None, max_length=20)
-    notes: str | None = Field(default=None, max_length=10_000)
+    tags: list[Tag] | None = Field(default=None, max_length=limits.TAGS)
+    source: str | None = Field(default=None, max_length=limits.SOURCE)
+    notes: str | None = Field(default=None, max_length=limits.NOTES)
 
 
 class StageMove(BaseModel):
-    stage: str = Field(min_length=1, max_length=40)
-    expected_version: int | None = Field(default=None, ge=0, le=2_147_483_647)
-    reason: str | None = Field(default=None, max_length=2000)
+    stage: str = Field(min_length=1, max_length=limits.STAGE)
+    expected_version: int | None = Field(default=None, ge=0, le=limits.MAX_ID)
+    reason: str | None = Field(default=None, max_length=limits.REASON)
 
 
 class NoteCreate(BaseModel):
-    text: str = Field(min_length=1, max_length=10_000)
+    text: str = Field(min_length=1, max_length=limits.COMMENT)
 
 
 class ActivityCreate(BaseModel):
     kind: str = Field(max_length=20)
-    subject: str | None = Field(default=None, max_length=300)
-    body: str | None = Field(default=None, max_length=20_000)
-    place: str | None = Field(default=None, max_length=300)
-    attendees: list[str] | None = None
+    subject: str | None = Field(default=None, max_length=limits.SUBJECT)
+    body: str | None = Field(default=None, max_length=limits.BODY)
+    place: str | None = Field(default=None, max_length=limits.PLACE)
+    attendees: list[Attendee] | None = Field(default=None, max_length=limits.ATTENDEES)
     occurred_at: datetime | None = None
 
 
@@ -69,13 +74,13 @@ class OfferCreate(BaseModel):
     vesting_cliff_months: int = Field(default=12, ge=0, le=60)
     gpus: int = Field(default=0, ge=0, le=10_000_000)
     currency: str = Field(default="USD", min_length=3, max_length=3)
-    role: str | None = Field(default=None, max_length=80)
-    notes: str | None = Field(default=None, max_length=10_000)
+    role: str | None = Field(default=None, max_length=limits.ROLE)
+    notes: str | None = Field(default=None, max_length=limits.NOTES)
 
 
 class OfferStep(BaseModel):
-    expected_version: int | None = Field(default=None, ge=0, le=2_147_483_647)
-    reason: str | None = Field(default=None, max_length=2000)
+    expected_version: int | None = Field(default=None, ge=0, le=limits.MAX_ID)
+    reason: str | None = Field(default=None, max_length=limits.REASON)
 
 
 class RoleSlots(BaseModel):
@@ -85,12 +90,12 @@ class RoleSlots(BaseModel):
 
 class DealCreate(BaseModel):
     kind: str = Field(max_length=20)
-    company: str = Field(min_length=1, max_length=200)
+    company: str = Field(min_length=1, max_length=limits.COMPANY)
     amount: int = Field(ge=0, le=MONEY)
     stake_percent: float | None = Field(default=None, ge=0, le=100)
     status: str = Field(default="exploring", max_length=20)
     currency: str = Field(default="USD", min_length=3, max_length=3)
-    notes: str | None = Field(default=None, max_length=10_000)
+    notes: str | None = Field(default=None, max_length=limits.NOTES)
 
 
 @router.get("/candidates", summary="Candidates, highest priority first")
@@ -145,7 +150,7 @@ def feed(unit: Unit, who: SignedIn, limit: Limit = 50) -> list[activities.Activi
 
 @router.get("/offers", summary="Offers; figures only for roles allowed to see compensation")
 def list_offers(unit: Unit, who: SignedIn, status: str | None = None,
-                candidate_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None) -> list[offers.OfferOut]:
+                candidate_id: Annotated[int | None, Query(ge=1, le=limits.MAX_ID)] = None) -> list[offers.OfferOut]:
     return offers.list_offers(unit, who, status=status, candidate_id=candidate_id)
 
 

@@ -40,8 +40,8 @@ def search_page(request: Request, found: Found, unit: Unit, who: SignedIn, q: st
     status = 200
     if q.strip():
         try:
-            if since.strip() and not since.strip().isdigit():
-                raise InvalidError(f"{since.strip()!r} is not a year", field="since")
+            if since.strip() and not (since.strip().isdigit() and 1900 <= int(since) <= 2100):
+                raise InvalidError(f"{since.strip()[:20]!r} is not a year", field="since")
             filters = search.SearchFilters(org=org.strip() or None, org_kind=org_kind or None,
                                            country=country.strip() or None,
                                            since=int(since) if since.strip() else None, seniority=seniority or None,
@@ -55,6 +55,9 @@ def search_page(request: Request, found: Found, unit: Unit, who: SignedIn, q: st
         except LabScoutError as exc:
             errors = {("q" if exc.field == "query" else exc.field or "q"): exc.detail}
             status = 422
+        except ValueError as exc:  # the index's query parser ("graph --"): a 400 that says so, as in the API
+            errors = {"q": f"cannot read the query {q!r} ({exc}); use plain words"}
+            status = 400
     shown = [h.person_id for h in result.hits] + [p.person_id for p in result.people] if result else []
     linked = overview.candidates_for_people(unit, who, shown) if has(who, Perm.VIEW_PIPELINE) else {}
     base = "/search?" + urlencode({k: v for k, v in form.items() if v}) + "&"
@@ -126,8 +129,8 @@ def org_page(request: Request, found: Found, who: SignedIn, ref: str, page: str 
 @router.get("/flows", response_class=HTMLResponse)
 def flows_page(request: Request, found: Found, who: SignedIn, since: str = "2022", min_people: str = "3",
                ) -> HTMLResponse:
-    year = int(since) if since.strip().isdigit() else 2022
-    least = int(min_people) if min_people.strip().isdigit() and int(min_people) > 0 else 3
+    year = int(since) if since.strip().isdigit() and 1900 <= int(since) <= 2100 else 2022
+    least = int(min_people) if min_people.strip().isdigit() and 0 < int(min_people) <= 1000 else 3
     found_flows = moves.list_flows(found.store, since=year, min_people=least, limit=40)
     merged: Counter[tuple[str, str]] = Counter()
     for f in found_flows:

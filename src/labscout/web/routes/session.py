@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from labscout.api.auth import COOKIE
+from labscout.api.auth import TooManyAttempts
 from labscout.api.deps import SignedIn, Unit
-from labscout.api.routers.session import sign_in
+from labscout.api.routers.session import sign_in, sign_out
 from labscout.errors import ForbiddenError
 from labscout.web.render import render
 
@@ -35,11 +35,16 @@ def login(request: Request, unit: Unit, email: Annotated[str, Form()] = "", pass
         sign_in(request, response, unit, email, password)
     except ForbiddenError as exc:
         return render(request, "login.html", next=target, error=str(exc), email=email, status=403)
+    except TooManyAttempts as exc:
+        page = render(request, "login.html", next=target, error=str(exc), email=email, status=429)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     return response
 
 
 @router.post("/logout")
-def logout(who: SignedIn) -> Response:
+def logout(request: Request, unit: Unit, who: SignedIn) -> Response:
+    """Sign out: the session ends on the server, so a copy of the cookie is worth nothing either."""
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(COOKIE, path="/")
+    sign_out(request, unit, response)
     return response

@@ -1,7 +1,7 @@
 """The team builder: cost estimates and acceptance chances, the topics the plan needs, floors and seats.
 
-Revision ID: 0920_team_builder
-Revises: 0911_intro_template_path
+Revision ID: 1900_team_builder
+Revises: 1810_currency_rates_four_eyes
 Create Date: 2026-12-01 09:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0920_team_builder"
-down_revision = "0911_intro_template_path"
+revision = "1900_team_builder"
+down_revision = "1810_currency_rates_four_eyes"
 branch_labels = None
 depends_on = None
 
