@@ -63,7 +63,7 @@ class TestCost:
         (EstimateIn(chance=1.5), "chance: a chance is between 0 and 1"),
         (EstimateIn(chance=float("nan")), "chance:"),
         (EstimateIn(rule="maybe"), "rule: 'maybe' is not a slate rule"),
-        (EstimateIn(cost=5, currency="dollars"), "currency: expected a 3-letter code"),
+        (EstimateIn(cost=5, currency="dollars"), "currency: expected a 3-letter currency code"),
         (EstimateIn(clear=("salary",)), "clear: unknown field"),
     ])
     def test_bad_values_name_the_field(self, engine: Engine, team: Team, change: EstimateIn, message: str) -> None:

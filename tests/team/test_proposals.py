@@ -203,19 +203,16 @@ class TestBadInput:
             "rate from it" in notes["currency"].message
         assert "Eve Park" not in {p.candidate for p in found.picks}
 
-    def test_other_currencies_count_at_the_executive_s_rate_and_not_without_one(
-            self, engine: Engine, team: Team, store: ResearchStore, talent_index: TalentIndex) -> None:
+    def test_other_currencies_count_at_the_executive_s_rate(self, engine: Engine, team: Team,
+                                                            store: ResearchStore, talent_index: TalentIndex) -> None:
         from labscout.pipeline import money
 
         ids = seed(engine, team, store)
         with db.session_scope(engine) as session:
-            accept_offer(session, team, ids["Finn Cho"], 100_000, currency="EUR")
-        with pytest.raises(InvalidError, match="currency: no exchange rate from EUR to the plan's USD"):
-            propose(engine, team.executive, store, talent_index)
-        with db.session_scope(engine) as session:
             money.set_rate(session, team.executive, "EUR", "1.10")
+            accept_offer(session, team, ids["Finn Cho"], 100_000, currency="EUR")
             costs.set_estimate(session, team.hr, ids["Eve Park"], EstimateIn(cost=5_000_000, currency="EUR"))
-        found = propose(engine, team.executive, store, talent_index)
+        found = propose(engine, team.executive, store, talent_index, SlateOptions(must=(ids["Eve Park"],)))
         assert found.committed == 440_000  # 4 x 100,000 EUR at 1.10
         eve = next(p for p in found.picks if p.candidate == "Eve Park")
         assert eve.expected_cost == 5_500_000 and eve.cost_source == "estimate"
