@@ -93,3 +93,24 @@ def test_coverage_and_seating(as_role: object) -> None:
     assert recruiter.client.get("/api/v1/seating").json()["floor"] == "hq"
     assert recruiter.client.post("/api/v1/seating/floors/hq/assign", json={},
                                  headers=recruiter.headers()).status_code == 403
+
+
+def test_stage_chances_set_and_back_to_the_default(as_role: object) -> None:
+    executive: Signed = as_role("executive")  # type: ignore[operator]
+    ids = plan_and_people(executive)
+    c, h = executive.client, executive.headers()
+    before = {s["stage"]: s for s in c.get("/api/v1/team/chances").json()}
+    assert (before["identified"]["chance"], before["identified"]["source"]) == (0.05, "default")
+    assert before["accepted"]["chance"] == 1.0 and before["declined"]["chance"] == 0.0
+    changed = c.put("/api/v1/team/chances/identified", json={"chance": 0.25}, headers=h).json()
+    assert (changed["chance"], changed["source"]) == (0.25, "team")
+    # every candidate at that stage without a chance of their own now counts at it
+    cost = c.get(f"/api/v1/team/costs/{ids['Eve Park']}").json()
+    assert (cost["chance"], cost["chance_source"]) == (0.25, "stage")
+    bad = c.put("/api/v1/team/chances/identified", json={"chance": 1.5}, headers=h)
+    assert bad.status_code == 422 and "chance" in bad.text
+    back = c.put("/api/v1/team/chances/identified", json={"chance": None}, headers=h).json()
+    assert (back["chance"], back["source"]) == (0.05, "default")
+    recruiter: Signed = as_role("recruiter")  # type: ignore[operator]
+    assert recruiter.client.put("/api/v1/team/chances/identified", json={"chance": 0.5},
+                                headers=recruiter.headers()).status_code == 403

@@ -68,6 +68,25 @@ def test_the_slate_what_ifs_coverage_and_floor_map(browser: object, base_url: st
     page.goto(base_url + cleo_url)  # type: ignore[attr-defined]
     assert "45,000,000 USD (estimate) · chance 60% (the stage)" in page.inner_text("#team-cost")  # type: ignore[attr-defined]
 
+    # Chances are editable on the same page: a stage's (then back to its default) and one candidate's own.
+    page.goto(base_url + "/team/costs")  # type: ignore[attr-defined]
+    meeting = page.locator("#chances + table tr", has_text="meeting")  # type: ignore[attr-defined]
+    assert "35% (default)" in meeting.inner_text()
+    meeting.locator("input[name=chance]").fill("50%")
+    meeting.locator("button").click()
+    page.wait_for_selector("#chances + table tr:has-text('meeting'):has-text('50% (team)')")  # type: ignore[attr-defined]
+    assert "50% (stage)" in page.locator("#costs tr", has_text="Ada Lovel").inner_text()  # type: ignore[attr-defined]
+    page.locator("#chances + table tr", has_text="meeting").locator("button").click()  # type: ignore[attr-defined]
+    page.wait_for_selector("#chances + table tr:has-text('meeting'):has-text('35% (default)')")  # type: ignore[attr-defined]
+    finn = page.locator("#costs tr", has_text="Finn Cho")  # type: ignore[attr-defined]
+    finn.locator("input[name=chance]").fill("15%")
+    finn.locator("button").click()
+    page.wait_for_selector("#costs tr:has-text('Finn Cho'):has-text('15% (own)')")  # type: ignore[attr-defined]
+    finn = page.locator("#costs tr", has_text="Finn Cho")  # type: ignore[attr-defined]
+    finn.locator("input[name=chance]").fill("")
+    finn.locator("button").click()
+    page.wait_for_selector("#costs tr:has-text('Finn Cho'):has-text('10% (stage)')")  # type: ignore[attr-defined]
+
     page.goto(base_url + "/team")  # type: ignore[attr-defined]
     picks = page.inner_text("#picks")  # type: ignore[attr-defined]
     # Eve and Dan are hired; 2 researcher slots and 40M are left: Ada (20M) and Cleo (45M) do not both fit
