@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/identity_audit.py [--data ../shared/data/paperlists] [--margin 1.0]
     .venv/bin/python bench/identity_audit.py --worksheet      # sampled pairs nobody has labelled yet
+    .venv/bin/python bench/identity_audit.py --mixed [--worksheet]  # the same in the mixed regime
 
 `labscout eval identity` scores against OpenReview ids, and the ids are not the truth: one person sometimes
 holds two profiles (~Ion_Stoica1, ~Ion_Stoica2), so joining them costs precision it should not, and keeping
@@ -18,6 +19,10 @@ evidence read), and the script turns the labels into estimates with 95% interval
   the truth is the recall against the ids minus those units times the share labelled same.
 
 Shares come from the pairs decided either way; a second figure counts every unsure pair against LabScout.
+
+With `--mixed` the resolver's clusters are those of the mixed regime (`labscout eval identity`: the whole
+corpus, OpenReview ids kept, re-issued under another namespace or removed per third of their files); the
+pairs and the labels are the same kind, so a pair labelled for one regime counts for the other.
 
 Sampling is Poisson with a hash of each pair as its random number, so two resolvers (say two margins) share
 most of their samples and a variant costs only its new pairs' labels. The worksheet is blind: it shows each
@@ -40,7 +45,7 @@ from pathlib import Path
 
 from labscout.identity.bcubed import bcubed
 from labscout.identity.cluster import Mention
-from labscout.identity.eval import resolve_hidden_ids, same_name_id_pairs
+from labscout.identity.eval import read_files, resolve_hidden_ids, resolve_mixed, same_name_id_pairs
 from labscout.identity.features import Weights
 from labscout.identity.mentions import MentionRef
 
@@ -219,13 +224,21 @@ def main() -> None:
     parser.add_argument("--labels", type=Path, default=LABELS)
     parser.add_argument("--margin", type=float, default=None, help="resolve with this merge margin instead")
     parser.add_argument("--worksheet", action="store_true", help="print the unlabelled sampled pairs' papers")
+    parser.add_argument("--mixed", action="store_true", help="audit the mixed regime's clusters")
     args = parser.parse_args()
 
-    run = resolve_hidden_ids([args.data], Weights() if args.margin is None else Weights(margin=args.margin))
-    mentions, refs, gold_idx, gold, predicted = run.mentions, run.refs, run.gold_idx, run.gold, run.predicted
+    weights = Weights() if args.margin is None else Weights(margin=args.margin)
+    if args.mixed:
+        mixed = resolve_mixed(read_files([args.data]), weights)
+        mentions, refs, gold_idx, gold = mixed.mentions, mixed.refs, mixed.scored, mixed.raw
+        predicted, names, papers = mixed.predicted, mixed.names, mixed.papers
+    else:
+        run = resolve_hidden_ids([args.data], weights)
+        mentions, refs, gold_idx, gold, predicted = run.mentions, run.refs, run.gold_idx, run.gold, run.predicted
+        names, papers = run.names, run.papers
     against_ids = bcubed(predicted, gold)
     joined = joined_pair_losses(predicted, gold)
-    apart = apart_pair_losses(predicted, gold, run.names, run.papers)
+    apart = apart_pair_losses(predicted, gold, names, papers)
     joined_sample = sample(joined, args.joined, args.seed)
     apart_sample = sample(apart, args.apart, args.seed + 1)
     verdicts = read_labels(args.labels)

@@ -30,27 +30,14 @@ from networkx.utils import UnionFind
 
 from labscout.identity.bcubed import bcubed
 from labscout.identity.eval import resolve_hidden_ids, same_name_id_pairs
+from labscout.sources.ids import profile_link_ids
 
-_SCHOLAR = re.compile(r"(?:user=)?([\w-]{12})(?:&|$)")
 _DBLP_PID = re.compile(r"^\d+/\d+(?:-\d+)?$")
-_ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dx])")
 
 
 def profile_keys(links: dict[str, str]) -> set[str]:
     """Normalised person-page keys of one author slot: 'dblp:36/7024-1', 'scholar:q7nftucaaaaj', 'orcid:...'."""
-    keys: set[str] = set()
-    dblp = links.get("dblp", "").strip().lower()
-    dblp = re.sub(r"^https?://[^/]+/", "", dblp)
-    dblp = re.sub(r"^(?:pid/|pers/(?:hd/)?)", "", dblp).removesuffix(".html").strip("/")
-    if dblp and "?" not in dblp:
-        keys.add("dblp:" + dblp)
-    found = _SCHOLAR.search(links.get("google_scholar", "").strip().lower())
-    if found:
-        keys.add("scholar:" + found.group(1))
-    orcid = _ORCID.search(links.get("orcid", "").lower())
-    if orcid:
-        keys.add("orcid:" + orcid.group(1))
-    return keys
+    return set(profile_link_ids(links))
 
 
 def verdict(a: set[str], b: set[str]) -> str:

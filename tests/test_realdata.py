@@ -11,7 +11,7 @@ import pytest
 
 from labscout.errors import NotFoundError
 from labscout.identity.eval import evaluate_identity
-from labscout.research import queries
+from labscout.research import identity_checks, queries
 from labscout.research.store import ResearchStore
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "paperlists"
@@ -36,6 +36,20 @@ class TestRealStore:
         assert {"Google Research", "Google DeepMind"} <= orgs
         years = [row.year for row in profile.timeline]
         assert min(years) == 2019 and max(years) >= 2024
+
+    @pytest.mark.parametrize("name", ["Sergey Levine", "Luke Zettlemoyer", "Yejin Choi", "Trevor Darrell",
+                                      "Jason Wei", "Noah A. Smith", "Yoshua Bengio"])
+    def test_a_famous_researcher_is_one_person_across_every_kind_of_id(self, store: ResearchStore,
+                                                                         name: str) -> None:
+        people = store.rows("SELECT person_id, author_ids FROM people WHERE name = ? AND n_papers >= 3", [name])
+        assert len(people) == 1, people
+        kinds = {x.split(":", 1)[0] for x in people[0]["author_ids"]}
+        # Their OpenReview profile and ACL Anthology page (and, for most, an ICLR e-mail) in one person.
+        assert {"openreview", "acl"} <= kinds or name == "Yoshua Bengio"
+
+    def test_few_same_name_pairs_share_coauthors(self, store: ResearchStore) -> None:
+        # From 956 before ids were typed by namespace: most were one researcher in two pieces.
+        assert identity_checks.same_name_overlap(store).pairs <= 150
 
     def test_yang_liu_is_many_people(self, store: ResearchStore) -> None:
         with pytest.raises(queries.AmbiguousError) as caught:
@@ -76,3 +90,7 @@ class TestRealIdentityEvaluation:
         assert report.resolved_all.precision > report.baseline_all.precision + 0.02
         assert report.resolved_all.recall > 0.97
         assert report.resolved_ambiguous.f1 > report.baseline_ambiguous.f1 + 0.15
+        regime = report.mixed_regime
+        assert regime is not None
+        assert regime.recall >= 0.99 and regime.ambiguous.f1 >= 0.92
+        assert regime.prominent.one_person_share >= 0.97

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from labscout.identity.eval import BCubed, IdentityReport
+from labscout.research.identity_checks import SameNameOverlap
 from labscout.research.why import PersonWhy
 from labscout.talent.views import OrgView, PersonView
 
@@ -30,8 +31,8 @@ def print_person(console: Console, profile: PersonView, n_papers: int) -> None:
     console.print(f"Papers: {p.n_papers} ({p.n_accepted} accepted), {p.first_year}-{p.last_year}")
     if len(p.name_variants) > 1:
         console.print("Name variants: " + "; ".join(p.name_variants))
-    if p.openreview_ids:
-        console.print("OpenReview ids: " + ", ".join(p.openreview_ids))
+    if p.author_ids:
+        console.print("Ids in the sources: " + ", ".join(p.author_ids))
     console.print("Linked by: " + ", ".join(f"{k} {v}" for k, v in sorted(profile.evidence.items())))
     timeline = Table(title="Career timeline (from the affiliations printed on papers)")
     for col in ("year", "organisation", "position", "papers"):
@@ -135,6 +136,13 @@ def print_why(console: Console, reasons: PersonWhy) -> None:
         table.add_row(f"{group.reason}\n[dim]{group.meaning}[/dim]", group.strength, str(group.mentions), facts,
                       papers + more)
     console.print(table)
+    if reasons.conflicts:
+        conflicts = Table("paper (source)", "printed as", "data conflict: kept, not used",
+                          title="Data conflicts on these papers")
+        for c in reasons.conflicts:
+            conflicts.add_row(f"{c.year} {c.title} ({c.source_file.rsplit('/', 1)[-1]}#{c.record_index})",
+                              c.raw_name, c.conflict)
+        console.print(conflicts)
 
 
 def _row(table: Table, label: str, scores: BCubed) -> None:
@@ -142,7 +150,23 @@ def _row(table: Table, label: str, scores: BCubed) -> None:
                   f"{scores.mentions:,}")
 
 
-def print_identity_report(console: Console, report: IdentityReport, coverage: dict[str, int] | None) -> None:
+def print_identity_report(console: Console, report: IdentityReport, coverage: dict[str, int] | None,
+                          overlap: SameNameOverlap | None = None) -> None:
+    regime = report.mixed_regime
+    if regime is not None:
+        mixed = Table(title=f"Mixed regime: the whole corpus ({regime.mentions:,} mentions); OpenReview ids kept "
+                            f"in {regime.files_kept} files, re-issued in {regime.files_reissued}, removed in "
+                            f"{regime.files_removed} (seed {regime.seed}); scored on the "
+                            f"{regime.scored_mentions:,} mentions that carry one, {regime.seconds:.1f} s")
+        for col in ("against / mentions", "B3 precision", "B3 recall", "B3 F1", "mentions"):
+            mixed.add_column(col, justify="right" if col != "against / mentions" else "left")
+        _row(mixed, f"gold, {regime.proven_duplicate_pairs} proven duplicate pairs joined, all",
+             BCubed(regime.precision, regime.recall, regime.f1, regime.scored_mentions))
+        _row(mixed, "gold, ambiguous names", regime.ambiguous)
+        _row(mixed, "raw OpenReview ids, all", regime.raw_ids)
+        for part, found in regime.by_part.items():
+            _row(mixed, f"gold, mentions of the files whose ids were {part}", found)
+        console.print(mixed)
     table = Table(title=f"Person resolution vs hidden OpenReview ids ({report.files} files, "
                         f"{report.gold_people:,} people, {report.seconds:.1f} s)")
     for col in ("method / mentions", "B3 precision", "B3 recall", "B3 F1", "mentions"):
@@ -152,6 +176,23 @@ def print_identity_report(console: Console, report: IdentityReport, coverage: di
     _row(table, "exact name, ambiguous names", report.baseline_ambiguous)
     _row(table, "LabScout, ambiguous names", report.resolved_ambiguous)
     console.print(table)
+    people = Table(title="Per person: gold people with many mentions, whose mentions sit in one resolved person")
+    for col in ("regime", "people", "in one person", "share"):
+        people.add_column(col, justify="right" if col != "regime" else "left")
+    for label, group in (("mixed", regime.prominent if regime else None),
+                         ("every id hidden", report.prominent_hidden)):
+        if group is not None:
+            people.add_row(f"{label} ({group.min_mentions}+ mentions, {group.share:.0%} in one)", f"{group.people:,}",
+                           f"{group.one_person:,}", f"{group.one_person_share:.4f}")
+    console.print(people)
+    if regime is not None and regime.prominent.split:
+        console.print("Split in the mixed regime: " + "; ".join(
+            f"{s.name} ({s.gold_id}, {s.mentions} mentions, {s.largest_share:.0%} in one of {s.pieces})"
+            for s in regime.prominent.split[:10]))
+    if overlap is not None:
+        console.print(f"Same-name pairs of people ({overlap.min_papers}+ papers each) sharing {overlap.min_shared}+ "
+                      f"co-authors in the built store: {overlap.pairs:,} ({overlap.with_prominent:,} with a person "
+                      f"of {overlap.prominent}+ papers)")
     if report.simulated:
         sim = Table(title="A careful user corrects the N largest errors (all mentions, B-cubed)")
         for col in ("N", "P before", "R before", "F1 before", "P after", "R after", "F1 after", "fixed",

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from labscout.identity.eval import ambiguous_subset, bcubed, same_name_id_pairs
+from labscout.identity.eval import (
+    _reissued,
+    ambiguous_subset,
+    bcubed,
+    mixed_regime,
+    prominent_people,
+    read_files,
+    same_name_id_pairs,
+)
+from labscout.identity.gold import joined_gold, proven_duplicates
+from labscout.sources.records import AuthorMention, PaperRecord
+
+DATA = Path(__file__).parent.parent / "data" / "paperlists"
 
 
 class TestBCubed:
@@ -56,3 +70,45 @@ def test_same_name_id_pairs_are_ids_of_one_normalised_name_never_on_one_paper() 
     # 1 and 2 share paper p1, so they are two people; 3 shares a paper with neither.
     assert same_name_id_pairs(gold, names, papers) == {("~Jose_Garcia1", "~Jose_Garcia3"),
                                                        ("~Jose_Garcia2", "~Jose_Garcia3")}
+
+
+class TestProminentPeople:
+    def test_a_person_counts_as_one_when_95_percent_sits_in_one_resolved_person(self) -> None:
+        # Gold A: 20 mentions, 19 in one resolved person (95%); gold B: 20 mentions split 15 + 5; gold C small.
+        predicted = [1] * 19 + [2] + [3] * 15 + [4] * 5 + [5, 5]
+        gold = ["A"] * 20 + ["B"] * 20 + ["C", "C"]
+        names = ["Ann Lee"] * 20 + ["Bo Chen"] * 20 + ["Cy Dorn"] * 2
+        found = prominent_people(predicted, gold, names)
+        assert (found.people, found.one_person, found.one_person_share) == (2, 1, 0.5)
+        (split,) = found.split
+        assert (split.gold_id, split.name, split.mentions, split.largest_share, split.pieces) == (
+            "B", "Bo Chen", 20, 0.75, 2)
+
+
+class TestGold:
+    def test_ids_sharing_a_profile_link_are_one_gold_person(self) -> None:
+        def record(paper: str, profile: str, dblp: str) -> PaperRecord:
+            author = AuthorMention(0, "Fei Huang", ids=[f"openreview:{profile}"], links={"dblp": dblp})
+            return PaperRecord("f.json", 0, paper, "iclr", 2021, "t", [author])
+
+        records = [record("p1", "~Fei_Huang1", "h/feihuang"), record("p2", "~Fei_Huang2", "h/feihuang"),
+                   record("p3", "~Fei_Huang3", "h/feihuang-5")]
+        assert proven_duplicates(records) == [("~Fei_Huang1", "~Fei_Huang2")]
+        assert joined_gold(["~Fei_Huang2", "~Fei_Huang1", "~Fei_Huang3"], proven_duplicates(records)) == [
+            "~Fei_Huang1", "~Fei_Huang1", "~Fei_Huang3"]
+
+
+class TestMixedRegime:
+    def test_the_fixture_corpus_scores_in_the_mixed_regime(self) -> None:
+        read = read_files([DATA])
+        found = mixed_regime(read, seed=1)
+        carrying = [p for p, recs in read.items() if any(a.openreview_id for r in recs for a in r.authors)]
+        assert found.files_kept + found.files_reissued + found.files_removed == len(carrying)
+        assert found.scored_mentions == sum(1 for recs in read.values() for r in recs for a in r.authors
+                                            if a.openreview_id)
+        assert 0.0 < found.precision <= 1.0 and 0.0 < found.recall <= 1.0
+        assert set(found.by_part) == {"kept", "reissued", "removed"}
+
+    def test_a_reissued_profile_is_one_consistent_id_of_another_namespace(self) -> None:
+        assert _reissued("~Ann_Lee1") == _reissued("~Ann_Lee1") != _reissued("~Ann_Lee2")
+        assert _reissued("~Ann_Lee1").startswith("heldout:")

@@ -98,11 +98,18 @@ def test_orgs_in_the_same_year_with_none_shared_count_against() -> None:
 def test_candidates_share_evidence_and_a_compatible_given_name() -> None:
     feats = {i: ClusterFeatures.of_mention(_m(f"p{i}", coauthors=("bo chen",)), {}) for i in range(3)}
     feats[3] = ClusterFeatures.of_mention(_m("p3", coauthors=("someone else",)), {})
-    given = {0: "yang", 1: "yi", 2: ""}  # 2 is initials only
-    pairs = set(candidate_pairs(feats, {i: 1 for i in feats}, 4, {**given, 3: "yang"}))
+    given = {0: ("yang",), 1: ("yi",), 2: ("",)}  # 2 is initials only
+    pairs = set(candidate_pairs(feats, {i: 1 for i in feats}, 4, {**given, 3: ("yang",)}))
     assert (0, 1) not in pairs          # Yang and Yi Liu: never one person
     assert {(0, 2), (1, 2)} <= pairs    # 'Y. Liu' may be either
     assert all(3 not in p for p in pairs)  # nothing shared with group 3
+
+
+def test_a_group_with_two_given_names_pairs_with_either() -> None:
+    # An id proved 'Matt' and 'Matthew' one person's: that group is a candidate for a 'Matthew' group.
+    feats = {i: ClusterFeatures.of_mention(_m(f"p{i}", coauthors=("bo chen",)), {}) for i in range(2)}
+    pairs = set(candidate_pairs(feats, {0: 1, 1: 1}, 4, {0: ("matt", "matthew"), 1: ("matthew",)}))
+    assert (0, 1) in pairs
 
 
 def test_long_postings_pair_through_hubs_not_all_pairs() -> None:

@@ -104,3 +104,64 @@ class TestBadInput:
         reasons = {(Path(s.file).name, s.record): s.reason for s in summary.skipped}
         assert reasons[("nips2020.json", 1)] == "expected a paper object, found int"
         assert "not valid JSON" in reasons[("iclr2019.json", None)]
+
+
+class TestIdsAcrossNamespaces:
+    """One person across an OpenReview profile, an ACL Anthology page and an e-mail; names first."""
+
+    def _corpus(self, tmp_path: Path) -> Path:
+        import orjson
+
+        def paper(title: str, authors: str, ids: str, **extra: str) -> dict[str, str]:
+            return {"title": title, "author": authors, "authorids": ids, "status": "Poster", **extra}
+
+        root = tmp_path / "lists"
+        for folder, name, rows in (
+            ("iclr", "iclr2019.json", [
+                paper("Robot learning", "Sergey Levine;Chelsea Finn", "svlevine@eecs.berkeley.edu;cbfinn@berkeley.edu"),
+                # The two e-mails swapped in one record, as the real ICLR 2019 list has it.
+                paper("Deep exploration", "Sergey Levine;Yoshua Bengio;Chelsea Finn;Aaron Courville",
+                      "yoshua.bengio@mila.quebec;svlevine@eecs.berkeley.edu;cbfinn@berkeley.edu;courvila@iro.ca"),
+                paper("Attention", "Yoshua Bengio;Aaron Courville", "yoshua.bengio@mila.quebec;courvila@iro.ca"),
+            ]),
+            ("iclr", "iclr2021.json", [
+                paper("Offline RL", "Sergey Levine;Chelsea Finn;Aviral Kumar",
+                      "~Sergey_Levine1;~Chelsea_Finn1;~Aviral_Kumar2"),
+                paper("Meta-learning", "Chelsea Finn;Sergey Levine", "~Chelsea_Finn1;~Sergey_Levine1;~Extra1"),
+            ]),
+            ("acl", "acl2022.json", [
+                paper("Language models as agents", "Sergey Levine;Chelsea Finn;Aviral Kumar",
+                      "/s/sergey-levine/;/c/chelsea-finn/;/a/aviral-kumar/"),
+            ]),
+        ):
+            (root / folder).mkdir(parents=True, exist_ok=True)
+            (root / folder / name).write_bytes(orjson.dumps(rows))
+        return root
+
+    def test_one_person_across_namespaces_and_the_swapped_email_is_a_recorded_conflict(self, tmp_path: Path) -> None:
+        dest = tmp_path / "s.duckdb"
+        summary = build_store([self._corpus(tmp_path)], dest)
+        with ResearchStore(dest) as store:
+            people = store.rows("SELECT person_id, name, n_papers, author_ids FROM people "
+                                "WHERE name IN ('Sergey Levine', 'Yoshua Bengio') ORDER BY name")
+            assert [(p["name"], p["n_papers"]) for p in people] == [("Sergey Levine", 5), ("Yoshua Bengio", 2)]
+            assert people[0]["author_ids"] == ["acl:/s/sergey-levine/", "email:svlevine@eecs.berkeley.edu",
+                                               "openreview:~Sergey_Levine1"]
+            assert "email:svlevine@eecs.berkeley.edu" not in people[1]["author_ids"]
+            variants = store.rows("SELECT name_variants FROM people WHERE name = 'Sergey Levine'")
+            assert variants[0]["name_variants"] == ["Sergey Levine"]
+            conflicts = store.rows("SELECT raw_name, id_conflict FROM authorships WHERE id_conflict IS NOT NULL "
+                                   "ORDER BY raw_name")
+            assert [c["raw_name"] for c in conflicts] == ["Sergey Levine", "Yoshua Bengio"]
+            assert "Yoshua Bengio's elsewhere" in conflicts[0]["id_conflict"]
+            issues = store.rows("SELECT kind, reason FROM record_issues")
+            assert issues == [{"kind": "author ids do not line up with the authors",
+                               "reason": "3 author ids for 2 authors: ids not used, since which id is whose "
+                                         "cannot be told"}]
+            bengio = store.one("SELECT person_id FROM people WHERE name = 'Yoshua Bengio'")
+            assert bengio is not None
+            from labscout.research import why
+            found = why.explain_person(store, bengio["person_id"])
+            assert [c.raw_name for c in found.conflicts] == ["Yoshua Bengio"]
+        assert summary.id_conflicts == 2
+        assert summary.record_issues == {"author ids do not line up with the authors": 1}

@@ -19,7 +19,7 @@ class TestExplainPerson:
             found = why.explain_person(s, queries.resolve_person(s, "Omer Goldman"))
         assert found.confidence == "certain"
         assert [(g.reason, g.mentions) for g in found.groups] == [("id", 2)]
-        assert found.groups[0].identifiers == ["/o/omer-goldman/"]
+        assert found.groups[0].identifiers == ["acl:/o/omer-goldman/"]
         assert {p.paper_id for p in found.groups[0].papers} == {"acl2022-26d4696cd9ea6bcf",
                                                                     "acl2022-6cf7e4d8a8cca657"}
 

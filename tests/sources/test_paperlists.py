@@ -159,6 +159,49 @@ class TestBadInput:
         assert [(s.record, s.reason) for s in skipped] == [(1, "expected a paper object, found int")]
 
 
+class TestAuthorIds:
+    def _one(self, tmp_path: Path, row: dict[str, str]) -> paperlists.PaperRecord:
+        path = write(tmp_path, "iclr2019.json", orjson.dumps([{"title": "A paper", "status": "Poster", **row}]))
+        (record,) = paperlists.iter_records(path)
+        return record
+
+    def test_every_id_is_typed_by_namespace(self, tmp_path: Path) -> None:
+        record = self._one(tmp_path, {"author": "Ann Lee;Bo Chen;Cy Dorn",
+                                      "authorids": "~Ann_Lee1;bo@Example.org;/c/cy-dorn/"})
+        assert [a.ids for a in record.authors] == [["openreview:~Ann_Lee1"], ["email:bo@example.org"],
+                                                   ["acl:/c/cy-dorn/"]]
+        assert not record.issues
+
+    def test_profile_links_become_ids_and_generic_pages_do_not(self, tmp_path: Path) -> None:
+        record = self._one(tmp_path, {
+            "author": "Ann Lee;Bo Chen", "authorids": "~Ann_Lee1;~Bo_Chen2",
+            "dblp": "https://dblp.org/pid/36/7024-1.html;",
+            "google_scholar": "https://scholar.google.com/citations?user=Ug_hZoYAAAAJ&hl=en;"
+                              "https://scholar.google.com/citations?hl=en",
+            "orcid": "https://orcid.org/0000-0002-1432-7747;"})
+        assert record.authors[0].ids == ["openreview:~Ann_Lee1", "dblp:36/7024-1", "scholar:ug_hzoyaaaaj",
+                                         "orcid:0000-0002-1432-7747"]
+        assert record.authors[1].ids == ["openreview:~Bo_Chen2"]
+
+    def test_ids_that_do_not_line_up_with_the_authors_are_kept_as_a_recorded_conflict(self, tmp_path: Path) -> None:
+        record = self._one(tmp_path, {"author": "Ann Lee;Bo Chen", "authorids": "~Ann_Lee1;~Bo_Chen1;~Cy_Dorn1"})
+        assert all(a.ids == [] for a in record.authors)
+        (issue,) = record.issues
+        assert issue.field == "authorids" and "3 author ids for 2 authors" in issue.reason
+
+    def test_an_id_of_an_unknown_form_is_listed_not_guessed(self, tmp_path: Path) -> None:
+        record = self._one(tmp_path, {"author": "Ann Lee;Bo Chen", "authorids": "~Ann_Lee1;bo chen at mit"})
+        assert record.authors[1].ids == []
+        (issue,) = record.issues
+        assert issue.kind == "author id of an unknown form" and issue.author == 1
+
+    def test_one_id_on_two_authors_joins_neither(self, tmp_path: Path) -> None:
+        record = self._one(tmp_path, {"author": "Ann Lee;Bo Chen", "authorids": "ann@mit.edu;ann@mit.edu"})
+        assert all(a.ids == [] for a in record.authors)
+        assert [i.author for i in record.issues] == [0, 1]
+        assert "'Ann Lee' (author 1), 'Bo Chen' (author 2)" in record.issues[0].reason
+
+
 class TestSplitAuthors:
     @given(st.lists(st.from_regex(r"[A-Z][a-z]{1,8} [A-Z][a-z]{1,10}", fullmatch=True), min_size=1, max_size=8))
     def test_both_separators_give_the_same_names(self, names: list[str]) -> None:

@@ -28,7 +28,7 @@ from labscout.cli.pipeline import engine_scope
 from labscout.errors import BadInputError, InvalidError
 from labscout.identity import eval as identity_eval
 from labscout.pipeline import corrections, db
-from labscout.research import build, queries
+from labscout.research import build, identity_checks, queries
 from labscout.sources import download
 from labscout.talent import views
 
@@ -71,6 +71,7 @@ def ingest(
             "authorships": summary.authorships, "seconds": round(summary.seconds, 2),
             "skipped": [asdict(s) for s in summary.skipped], "skipped_by_reason": summary.skipped_by_reason,
             "corrections": summary.corrections,
+            "record_issues": summary.record_issues, "id_conflicts": summary.id_conflicts,
             "stale_corrections": [asdict(s) for s in summary.stale_corrections],
             "relinked_candidates": [asdict(r) for r in rebuilt.relinked],
         })
@@ -93,6 +94,16 @@ def ingest(
         for item in summary.skipped[:20]:
             where = item.file if item.record is None else f"{item.file} record {item.record}"
             console.print(f"  [dim]{where}: {item.reason}[/dim]")
+    if summary.record_issues or summary.id_conflicts:
+        kept = Table(title="Kept with a recorded conflict (see `person show --why`)")
+        kept.add_column("what")
+        kept.add_column("count", justify="right")
+        for kind, count in summary.record_issues.items():
+            kept.add_row(kind, f"{count:,}")
+        if summary.id_conflicts:
+            kept.add_row("an id printed under a name that is not its owner's (id not used)",
+                         f"{summary.id_conflicts:,}")
+        console.print(kept)
     if summary.corrections:
         console.print(f"{summary.corrections} identity correction(s) applied first.")
     for stale in summary.stale_corrections:
@@ -148,9 +159,16 @@ def eval_identity(
     simulate: Annotated[str, typer.Option(
         "--simulate", help="Also apply the N largest errors as a careful user's corrections, for each N listed "
                            "(e.g. 10,50,200), and score again.")] = "",
+    mixed: Annotated[bool, typer.Option(
+        "--mixed/--no-mixed", help="Also score the mixed regime: the whole corpus with OpenReview ids kept in a "
+                                   "third of their files, re-issued under another namespace in a third, "
+                                   "removed in the rest.")] = True,
+    seed: Annotated[int, typer.Option(help="Seed of the mixed regime's split of files.")] = identity_eval.MIXED_SEED,
     as_json: JsonOpt = False,
 ) -> None:
-    """B-cubed precision and recall of person resolution against hidden OpenReview ids, beside the baseline."""
+    """Person resolution measured: B-cubed against OpenReview ids with every id hidden and in the mixed regime
+    (against the gold with proven duplicate profiles joined), per person for the prominent, and the same-name
+    pairs sharing co-authors in the built store."""
     from labscout.config import DEFAULT_SOURCES
 
     with errors(as_json):
@@ -160,15 +178,26 @@ def eval_identity(
             raise InvalidError(f"--simulate takes numbers separated by commas, not {simulate!r}") from None
         if any(n <= 0 for n in counts):
             raise InvalidError("--simulate counts must be positive")
-        report = identity_eval.evaluate_identity(paths or [DEFAULT_SOURCES], simulate=counts)
+        report = identity_eval.evaluate_identity(paths or [DEFAULT_SOURCES], simulate=counts, mixed=mixed,
+                                                 seed=seed)
         coverage = None
+        overlap = None
         store_path = settings().research_store
         if store_path.exists():
             coverage = with_store(queries.org_coverage)
+            overlap = with_store(identity_checks.same_name_overlap)
     if as_json:
-        dump({"identity": asdict(report), "organisations": coverage})
+        regime = report.mixed_regime
+        dump({
+            "identity": asdict(report),
+            "mixed_regime": asdict(regime) if regime else None,
+            "prominent_people": asdict(regime.prominent) if regime else None,
+            "same_name_overlap_pairs": overlap.pairs if overlap else None,
+            "same_name_overlap": asdict(overlap) if overlap else None,
+            "organisations": coverage,
+        })
         return
-    terminal.print_identity_report(console, report, coverage)
+    terminal.print_identity_report(console, report, coverage, overlap)
 
 
 sources_app = typer.Typer(help="Source data: fetch the public paper lists.", no_args_is_help=True)

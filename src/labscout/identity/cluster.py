@@ -1,24 +1,38 @@
 """Person resolution: which author mentions belong to one person.
 
-Hard rules come first, in precedence order (after S2AND's `get_constraint`): a person's correction joins or
-separates the mentions it names, whatever else says; a shared author id joins mentions wherever they are;
-two mentions on one paper, two different OpenReview or ACL ids, or two incompatible spellings of a name are
-never joined. Within a block (first initial + surname) groups of mentions are then joined, best first, when
-the logistic score of `features.score_pair` clears the margin; a rare name needs little or no shared
-evidence, a common one much.
+Hard rules come first, in precedence order (after S2AND's `get_constraint`):
+
+1. a person's correction joins or separates the mentions it names, whatever else says;
+2. names first: an id joins only mentions whose names can be one person's (`names.id_variant`); a mention
+   that prints an id under an unrelated name (an e-mail in the wrong author's slot) keeps its id unused and
+   is reported as a data conflict, never made a name variant of the id's owner;
+3. the same id joins mentions wherever they are, within its namespace (`sources.ids`); ids of different
+   namespaces never conflict;
+4. two mentions on one paper, two different ids of a `hard` namespace (ACL Anthology, dblp, ORCID), or two
+   spellings that cannot be one person's are never joined; two different ids of a `soft` namespace
+   (OpenReview profiles, e-mails at one institution) only on overwhelming evidence: a shared profile link
+   (itself an id), or many shared co-authors (`Weights.duplicate_coauthors`).
+
+Within a block (first initial + surname) groups of mentions are then joined, best first, when the logistic
+score of `features.score_pair` clears the margin; a rare name needs little or no shared evidence, a common
+one much. Every tie is broken by mention index, so a build is a function of its input (files are read in a
+fixed order, `sources.registry.discover_files`).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from labscout.identity import features
 from labscout.identity.constraints import PersonConstraints
 from labscout.identity.features import ClusterFeatures, Weights
-from labscout.identity.names import compatible, normalise_name, split_name
+from labscout.identity.names import compatible, id_variant, normalise_name, split_name
+from labscout.sources.ids import conflict_bucket, namespace_of
 
 
 @dataclass(slots=True)
@@ -28,7 +42,8 @@ class Mention:
     name: str
     paper: str
     year: int
-    identifier: str | None = None
+    # Namespaced author ids (`sources.ids`): "openreview:~Sergey_Levine1", "email:...", "dblp:...".
+    ids: tuple[str, ...] = ()
     org: str | None = None
     domain: str | None = None
     coauthors: tuple[str, ...] = ()
@@ -43,6 +58,14 @@ class Resolution:
 
     labels: list[int]
     reasons: list[str]
+    # Per mention, the ids it carries that were left unused and why (a data conflict for a human), or None.
+    conflicts: list[str | None] = field(default_factory=list)
+    # Per mention, the ids resolution used (those its name does not contradict).
+    ids: list[tuple[str, ...]] = field(default_factory=list)
+
+
+# Why two groups cannot simply be joined; "" when nothing stands in the way.
+PAPER, SPLIT, HARD_ID, NAME, SOFT_ID = "paper", "split", "hard-id", "name", "soft-id"
 
 
 @dataclass(slots=True)
@@ -50,8 +73,14 @@ class _Group:
     """What the hard rules need to know about one growing cluster."""
 
     papers: set[str] = field(default_factory=set)
-    strong_ids: set[str] = field(default_factory=set)
+    # Ids that tell people apart, by conflict bucket (`sources.ids.conflict_bucket`).
+    buckets: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     names: set[str] = field(default_factory=set)
+    # Spellings that one id proved to be one person's ('Steve Skiena' and 'Steven Skiena'): a family is
+    # compatible with another group's when any of its spellings is. Every other spelling is its own family,
+    # so two groups without ids must be compatible in every pair of spellings. Empty (the common case): every
+    # spelling in `names` is a family of its own.
+    families: list[frozenset[str]] = field(default_factory=list)
     members: list[int] = field(default_factory=list)
     # Sides of the splits a person made (2k and 2k+1 are the two sides of split k): never joined.
     sides: set[int] = field(default_factory=set)
@@ -60,9 +89,12 @@ class _Group:
 class _Clusters:
     """Union-find over mentions that refuses joins the hard rules forbid."""
 
-    def __init__(self, mentions: Sequence[Mention], sides: dict[int, set[int]] | None = None) -> None:
+    def __init__(self, mentions: Sequence[Mention], sides: dict[int, set[int]] | None = None,
+                 ids: Sequence[Sequence[str]] | None = None) -> None:
         self.mentions = mentions
         self.sides = sides or {}
+        # The ids each mention may use (those its name does not contradict); by default all it carries.
+        self.ids = ids if ids is not None else [m.ids for m in mentions]
         self.parent = list(range(len(mentions)))
         # Created on first use: most mentions never meet another, and half a million sets cost seconds.
         self.groups: dict[int, _Group] = {}
@@ -71,8 +103,13 @@ class _Clusters:
         found = self.groups.get(root)
         if found is None:
             m = self.mentions[root]
-            strong = {m.identifier} if m.identifier and not m.identifier.startswith("email:") else set()
-            found = self.groups[root] = _Group({m.paper}, strong, {normalise_name(m.name)}, [root],
+            buckets: dict[tuple[str, str], set[str]] = {}
+            for author_id in self.ids[root]:
+                bucket = conflict_bucket(author_id)
+                if bucket is not None:
+                    buckets.setdefault(bucket, set()).add(author_id)
+            name = normalise_name(m.name)
+            found = self.groups[root] = _Group({m.paper}, buckets, {name}, [], [root],
                                                set(self.sides.get(root, ())))
         return found
 
@@ -92,35 +129,113 @@ class _Clusters:
             self.parent[i], i = root, self.parent[i]
         return root
 
-    def conflict(self, a: int, b: int) -> bool:
+    def conflict(self, a: int, b: int, *, names: bool = True) -> str:
+        """What forbids joining the groups of roots `a` and `b`, strongest first; "" when nothing does."""
         ga, gb = self.group(a), self.group(b)
         if not ga.papers.isdisjoint(gb.papers):
-            return True
-        if ga.strong_ids and gb.strong_ids and ga.strong_ids.isdisjoint(gb.strong_ids):
-            return True
-        return not all(compatible(x, y) for x in ga.names for y in gb.names)
+            return PAPER
+        if self.kept_apart(ga, gb):
+            return SPLIT
+        soft = False
+        if ga.buckets and gb.buckets:
+            for bucket, found in ga.buckets.items():
+                other = gb.buckets.get(bucket)
+                if other is not None and found.isdisjoint(other):
+                    if namespace_of(next(iter(found))).exclusive == "hard":
+                        return HARD_ID
+                    soft = True
+        if names:
+            if not ga.families and not gb.families:
+                if not all(compatible(x, y) for x in ga.names for y in gb.names):
+                    return NAME
+            elif not _families_compatible(_families_of(ga), _families_of(gb)):
+                return NAME
+        return SOFT_ID if soft else ""
 
     def kept_apart(self, ga: _Group, gb: _Group) -> bool:
         return bool(ga.sides) and bool(gb.sides) and any(side ^ 1 in gb.sides for side in ga.sides)
 
-    def union(self, a: int, b: int, *, force: bool = False) -> bool:
+    def union(self, a: int, b: int, *, force: bool = False, allow: frozenset[str] = frozenset(),
+              bridge: tuple[str, str] | None = None) -> bool:
+        """Join the groups of `a` and `b` unless a hard rule forbids it; returns whether they were joined.
+
+        `force` (a person's correction) overrides every rule but a person's split; `allow` names the
+        obstacles this join may pass (an id join passes a soft id conflict and leaves names to the id's own
+        check). `bridge`: two spellings the join proved to be one person's, whose families become one.
+        """
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return False
         ga, gb = self.group(ra), self.group(rb)
         # A person's split outranks every automatic rule, even a shared id.
-        if self.kept_apart(ga, gb) or (not force and self.conflict(ra, rb)):
+        if self.kept_apart(ga, gb):
             return False
+        if not force:
+            found = self.conflict(ra, rb, names=NAME not in allow)
+            if found and found not in allow:
+                return False
+        self.join(ra, rb, bridge)
+        return True
+
+    def join(self, ra: int, rb: int, bridge: tuple[str, str] | None = None) -> None:
+        """Join two roots whose join the caller has checked."""
+        ga, gb = self.group(ra), self.group(rb)
         if len(ga.members) < len(gb.members):
             ra, rb, ga, gb = rb, ra, gb, ga
         self.parent[rb] = ra
         ga.papers |= gb.papers
-        ga.strong_ids |= gb.strong_ids
+        for bucket, found in gb.buckets.items():
+            ga.buckets.setdefault(bucket, set()).update(found)
+        if ga.families or gb.families or (bridge is not None and bridge[0] != bridge[1]):
+            ga.families = _merge_families(_families_of(ga), _families_of(gb), bridge)
         ga.names |= gb.names
         ga.members.extend(gb.members)
         ga.sides |= gb.sides
         del self.groups[rb]
-        return True
+
+
+def _families_of(group: _Group) -> list[frozenset[str]]:
+    return group.families or [frozenset((name,)) for name in sorted(group.names)]
+
+
+def _families_compatible(fa: list[frozenset[str]], fb: list[frozenset[str]]) -> bool:
+    return all(any(compatible(x, y) for x in a for y in b) for a in fa for b in fb)
+
+
+def _merge_families(fa: list[frozenset[str]], fb: list[frozenset[str]],
+                    bridge: tuple[str, str] | None) -> list[frozenset[str]]:
+    merged = list(dict.fromkeys((*fa, *fb)))
+    if bridge is not None and bridge[0] != bridge[1]:
+        joined = [f for f in merged if bridge[0] in f or bridge[1] in f]
+        merged = [f for f in merged if not (bridge[0] in f or bridge[1] in f)]
+        merged.append(frozenset().union(*joined, bridge))
+    if all(len(f) == 1 for f in merged):
+        return []  # no spellings proven one person's: each is its own family again
+    return _absorb_refinements(merged)
+
+
+def _absorb_refinements(families: list[frozenset[str]]) -> list[frozenset[str]]:
+    """A spelling that only adds to a family member's name ('Matt M. Botvinick' beside the 'Matt Botvinick' an
+    id proved to be 'Matthew Botvinick') belongs to that family.
+
+    Only a spelling with the member's own whole given name is absorbed: 'J. Smith' stays a family of its own,
+    or it would carry 'John Smith' and 'Jane Smith' into one person.
+    """
+    proven = [f for f in families if len(f) > 1]
+    out: list[frozenset[str]] = []
+    for family in families:
+        if len(family) > 1:
+            continue
+        (name,) = family
+        first = split_name(name).first
+        homes = [f for f in proven if len(first) > 1 and any(
+            split_name(member).first == first and compatible(name, member) for member in f)]
+        if not homes:
+            out.append(family)
+            continue
+        grown = frozenset().union(*homes, family)
+        proven = [f for f in proven if f not in homes] + [grown]
+    return out + proven
 
 
 PairObserver = Callable[[list[float], list[int], list[int]], None]
@@ -130,7 +245,7 @@ def resolve_people(mentions: Sequence[Mention], weights: Weights | None = None,
                    name_stats: features.NameStats | None = None,
                    observe: PairObserver | None = None,
                    constraints: PersonConstraints | None = None) -> Resolution:
-    """Cluster mentions into people; returns a dense label per mention and why it joined.
+    """Cluster mentions into people; returns a dense label per mention, why it joined, and data conflicts.
 
     `constraints` are people's corrections over mention indices, applied before any automatic rule.
     `name_stats` says how common names are; by default it is counted from `mentions` themselves.
@@ -138,10 +253,11 @@ def resolve_people(mentions: Sequence[Mention], weights: Weights | None = None,
     """
     weights = weights or Weights()
     constraints = constraints or PersonConstraints()
-    clusters = _Clusters(mentions, _sides(constraints))
+    usable, conflicts = usable_ids(mentions)
+    clusters = _Clusters(mentions, _sides(constraints), usable)
     reasons = ["alone"] * len(mentions)
     _join_by_correction(constraints, clusters, reasons)
-    _join_by_identifier(mentions, clusters, reasons)
+    _join_by_identifier(mentions, usable, clusters, reasons, conflicts)
     stats = name_stats or features.NameStats.from_names(m.name for m in mentions)
     idf = features.topic_idf(mentions)
     blocks: dict[str, list[int]] = defaultdict(list)
@@ -152,7 +268,72 @@ def resolve_people(mentions: Sequence[Mention], weights: Weights | None = None,
             _resolve_block(mentions, block, clusters, reasons, stats, idf, weights, observe)
     labels: dict[int, int] = {}
     dense = [labels.setdefault(clusters.find(i), len(labels)) for i in range(len(mentions))]
-    return Resolution(labels=dense, reasons=reasons)
+    return Resolution(labels=dense, reasons=reasons, conflicts=conflicts, ids=usable)
+
+
+def usable_ids(mentions: Sequence[Mention]) -> tuple[list[tuple[str, ...]], list[str | None]]:
+    """The ids each mention may use, and per mention the data conflict that left one of its ids unused.
+
+    Names first: the mentions carrying one id are grouped by spellings that can be one person's; the group
+    printed most often owns the id (ties: the one met first), and a mention outside it keeps its id unused.
+    """
+    holders: dict[str, list[int]] = {}
+    for i, m in enumerate(mentions):
+        for author_id in m.ids:
+            holders.setdefault(author_id, []).append(i)
+    usable = [m.ids for m in mentions]
+    conflicts: list[str | None] = [None] * len(mentions)
+    for author_id, idx in holders.items():
+        ns = namespace_of(author_id)
+        if len(idx) < 2 or not ns.joins:
+            continue
+        spellings = list(dict.fromkeys(normalise_name(mentions[i].name) for i in idx))
+        if len(spellings) < 2:
+            continue
+        owner = _owning_spellings(author_id, spellings, idx, mentions, ns.curated)
+        if len(owner) == len(spellings):
+            continue
+        owner_name = next(mentions[i].name for i in idx if normalise_name(mentions[i].name) in owner)
+        for i in idx:
+            name = mentions[i].name
+            if normalise_name(name) not in owner:
+                usable[i] = tuple(x for x in usable[i] if x != author_id)
+                note = f"{author_id} is {owner_name}'s elsewhere; printed here for {name}: not used"
+                conflicts[i] = note if conflicts[i] is None else f"{conflicts[i]}; {note}"
+    return usable, conflicts
+
+
+def _owning_spellings(author_id: str, spellings: list[str], idx: list[int], mentions: Sequence[Mention],
+                      curated: bool) -> set[str]:
+    """The spellings, among those printed under one id, that own it.
+
+    The spellings are grouped into sets of mutual variants; the owner is the set whose names the id itself
+    spells ('yoshua.bengio@mila.quebec', '~Sergey_Levine1'), then the one printed most often, then the one
+    met first.
+    """
+    parent = {s: s for s in spellings}
+
+    def find(s: str) -> str:
+        while parent[s] != s:
+            s = parent[s]
+        return s
+
+    for x, y in itertools.combinations(spellings, 2):
+        if id_variant(x, y, curated):
+            parent[find(y)] = find(x)
+    count: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for i in idx:
+        root = find(normalise_name(mentions[i].name))
+        count[root] += 1
+        first.setdefault(root, i)
+    letters = re.sub(r"[^a-z]", "", author_id.partition(":")[2].partition("@")[0].casefold())
+    spelled: Counter[str] = Counter()
+    for name in spellings:
+        hits = sum(1 for token in name.split() if len(token) > 2 and token in letters)
+        spelled[find(name)] = max(spelled[find(name)], hits)
+    best = max(count, key=lambda r: (spelled[r], count[r], -first[r]))
+    return {s for s in spellings if find(s) == best}
 
 
 def _sides(constraints: PersonConstraints) -> dict[int, set[int]]:
@@ -167,24 +348,42 @@ def _sides(constraints: PersonConstraints) -> dict[int, set[int]]:
 
 def _join_by_correction(constraints: PersonConstraints, clusters: _Clusters, reasons: list[str]) -> None:
     for _cid, members in constraints.must_link:
-        first = min(members)
-        for i in members:
-            clusters.union(first, i, force=True)
-        root = clusters.find(first)
-        for i in members:
+        ordered = sorted(members)
+        for i in ordered:
+            clusters.union(ordered[0], i, force=True)
+        root = clusters.find(ordered[0])
+        for i in ordered:
             if clusters.find(i) == root:
                 reasons[i] = "correction"
 
 
-def _join_by_identifier(mentions: Sequence[Mention], clusters: _Clusters, reasons: list[str]) -> None:
+def _join_by_identifier(mentions: Sequence[Mention], usable: Sequence[Sequence[str]], clusters: _Clusters,
+                        reasons: list[str], conflicts: list[str | None]) -> None:
     first: dict[str, int] = {}
-    for i, m in enumerate(mentions):
-        if not m.identifier:
-            continue
-        j = first.setdefault(m.identifier, i)
-        # An id is the person's own claim: it overrides the name rules (a renamed author keeps the id).
-        if j != i and clusters.union(j, i, force=True):
-            reasons[i] = reasons[j] = "id"
+    for i, ids in enumerate(usable):
+        for author_id in ids:
+            if not namespace_of(author_id).joins:
+                continue
+            j = first.setdefault(author_id, i)
+            if j == i:
+                continue
+            # A profile link joining two OpenReview profiles is the overwhelming evidence a soft conflict
+            # asks for: recorded as its own reason.
+            crossed = clusters.conflict(clusters.find(j), clusters.find(i), names=False) == SOFT_ID
+            bridge = (normalise_name(mentions[j].name), normalise_name(mentions[i].name))
+            if clusters.union(j, i, allow=frozenset((SOFT_ID, NAME)), bridge=bridge):
+                reason = "profile-link" if crossed else "id"
+                reasons[i] = reason
+                if reasons[j] == "alone":
+                    reasons[j] = reason
+            elif clusters.find(i) != clusters.find(j):
+                why = clusters.conflict(clusters.find(j), clusters.find(i), names=False)
+                note = f"{author_id} also on a mention it cannot join ({_OBSTACLE.get(why, why)}): not used"
+                conflicts[i] = note if conflicts[i] is None else f"{conflicts[i]}; {note}"
+
+
+_OBSTACLE = {PAPER: "one paper", SPLIT: "a person's split", HARD_ID: "another id of a namespace that "
+             "tells people apart"}
 
 
 def _roots(block: Iterable[int], clusters: _Clusters) -> list[int]:
@@ -219,14 +418,22 @@ def _resolve_block(mentions: Sequence[Mention], block: list[int], clusters: _Clu
                         clusters.members(a), clusters.members(b))
             if score >= weights.margin:
                 scored.append((score, a, b, why))
-        scored.sort(key=lambda item: -item[0])
+        # Best first; ties by mention index, never by the order a set happened to yield the pairs in.
+        scored.sort(key=lambda item: (-item[0], item[1], item[2]))
         changed = set()
         for _score, a, b, why in scored:
             ra, rb = clusters.find(a), clusters.find(b)
+            if ra == rb:
+                continue
             # Only a lone mention can still lack a reason (a group already carries the one that formed it):
             # marking just those keeps a prolific author's hundred merges from rescanning their group.
             lone = [r for r in (ra, rb) if len(clusters.members(r)) == 1]
-            if clusters.union(ra, rb):
+            obstacle = clusters.conflict(ra, rb)
+            if obstacle == SOFT_ID and features.overwhelming(feats[ra], feats[rb], max(people[a], people[b]),
+                                                             weights):
+                obstacle, why = "", "duplicate-profile"
+            if not obstacle:
+                clusters.join(ra, rb)
                 root = clusters.find(ra)
                 gone = rb if root == ra else ra
                 # The surviving group's evidence absorbs the other's: no recount over all members.
@@ -249,7 +456,7 @@ def _candidates(roots: list[int], feats: dict[int, ClusterFeatures], clusters: _
     sizes = {root: len(clusters.members(root)) for root in roots}
     # Evidence is indexed per given name: "Yi Wang" and "Yu Wang" sharing a lab make no candidate pair
     # (and `union` would refuse them anyway).
-    given = {root: _given_name(name) for root, name in spelling.items()}
+    given = {root: _given_names(clusters.names(root)) for root in roots}
     pairs = set(features.candidate_pairs(feats, sizes, weights.hubs_per_posting, given, changed))
     by_name: dict[str, list[int]] = defaultdict(list)
     for root in roots:
@@ -263,6 +470,7 @@ def _candidates(roots: list[int], feats: dict[int, ClusterFeatures], clusters: _
     return pairs
 
 
-def _given_name(name: str) -> str:
-    first = split_name(name).first
-    return first if len(first) > 1 else ""
+def _given_names(names: Iterable[str]) -> tuple[str, ...]:
+    """The whole given names among a group's spellings, ("",) when it has initials only."""
+    found = sorted({first for first in (split_name(n).first for n in names) if len(first) > 1})
+    return tuple(found) if found else ("",)

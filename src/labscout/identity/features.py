@@ -98,6 +98,11 @@ class Weights:
     # A posting list (groups sharing one co-author/organisation/domain) longer than this + 1 pairs each
     # group with this many of its largest groups only: linear instead of quadratic in big blocks.
     hubs_per_posting: int = 4
+    # Two groups holding different ids of a soft namespace (two OpenReview profiles, two addresses at one
+    # institution) are joined only with this many co-authors in common, one more for a common name: on the
+    # hand-labelled pairs of bench/identity_audit.tsv, no pair of two people shares four, while one in four
+    # pairs of one person's two profiles does (Trevor Darrell's share 47).
+    duplicate_coauthors: int = 4
 
     @cached_property
     def vector(self) -> list[float]:
@@ -264,12 +269,13 @@ class ClusterFeatures:
 
 
 def candidate_pairs(feats: dict[int, ClusterFeatures], sizes: dict[int, int] | None = None,
-                    hubs: int = 4, given: dict[int, str] | None = None,
+                    hubs: int = 4, given: dict[int, tuple[str, ...]] | None = None,
                     changed: set[int] | None = None) -> Iterator[tuple[int, int]]:
     """Pairs of groups that share a co-author, an organisation or a domain.
 
-    Groups are paired only with groups of the same given name (`given`; "" for initials only, which pair
-    with every given name): "Yi Wang" and "Yu Wang" at one lab share evidence but can never be one person.
+    Groups are paired only with groups sharing a given name (`given`: a group's given names, ("",) for
+    initials only, which pair with every given name): "Yi Wang" and "Yu Wang" at one lab share evidence but
+    can never be one person, while a group an id gave both 'Matt' and 'Matthew' pairs with either.
     A short posting list gives all its pairs; a longer one pairs each group only with the `hubs` largest
     groups on it: shared evidence mostly means one person, who then gathers through the hubs (transitively,
     and in later rounds) at linear rather than quadratic cost. With `changed`, only evidence some changed
@@ -286,13 +292,14 @@ def candidate_pairs(feats: dict[int, ClusterFeatures], sizes: dict[int, int] | N
             wanted[1].update(f.loose_orgs)
             wanted[2] |= f.domains
     for root, f in feats.items():
-        first = given.get(root, "") if given is not None else ""
+        firsts = given.get(root, ("",)) if given is not None else ("",)
         for kind, found in enumerate((f.coauthors, f.loose_orgs.keys(), f.domains)):
             keys = found & wanted[kind] if wanted is not None else found
             for key in keys:
-                postings.setdefault((kind, key, first), []).append(root)
-                if not first and given is not None:
-                    initials.setdefault((kind, key), []).append(root)
+                for first in firsts:
+                    postings.setdefault((kind, key, first), []).append(root)
+                    if not first and given is not None:
+                        initials.setdefault((kind, key), []).append(root)
     for (kind, key, first), roots in postings.items():
         n = len(roots)
         if first and (kind, key) in initials:
@@ -391,6 +398,19 @@ def score_pair(a: ClusterFeatures, b: ClusterFeatures, log_people: float, w: Wei
     parts = (k_co * shared, k_org * same_org, k_porg * paper_org, k_dom * domain, k_topic * cosine)
     best = max(range(len(parts)), key=parts.__getitem__)
     return score, _EVIDENCE[best] if parts[best] > 0 else "rare-name"
+
+
+def overwhelming(a: ClusterFeatures, b: ClusterFeatures, log_people: float, w: Weights) -> bool:
+    """Whether two groups that hold different ids of a soft namespace are still one person's."""
+    small, large = (a.coauthors, b.coauthors) if len(a.coauthors) <= len(b.coauthors) else (b.coauthors, a.coauthors)
+    need = w.duplicate_coauthors + (1 if log_people >= _COMMON_NAME else 0)
+    shared = 0
+    for key in small:
+        if key in large:
+            shared += 1
+            if shared >= need:
+                return True
+    return False
 
 
 def _paper_org(a: ClusterFeatures, b: ClusterFeatures) -> float:

@@ -11,6 +11,7 @@ from labscout.identity.names import normalise_name
 from labscout.sources.records import AuthorMention, PaperRecord
 
 OrgLookup = Callable[[str | None, str | None], str | None]
+IdsOf = Callable[[PaperRecord, AuthorMention], tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,20 +22,22 @@ class MentionRef:
     author: AuthorMention
 
 
-def identifier_of(author: AuthorMention) -> str | None:
-    """The strongest id the source gives for an author slot, prefixed with its kind."""
-    if author.openreview_id:
-        return "or:" + author.openreview_id
-    if author.acl_id:
-        return "acl:" + author.acl_id
-    if author.email:
-        return "email:" + author.email
-    return None
+def source_ids(record: PaperRecord, author: AuthorMention) -> tuple[str, ...]:
+    """The ids the source gives for an author slot, as they are (what a build uses)."""
+    return tuple(author.ids)
 
 
-def build_mentions(records: Sequence[PaperRecord], org_of: OrgLookup, *, use_ids: bool = True,
+def no_ids(record: PaperRecord, author: AuthorMention) -> tuple[str, ...]:
+    """No ids at all: resolution from names and evidence alone (what the evaluation measures)."""
+    return ()
+
+
+def build_mentions(records: Sequence[PaperRecord], org_of: OrgLookup, *, ids_of: IdsOf = source_ids,
                    usable_domain: Callable[[str], bool] = bool) -> tuple[list[Mention], list[MentionRef]]:
-    """One Mention per author slot, in record order, and the reference back to its source."""
+    """One Mention per author slot, in record order, and the reference back to its source.
+
+    `ids_of` says which ids resolution may see for a slot (all the source gives, by default).
+    """
     mentions: list[Mention] = []
     refs: list[MentionRef] = []
     for record in records:
@@ -48,7 +51,7 @@ def build_mentions(records: Sequence[PaperRecord], org_of: OrgLookup, *, use_ids
                 name=author.name,
                 paper=record.paper_id,
                 year=record.year,
-                identifier=identifier_of(author) if use_ids else None,
+                ids=ids_of(record, author),
                 org=org_of(author.affiliation, author.domain),
                 domain=domain,
                 coauthors=tuple(k for j, k in enumerate(keys) if j != position),

@@ -72,3 +72,50 @@ def compatible(a: str, b: str) -> bool:
     if pa.last != pb.last or not _given_compatible(pa.first, pb.first):
         return False
     return all(_given_compatible(x, y) for x, y in zip(pa.middle, pb.middle, strict=False))
+
+
+def _one_typo(a: str, b: str) -> bool:
+    """Two long tokens one letter apart ('studer' / 'studor', 'antreas' / 'anthreas')."""
+    if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:k] + long[k + 1:] == short for k in range(len(long)))
+
+
+@lru_cache(maxsize=200_000)
+def id_variant(a: str, b: str, curated: bool = False) -> bool:
+    """Whether two names printed under one author id can be that one person's.
+
+    Beyond `compatible`: the same letters spaced otherwise ('AiTi Aw', 'Ai Ti Aw'), the order swapped ('Li
+    Jian', 'Jian Li'), names added or left out ('Xin Zhao', 'Wayne Xin Zhao'), a short form of the given
+    name ('Steve', 'Steven'), one typo in a long name. Under an id the person keeps themselves (`curated`: an
+    OpenReview profile, an ACL Anthology page) a changed surname or given name too ('Katharina Kann',
+    'Katharina von der Wense'), since the profile lists their own names. What it never accepts is two names
+    with nothing in common: an e-mail printed in the wrong author's slot ('Yoshua Bengio' for Sergey Levine).
+    """
+    if compatible(a, b):
+        return True
+    ta, tb = normalise_name(a).split(), normalise_name(b).split()
+    if not ta or not tb:
+        return False
+    if "".join(ta) == "".join(tb) or sorted(ta) == sorted(tb):
+        return True
+    short, long = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    if len(short) >= 2 and set(short) <= set(long):
+        return True
+    if len(ta) == len(tb):
+        differ = [(x, y) for x, y in zip(ta, tb, strict=True) if x != y]
+        if len(differ) == 1:
+            x, y = differ[0]
+            if _one_typo(x, y):
+                return True
+            # A short given name: 'Alex' for 'Alexander', 'Greg' for 'Gregory'.
+            if x == ta[0] and min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x)):
+                return True
+    if curated:
+        sa, sb = set(ta), set(tb)
+        return ta[-1] == tb[-1] or (len(ta[0]) > 1 and ta[0] == tb[0]) or bool(
+            {t for t in sa & sb if len(t) > 2})
+    return False

@@ -357,7 +357,8 @@ class OrgResolver:
         return match or self._new_org(inst, domain)
 
     def _fuzzy(self, key: str) -> OrgMatch | None:
-        candidates = {alias for token in key.split() for alias in self._by_token.get(token, ())}
+        # Sorted: among aliases scoring alike the first wins, and a set's order changes with the hash seed.
+        candidates = sorted({alias for token in key.split() for alias in self._by_token.get(token, ())})
         if not candidates:
             return None
         # Plain ratio, not WRatio: partial matching would fold "University of California, Irvine" into

@@ -25,7 +25,7 @@ from labscout.research import person_ids, tables
 from labscout.sources import registry
 from labscout.sources.records import PaperRecord, SkippedRecord
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 Progress = Callable[[str, int, int], None]
 """Called as (what is being done, steps done, steps in all)."""
@@ -54,6 +54,10 @@ class BuildSummary:
     skipped: list[SkippedRecord] = field(default_factory=list)
     corrections: int = 0
     stale_corrections: list[StaleCorrection] = field(default_factory=list)
+    # Records kept with a recorded conflict (ids that do not line up, ...), counted by kind.
+    record_issues: dict[str, int] = field(default_factory=dict)
+    # Mentions whose id was left unused because their name contradicts the id's owner.
+    id_conflicts: int = 0
     seconds: float = 0.0
 
     @property
@@ -89,7 +93,7 @@ def _build_store(paths: Sequence[Path], dest: Path, *, adapter: str, skip_bad: b
     resolver = org_resolution.OrgResolver()
     resolver.apply_corrections(corrections.org_aliases, corrections.org_settings)
     lookup = tables.OrgLookup(resolver)
-    mentions, refs = build_mentions(records, lookup.org_id, use_ids=True,
+    mentions, refs = build_mentions(records, lookup.org_id,
                                     usable_domain=lambda d: not org_resolution.is_generic_domain(d))
     summary.stale_corrections.extend(_unused_aliases(corrections, lookup))
     _step(progress, "resolving people", 1, 3)
@@ -97,6 +101,8 @@ def _build_store(paths: Sequence[Path], dest: Path, *, adapter: str, skip_bad: b
     constraints = compile_person_constraints(corrections.people, keys)
     summary.stale_corrections.extend(constraints.stale)
     resolution = resolve_people(mentions, constraints=constraints)
+    summary.id_conflicts = sum(1 for c in resolution.conflicts if c)
+    summary.record_issues = _issues_by_kind(records)
     del mentions  # half a million objects not needed past this point: peak memory is the budget
     _step(progress, "writing the store", 2, 3)
     built = tables.assemble(records, refs, resolution, lookup, person_ids.previous_person_ids(dest))
@@ -125,6 +131,14 @@ def _unused_aliases(corrections: Corrections, lookup: tables.OrgLookup) -> list[
             if raw and m is not None and m.method == "correction"}
     return [StaleCorrection(a.correction_id, f"no affiliation in the sources reads {a.raw!r} any more")
             for a in corrections.org_aliases if org_resolution.normalise_org_name(a.raw) not in used]
+
+
+def _issues_by_kind(records: Sequence[PaperRecord]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for record in records:
+        for issue in record.issues:
+            counts[issue.kind] = counts.get(issue.kind, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _step(progress: Progress | None, what: str, done: int, total: int) -> None:

@@ -84,11 +84,13 @@ def assign_person_ids(members: Mapping[int, Sequence[int]], refs: Sequence[Menti
 
 
 def _anchor(idx: Sequence[int], refs: Sequence[MentionRef]) -> str:
-    # The person's own id where the sources give one, else their name and first paper.
+    # The person's own id where the sources give one (an OpenReview profile before an ACL Anthology page
+    # before an e-mail, each the smallest of its kind), else their name and first paper.
     authors = [refs[i].author for i in idx]
-    strong = sorted(x for a in authors for x in (a.openreview_id, a.acl_id, a.email) if x)
-    if strong:
-        return strong[0]
+    for namespace in ("openreview", "acl", "email"):
+        found = sorted(x for a in authors if (x := a.id_in(namespace)))
+        if found:
+            return found[0]
     first = min((refs[i].record.paper_id, refs[i].author.order) for i in idx)
     return f"{authors[0].name.casefold()}|{first[0]}|{first[1]}"
 

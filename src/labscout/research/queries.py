@@ -58,6 +58,8 @@ class Person:
     name: str
     name_variants: list[str]
     openreview_ids: list[str]
+    # Every namespaced id the person's mentions use ('openreview:~X1', 'acl:/x/', 'email:...', 'dblp:...').
+    author_ids: list[str]
     n_papers: int
     n_accepted: int
     first_year: int | None

@@ -47,6 +47,7 @@ CREATE TABLE people (
     name VARCHAR,
     name_variants VARCHAR[],
     openreview_ids VARCHAR[],
+    author_ids VARCHAR[],      -- every namespaced id the person's mentions use (OpenReview, ACL, e-mail, dblp, ...)
     n_papers INTEGER,
     n_accepted INTEGER,
     first_year INTEGER,
@@ -75,7 +76,16 @@ CREATE TABLE authorships (
     org_method VARCHAR,
     position VARCHAR,
     link_reason VARCHAR,         -- the evidence that joined this mention to its person
-    name_key VARCHAR             -- the normalised name, for look-up
+    name_key VARCHAR,            -- the normalised name, for look-up
+    author_ids VARCHAR[],        -- every id resolution used for this slot, namespaced ('openreview:~X1', 'dblp:..')
+    id_conflict VARCHAR          -- an id the source gives here but that resolution left unused, and why
+);
+
+-- What a source record says that does not add up (ids that do not line up with the authors, one id on two
+-- authors, an id of an unknown form): the record is kept, the conflicting part left unused, and listed here.
+CREATE TABLE record_issues (
+    source_file VARCHAR, record_index INTEGER, paper_id VARCHAR, author_order INTEGER, field VARCHAR,
+    kind VARCHAR, reason VARCHAR
 );
 
 -- Affiliations a paper lists without saying which author they belong to.

@@ -55,6 +55,7 @@ class StoreTables:
     paper_affiliations: list[tuple[Any, ...]] = field(default_factory=list)
     person_links: list[tuple[Any, ...]] = field(default_factory=list)
     person_redirects: list[tuple[Any, ...]] = field(default_factory=list)
+    record_issues: list[tuple[Any, ...]] = field(default_factory=list)
 
     def arrow_tables(self) -> dict[str, pa.Table]:
         """Each table as Arrow, typed to match the schema."""
@@ -71,6 +72,7 @@ class StoreTables:
             "paper_affiliations": _arrow(self.paper_affiliations, _PAPER_AFFILIATIONS),
             "person_links": _arrow(self.person_links, _PERSON_LINKS),
             "person_redirects": _arrow(self.person_redirects, PERSON_REDIRECTS),
+            "record_issues": _arrow(self.record_issues, _RECORD_ISSUES),
         }
 
 
@@ -89,7 +91,10 @@ _ORG_ALIASES = [("org_id", _S), ("alias", _S), ("alias_kind", _S), ("method", _S
 _AUTHORSHIPS = [("paper_id", _S), ("author_order", _I), ("person_id", _S), ("raw_name", _S),
                 ("openreview_id", _S), ("acl_id", _S), ("email", _S), ("raw_affiliation", _S),
                 ("affiliation_source", _S), ("domain", _S), ("org_id", _S), ("org_method", _S),
-                ("position", _S), ("link_reason", _S), ("name_key", _S)]
+                ("position", _S), ("link_reason", _S), ("name_key", _S), ("author_ids", pa.list_(_S)),
+                ("id_conflict", _S)]
+_RECORD_ISSUES = [("source_file", _S), ("record_index", _I), ("paper_id", _S), ("author_order", _I),
+                  ("field", _S), ("kind", _S), ("reason", _S)]
 _PAPER_AFFILIATIONS = [("paper_id", _S), ("raw_affiliation", _S), ("org_id", _S)]
 _PERSON_LINKS = [("person_id", _S), ("kind", _S), ("url", _S), ("paper_id", _S)]
 PERSON_REDIRECTS = [("old_person_id", _S), ("new_person_id", _S), ("mentions", _I), ("cause", _S)]
@@ -122,6 +127,8 @@ def assemble(records: Sequence[PaperRecord], refs: Sequence[MentionRef], resolut
         for raw in record.unpaired_affiliations:
             found = lookup.matches.get((raw, None))
             out.paper_affiliations.append((record.paper_id, raw, found.org.org_id if found else None))
+        out.record_issues.extend((record.source_file, record.record_index, record.paper_id, issue.author,
+                                  issue.field, issue.kind, issue.reason) for issue in record.issues)
     for i, ref in enumerate(refs):
         a, rec = ref.author, ref.record
         found = lookup.matches.get((a.affiliation, a.domain))
@@ -129,6 +136,8 @@ def assemble(records: Sequence[PaperRecord], refs: Sequence[MentionRef], resolut
             rec.paper_id, a.order, person_of_label[resolution.labels[i]], a.name, a.openreview_id, a.acl_id,
             a.email, a.affiliation, a.affiliation_source, a.domain, found.org.org_id if found else None,
             found.method if found else None, a.position, resolution.reasons[i], normalise_name(a.name),
+            list(resolution.ids[i]) if resolution.ids else list(a.ids),
+            resolution.conflicts[i] if resolution.conflicts else None,
         ))
     for label, idx in members.items():
         out.person_links.extend(_links(person_of_label[label], idx, refs))

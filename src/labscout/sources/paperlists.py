@@ -17,7 +17,8 @@ from typing import Any
 import orjson
 
 from labscout.errors import BadInputError
-from labscout.sources.records import AuthorMention, Decision, PaperRecord, SkippedRecord
+from labscout.sources.ids import make_id, profile_link_ids
+from labscout.sources.records import AuthorMention, Decision, PaperRecord, RecordIssue, SkippedRecord
 
 NAME = "paperlists"
 
@@ -158,13 +159,15 @@ def _normalise(row: Any, path: Path, index: int, venue: str, year: int,
         return None
     names = split_authors(_text(row, "authors") or _text(row, "author"))
     authors = [AuthorMention(order=i, name=name) for i, name in enumerate(names)]
-    _attach_ids(authors, _text(row, "authorids"))
+    issues: list[RecordIssue] = []
+    _attach_ids(authors, _text(row, "authorids"), issues)
     owners = _profile_order(row, authors)
     # OpenReview exports build `aff` from author profiles: a list as long as the author list is per
     # author (only lists with repeated institutions are shortened), whatever the rest of the file does.
     from_profiles = any(a.openreview_id for a in authors)
     unpaired_affs, unpaired_domains = _attach_affiliations(row, authors, owners, per_author_affs or from_profiles)
     _attach_links(row, owners)
+    _drop_shared_ids(authors, issues)
     status = clean_name(_text(row, "status")) or None
     source_id = _text(row, "id") or None
     return PaperRecord(
@@ -186,6 +189,7 @@ def _normalise(row: Any, path: Path, index: int, venue: str, year: int,
         source_id=source_id,
         unpaired_affiliations=unpaired_affs,
         unpaired_domains=unpaired_domains,
+        issues=issues,
     )
 
 
@@ -219,19 +223,44 @@ def _rating(value: Any, ratings: str) -> float | None:
     return None
 
 
-def _attach_ids(authors: list[AuthorMention], authorids: str) -> None:
+def _attach_ids(authors: list[AuthorMention], authorids: str, issues: list[RecordIssue]) -> None:
     if not authorids.strip(" ;"):
         return
     ids = split_list(authorids)
     if len(ids) != len(authors):
+        issues.append(RecordIssue("authorids", "author ids do not line up with the authors",
+                                  f"{len(ids)} author ids for {len(authors)} authors: ids not used, since "
+                                  "which id is whose cannot be told"))
         return
     for author, raw_id in zip(authors, ids, strict=True):
+        if not raw_id:
+            continue
         if raw_id.startswith("~"):
-            author.openreview_id = raw_id
+            author.ids.append(make_id("openreview", raw_id))
         elif _EMAIL.match(raw_id):
-            author.email = raw_id.lower()
+            author.ids.append(make_id("email", raw_id.lower()))
         elif raw_id.startswith("/") and raw_id.endswith("/"):
-            author.acl_id = raw_id
+            author.ids.append(make_id("acl", raw_id))
+        else:
+            issues.append(RecordIssue("authorids", "author id of an unknown form",
+                                      f"{raw_id!r} is no OpenReview id, e-mail or ACL Anthology id: not used",
+                                      author.order))
+
+
+def _drop_shared_ids(authors: list[AuthorMention], issues: list[RecordIssue]) -> None:
+    """One id on two authors of one paper says nothing about either: it is left unused on both."""
+    slots: dict[str, list[AuthorMention]] = {}
+    for author in authors:
+        for author_id in author.ids:
+            slots.setdefault(author_id, []).append(author)
+    for author_id, holders in slots.items():
+        if len(holders) < 2:
+            continue
+        names = ", ".join(f"{a.name!r} (author {a.order + 1})" for a in holders)
+        for author in holders:
+            author.ids.remove(author_id)
+            issues.append(RecordIssue("authorids", "one id on two authors of a paper",
+                                      f"{author_id} is given for {names}: not used", author.order))
 
 
 def _profile_order(row: dict[str, Any], authors: list[AuthorMention]) -> list[AuthorMention | None]:
@@ -319,6 +348,9 @@ def _attach_links(row: dict[str, Any], owners: list[AuthorMention | None]) -> No
         for owner, link in zip(owners, slots, strict=True):
             if owner is not None and link:
                 owner.links[key] = link
+    for owner in owners:
+        if owner is not None and owner.links:
+            owner.ids.extend(i for i in profile_link_ids(owner.links) if i not in owner.ids)
 
 
 def _distinct(values: Any) -> list[str]:

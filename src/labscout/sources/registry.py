@@ -33,7 +33,11 @@ def get_adapter(name: str) -> ModuleType:
 
 
 def discover_files(paths: Iterable[Path]) -> list[Path]:
-    """Every input file under the given files and folders, in a stable order."""
+    """Every input file under the given files and folders, in one order whatever order they are given in.
+
+    The order is by file name, then full path: a build reads papers (and numbers repeated entries) in this
+    order, so the same files give the same store from any command line or directory listing.
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -42,7 +46,7 @@ def discover_files(paths: Iterable[Path]) -> list[Path]:
             found.append(path)
         else:
             raise BadInputError("no such file or folder", file=str(path))
-    unique = list(dict.fromkeys(p.resolve() for p in found))
+    unique = sorted(dict.fromkeys(p.resolve() for p in found), key=lambda p: (p.name, str(p)))
     if not unique:
         raise BadInputError("no .json files found", file=", ".join(str(p) for p in paths))
     return unique
