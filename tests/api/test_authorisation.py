@@ -47,6 +47,15 @@ ENDPOINTS: list[tuple[str, str, dict[str, object] | None, Perm | None]] = [
     ("PUT", "/api/v1/plan/roles/researcher", {"slots": 35, "budget": 100_000_000}, Perm.EDIT_PLAN),
     ("GET", "/api/v1/deals", None, Perm.SEE_DEALS),
     ("POST", "/api/v1/deals", {"kind": "acquihire", "company": "TinyLab", "amount": 5_000_000}, Perm.EDIT_DEALS),
+    ("PATCH", "/api/v1/candidates/{candidate}", {"priority": 1}, Perm.EDIT_CANDIDATES),
+    ("GET", "/api/v1/mentions", None, Perm.VIEW_PIPELINE),
+    ("GET", "/api/v1/mentions/unread", None, Perm.VIEW_PIPELINE),
+    ("PUT", "/api/v1/stages/outreach", {"stage": "contacted"}, Perm.CONFIGURE),
+    ("PUT", "/api/v1/plan/budget", {"amount": 140_000_000}, Perm.EDIT_PLAN),
+    ("PUT", "/api/v1/plan/threshold", {"amount": 1_500_000}, Perm.CONFIGURE),
+    ("DELETE", "/api/v1/plan/roles/nobody", None, Perm.EDIT_PLAN),
+    ("PATCH", "/api/v1/deals/1", {"status": "negotiating"}, Perm.EDIT_DEALS),
+    ("POST", "/api/v1/deals/1/people", {"candidate_id": 1}, Perm.EDIT_DEALS),
 ]
 
 
@@ -107,3 +116,69 @@ def test_only_another_executive_approves_above_the_threshold(as_role: Callable[[
     boss = as_role("executive")
     approved = boss.client.post(f"/api/v1/offers/{large['id']}/approve", json={}, headers=boss.headers())
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
+
+
+class TestOneShapeForEveryFace:
+    def test_a_duplicate_names_the_existing_candidate(self, as_role: Callable[[str], Signed]) -> None:
+        ids = setup_world(as_role)
+        boss = as_role("executive")
+        again = boss.client.post("/api/v1/candidates", json={"target_role": "engineer", "person_id": ids["ada"]},
+                                 headers=boss.headers())
+        assert again.status_code == 409
+        body = again.json()
+        assert body["field"] == "person_id" and body["existing"]["candidate_id"] == int(ids["candidate"])
+        assert body["existing"]["url"] == f"/api/v1/candidates/{ids['candidate']}"
+
+    def test_errors_carry_their_field_and_a_stale_edit_says_who(self, as_role: Callable[[str], Signed]) -> None:
+        ids = setup_world(as_role)
+        rec = as_role("recruiter")
+        url = f"/api/v1/candidates/{ids['candidate']}"
+        version = rec.client.get(url).json()["version"]
+        moved = rec.client.patch(url, json={"email": "ada@example.org", "expected_version": version},
+                                 headers=rec.headers())
+        assert moved.status_code == 200 and moved.json()["email"] == "ada@example.org"
+        stale = rec.client.patch(url, json={"priority": 1, "expected_version": version}, headers=rec.headers())
+        assert stale.status_code == 409 and stale.json()["field"] == "version"
+        assert "Recruiter User" in stale.json()["detail"] and "now at stage" in stale.json()["detail"]
+        bad = rec.client.patch(url, json={"email": "not an address"}, headers=rec.headers())
+        assert bad.status_code == 422 and bad.json()["field"] == "email"
+        search = rec.client.get("/api/v1/search", params={"q": "diffusion", "top": 0})
+        assert search.status_code == 422 and search.json()["errors"][0]["field"] == "top"
+
+    def test_mentions_inbox_and_unread_count(self, as_role: Callable[[str], Signed]) -> None:
+        ids = setup_world(as_role)
+        rec = as_role("recruiter")
+        rec.client.post(f"/api/v1/candidates/{ids['candidate']}/notes", json={"text": "@hr@lab.example look"},
+                        headers=rec.headers())
+        hr = as_role("hr")
+        assert hr.client.get("/api/v1/mentions/unread").json() == {"unread": 1}
+        (first,) = hr.client.get("/api/v1/mentions").json()
+        assert first["seen_at"] is None and first["comment"]["body"] == "@hr@lab.example look"
+        assert hr.client.get("/api/v1/mentions/unread").json() == {"unread": 0}
+
+    def test_plan_amounts_and_deals(self, as_role: Callable[[str], Signed]) -> None:
+        ids = setup_world(as_role)
+        boss = as_role("executive")
+        assert boss.client.put("/api/v1/plan/budget", json={"amount": 140_000_000},
+                               headers=boss.headers()).json() == {"amount": 140_000_000}
+        assert boss.client.get("/api/v1/plan").json()["budget_total"] == 140_000_000
+        deal = boss.client.post("/api/v1/deals", json={"kind": "acqui-hire", "company": "Tiny", "amount": 5},
+                                headers=boss.headers()).json()
+        signed = boss.client.patch(f"/api/v1/deals/{deal['id']}", json={"status": "signed", "stake_percent": 100},
+                                   headers=boss.headers()).json()
+        assert (signed["status"], signed["stake_percent"]) == ("signed", "100.000")
+        people = boss.client.post(f"/api/v1/deals/{deal['id']}/people", json={"candidate_id": int(ids["candidate"])},
+                                  headers=boss.headers()).json()
+        assert [k["name"] for k in people["key_people"]] == ["Ada Lovel"]
+        assert boss.client.put("/api/v1/stages/outreach", json={"stage": None},
+                               headers=boss.headers()).json() == {"stage": None}
+
+    def test_the_routers_own_answers_have_the_one_shape(self, as_role: Callable[[str], Signed]) -> None:
+        boss = as_role("executive")
+        api = boss.client.get("/api/v1/no-such-thing")
+        assert api.status_code == 404 and api.headers["content-type"].startswith("application/problem+json")
+        assert api.json()["title"] == "Not Found" and api.json()["status"] == 404
+        page = boss.client.get("/candidates//edit")
+        assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+        wrong = boss.client.put("/api/v1/plan", json={})
+        assert wrong.status_code == 405 and wrong.json()["title"] == "Method Not Allowed" and "allow" in wrong.headers

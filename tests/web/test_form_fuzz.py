@@ -25,13 +25,15 @@ from labscout.config import Settings
 from labscout.web.app import create_app
 from labscout.web.routes import discovery, money, pipeline, session
 
+# What a page shows back of what was typed is escaped: this never appears as it was sent.
+MARKUP = "<script>alert(1)</script>"
 SHORT = st.one_of(
     st.text(max_size=40),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=300),
     st.sampled_from(["", " ", "graph --", "-graph", "a@b.example, c@d.example", "x\r\nBcc: e@f.example",
                      "{% for i in range(9999) %}{% for j in range(9999) %}{% endfor %}{% endfor %}",
                      "=HYPERLINK(\"http://evil.example\")", "é" * 50, "\x00", "0", "-1", "99999999999999999999999",
-                     "2026-02-30", "declined", "approve", "confirm", "identified"]),
+                     "2026-02-30", "declined", "approve", "confirm", "identified", MARKUP]),
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
     st.just("x" * 2_000),
 )
@@ -93,6 +95,9 @@ def test_no_page_or_form_gives_a_server_error(signed: Signed, route: APIRoute) -
             response = signed.client.post(url, params=query, data={**form, "csrf_token": signed.csrf},
                                           follow_redirects=False)
         assert response.status_code < 500, (method, url, query, form, response.text[:300])
+        # A browser gets a page, never a JSON body; and what it typed comes back escaped.
+        assert not response.headers.get("content-type", "").startswith("application/json"), (url, response.text)
+        assert MARKUP not in response.text, (method, url, query, form)
         # A sign-out or a sign-in as someone else would end the fuzzing session: put it back.
         if url in ("/logout", "/login") and signed.client.get("/api/v1/session").status_code != 200:
             fresh = sign_in(signed.client, "executive")

@@ -11,9 +11,17 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from labscout.api import auth
-from labscout.api.errors import HtmlErrors, labscout_error_handler, problem, too_many_attempts, validation_error_handler
+from labscout.api.errors import (
+    HtmlErrors,
+    http_error_handler,
+    labscout_error_handler,
+    problem,
+    too_many_attempts,
+    validation_error_handler,
+)
 from labscout.api.resources import Resources
 from labscout.api.routers import discovery, pipeline, session, team
 from labscout.config import Settings
@@ -61,6 +69,7 @@ def create_api(settings: Settings, *, html_errors: HtmlErrors | None = None,
     app.add_exception_handler(LabScoutError, labscout_error_handler(html_errors))
     app.add_exception_handler(auth.TooManyAttempts, too_many_attempts)
     app.add_exception_handler(RequestValidationError, validation_error_handler(html_errors))
+    app.add_exception_handler(StarletteHTTPException, http_error_handler(html_errors))
     for router in (session.router, discovery.router, pipeline.router, team.router):
         app.include_router(router, prefix=API_PREFIX)
     return app

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from labscout.api import auth
 from labscout.errors import (
@@ -88,6 +90,24 @@ def validation_error_handler(html: HtmlErrors | None) -> Callable[[Request, Exce
         if html is not None and not request.url.path.startswith("/api/"):
             return html(request, 422, "Invalid request", detail)
         return problem(422, "Invalid request", detail, errors=fields)
+
+    return handle
+
+
+def http_error_handler(html: HtmlErrors | None) -> Callable[[Request, Exception], Awaitable[Response]]:
+    """The router's own answers (no such path, method not allowed): the one problem shape, or a page."""
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        title = HTTPStatus(exc.status_code).phrase if exc.status_code in HTTPStatus._value2member_map_ else "Error"
+        detail = exc.detail if isinstance(exc.detail, str) else title
+        if html is not None and not request.url.path.startswith("/api/"):
+            response = html(request, exc.status_code, title, detail)
+        else:
+            response = problem(exc.status_code, title, detail)
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
 
     return handle
 

@@ -1,5 +1,5 @@
 """`python -m labscout.cli`: the same command as `labscout`."""
 
-from labscout.cli import app
+from labscout.cli import main
 
-app(prog_name="labscout")
+main()

@@ -36,7 +36,7 @@ def person_merge(
 ) -> None:
     """Say that two people of the research store are one: applied now and at every later ingest."""
     store = settings().research_store
-    with errors(as_json):
+    with errors(as_json, {"first": "FIRST", "second": "SECOND"}):
         done = run_flow(as_user, lambda s, a: corrections.merge_people(s, a, store, first, second, reason=reason))
     show(done, as_json, _render)
 
@@ -54,7 +54,7 @@ def person_split(
 ) -> None:
     """Say that some papers of a person are somebody else's: applied now and at every later ingest."""
     store = settings().research_store
-    with errors(as_json):
+    with errors(as_json, {"person": "PERSON"}):
         span = _years(years) if years else None
         chosen = [p.strip() for p in papers.split(",") if p.strip()] if papers else []
         done = run_flow(as_user, lambda s, a: corrections.split_person(
@@ -81,7 +81,7 @@ def org_alias(
 ) -> None:
     """Say which organisation an affiliation string names: applied now and at every later ingest."""
     store = settings().research_store
-    with errors(as_json):
+    with errors(as_json, {"org": "ORG", "raw": "RAW"}):
         done = run_flow(as_user, lambda s, a: corrections.alias_org(s, a, store, raw, org, reason=reason))
     show(done, as_json, _render)
 
@@ -97,7 +97,7 @@ def org_set(
 ) -> None:
     """Set an organisation's parent, kind or country: applied now and at every later ingest."""
     store = settings().research_store
-    with errors(as_json):
+    with errors(as_json, {"org": "ORG"}):
         done = run_flow(as_user, lambda s, a: corrections.set_org(s, a, store, org, parent=parent, kind=kind,
                                                             country=country, reason=reason))
     show(done, as_json, _render)
@@ -127,6 +127,6 @@ def corrections_revert(
 ) -> None:
     """Take a correction back: undone now where the store allows, and never applied again."""
     store = settings().research_store
-    with errors(as_json):
+    with errors(as_json, {"correction_id": "CORRECTION_ID"}):
         done = run_flow(as_user, lambda s, a: corrections.revert_correction(s, a, store, correction_id, reason=reason))
     show(done, as_json, _render)

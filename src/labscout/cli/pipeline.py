@@ -317,19 +317,28 @@ def pipeline_stages(
     after: Annotated[str | None, typer.Option(help="Put the new stage after this one.")] = None,
     outcome: Annotated[str, typer.Option(help="open, won or lost (for --add).")] = "open",
     remove: Annotated[str | None, typer.Option("--remove", help="Remove this (unused) stage.")] = None,
+    outreach: Annotated[str | None, typer.Option(
+        "--outreach", help="The stage a first e-mail moves a candidate to ('none': no move).")] = None,
     as_user: AsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """The stages in order; --add or --remove configures them (executive)."""
-    with errors(as_json):
-        def act(s: Session, a: Actor) -> list[stages.StageOut]:
+    """The stages in order, and where a first e-mail moves a candidate; --add, --remove, --outreach configure them."""
+    with errors(as_json, {"outreach_stage": "--outreach", "name": "--add"}):
+        def act(s: Session, a: Actor) -> dict[str, Any]:
             if add:
                 stages.add_stage(s, a, add, after=after, outcome=outcome)
             if remove:
                 stages.remove_stage(s, a, remove)
-            return stages.list_stages(s)
+            if outreach is not None:
+                stages.set_outreach_stage(s, a, outreach)
+            return {"stages": stages.list_stages(s), "outreach_stage": stages.outreach_stage(s)}
         found = run(as_user, act)
-    show(found, as_json, lambda ss: table("Stages", ["stage", "outcome"], [[x.name, x.outcome] for x in ss]))
+    if as_json:
+        dump({"stages": plain(found["stages"]), "outreach_stage": found["outreach_stage"]})
+        return
+    table("Stages", ["stage", "outcome", ""], [[x.name, x.outcome, "a first e-mail moves here"
+                                                if x.name == found["outreach_stage"] else ""]
+                                               for x in found["stages"]])
 
 
 @pipeline_app.command("log")

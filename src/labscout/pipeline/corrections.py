@@ -161,7 +161,7 @@ def merge_people(units: UnitOfWork, actor: Actor, store_path: Path, first: str, 
     """Record and apply: `first` and `second` are one person."""
     def plan(store: ResearchStore, cid: str) -> tuple[AnyCorrection, str, dict[str, Any]]:
         merged = planning.plan_merge(store, cid, first, second)
-        a, b = (queries.resolve_person(store, ref) for ref in (first, second))
+        a, b = (queries.resolve_person(store, ref, field=name) for ref, name in ((first, "first"), (second, "second")))
         parts = [sorted(planning.person_keys(store, a)), sorted(planning.person_keys(store, b))]
         return merged, f"merge {_who(store, a)} and {_who(store, b)}", {"parts": parts, "people": [a, b]}
     return _correct(units, actor, store_path, "person_merge", plan, reason)

@@ -143,7 +143,8 @@ def candidate_work(store: ResearchStore, person_id: str, our_people: Sequence[st
     those they share with our people, and the warmest introduction path from one of our people."""
     cited = [Citation(p.paper_id, plain_title(p.title), p.venue, p.year, p.presentation)
              for p in research_papers.top_accepted(store, person_id, top=papers)]
-    ours = [pid for pid in dict.fromkeys(our_people) if pid != person_id]
+    # A user linked to a person a rebuild has since dropped is left out, not an error.
+    ours = [pid for pid in dict.fromkeys(our_people) if pid != person_id and queries.person_exists(store, pid)]
     shared: dict[str, coauthors.SharedCoauthor] = {}
     for pid in ours:
         for c in coauthors.shared_coauthors(store, person_id, pid):

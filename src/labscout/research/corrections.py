@@ -33,7 +33,7 @@ def person_keys(store: ResearchStore, person_id: str) -> frozenset[str]:
 
 def plan_merge(store: ResearchStore, correction_id: str, first: str, second: str) -> PersonCorrection:
     """One person from two: every mention of both."""
-    a, b = queries.resolve_person(store, first), queries.resolve_person(store, second)
+    a, b = queries.resolve_person(store, first, field="first"), queries.resolve_person(store, second, field="second")
     if a == b:
         raise InvalidError(f"{first!r} and {second!r} are the same person ({a}): nothing to merge")
     keys_a, keys_b = person_keys(store, a), person_keys(store, b)
@@ -97,7 +97,7 @@ def plan_org_settings(store: ResearchStore, correction_id: str, org: str, *, par
     if parent is None and kind is None and country is None:
         raise InvalidError("say what to set: a parent, a kind and/or a country", field="parent")
     org_id = queries.resolve_org(store, org)
-    parent_id = queries.resolve_org(store, parent) if parent else None
+    parent_id = queries.resolve_org(store, parent, field="parent") if parent else None
     if parent_id == org_id:
         raise InvalidError(f"{org_id} cannot be its own parent")
     if parent_id and _is_ancestor(store, org_id, parent_id):

@@ -7,12 +7,12 @@ choose what to ask for and how to draw it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from labscout.errors import InvalidError
 from labscout.research import queries, why
 from labscout.research.careers import Flow, Move
-from labscout.research.queries import Authorship, CareerYear, Coauthor, Org, OrgAlias, OrgMember, OrgYear, Person
+from labscout.research.queries import OrgProfile, PersonProfile
 from labscout.research.store import ResearchStore
 from labscout.research.topics import PersonMetrics
 from labscout.research.why import PersonWhy
@@ -23,18 +23,11 @@ from labscout.talent.network import IntroPath
 # Field names below (moves, why) shadow the modules inside the classes: their types are imported by name.
 
 
-@dataclass(frozen=True, slots=True)
-class PersonView:
-    """One person: who, where, papers, co-authors and the evidence; topics, metrics and moves; optionally why
-    the papers are held as one person and warm introduction paths."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PersonView(PersonProfile):
+    """One person: who, where, papers, co-authors and the evidence (the profile); topics, metrics and moves;
+    optionally why the papers are held as one person and warm introduction paths."""
 
-    person: Person
-    latest_org: Org | None
-    timeline: list[CareerYear]
-    papers: list[Authorship]
-    coauthors: list[Coauthor]
-    links: list[queries.ProfileLink]
-    evidence: dict[str, int]
     topics: list[tuple[str, float]]
     moves: list[Move]
     metrics: PersonMetrics
@@ -42,6 +35,10 @@ class PersonView:
     intro_paths: list[IntroPath] = field(default_factory=list)
     # Pairs of the closest co-authors who also wrote together: the lines of the network picture.
     ties: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _fields(record: object) -> dict[str, object]:
+    return {f.name: getattr(record, f.name) for f in fields(record)}  # type: ignore[arg-type]
 
 
 def person_view(store: ResearchStore, ref: str, *, explain: bool = False, via_org: str | None = None,
@@ -56,22 +53,16 @@ def person_view(store: ResearchStore, ref: str, *, explain: bool = False, via_or
         names = {c.person_id for c in profile.coauthors}
         graph = network.neighbourhood(store, person_id, depth=1)
         close = sorted((a, b) if a < b else (b, a) for a, b in graph.edges if a in names and b in names)
-    return PersonView(profile.person, profile.latest_org, profile.timeline, profile.papers, profile.coauthors,
-                      profile.links, profile.evidence, extras.topics, extras.moves, extras.metrics,
-                      why.explain_person(store, person_id) if explain else None, paths, close)
+    return PersonView(**_fields(profile), topics=extras.topics, moves=extras.moves,  # type: ignore[arg-type]
+                      metrics=extras.metrics, why=why.explain_person(store, person_id) if explain else None,
+                      intro_paths=paths, ties=close)
 
 
-@dataclass(frozen=True, slots=True)
-class OrgView:
-    """One organisation: its family, the names it goes by, its people and output; topics, inflow, outflow, flows."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrgView(OrgProfile):
+    """One organisation: its family, the names it goes by, its people and output (the profile); topics,
+    inflow, outflow and its biggest flows."""
 
-    org: Org
-    parent: Org | None
-    children: list[Org]
-    aliases: list[OrgAlias]
-    people: list[OrgMember]
-    papers_by_year: list[OrgYear]
-    n_people_latest: int
     topics: list[tuple[str, float]]
     inflow: list[tuple[str, int]]
     outflow: list[tuple[str, int]]
@@ -84,9 +75,8 @@ def org_view(store: ResearchStore, ref: str, *, top: int = 25, flows: int = 0) -
     profile = queries.org_profile(store, org_id, top=top)
     extras = profiles.org_extras(store, org_id)
     found = moves.list_flows(store, org=org_id, min_people=1, limit=flows) if flows > 0 else []
-    return OrgView(profile.org, profile.parent, profile.children, profile.aliases, profile.people,
-                   profile.papers_by_year, profile.n_people_latest, extras.topics, extras.inflow, extras.outflow,
-                   found)
+    return OrgView(**_fields(profile), topics=extras.topics, inflow=extras.inflow,  # type: ignore[arg-type]
+                   outflow=extras.outflow, flows=found)
 
 
 @dataclass(frozen=True, slots=True)

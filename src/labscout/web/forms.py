@@ -32,14 +32,16 @@ class FormInput:
         self.values = {k: v for k, v in values.items() if k != "csrf_token"}
         self.errors: dict[str, str] = {}
 
-    def _raw(self, name: str) -> str:
-        return (self.values.get(name) or "").strip()
+    def _given(self, name: str, required: bool) -> str | None:
+        """The field's text, or None when it is empty (an error too, if it is required)."""
+        value = (self.values.get(name) or "").strip()
+        if not value and required:
+            self.errors[name] = "required"
+        return value or None
 
     def text(self, name: str, *, required: bool = False, limit: int | None = None) -> str | None:
-        value = self._raw(name)
-        if not value:
-            if required:
-                self.errors[name] = "required"
+        value = self._given(name, required)
+        if value is None:
             return None
         if limit is not None and len(value) > limit:
             self.errors[name] = f"at most {limit:,} characters ({len(value):,} given)"
@@ -47,10 +49,8 @@ class FormInput:
 
     def amount(self, name: str, *, required: bool = False) -> int | None:
         """Money as people write it: 750k, 1.2M, $2,000,000."""
-        value = self._raw(name)
-        if not value:
-            if required:
-                self.errors[name] = "required"
+        value = self._given(name, required)
+        if value is None:
             return None
         try:
             return parse_amount(value)
@@ -59,13 +59,11 @@ class FormInput:
             return None
 
     def whole(self, name: str, *, required: bool = False, low: int = 0, high: int = 2_147_483_647) -> int | None:
-        value = self._raw(name).replace(",", "")
-        if not value:
-            if required:
-                self.errors[name] = "required"
+        value = self._given(name, required)
+        if value is None:
             return None
         try:
-            number = int(value)
+            number = int(value.replace(",", ""))
         except ValueError:
             self.errors[name] = f"{value!r} is not a whole number"
             return None
@@ -75,10 +73,8 @@ class FormInput:
         return number
 
     def day(self, name: str, *, required: bool = False) -> date | None:
-        value = self._raw(name)
-        if not value:
-            if required:
-                self.errors[name] = "required"
+        value = self._given(name, required)
+        if value is None:
             return None
         try:
             return date.fromisoformat(value)
@@ -88,8 +84,8 @@ class FormInput:
 
     def moment(self, name: str) -> datetime | None:
         """A date, or a date and time (the browser's datetime-local: 2026-11-23T19:30)."""
-        value = self._raw(name)
-        if not value:
+        value = self._given(name, False)
+        if value is None:
             return None
         try:
             return datetime.fromisoformat(value)

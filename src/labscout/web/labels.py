@@ -9,7 +9,8 @@ STATUSES = {"pending_approval": "Pending approval", "draft": "Draft", "approved"
 ORG_KINDS = {"industry_lab": "Industry lab", "university": "University", "startup": "Start-up",
              "government_nonprofit": "Government or non-profit", "unknown": "Kind not known"}
 STEPS = {"submit": "Submit for approval", "approve": "Approve", "return": "Return to draft",
-         "send": "Mark as sent", "accept": "Accepted", "decline": "Declined", "withdraw": "Withdraw"}
+         "send": "Mark as sent", "accept": "Accepted", "decline": "Declined", "withdraw": "Withdraw",
+         "confirm": "Confirm (CEO)"}
 EVIDENCE = {"id": "shared author id", "coauthor": "shared co-authors", "organisation": "same organisation",
             "domain": "same e-mail domain", "paper-organisation": "organisation on the paper",
             "topic": "same topics", "rare-name": "rare name", "alone": "first mention",

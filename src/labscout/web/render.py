@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -13,6 +14,7 @@ from labscout.api.deps import session_data
 from labscout.kit.money import format_amount
 from labscout.web import labels
 
+T = TypeVar("T")
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters.update(labels.FILTERS)
 templates.env.filters["money"] = format_amount
@@ -34,6 +36,11 @@ def error_page(request: Request, status: int, title: str, detail: str) -> Respon
     if status == 401:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
     return render(request, "error.html", title=title, detail=detail, status=status, code=status)
+
+
+def paged(rows: Sequence[T], page: int, per_page: int, base: str) -> dict[str, Any]:
+    """What a paged template needs from `per_page + 1` rows fetched for `page`: the rows, and whether more follow."""
+    return {"rows": list(rows[:per_page]), "page": page, "has_more": len(rows) > per_page, "base": base}
 
 
 def page_of(value: str | int | None) -> int:

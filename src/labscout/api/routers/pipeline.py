@@ -14,7 +14,7 @@ from fastapi import Path as FastPath
 from pydantic import BaseModel, Field
 
 from labscout.api.deps import Found, SignedIn, Unit
-from labscout.pipeline import activities, candidates, deals, limits, offers, plan
+from labscout.pipeline import activities, candidates, deals, limits, offers, plan, policy, stages
 from labscout.pipeline.candidates import CandidateIn
 
 router = APIRouter(tags=["pipeline"])
@@ -98,12 +98,52 @@ class DealCreate(BaseModel):
     notes: str | None = Field(default=None, max_length=limits.NOTES)
 
 
+class CandidateUpdate(BaseModel):
+    """The fields to change (left out: as they are; an empty string clears e-mail, affiliation, owner, notes)."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=limits.NAME)
+    target_role: str | None = Field(default=None, min_length=1, max_length=limits.ROLE)
+    email: str | None = Field(default=None, max_length=limits.EMAIL)
+    affiliation: str | None = Field(default=None, max_length=limits.AFFILIATION)
+    owner_email: str | None = Field(default=None, max_length=limits.EMAIL)
+    priority: int | None = Field(default=None, ge=1, le=5)
+    tags: list[Tag] | None = Field(default=None, max_length=limits.TAGS)
+    notes: str | None = Field(default=None, max_length=limits.NOTES)
+    expected_version: int | None = Field(default=None, ge=0, le=limits.MAX_ID)
+
+
+class Amount(BaseModel):
+    amount: int = Field(ge=0, le=MONEY)
+
+
+class OutreachStage(BaseModel):
+    stage: str | None = Field(default=None, max_length=limits.STAGE)
+
+
+class DealUpdate(BaseModel):
+    status: str | None = Field(default=None, max_length=20)
+    amount: int | None = Field(default=None, ge=0, le=MONEY)
+    stake_percent: float | None = Field(default=None, ge=0, le=100)
+    notes: str | None = Field(default=None, max_length=limits.NOTES)
+    expected_version: int | None = Field(default=None, ge=0, le=limits.MAX_ID)
+
+
+class KeyPersonIn(BaseModel):
+    candidate_id: int = Field(ge=1, le=limits.MAX_ID)
+    note: str | None = Field(default=None, max_length=limits.KEY_PERSON_NOTE)
+
+
+class Unread(BaseModel):
+    unread: int
+
+
 @router.get("/candidates", summary="Candidates, highest priority first")
 def list_candidates(unit: Unit, who: SignedIn, stage: str | None = None, role: str | None = None,
+                    tag: Annotated[str | None, Query(max_length=40)] = None,
                     text: Annotated[str | None, Query(max_length=200)] = None, limit: Limit = 100,
                     offset: Offset = 0) -> list[candidates.CandidateOut]:
-    return candidates.list_candidates(unit, who, stage=stage, role=role, text=text,
-                                      limit=limit + offset)[offset:]
+    return candidates.list_candidates(unit, who, stage=stage, role=role, tag=tag, text=text, limit=limit,
+                                      offset=offset)
 
 
 @router.post("/candidates", status_code=201, summary="Add a candidate (a research person, or by hand)",
@@ -120,6 +160,13 @@ def get_candidate(unit: Unit, who: SignedIn, candidate_id: Id) -> candidates.Can
     return candidates.get_candidate(unit, who, candidate_id)
 
 
+@router.patch("/candidates/{candidate_id}", summary="Change a candidate's fields (refused on a stale version)")
+def update_candidate(unit: Unit, who: SignedIn, candidate_id: Id, body: CandidateUpdate) -> candidates.CandidateOut:
+    return candidates.update_candidate(unit, who, candidate_id,
+                                       CandidateIn(**body.model_dump(exclude={"expected_version"})),
+                                       expected_version=body.expected_version)
+
+
 @router.post("/candidates/{candidate_id}/stage", summary="Move a candidate to another stage")
 def move_stage(unit: Unit, who: SignedIn, candidate_id: Id, body: StageMove) -> candidates.CandidateOut:
     return candidates.move_stage(unit, who, candidate_id, body.stage, expected_version=body.expected_version,
@@ -127,8 +174,9 @@ def move_stage(unit: Unit, who: SignedIn, candidate_id: Id, body: StageMove) -> 
 
 
 @router.get("/candidates/{candidate_id}/timeline", summary="Everything that happened with a candidate")
-def timeline(unit: Unit, who: SignedIn, candidate_id: Id) -> list[activities.ActivityOut]:
-    return activities.timeline(unit, who, candidate_id)
+def timeline(unit: Unit, who: SignedIn, candidate_id: Id, limit: Limit = 1000,
+             offset: Offset = 0) -> list[activities.ActivityOut]:
+    return activities.timeline(unit, who, candidate_id, limit=limit, offset=offset)
 
 
 @router.post("/candidates/{candidate_id}/notes", status_code=201, summary="Post to the discussion (@mentions)")
@@ -144,14 +192,30 @@ def log_activity(unit: Unit, who: SignedIn, candidate_id: Id, body: ActivityCrea
 
 
 @router.get("/feed", summary="What changed across the team")
-def feed(unit: Unit, who: SignedIn, limit: Limit = 50) -> list[activities.ActivityOut]:
-    return activities.feed(unit, who, limit=limit)
+def feed(unit: Unit, who: SignedIn, limit: Limit = 50, offset: Offset = 0) -> list[activities.ActivityOut]:
+    return activities.feed(unit, who, limit=limit, offset=offset)
+
+
+@router.get("/mentions", summary="Comments that name you, unread first (reading marks them read)")
+def mentions(unit: Unit, who: SignedIn, limit: Limit = 50, offset: Offset = 0) -> list[activities.MentionOut]:
+    return activities.inbox(unit, who, limit=limit, offset=offset)
+
+
+@router.get("/mentions/unread", summary="How many comments name you that you have not read")
+def unread_mentions(unit: Unit, who: SignedIn) -> Unread:
+    return Unread(unread=activities.unread_mentions(unit, who))
+
+
+@router.put("/stages/outreach", summary="The stage a first e-mail moves a candidate to (null: no move)")
+def set_outreach_stage(unit: Unit, who: SignedIn, body: OutreachStage) -> OutreachStage:
+    return OutreachStage(stage=stages.set_outreach_stage(unit, who, body.stage))
 
 
 @router.get("/offers", summary="Offers; figures only for roles allowed to see compensation")
 def list_offers(unit: Unit, who: SignedIn, status: str | None = None,
-                candidate_id: Annotated[int | None, Query(ge=1, le=limits.MAX_ID)] = None) -> list[offers.OfferOut]:
-    return offers.list_offers(unit, who, status=status, candidate_id=candidate_id)
+                candidate_id: Annotated[int | None, Query(ge=1, le=limits.MAX_ID)] = None, limit: Limit = 1000,
+                offset: Offset = 0) -> list[offers.OfferOut]:
+    return offers.list_offers(unit, who, status=status, candidate_id=candidate_id, limit=limit, offset=offset)
 
 
 @router.post("/candidates/{candidate_id}/offers", status_code=201, summary="Draft an offer")
@@ -180,6 +244,21 @@ def set_role(unit: Unit, who: SignedIn, role: str, body: RoleSlots) -> plan.Role
     return plan.set_role(unit, who, role, slots=body.slots, budget=body.budget)
 
 
+@router.delete("/plan/roles/{role}", status_code=204, summary="Take a role out of the plan")
+def remove_role(unit: Unit, who: SignedIn, role: str) -> None:
+    plan.remove_role(unit, who, role)
+
+
+@router.put("/plan/budget", summary="Set the total 4-year hiring budget")
+def set_budget(unit: Unit, who: SignedIn, body: Amount) -> Amount:
+    return Amount(amount=policy.set_budget_total(unit, who, body.amount))
+
+
+@router.put("/plan/threshold", summary="Set the 4-year total above which only the executive approves an offer")
+def set_threshold(unit: Unit, who: SignedIn, body: Amount) -> Amount:
+    return Amount(amount=policy.set_approval_threshold(unit, who, body.amount))
+
+
 @router.get("/deals", summary="Investments, acquisitions, acqui-hires and fund stakes")
 def list_deals(unit: Unit, who: SignedIn, status: str | None = None) -> list[deals.DealOut]:
     return deals.list_deals(unit, who, status=status)
@@ -190,3 +269,15 @@ def create_deal(unit: Unit, who: SignedIn, body: DealCreate) -> deals.DealOut:
     return deals.create_deal(unit, who, kind=body.kind, company=body.company, amount=body.amount,
                              stake_percent=body.stake_percent, status=body.status, currency=body.currency,
                              notes=body.notes)
+
+
+@router.patch("/deals/{deal_id}", summary="Change a deal's status, amount, stake or notes")
+def update_deal(unit: Unit, who: SignedIn, deal_id: Id, body: DealUpdate) -> deals.DealOut:
+    return deals.update_deal(unit, who, deal_id, status=body.status, amount=body.amount,
+                             stake_percent=None if body.stake_percent is None else str(body.stake_percent),
+                             notes=body.notes, expected_version=body.expected_version)
+
+
+@router.post("/deals/{deal_id}/people", summary="Name a candidate as a key person the deal brings")
+def add_key_person(unit: Unit, who: SignedIn, deal_id: Id, body: KeyPersonIn) -> deals.DealOut:
+    return deals.add_key_person(unit, who, deal_id, body.candidate_id, body.note)

@@ -6,30 +6,36 @@ takes money as people write it ("750k", "1.2M", "$2,000,000").
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from labscout.api.deps import SignedIn, Unit
 from labscout.api.errors import status_of
-from labscout.errors import LabScoutError
+from labscout.errors import LabScoutError, NotFoundError
 from labscout.pipeline import candidates, deals, offers, plan, policy
 from labscout.pipeline.roles import Actor, Perm, has
 from labscout.web.forms import FormInput, errors_of
 from labscout.web.labels import sentence
-from labscout.web.render import page_of, render
+from labscout.web.render import page_of, paged, render
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 50
+
+
+class Page(Protocol):
+    def __call__(self, request: Request, unit: Unit, who: Actor, *, failed: str | None = ...,
+                 errors: dict[str, str] | None = ..., values: dict[str, str] | None = ...,
+                 status: int = ...) -> HTMLResponse: ...
 
 
 @router.get("/offers", response_class=HTMLResponse)
 def offers_page(request: Request, unit: Unit, who: SignedIn, status: str = "", page: str = "1") -> HTMLResponse:
     number = page_of(page)
     found = offers.list_offers(unit, who, status=status or None, limit=PER_PAGE + 1, offset=(number - 1) * PER_PAGE)
-    return render(request, "offers.html", who, offers=found[:PER_PAGE], page=number, has_more=len(found) > PER_PAGE,
-                  base=f"/offers?status={status}&" if status else "/offers?", status_filter=status,
+    base = f"/offers?status={status}&" if status else "/offers?"
+    return render(request, "offers.html", who, **paged(found, number, PER_PAGE, base), status_filter=status,
                   plan=plan.plan_summary(unit, who))
 
 
@@ -48,11 +54,16 @@ def plan_view(request: Request, unit: Unit, who: SignedIn) -> HTMLResponse:
     return plan_page(request, unit, who)
 
 
+def _failed(page: Page, request: Request, unit: Unit, who: Actor, form: str, exc: LabScoutError,
+            values: dict[str, str]) -> HTMLResponse:
+    """`page` again, its form `form` with the message at each wrong field and what was typed."""
+    unit.rollback()
+    return page(request, unit, who, failed=form, errors=errors_of(exc), values=values, status=status_of(exc)[0])
+
+
 def _plan_failed(request: Request, unit: Unit, who: Actor, form: str, exc: LabScoutError,
                  values: dict[str, str]) -> HTMLResponse:
-    unit.rollback()
-    return plan_page(request, unit, who, failed=form, errors=errors_of(exc), values=values,
-                     status=status_of(exc)[0])
+    return _failed(plan_page, request, unit, who, form, exc, values)
 
 
 @router.post("/plan/roles")
@@ -79,30 +90,24 @@ def remove_role(request: Request, unit: Unit, who: SignedIn, role: Annotated[str
     return RedirectResponse("/plan#roles", status_code=303)
 
 
-@router.post("/plan/budget")
-def set_budget(request: Request, unit: Unit, who: SignedIn, amount: Annotated[str, Form()] = "") -> Response:
-    form = FormInput({"amount": amount})
-    total = form.amount("amount", required=True)
-    try:
-        form.check()
-        assert total is not None
-        policy.set_budget_total(unit, who, total)
-    except LabScoutError as exc:
-        return _plan_failed(request, unit, who, "budget", exc, form.values)
-    return RedirectResponse("/plan#budget", status_code=303)
+# The team-wide amounts of the plan page: each form sets one (the total budget; the approval threshold).
+AMOUNTS = {"budget": policy.set_budget_total, "threshold": policy.set_approval_threshold}
 
 
-@router.post("/plan/threshold")
-def set_threshold(request: Request, unit: Unit, who: SignedIn, amount: Annotated[str, Form()] = "") -> Response:
+@router.post("/plan/{which}")
+def set_amount(request: Request, unit: Unit, who: SignedIn, which: str, amount: Annotated[str, Form()] = "",
+               ) -> Response:
     form = FormInput({"amount": amount})
-    limit = form.amount("amount", required=True)
+    value = form.amount("amount", required=True)
     try:
+        if which not in AMOUNTS:
+            raise NotFoundError(f"the plan has no setting '{which}'")
         form.check()
-        assert limit is not None
-        policy.set_approval_threshold(unit, who, limit)
+        assert value is not None
+        AMOUNTS[which](unit, who, value)
     except LabScoutError as exc:
-        return _plan_failed(request, unit, who, "threshold", exc, form.values)
-    return RedirectResponse("/plan#threshold", status_code=303)
+        return _plan_failed(request, unit, who, which, exc, form.values)
+    return RedirectResponse(f"/plan#{which}", status_code=303)
 
 
 def deals_page(request: Request, unit: Unit, who: Actor, *, failed: str | None = None,
@@ -124,9 +129,7 @@ def deals_view(request: Request, unit: Unit, who: SignedIn) -> HTMLResponse:
 
 def _deal_failed(request: Request, unit: Unit, who: Actor, form: str, exc: LabScoutError,
                  values: dict[str, str]) -> HTMLResponse:
-    unit.rollback()
-    return deals_page(request, unit, who, failed=form, errors=errors_of(exc), values=values,
-                      status=status_of(exc)[0])
+    return _failed(deals_page, request, unit, who, form, exc, values)
 
 
 @router.post("/deals")

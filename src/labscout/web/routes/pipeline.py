@@ -24,7 +24,7 @@ from labscout.team import costs, coverage, needs
 from labscout.web import charts
 from labscout.web.forms import FormInput, errors_of
 from labscout.web.labels import stage as stage_label
-from labscout.web.render import page_of, render
+from labscout.web.render import page_of, paged, render
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 50
@@ -64,8 +64,7 @@ def dashboard(request: Request, unit: Unit, who: SignedIn) -> Response:
 def feed_page(request: Request, unit: Unit, who: SignedIn, page: str = "1") -> HTMLResponse:
     number = page_of(page)
     found = activities.feed(unit, who, limit=PER_PAGE + 1, offset=(number - 1) * PER_PAGE)
-    return render(request, "feed.html", who, entries=found[:PER_PAGE], page=number,
-                  has_more=len(found) > PER_PAGE, base="/feed?")
+    return render(request, "feed.html", who, **paged(found, number, PER_PAGE, "/feed?"))
 
 
 # The board: drag a card to another column. A move made on a stale card (someone moved it meanwhile) is a 409
@@ -128,8 +127,8 @@ def candidates_page(request: Request, unit: Unit, who: SignedIn, stage: str = ""
     except LabScoutError as exc:
         errors = errors_of(exc)
     base = "/candidates?" + urlencode({k: v for k, v in form.items() if v}) + "&"
-    return render(request, "candidates.html", who, found=found[:PER_PAGE], page=number,
-                  has_more=len(found) > PER_PAGE, base=base, form=form, values=form, failed="filter",
+    return render(request, "candidates.html", who, **paged(found, number, PER_PAGE, base), form=form, values=form,
+                  failed="filter",
                   errors=errors, stage_options=[(s.name, stage_label(s.name)) for s in stages.list_stages(unit)],
                   status=422 if errors else 200)
 
@@ -155,8 +154,7 @@ def candidate_page(request: Request, found: Found, unit: Unit, who: Actor, candi
     owner_options = [("", "nobody")] + [(u.email, u.name) for u in team if u.active or u.id == c.owner_id]
     return render(request, "candidate.html", who, c=c, owner_options=owner_options,
                   owner_email=next((u.email for u in team if u.id == c.owner_id), ""),
-                  timeline=entries[:TIMELINE_PAGE], page=timeline_page,
-                  has_more=len(entries) > TIMELINE_PAGE, base=f"/candidates/{c.id}?",
+                  **paged(entries, timeline_page, TIMELINE_PAGE, f"/candidates/{c.id}?"),
                   templates=[t.name for t in outreach.list_templates(unit, who)] if can_send else [],
                   draft=draft, can_send=can_send, can_edit=has(who, Perm.EDIT_CANDIDATES),
                   offers=offers.list_offers(unit, who, candidate_id=candidate_id),
@@ -308,8 +306,7 @@ def mentions_page(request: Request, unit: Unit, who: SignedIn, page: str = "1") 
     """The inbox: comments naming the reader, unread first; reading a page marks them read."""
     number = page_of(page)
     found = activities.inbox(unit, who, limit=PER_PAGE + 1, offset=(number - 1) * PER_PAGE)
-    return render(request, "mentions.html", who, mentions=found[:PER_PAGE], page=number,
-                  has_more=len(found) > PER_PAGE, base="/mentions?")
+    return render(request, "mentions.html", who, **paged(found, number, PER_PAGE, "/mentions?"))
 
 
 @router.get("/mentions/count", response_class=HTMLResponse)
