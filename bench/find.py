@@ -4,6 +4,11 @@
 one warm-up each; the first query after start is timed in fresh processes (opening the store and the index
 included, the search index already cached). Warm latencies are medians and 95th percentiles of this run.
 
+Beside `find`, in the same process and on the same index, the floor (`../shared/PERFORMANCE.md`): tantivy
+alone (the query's words over the same fields, as many papers as `find` considers), and the same plus a sum
+per author through the paper-id fast field and an in-memory paper -> authors map. `find` does more (weighted
+words, phrases, expansions, impact, momentum, filters, evidence), so its p95 is quoted as a ratio to the floor's.
+
     .venv/bin/python bench/find.py [--home .labscout] [--runs 3]
 """
 
@@ -15,6 +20,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from labscout.research.store import ResearchStore
@@ -48,6 +55,28 @@ def queries(store: ResearchStore) -> list[tuple[str, search.SearchFilters]]:
             for n, t in enumerate(texts[:100])]
 
 
+def floor_query(ti: index.TalentIndex, authors_of: list[list[int]], text: str, considered: int,
+                with_people: bool) -> int:
+    """The least a search for people can do: BM25 over the same fields, then (optionally) a sum per author."""
+    words = " ".join(w for w in "".join(c if c.isalnum() else " " for c in text.lower()).split()
+                     if w not in ("and", "or", "not"))
+    hits = ti.searcher.search(ti.index.parse_query(words, list(index.TEXT_FIELDS)), considered, count=False).hits
+    if not with_people:
+        return len(hits)
+    totals: dict[int, float] = {}
+    for (score, _), i in zip(hits, ti.searcher.fast_field_values("idx", [a for _, a in hits]), strict=True):
+        for person in authors_of[i]:
+            totals[person] = totals.get(person, 0.0) + score
+    return len(sorted(totals, key=totals.__getitem__, reverse=True)[:50])
+
+
+def timed(fn: Callable[[], object]) -> float:
+    fn()
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -71,12 +100,15 @@ def main() -> None:
                              check=True).stdout.strip().splitlines()[-1].split()
         firsts.append(float(out[0]))
         totals.append(float(out[1]))
-    warm = []
+    considered = search.RankWeights().papers_considered
+    start, person = ti.papers.author_start.tolist(), ti.papers.author_person.tolist()
+    authors_of = [person[start[i]:start[i + 1]] for i in range(len(ti.papers))]
+    warm, alone, floor = [], [], []
+    # Interleaved, query by query, so that the machine's ups and downs hit all three alike.
     for text, filters in queries(store):
-        search.find_experts(store, ti, text, top=50, filters=filters)
-        t = time.perf_counter()
-        search.find_experts(store, ti, text, top=50, filters=filters)
-        warm.append(time.perf_counter() - t)
+        warm.append(timed(partial(search.find_experts, store, ti, text, top=50, filters=filters)))
+        alone.append(timed(partial(floor_query, ti, authors_of, text, considered, with_people=False)))
+        floor.append(timed(partial(floor_query, ti, authors_of, text, considered, with_people=True)))
     people = [r["person_id"] for r in store.rows(
         "SELECT person_id FROM people WHERE n_papers >= 10 ORDER BY person_id LIMIT 20")]
     intro = []
@@ -85,8 +117,11 @@ def main() -> None:
         network.find_intro_paths(store, person, via_org="stanford")
         intro.append(time.perf_counter() - t)
     ms = 1000
-    print(f"find, {len(warm)} queries warm: p50 {statistics.median(warm) * ms:.0f} ms, "
-          f"p95 {percentile(warm, 0.95) * ms:.0f} ms, max {max(warm) * ms:.0f} ms")
+    for label, values in (("tantivy alone", alone), ("floor: tantivy + per-author sum", floor), ("find", warm)):
+        print(f"{label}, {len(values)} queries warm: p50 {statistics.median(values) * ms:.1f} ms, "
+              f"p95 {percentile(values, 0.95) * ms:.1f} ms, max {max(values) * ms:.1f} ms")
+    print(f"find / floor: p50 {statistics.median(warm) / statistics.median(floor):.2f}x, "
+          f"p95 {percentile(warm, 0.95) / percentile(floor, 0.95):.2f}x")
     print(f"first query after start (median of {args.runs} fresh processes): {statistics.median(firsts):.2f} s "
           f"after imports, {statistics.median(totals):.2f} s with imports")
     print(f"intro (via Stanford, {len(intro)} people with 10+ papers): p50 {statistics.median(intro) * ms:.0f} ms, "

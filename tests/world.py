@@ -35,6 +35,22 @@ PAPERS = [
     (2023, "Alignment Study Two", "alignment", "Poster", [("Hal Ng", "google")]),
 ]
 
+# Abstracts, TL;DRs and citation counts for some papers: search reads the whole record, and learns acronyms
+# from the text ("... (RLHF)").
+ABSTRACTS = {
+    "Reward Models": "Reward models trained from preferences, the core of reinforcement learning from human "
+                     "feedback (RLHF).",
+    "RL From Human Feedback": "We scale reinforcement learning from human feedback (RLHF) to large language "
+                              "models (LLMs).",
+    "Reasoning With Reinforcement Learning": "Reinforcement learning from human feedback (RLHF) improves the "
+                                             "reasoning of large language models (LLMs) on mathematics.",
+    "Alignment Study": "Large language models (LLMs) are aligned with human values through careful data.",
+    "Graph Transformers": "Transformers on graphs: message passing meets attention.",
+}
+TLDRS = {"Score Diffusion at Scale": "Score-based generative models scale to megapixel images."}
+CITATIONS = {"Diffusion Models for Images": 900, "Better Diffusion Samplers": 120, "Reinforcement Learning Basics": 40,
+             "Policy Gradients for Reasoning": 15, "Graph Networks": 300}
+
 
 def write_world(folder: Path) -> Path:
     target = folder / "iclr"
@@ -47,6 +63,9 @@ def write_world(folder: Path) -> Path:
             "authorids": ";".join("~" + a.replace(" ", "_") + "1" for a, _ in authors),
             "aff": ";".join(ORGS[o][0] for _, o in authors), "aff_domain": ";".join(ORGS[o][1] for _, o in authors),
             "position": ";".join("Researcher" for _ in authors),
+            **({"abstract": ABSTRACTS[title]} if title in ABSTRACTS else {}),
+            **({"tldr": TLDRS[title]} if title in TLDRS else {}),
+            **({"gs_citation": CITATIONS[title]} if title in CITATIONS else {}),
         })
     for year, rows in by_year.items():
         (target / f"iclr{year}.json").write_text(json.dumps(rows))

@@ -32,6 +32,11 @@ class TestBuildStore:
             assert decisions == [{"decision": "accepted", "n": 9}, {"decision": "rejected", "n": 2},
                                  {"decision": "withdrawn", "n": 1}]
 
+    def test_tldr_and_citations_are_columns(self, built_store: Path) -> None:
+        with ResearchStore(built_store) as store:
+            row = store.one("SELECT tldr, citations FROM papers WHERE title = 'Vision Transformers at Scale'")
+            assert row is not None and row["citations"] == 4012 and row["tldr"].startswith("Transformers applied")
+
     def test_one_person_across_ids_and_name_only_records(self, built_store: Path) -> None:
         with ResearchStore(built_store) as store:
             people = store.rows(

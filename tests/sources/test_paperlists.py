@@ -41,6 +41,23 @@ class TestOpenReviewFormat:
         assert first.rating_avg == pytest.approx(8.333)
         assert first.decision == "accepted" and first.presentation == "oral"
 
+    def test_tldr_and_citations_are_carried(self) -> None:
+        first, second = records("iclr/iclr2021.json")[:2]
+        assert first.tldr == "Transformers applied to image patches match CNNs when pre-trained at scale."
+        assert (first.citations, second.citations, second.tldr) == (4012, None, None)
+
+    @pytest.mark.parametrize(("value", "expected"), [(0, 0), (17, 17), (-1, None), (None, None)])
+    def test_citation_counts(self, tmp_path: Path, value: object, expected: int | None) -> None:
+        path = write(tmp_path, "iclr2021.json", orjson.dumps([{"title": "T", "author": "A B", "gs_citation": value}]))
+        assert next(paperlists.iter_records(path)).citations == expected
+
+    @pytest.mark.parametrize("value", ["many", 3.5, True, [1]])
+    def test_a_citation_count_that_is_not_a_number_names_the_field(self, tmp_path: Path, value: object) -> None:
+        path = write(tmp_path, "iclr2021.json", orjson.dumps([{"title": "T", "author": "A B", "gs_citation": value}]))
+        with pytest.raises(BadInputError) as caught:
+            list(paperlists.iter_records(path))
+        assert caught.value.field == "gs_citation" and caught.value.record == 0
+
     def test_rejected_and_withdrawn_are_kept_but_marked(self) -> None:
         decisions = [r.decision for r in records("iclr/iclr2021.json")]
         assert decisions == ["accepted", "rejected", "withdrawn", "accepted"]

@@ -30,7 +30,23 @@ class TestCommands:
         result = runner.invoke(app, ["find", "graph neural networks"])
         assert result.exit_code == 0 and "Ben Kim" in result.stdout
 
-    @pytest.mark.parametrize("args", [["find", "the of"], ["find", "diffusion", "--seniority", "old"],
+    @pytest.mark.parametrize("query", ["graph --", "-graph", '"graph"', "graph AND networks", "x " * 2600])
+    def test_find_takes_any_text(self, home: Path, query: str) -> None:
+        # A query starting with "-" follows "--", as on any command line.
+        result = runner.invoke(app, ["find", "--", query])
+        assert result.exit_code == 0, result.output
+        assert "Traceback" not in result.output
+
+    def test_eval_held_out(self, home: Path) -> None:
+        result = runner.invoke(app, ["eval", "ranking", "--held-out", "2", "--seed", "3", "--json"])
+        assert result.exit_code == 0, result.output
+        report = orjson.loads(result.stdout)
+        assert report["papers"] == 2 and report["seed"] == 3
+        assert report["methods"][0]["method"] == "LabScout"
+        assert all(0 <= m["found_at"]["100"] <= 1 for m in report["methods"])
+
+    @pytest.mark.parametrize("args", [["find", "the of"], ["find", "AND"], ["eval", "ranking", "--held-out", "0"],
+                                      ["find", "diffusion", "--seniority", "old"],
                                       ["find", "diffusion", "--org", "Nowhere Institute of Nothing"],
                                       ["moves", "--from", "Nowhere Institute of Nothing"],
                                       ["intro", "--to", "Ada Lovel"], ["intro", "--to", "Nobody", "--via-org", "mit"],

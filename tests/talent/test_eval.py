@@ -28,10 +28,10 @@ class TestMetrics:
 class TestEvaluateRanking:
     def test_truth_comes_only_from_after_the_cutoff(self, talent_index: TalentIndex) -> None:
         gains = ranking_eval.truth(talent_index, "reinforcement learning", (2022, 2023))
-        names = {talent_index.people.names[p] for p in gains}
+        names = {talent_index.people.name(p) for p in gains}
         assert names == {"Ada Lovel", "Finn Cho"}
         ranked = ranking_eval.labscout_ranking(talent_index, "reinforcement learning", until=2021)
-        assert "Finn Cho" not in {talent_index.people.names[p] for p in ranked}  # no paper of his up to 2021
+        assert "Finn Cho" not in {talent_index.people.name(p) for p in ranked}  # no paper of his up to 2021
 
     def test_report_has_every_method_per_topic(self, talent_index: TalentIndex) -> None:
         report = ranking_eval.evaluate_ranking(talent_index, cutoff=2021, k=5,

@@ -20,6 +20,8 @@ from tests.api.conftest import make_home
 from tests.web.conftest import NEEDS_CHROMIUM, shot, sign_in
 
 from labscout.config import SmtpSettings
+from labscout.research.store import ResearchStore
+from labscout.talent import index
 from labscout.web.app import create_app
 from loopback import serve_app
 from smtpserver import SmtpServer
@@ -31,6 +33,10 @@ pytestmark = [NEEDS_CHROMIUM, pytest.mark.realdata]
 def base_url(real_store_path: Path, tmp_path_factory: pytest.TempPathFactory, smtp: SmtpServer) -> Iterator[str]:
     home = make_home(real_store_path, tmp_path_factory.mktemp("day-one") / "home")
     settings = replace(home, smtp=SmtpSettings(host="127.0.0.1", port=smtp.port, sender="team@lab.example"))
+    # The search index is a cache made on the first search after a build (abstracts and all: tens of seconds on
+    # a busy machine); made here, so that no page load waits for it.
+    with ResearchStore(settings.research_store) as store:
+        index.open_index(store)
     with serve_app(create_app(settings, secure_cookies=False), "/login") as base:
         yield base
 

@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from labscout.cli.common import JsonOpt, app, console, dump, errors, eval_app, with_store
+from labscout.cli.common import JsonOpt, app, console, dump, err, errors, eval_app, with_store
 from labscout.errors import BadInputError, InvalidError
 from labscout.research.store import ResearchStore
 from labscout.talent import eval as ranking_eval
-from labscout.talent import index, moves, network, search
+from labscout.talent import heldout, index, moves, network, search
 
 
 @app.command()
@@ -44,8 +45,9 @@ def find(
     if not hits:
         console.print(f"No papers match {query!r} with these filters.")
         return
-    table = Table(title=f"Experts for {query!r}", show_lines=True)
-    for col in ("#", "person", "now (last seen)", "score = relevance + impact + momentum", "papers that earned it"):
+    shown = query if len(query) <= 80 else query[:77] + "..."
+    table = Table(title=f"Experts for {shown!r}", show_lines=True)
+    for col in ("#", "person", "now (last seen)", "score = " + " + ".join(search.PARTS), "papers that earned it"):
         table.add_column(col, overflow="fold")
     for h in hits:
         where = f"{h.org or 'not stated'} ({h.org_year})" if h.org else "not stated"
@@ -53,7 +55,7 @@ def find(
             where += f"\n{h.position}"
         parts = " + ".join(f"{v:.2f}" for v in h.parts.values())
         papers = "\n".join(f"{e.year} {e.venue}: {e.title}" + (f" [{e.presentation}]" if e.presentation else "")
-                           for e in h.evidence[:3])
+                           + (f" ({e.citations} citations)" if e.citations else "") for e in h.evidence[:3])
         table.add_row(str(h.rank), f"{h.name}\n[dim]{h.person_id}[/dim]", where, f"{h.score:.2f} = {parts}\n"
                       f"[dim]{h.papers_on_topic} papers on topic[/dim]", papers)
     console.print(table)
@@ -174,9 +176,17 @@ def _people_file(path: Path) -> list[str]:
 def eval_ranking(
     cutoff: Annotated[int, typer.Option(help="Rank with papers up to this year; judge by the next two.")] = 2021,
     k: Annotated[int, typer.Option(help="Depth of NDCG@k and recall@k.")] = 50,
+    held_out: Annotated[int | None, typer.Option(
+        "--held-out", help="Instead: hide N papers, ask with each one's title and keywords, find its first author.")]
+    = None,
+    seed: Annotated[int, typer.Option(help="Which papers --held-out hides (16 is the tuning sample).")] = 16,
     as_json: JsonOpt = False,
 ) -> None:
-    """NDCG@k and recall@k of expert ranking over fixed topics, beside paper-count and CSRankings-style ranking."""
+    """NDCG@k and recall@k of expert ranking over fixed topics, beside paper-count and CSRankings-style ranking;
+    or, with --held-out, the leave-one-paper-out test beside BM25 summed per name."""
+    if held_out is not None:
+        _eval_held_out(held_out, seed, as_json)
+        return
     with errors(as_json):
         report = with_store(lambda s: ranking_eval.evaluate_ranking(index.open_index(s), cutoff=cutoff, k=k))
     if as_json:
@@ -190,4 +200,21 @@ def eval_ranking(
     for t in report.topics:
         table.add_row(t.topic, *[f"{m.ndcg:.3f} / {m.recall:.3f}" for m in t.scores])
     table.add_row("[bold]mean[/bold]", *[f"[bold]{m.ndcg:.3f} / {m.recall:.3f}[/bold]" for m in report.mean])
+    console.print(table)
+
+
+def _eval_held_out(n: int, seed: int, as_json: bool) -> None:
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with errors(as_json, {"held_out": "--held-out"}), Progress(*columns, console=err, disable=as_json) as bar:
+        task = bar.add_task(f"building the index without {n} papers, then asking", total=n)
+        report = with_store(lambda s: heldout.evaluate(s, n, seed, progress=lambda done, _: bar.update(
+            task, completed=done)))
+    if as_json:
+        dump(asdict(report))
+        return
+    table = Table("method", *(f"first author in top {c}" for c in heldout.CUTS), "median rank",
+                  title=f"Leave-one-paper-out: {report.papers} of {report.pool:,} eligible papers hidden (seed {seed})")
+    for m in report.methods:
+        table.add_row(m.method, *(f"{m.found_at[c]:.1%}" for c in heldout.CUTS),
+                      f"{m.median_rank:.0f}" if m.median_rank is not None else "-")
     console.print(table)

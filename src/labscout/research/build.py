@@ -25,7 +25,7 @@ from labscout.research import person_ids, tables
 from labscout.sources import registry
 from labscout.sources.records import PaperRecord, SkippedRecord
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 Progress = Callable[[str, int, int], None]
 """Called as (what is being done, steps done, steps in all)."""

@@ -27,7 +27,9 @@ CREATE TABLE papers (
     source_id VARCHAR,
     source_file VARCHAR,
     record_index INTEGER,
-    n_authors INTEGER
+    n_authors INTEGER,
+    tldr VARCHAR,
+    citations INTEGER          -- Google Scholar count at crawl time (gs_citation); NULL when not given
 );
 
 CREATE TABLE organisations (

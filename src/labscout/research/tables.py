@@ -84,7 +84,7 @@ _VENUES = [("venue", _S), ("name", _S)]
 _PAPERS = [("paper_id", _S), ("venue", _S), ("year", _I), ("title", _S), ("track", _S), ("status", _S),
            ("decision", _S), ("presentation", _S), ("keywords", pa.list_(_S)), ("primary_area", _S),
            ("rating_avg", _F), ("abstract", _S), ("source_id", _S), ("source_file", _S),
-           ("record_index", _I), ("n_authors", _I)]
+           ("record_index", _I), ("n_authors", _I), ("tldr", _S), ("citations", _I)]
 _ORGANISATIONS = [("org_id", _S), ("name", _S), ("kind", _S), ("country", _S), ("parent_id", _S),
                   ("curated", _B)]
 _ORG_ALIASES = [("org_id", _S), ("alias", _S), ("alias_kind", _S), ("method", _S), ("occurrences", _I)]
@@ -123,6 +123,7 @@ def assemble(records: Sequence[PaperRecord], refs: Sequence[MentionRef], resolut
             record.paper_id, record.venue, record.year, record.title, record.track, record.status,
             record.decision, record.presentation, record.keywords, record.primary_area, record.rating_avg,
             record.abstract, record.source_id, record.source_file, record.record_index, len(record.authors),
+            record.tldr, record.citations,
         ))
         for raw in record.unpaired_affiliations:
             found = lookup.matches.get((raw, None))

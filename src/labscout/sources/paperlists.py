@@ -35,7 +35,7 @@ _SPACES = re.compile(r"\s+")
 _LINK_FIELDS = ("homepage", "dblp", "google_scholar", "orcid")
 # Fields whose value must be a string when present; anything else is a malformed record.
 _TEXT_FIELDS = ("title", "author", "authors", "authorids", "aff", "aff_domain", "position", "status", "track",
-                "keywords", "primary_area", "or_profile")
+                "keywords", "primary_area", "or_profile", "tldr")
 
 # Decision words as the files spell them; anything unlisted that is not a rejection is an accepted paper
 # (venue-specific labels such as 'Long', 'Findings', 'Technical', 'Top-5%').
@@ -187,6 +187,8 @@ def _normalise(row: Any, path: Path, index: int, venue: str, year: int,
         rating_avg=_rating(row.get("rating_avg"), _text(row, "rating")),
         abstract=_text(row, "abstract").strip() or None,
         source_id=source_id,
+        tldr=_text(row, "tldr").strip() or None,
+        citations=_citations(row.get("gs_citation"), path, index),
         unpaired_affiliations=unpaired_affs,
         unpaired_domains=unpaired_domains,
         issues=issues,
@@ -221,6 +223,17 @@ def _rating(value: Any, ratings: str) -> float | None:
         numbers = [float(v) for v in value if isinstance(v, int | float) and not isinstance(v, bool)]
         return sum(numbers) / len(numbers) if numbers else None
     return None
+
+
+def _citations(value: Any, path: Path, index: int) -> int | None:
+    # A count as the crawl saw it; -1 is the crawler's "not found". How much a zero means (not yet crawled,
+    # or never cited) is judged later, per venue and year, by whoever ranks with it.
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadInputError(f"expected a citation count (a whole number), found {value!r}", file=str(path),
+                            record=index, field="gs_citation")
+    return value if value >= 0 else None
 
 
 def _attach_ids(authors: list[AuthorMention], authorids: str, issues: list[RecordIssue]) -> None:

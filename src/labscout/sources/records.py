@@ -67,6 +67,10 @@ class PaperRecord:
     rating_avg: float | None = None
     abstract: str | None = None
     source_id: str | None = None
+    # The author's own one-line summary (OpenReview TL;DR), where the file has one.
+    tldr: str | None = None
+    # Google Scholar citation count when the file was crawled (`gs_citation`); None when not given.
+    citations: int | None = None
     # Affiliations the source lists for the paper but that cannot be paired with one author
     # (fewer or more entries than authors): kept at paper level rather than guessed.
     unpaired_affiliations: list[str] = field(default_factory=list)

@@ -10,12 +10,16 @@ CSRankings-style counting (accepted papers at top venues, each author credited 1
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
+
+import tantivy
 
 from labscout.talent import search
-from labscout.talent.index import PRESENTATION, TOP_VENUES, TalentIndex
+from labscout.talent.index import TalentIndex
 
 TOPICS = (
     "diffusion models", "graph neural networks", "reinforcement learning from human feedback",
@@ -66,10 +70,27 @@ def recall(ranked: Sequence[int], gains: dict[int, float], k: int) -> float:
     return len(truth & set(ranked[:k])) / len(truth) if truth else 0.0
 
 
+_JUDGE_TOKEN = re.compile(r"[\w-]+", re.UNICODE)
+_JUDGE_STOP = frozenset(
+    "a an and are as at be by for from has have how in into is it its of on or over that the their this to "
+    "towards under using via what when where which who why with without".split())
+
+
 def _matches(ti: TalentIndex, topic: str, since: int, until: int) -> dict[int, float]:
-    # Papers on the topic in a span of years, with BM25 relative to the best match.
-    weights = search.RankWeights(all_terms_boost=1.0)
-    return {i: s for i, s in search.matching_papers(ti, topic, since=since, until=until, weights=weights).items()}
+    """Papers on the topic in a span of years, with BM25 relative to the best match.
+
+    This is the judge, and it stays as it was when the evaluation was made (BM25 over titles, keywords and
+    primary areas of the fixed topics): a better search must not move the truth it is measured against.
+    """
+    terms = [t for t in (m.lower() for m in _JUDGE_TOKEN.findall(topic)) if t not in _JUDGE_STOP and len(t) > 1]
+    text = ti.index.parse_query(" ".join(terms), ["title", "keywords", "area"],
+                                field_boosts={"title": 1.0, "keywords": 1.2, "area": 0.4})
+    years = tantivy.Query.range_query(ti.index.schema, "year", tantivy.FieldType.Integer, since, until)
+    query = tantivy.Query.boolean_query([(tantivy.Occur.Must, text), (tantivy.Occur.Must, years)])
+    hits = ti.searcher.search(query, 1500).hits
+    values = ti.searcher.fast_field_values("idx", [address for _, address in hits]) if hits else []
+    top = max((float(score) for score, _ in hits), default=0.0) or 1.0
+    return {int(cast(int, i)): float(score) / top for (score, _), i in zip(hits, values, strict=True)}
 
 
 def truth(ti: TalentIndex, topic: str, window: tuple[int, int], min_match: float = 0.35) -> dict[int, float]:
@@ -79,7 +100,7 @@ def truth(ti: TalentIndex, topic: str, window: tuple[int, int], min_match: float
         if match < min_match or not ti.papers.accepted[i]:
             continue
         for person, _order in ti.papers.authors(i):
-            gains[person] += PRESENTATION.get(ti.papers.presentations[i] or "", 1.0)
+            gains[person] += float(ti.papers.gain[i])
     return dict(gains)
 
 
@@ -95,7 +116,7 @@ def baseline_paper_count(ti: TalentIndex, topic: str, until: int, min_match: flo
 def baseline_csrankings(ti: TalentIndex, topic: str, until: int, min_match: float = 0.35) -> list[int]:
     credit: dict[int, float] = defaultdict(float)
     for i, match in _matches(ti, topic, 0, until).items():
-        if match >= min_match and ti.papers.accepted[i] and ti.papers.venues[i] in TOP_VENUES:
+        if match >= min_match and ti.papers.accepted[i] and ti.papers.top_venue[i]:
             authors = ti.papers.authors(i)
             for person, _order in authors:
                 credit[person] += 1 / max(len(authors), 1)
@@ -107,8 +128,7 @@ DEFAULT_WEIGHTS = search.RankWeights()
 
 def labscout_ranking(ti: TalentIndex, topic: str, until: int,
                      weights: search.RankWeights = DEFAULT_WEIGHTS) -> list[int]:
-    people = search.score_people(ti, topic, until=until, weights=weights)
-    return [person for _, _, person in search.rank(people, weights)] if people else []
+    return search.ranked_people(ti, topic, until=until, weights=weights)
 
 
 def evaluate_ranking(ti: TalentIndex, *, cutoff: int = 2021, k: int = 50, topics: Sequence[str] = TOPICS,
