@@ -59,14 +59,27 @@ class TestHardRules:
         assert _same(res.labels, 0, 5)
         assert res.reasons[5] == "duplicate-profile" or res.reasons[0] == "duplicate-profile"
 
-    def test_two_acl_ids_never_join_whatever_they_share(self) -> None:
+    def test_two_dblp_pages_never_join_whatever_they_share(self) -> None:
         team = [("Ann Lee", "mit"), ("Bo Chen", "mit"), ("Cy Dorn", "mit"), ("Di Eng", "mit")]
         ms = [*_paper("p1", 2020, [("Zephyrine Okonkwo-Thornbury", "mit"), *team], "graph kernels",
-                      {"Zephyrine Okonkwo-Thornbury": "acl:/z/zo/"}),
+                      {"Zephyrine Okonkwo-Thornbury": "dblp:z/zo"}),
               *_paper("p2", 2021, [("Zephyrine Okonkwo-Thornbury", "mit"), *team], "graph kernels",
-                      {"Zephyrine Okonkwo-Thornbury": "acl:/z/zo-1/"})]
+                      {"Zephyrine Okonkwo-Thornbury": "dblp:z/zo-1"})]
         res = resolve_people(ms, name_stats=BIG_CORPUS)
         assert not _same(res.labels, 0, 5)
+
+    def test_two_anthology_pages_of_one_person_join_on_many_shared_coauthors(self) -> None:
+        # The Anthology keeps '/e/eduard-hovy/' beside '/e/eduard-h-hovy/'; two pages and little in common stay two.
+        team = [("Ann Lee", "mit"), ("Bo Chen", "mit"), ("Cy Dorn", "mit"), ("Di Eng", "mit")]
+        ms = [*_paper("p1", 2020, [("Zephyrine Okonkwo-Thornbury", "mit"), *team], "graph kernels",
+                      {"Zephyrine Okonkwo-Thornbury": "acl:/z/zephyrine-okonkwo-thornbury/"}),
+              *_paper("p2", 2021, [("Zephyrine Okonkwo-Thornbury", "mit"), *team], "graph kernels",
+                      {"Zephyrine Okonkwo-Thornbury": "acl:/z/zephyrine-a-okonkwo-thornbury/"}),
+              *_paper("p3", 2021, [("Zephyrine Okonkwo-Thornbury", "mit"), ("Ann Lee", "mit")], "graph kernels",
+                      {"Zephyrine Okonkwo-Thornbury": "acl:/z/zephyrine-okonkwo-thornbury-1/"})]
+        res = resolve_people(ms, name_stats=BIG_CORPUS)
+        assert _same(res.labels, 0, 5) and "duplicate-profile" in (res.reasons[0], res.reasons[5])
+        assert not _same(res.labels, 0, 10)
 
     def test_ids_of_different_namespaces_never_conflict(self) -> None:
         # Luke Zettlemoyer as the ACL Anthology and as OpenReview know him: one person.
@@ -108,6 +121,52 @@ class TestHardRules:
         assert conflict is not None and sergey in conflict and "Yoshua Bengio" in conflict
         assert sergey not in res.ids[2]
         assert res.conflicts[0] is None and res.conflicts[3] is None
+
+    def test_one_mailbox_under_two_host_names_is_one_id(self) -> None:
+        # Pieter Abbeel prints pabbeel@eecs.berkeley.edu and pabbeel@cs.berkeley.edu: one id, joined as one
+        # (nothing else in common here); a common name's other mailbox there is another person.
+        ms = [*_paper("p1", 2017, [("Wei Wang", "ucb")], "robot learning", {"Wei Wang": "email:WW@eecs.berkeley.edu"}),
+              *_paper("p2", 2019, [("Wei Wang", "ucb")], "galaxy surveys", {"Wei Wang": "email:ww@cs.berkeley.edu"}),
+              *_paper("p3", 2019, [("Wei Wang", "ucb")], "robot learning", {"Wei Wang": "email:wwang@cs.berkeley.edu"})]
+        res = resolve_people(ms, name_stats=BIG_CORPUS)
+        assert _same(res.labels, 0, 1) and res.reasons[1] == "id"
+        assert not _same(res.labels, 0, 2)
+        # The store keeps the addresses as printed.
+        assert res.ids[0] == ("email:WW@eecs.berkeley.edu",) and res.ids[1] == ("email:ww@cs.berkeley.edu",)
+
+    def test_a_rare_name_under_two_mailboxes_of_one_institution_is_one_person(self) -> None:
+        # Trevor Darrell prints trevor@ and trevordarrell@eecs.berkeley.edu; two 'Wei Wang's at one
+        # university print two mailboxes and stay two people on the same evidence.
+        team = [("Ann Lee", "ucb"), ("Bo Chen", "ucb")]
+        ms = [*_paper("p1", 2019, [("Zephyrine Okonkwo-Thornbury", "ucb"), *team], "robot learning",
+                      {"Zephyrine Okonkwo-Thornbury": "email:zot@eecs.berkeley.edu"}),
+              *_paper("p2", 2020, [("Zephyrine Okonkwo-Thornbury", "ucb"), *team], "robot learning",
+                      {"Zephyrine Okonkwo-Thornbury": "email:zokonkwo@eecs.berkeley.edu"}),
+              *_paper("p3", 2019, [("Wei Wang", "ucb"), *team], "robot learning",
+                      {"Wei Wang": "email:ww@berkeley.edu"}),
+              *_paper("p4", 2020, [("Wei Wang", "ucb"), *team], "robot learning",
+                      {"Wei Wang": "email:wwang@berkeley.edu"})]
+        res = resolve_people(ms, name_stats=BIG_CORPUS)
+        assert _same(res.labels, 0, 3)
+        assert not _same(res.labels, 6, 9)
+
+    def test_the_anthologys_id_for_a_common_name_does_not_join_by_itself(self) -> None:
+        # '/y/yang-liu/' is every Yang Liu the Anthology has not told apart: two with nothing else in common
+        # stay two; a rare name's default id, and an id made to tell one apart, still join.
+        ms = [*_paper("p1", 2019, [("Yang Liu", "tsinghua")], "machine translation", {"Yang Liu": "acl:/y/yang-liu/"}),
+              *_paper("p2", 2021, [("Yang Liu", "msr")], "speech summarisation", {"Yang Liu": "acl:/y/yang-liu/"}),
+              *_paper("p3", 2019, [("Wei Wang", "mit")], "parsing", {"Wei Wang": "acl:/w/wei-wang-mit/"}),
+              *_paper("p4", 2022, [("Wei Wang", "ucla")], "galaxies", {"Wei Wang": "acl:/w/wei-wang-mit/"}),
+              *_paper("p5", 2019, [("Zephyrine Okonkwo-Thornbury", "uw")], "parsing",
+                      {"Zephyrine Okonkwo-Thornbury": "acl:/z/zephyrine-okonkwo-thornbury/"}),
+              *_paper("p6", 2024, [("Zephyrine Okonkwo-Thornbury", "eth")], "galaxies",
+                      {"Zephyrine Okonkwo-Thornbury": "acl:/z/zephyrine-okonkwo-thornbury/"})]
+        res = resolve_people(ms, name_stats=BIG_CORPUS)
+        assert not _same(res.labels, 0, 1)
+        assert _same(res.labels, 2, 3) and res.reasons[3] == "id"
+        assert _same(res.labels, 4, 5) and res.reasons[5] == "id"
+        # The id is still the mention's, shown as the source gave it.
+        assert res.ids[0] == ("acl:/y/yang-liu/",)
 
     def test_a_shared_profile_link_joins_two_profiles(self) -> None:
         # Two OpenReview profiles printing one dblp page are one person, recorded as such.

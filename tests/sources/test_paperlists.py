@@ -200,6 +200,17 @@ class TestAuthorIds:
                                          "orcid:0000-0002-1432-7747"]
         assert record.authors[1].ids == ["openreview:~Bo_Chen2"]
 
+    def test_an_author_printed_twice_in_a_row_is_one_author(self, tmp_path: Path) -> None:
+        # NeurIPS 2023 prints "Zeynep Akata, Zeynep Akata"; two Kun Xus with two profiles are two people.
+        record = self._one(tmp_path, {"authors": "Ann Lee, Zeynep Akata, Zeynep  akata, Bo Chen"})
+        assert [(a.order, a.name) for a in record.authors] == [(0, "Ann Lee"), (1, "Zeynep Akata"), (2, "Bo Chen")]
+        (issue,) = record.issues
+        assert issue.field == "authors" and issue.author == 2 and "author 2 and 3" in issue.reason
+        twins = self._one(tmp_path, {"author": "Kun Xu;Kun Xu", "authorids": "~Kun_Xu4;~Kun_Xu6"})
+        assert [a.ids for a in twins.authors] == [["openreview:~Kun_Xu4"], ["openreview:~Kun_Xu6"]]
+        same = self._one(tmp_path, {"author": "Kun Xu;Kun Xu", "authorids": "~Kun_Xu4;~Kun_Xu4"})
+        assert [a.ids for a in same.authors] == [["openreview:~Kun_Xu4"]]
+
     def test_ids_that_do_not_line_up_with_the_authors_are_kept_as_a_recorded_conflict(self, tmp_path: Path) -> None:
         record = self._one(tmp_path, {"author": "Ann Lee;Bo Chen", "authorids": "~Ann_Lee1;~Bo_Chen1;~Cy_Dorn1"})
         assert all(a.ids == [] for a in record.authors)

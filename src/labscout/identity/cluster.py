@@ -32,7 +32,7 @@ from labscout.identity import features
 from labscout.identity.constraints import PersonConstraints
 from labscout.identity.features import ClusterFeatures, Weights
 from labscout.identity.names import compatible, id_variant, normalise_name, split_name
-from labscout.sources.ids import conflict_bucket, namespace_of
+from labscout.sources.ids import conflict_bucket, join_key, namespace_of
 
 
 @dataclass(slots=True)
@@ -66,6 +66,9 @@ class Resolution:
 
 # Why two groups cannot simply be joined; "" when nothing stands in the way.
 PAPER, SPLIT, HARD_ID, NAME, SOFT_ID = "paper", "split", "hard-id", "name", "soft-id"
+# Only two mailboxes at one institution stand between the groups: weaker than two profiles (see `_resolve_block`).
+SOFT_MAIL = "soft-mail"
+SOFT = frozenset((SOFT_ID, SOFT_MAIL))
 
 
 @dataclass(slots=True)
@@ -107,7 +110,7 @@ class _Clusters:
             for author_id in self.ids[root]:
                 bucket = conflict_bucket(author_id)
                 if bucket is not None:
-                    buckets.setdefault(bucket, set()).add(author_id)
+                    buckets.setdefault(bucket, set()).add(join_key(author_id))
             name = normalise_name(m.name)
             found = self.groups[root] = _Group({m.paper}, buckets, {name}, [], [root],
                                                set(self.sides.get(root, ())))
@@ -136,21 +139,21 @@ class _Clusters:
             return PAPER
         if self.kept_apart(ga, gb):
             return SPLIT
-        soft = False
+        soft = ""
         if ga.buckets and gb.buckets:
             for bucket, found in ga.buckets.items():
                 other = gb.buckets.get(bucket)
                 if other is not None and found.isdisjoint(other):
                     if namespace_of(next(iter(found))).exclusive == "hard":
                         return HARD_ID
-                    soft = True
+                    soft = SOFT_MAIL if bucket[0] == "email" and soft != SOFT_ID else SOFT_ID
         if names:
             if not ga.families and not gb.families:
                 if not all(compatible(x, y) for x in ga.names for y in gb.names):
                     return NAME
             elif not _families_compatible(_families_of(ga), _families_of(gb)):
                 return NAME
-        return SOFT_ID if soft else ""
+        return soft
 
     def kept_apart(self, ga: _Group, gb: _Group) -> bool:
         return bool(ga.sides) and bool(gb.sides) and any(side ^ 1 in gb.sides for side in ga.sides)
@@ -257,8 +260,8 @@ def resolve_people(mentions: Sequence[Mention], weights: Weights | None = None,
     clusters = _Clusters(mentions, _sides(constraints), usable)
     reasons = ["alone"] * len(mentions)
     _join_by_correction(constraints, clusters, reasons)
-    _join_by_identifier(mentions, usable, clusters, reasons, conflicts)
     stats = name_stats or features.NameStats.from_names(m.name for m in mentions)
+    _join_by_identifier(mentions, usable, clusters, reasons, conflicts, name_only_ids(mentions, usable, stats))
     idf = features.topic_idf(mentions)
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, m in enumerate(mentions):
@@ -279,8 +282,9 @@ def usable_ids(mentions: Sequence[Mention]) -> tuple[list[tuple[str, ...]], list
     """
     holders: dict[str, list[int]] = {}
     for i, m in enumerate(mentions):
-        for author_id in m.ids:
-            holders.setdefault(author_id, []).append(i)
+        # One mailbox under two host names is one id (`sources.ids.join_key`).
+        for key in dict.fromkeys(join_key(author_id) for author_id in m.ids):
+            holders.setdefault(key, []).append(i)
     usable = [m.ids for m in mentions]
     conflicts: list[str | None] = [None] * len(mentions)
     for author_id, idx in holders.items():
@@ -297,8 +301,9 @@ def usable_ids(mentions: Sequence[Mention]) -> tuple[list[tuple[str, ...]], list
         for i in idx:
             name = mentions[i].name
             if normalise_name(name) not in owner:
-                usable[i] = tuple(x for x in usable[i] if x != author_id)
-                note = f"{author_id} is {owner_name}'s elsewhere; printed here for {name}: not used"
+                printed = ", ".join(x for x in mentions[i].ids if join_key(x) == author_id)
+                usable[i] = tuple(x for x in usable[i] if join_key(x) != author_id)
+                note = f"{printed} is {owner_name}'s elsewhere; printed here for {name}: not used"
                 conflicts[i] = note if conflicts[i] is None else f"{conflicts[i]}; {note}"
     return usable, conflicts
 
@@ -357,21 +362,47 @@ def _join_by_correction(constraints: PersonConstraints, clusters: _Clusters, rea
                 reasons[i] = "correction"
 
 
+# People expected to carry a name from which the Anthology's default id of it is the name's, not a person's:
+# on the labelled same-name pairs '/f/fei-huang/' (0.62) and '/j/jun-zhao/' (0.93) each held two people or
+# more, like '/y/yang-liu/' (2.1), while '/j/jason-wei/' (0.4) is one.
+_SHARED_NAME = 0.5
+
+
+def name_only_ids(mentions: Sequence[Mention], usable: Sequence[Sequence[str]],
+                  stats: features.NameStats) -> frozenset[str]:
+    """ACL Anthology ids that stand for a common name, not for a person: they do not join by themselves.
+
+    The Anthology gives every author it has not told apart the id spelt from the name ('/y/yang-liu/'): for a
+    name that many people carry that id holds several of them (four Yang Lius and more in one 'person'). An id
+    it made to tell one apart ('/y/yang-liu-icsi/') and the default id of a rarer name name one person.
+    """
+    found: set[str] = set()
+    for m, ids in zip(mentions, usable, strict=True):
+        for author_id in ids:
+            if not author_id.startswith("acl:") or author_id in found:
+                continue
+            slug = author_id.removeprefix("acl:").strip("/").rpartition("/")[2]
+            name = normalise_name(m.name)
+            if slug.replace("-", "") == name.replace(" ", "") and stats.people_of(name) >= _SHARED_NAME:
+                found.add(author_id)
+    return frozenset(found)
+
+
 def _join_by_identifier(mentions: Sequence[Mention], usable: Sequence[Sequence[str]], clusters: _Clusters,
-                        reasons: list[str], conflicts: list[str | None]) -> None:
+                        reasons: list[str], conflicts: list[str | None], name_only: frozenset[str]) -> None:
     first: dict[str, int] = {}
     for i, ids in enumerate(usable):
         for author_id in ids:
-            if not namespace_of(author_id).joins:
+            if not namespace_of(author_id).joins or author_id in name_only:
                 continue
-            j = first.setdefault(author_id, i)
+            j = first.setdefault(join_key(author_id), i)
             if j == i:
                 continue
             # A profile link joining two OpenReview profiles is the overwhelming evidence a soft conflict
             # asks for: recorded as its own reason.
-            crossed = clusters.conflict(clusters.find(j), clusters.find(i), names=False) == SOFT_ID
+            crossed = clusters.conflict(clusters.find(j), clusters.find(i), names=False) in SOFT
             bridge = (normalise_name(mentions[j].name), normalise_name(mentions[i].name))
-            if clusters.union(j, i, allow=frozenset((SOFT_ID, NAME)), bridge=bridge):
+            if clusters.union(j, i, allow=SOFT | {NAME}, bridge=bridge):
                 reason = "profile-link" if crossed else "id"
                 reasons[i] = reason
                 if reasons[j] == "alone":
@@ -429,8 +460,12 @@ def _resolve_block(mentions: Sequence[Mention], block: list[int], clusters: _Clu
             # marking just those keeps a prolific author's hundred merges from rescanning their group.
             lone = [r for r in (ra, rb) if len(clusters.members(r)) == 1]
             obstacle = clusters.conflict(ra, rb)
-            if obstacle == SOFT_ID and features.overwhelming(feats[ra], feats[rb], max(people[a], people[b]),
-                                                             weights):
+            log_people = max(people[a], people[b])
+            if obstacle == SOFT_MAIL and not features.is_common(log_people):
+                # A rare name at one institution under two mailboxes is one person's aliases
+                # (trevor@ and trevordarrell@eecs.berkeley.edu): the pair's own evidence decides, as without ids.
+                obstacle = ""
+            elif obstacle in SOFT and features.overwhelming(feats[ra], feats[rb], log_people, weights):
                 obstacle, why = "", "duplicate-profile"
             if not obstacle:
                 clusters.join(ra, rb)

@@ -400,6 +400,11 @@ def score_pair(a: ClusterFeatures, b: ClusterFeatures, log_people: float, w: Wei
     return score, _EVIDENCE[best] if parts[best] > 0 else "rare-name"
 
 
+def is_common(log_people: float) -> bool:
+    """Whether a name is carried by enough people that it needs more evidence to join (see `_COMMON_NAME`)."""
+    return log_people >= _COMMON_NAME
+
+
 def overwhelming(a: ClusterFeatures, b: ClusterFeatures, log_people: float, w: Weights) -> bool:
     """Whether two groups that hold different ids of a soft namespace are still one person's."""
     small, large = (a.coauthors, b.coauthors) if len(a.coauthors) <= len(b.coauthors) else (b.coauthors, a.coauthors)

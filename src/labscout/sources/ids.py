@@ -5,9 +5,9 @@ Every id a source gives is written `namespace:value` ("openreview:~Sergey_Levine
 permitting: see `cluster`). Ids of different namespaces never conflict: a person holds any number of them. Two
 different ids of one namespace are evidence of two people, as strong as the namespace says:
 
-* `hard`: never one person (dblp and ORCID pages, ACL Anthology authors are curated and disambiguated);
+* `hard`: never one person (dblp and ORCID pages are curated and disambiguated);
 * `soft`: two people unless the evidence is overwhelming (a shared profile link, many shared co-authors),
-  because people hold two OpenReview profiles or Semantic Scholar pages;
+  because people hold two OpenReview profiles, Semantic Scholar pages or ACL Anthology pages;
 * e-mail addresses conflict softly only within one registrable domain: two addresses at one institution are
   likely two people there, while an address at another domain is what a person who moved prints;
 * `none`: no evidence either way (an OpenAlex author cluster is a guess of OpenAlex's own, so it neither joins
@@ -39,7 +39,8 @@ class Namespace:
 
 NAMESPACES: dict[str, Namespace] = {ns.key: ns for ns in (
     Namespace("openreview", "OpenReview profile", joins=True, exclusive="soft", curated=True),
-    Namespace("acl", "ACL Anthology author", joins=True, exclusive="hard", curated=True),
+    # The Anthology is curated, yet keeps one person's two pages ('/e/eduard-hovy/', '/e/eduard-h-hovy/').
+    Namespace("acl", "ACL Anthology author", joins=True, exclusive="soft", curated=True),
     Namespace("email", "e-mail address", joins=True, exclusive="soft", curated=False),
     Namespace("orcid", "ORCID", joins=True, exclusive="hard", curated=True),
     Namespace("dblp", "dblp person page", joins=True, exclusive="hard", curated=True),
@@ -88,6 +89,19 @@ def conflict_bucket(author_id: str) -> tuple[str, str] | None:
     if ns.key == "email":
         return ns.key, registrable_domain(value.rpartition("@")[2])
     return ns.key, ""
+
+
+def join_key(author_id: str) -> str:
+    """What two ids must share to be one id: the id itself, but an e-mail by its mailbox at its institution.
+
+    'pabbeel@eecs.berkeley.edu' and 'pabbeel@cs.berkeley.edu' are one mailbox behind two department host names
+    (Pieter Abbeel prints both); local parts are matched without case, as mail servers do in practice.
+    """
+    key, _, value = author_id.partition(":")
+    if key != "email":
+        return author_id
+    local, _, domain = value.rpartition("@")
+    return f"email:{local.casefold()}@{registrable_domain(domain)}"
 
 
 # Second-level labels under which institutions register (ox.ac.uk, tsinghua.edu.cn, unimelb.edu.au).

@@ -167,6 +167,7 @@ def _normalise(row: Any, path: Path, index: int, venue: str, year: int,
     from_profiles = any(a.openreview_id for a in authors)
     unpaired_affs, unpaired_domains = _attach_affiliations(row, authors, owners, per_author_affs or from_profiles)
     _attach_links(row, owners)
+    authors = _drop_repeated_authors(authors, issues)
     _drop_shared_ids(authors, issues)
     status = clean_name(_text(row, "status")) or None
     source_id = _text(row, "id") or None
@@ -274,6 +275,34 @@ def _drop_shared_ids(authors: list[AuthorMention], issues: list[RecordIssue]) ->
             author.ids.remove(author_id)
             issues.append(RecordIssue("authorids", "one id on two authors of a paper",
                                       f"{author_id} is given for {names}: not used", author.order))
+
+
+def _drop_repeated_authors(authors: list[AuthorMention], issues: list[RecordIssue]) -> list[AuthorMention]:
+    """An author printed twice in a row is one author (NeurIPS 2023 prints "Zeynep Akata, Zeynep Akata").
+
+    Left as two slots, the one paper would make two people of one researcher (one paper never joins with
+    itself). Two slots that carry different ids are two people of one name, and stay. The later authors move
+    up one place, as the paper's real author list has them.
+    """
+    kept: list[AuthorMention] = []
+    for author in authors:
+        last = kept[-1] if kept else None
+        if (last is not None and " ".join(last.name.casefold().split()) == " ".join(author.name.casefold().split())
+                and (not last.ids or not author.ids or set(last.ids) == set(author.ids))):
+            issues.append(RecordIssue("authors", "an author printed twice in a row",
+                                      f"{author.name!r} is author {last.order + 1} and {author.order + 1}: "
+                                      "kept once", author.order))
+            last.ids = last.ids or author.ids
+            if last.affiliation is None:
+                last.affiliation, last.domain = author.affiliation, author.domain
+                last.affiliation_source = author.affiliation_source
+            last.position = last.position or author.position
+            last.links = last.links or author.links
+            continue
+        kept.append(author)
+    for order, author in enumerate(kept):
+        author.order = order
+    return kept
 
 
 def _profile_order(row: dict[str, Any], authors: list[AuthorMention]) -> list[AuthorMention | None]:
