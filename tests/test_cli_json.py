@@ -45,7 +45,10 @@ NO_NAME = {"ingest", "eval identity", "eval ranking", "eval pairing", "sources d
            "offer return", "offer send", "offer accept", "offer decline", "offer withdraw", "offer show",
            "offer list", "offer expire", "offer threshold", "plan set", "plan remove", "plan budget", "plan show",
            "deal add", "deal add-person", "deal update", "deal show", "deal list", "user reactivate",
-           "user password", "user role", "user sessions", "offer rule", "plan rates", "plan rate", "plan currency"}
+           "user password", "user role", "user sessions", "offer rule", "plan rates", "plan rate", "plan currency",
+           # the team builder: topics are free text, candidates and floors go by id or file ("team" stands for
+           # its three-word commands: team topic|cost|chance ...)
+           "team", "team rules", "team propose", "team coverage", "seating assign", "seating show"}
 
 
 def readme_commands() -> list[list[str]]:

@@ -106,7 +106,7 @@ class TestMigrations:
         from alembic.autogenerate import compare_metadata
         from alembic.migration import MigrationContext
 
-        from labscout.pipeline import identity_models  # noqa: F401  (its tables are part of the schema)
+        from labscout.pipeline import identity_models, team_models  # noqa: F401  (their tables are part of it)
         from labscout.pipeline.models import Base
 
         with empty_engine.connect() as connection:

@@ -14,6 +14,7 @@ from labscout.cli import (  # noqa: F401  (registers their commands)
     pipeline_admin,
     research,
     talent,
+    team,
     web,
 )
 from labscout.cli.common import app, dump

@@ -26,6 +26,7 @@ from labscout.pipeline.models import (
     utcnow,
 )
 from labscout.pipeline.roles import Actor, Perm, require
+from labscout.pipeline.team_models import CandidateEstimate, SeatAssignment
 
 ERASED = "[erased]"
 
@@ -80,6 +81,9 @@ def export_person(session: Session, actor: Actor, candidate_id: int) -> dict[str
         "offers": [audit.snapshot(o) for o in offers],
         "deals": [{"deal_id": d.id, "company": d.company, "kind": d.kind, "note": link.note} for d, link in deals],
         "research_link": audit.snapshot(person_link) if person_link is not None else None,
+        "team_estimate": audit.snapshot(estimate) if (estimate := session.get(CandidateEstimate, c.id)) else None,
+        "seats": [audit.snapshot(s) for s in session.scalars(select(SeatAssignment)
+                                                              .where(SeatAssignment.candidate_id == c.id))],
         "audit": [audit.snapshot(e) for e in trail],
     }
 
@@ -181,6 +185,9 @@ def erase_person(session: Session, actor: Actor, candidate_id: int, reason: str)
     session.execute(delete(Activity).where(Activity.candidate_id == c.id))
     # the remembered research mentions identify the person too
     session.execute(delete(CandidatePersonLink).where(CandidatePersonLink.candidate_id == c.id))
+    # the team's estimate (with its note) and the person's seat are about them too
+    session.execute(delete(CandidateEstimate).where(CandidateEstimate.candidate_id == c.id))
+    session.execute(delete(SeatAssignment).where(SeatAssignment.candidate_id == c.id))
     for t in transitions:
         t.reason = None
     for o in offers:
