@@ -64,7 +64,7 @@ def signed(world: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sig
     app = create_app(home)
     with TestClient(app, base_url="https://testserver") as client:
         # The fuzzer signs in with thousands of wrong passwords: a limiter that forgets at once keeps it going.
-        app.state.limiter = auth.RateLimiter(window=0.0)
+        app.state.limiter = auth.RateLimiter(app.state.resources.engine, window=0.0)
         who = sign_in(client, "executive")
         made = client.post("/api/v1/candidates", json={"name": "Ada Lovel", "target_role": "researcher",
                                                        "email": "ada@example.org"}, headers=who.headers()).json()
