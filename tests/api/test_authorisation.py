@@ -56,6 +56,11 @@ ENDPOINTS: list[tuple[str, str, dict[str, object] | None, Perm | None]] = [
     ("DELETE", "/api/v1/plan/roles/nobody", None, Perm.EDIT_PLAN),
     ("PATCH", "/api/v1/deals/1", {"status": "negotiating"}, Perm.EDIT_DEALS),
     ("POST", "/api/v1/deals/1/people", {"candidate_id": 1}, Perm.EDIT_DEALS),
+    ("GET", "/api/v1/outreach/templates", None, Perm.VIEW_PIPELINE),
+    ("GET", "/api/v1/candidates/{candidate}/draft?template=intro", None, Perm.SEND_OUTREACH),
+    # Two addresses: refused (422) once the role may send, so no mail server is needed here.
+    ("POST", "/api/v1/candidates/{candidate}/email", {"subject": "Hi", "body": "Dear Ada",
+                                                      "to": "a@x.example, b@y.example"}, Perm.SEND_OUTREACH),
 ]
 
 
@@ -182,3 +187,16 @@ class TestOneShapeForEveryFace:
         assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
         wrong = boss.client.put("/api/v1/plan", json={})
         assert wrong.status_code == 405 and wrong.json()["title"] == "Method Not Allowed" and "allow" in wrong.headers
+
+
+def test_search_pages_on_with_offset_as_the_page_does(as_role: Callable[[str], Signed]) -> None:
+    who = as_role("viewer")
+    first = who.client.get("/api/v1/search", params={"q": "reinforcement learning", "top": 3}).json()
+    assert len(first) == 3  # everyone the small world has on it
+    second = who.client.get("/api/v1/search", params={"q": "reinforcement learning", "top": 2, "offset": 1}).json()
+    assert [(h["rank"], h["person_id"]) for h in second] == [(h["rank"], h["person_id"]) for h in first[1:]]
+    assert [h["rank"] for h in second] == [2, 3]
+    page = who.client.get("/search", params={"q": "reinforcement learning"}).text
+    assert all(h["name"] in page for h in first)  # the page ranks the same people
+    past = who.client.get("/api/v1/search", params={"q": "reinforcement learning", "offset": 1000})
+    assert past.status_code == 422

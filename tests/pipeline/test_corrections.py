@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from tests.research.test_build import built_by_an_older_version
 
 from labscout.errors import ConflictError, ForbiddenError, InvalidError
 from labscout.pipeline import activities, candidates, corrections, db
@@ -143,6 +144,21 @@ class TestCorrections:
         with db.session_scope(engine) as session:
             listed = corrections.list_corrections(session, team.recruiter)
         assert listed[0].stale_reason and "nothing left to merge" in listed[0].stale_reason
+
+
+def test_a_rebuild_over_a_store_of_an_older_version_keeps_the_candidates(engine: Engine, team: Team,
+                                                                          store: Path) -> None:
+    # What a team does after upgrading LabScout: the old store is refused for reading, `ingest` replaces it.
+    tsinghua = person_on(store, TSINGHUA_PAPER)
+    candidate = add_candidate(engine, team, tsinghua)
+    built_by_an_older_version(store)
+    with pytest.raises(InvalidError, match="rebuild it"):
+        ResearchStore(store)
+    rebuilt = corrections.rebuild_research_store(db.units_of(engine), store, [DATA])
+    assert rebuilt.summary.papers > 0
+    with db.session_scope(engine) as session:
+        assert candidates.get_candidate(session, team.recruiter, candidate).person_id == person_on(
+            store, TSINGHUA_PAPER)
 
 
 class Stop(BaseException):

@@ -158,7 +158,10 @@ class TestFlow:
         o = draft(engine, team, candidate_id)
         with db.session_scope(engine) as session:
             offers.update_offer(session, team.hr, o.id, terms(base=410_000), expected_version=1, today=TODAY)
-        with pytest.raises(ConflictError, match="changed meanwhile"), db.session_scope(engine) as session:
+        # Who collided with you, and where the offer is now: two people work the same offer.
+        with pytest.raises(ConflictError, match=rf"offer {o.id} was changed by Hana HR at \d{{4}}-\d\d-\d\d "
+                                                r"\d\d:\d\d UTC: now draft, version 2 \(you had version 1\)"), \
+                db.session_scope(engine) as session:
             offers.update_offer(session, team.executive, o.id, terms(base=420_000), expected_version=1, today=TODAY)
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from labscout.errors import BadInputError
+from labscout.errors import BadInputError, InvalidError
 from labscout.research.build import build_store
 from labscout.research.store import ResearchStore
 
@@ -88,6 +89,30 @@ class TestBuildStore:
         again = tmp_path / "again.duckdb"
         build_store([Path(__file__).parent.parent / "data" / "paperlists"], again)
         assert snapshot(again) == snapshot(built_store)
+
+
+def built_by_an_older_version(store: Path, version: str = "2") -> None:
+    con = duckdb.connect(str(store))
+    try:
+        con.execute("UPDATE build_info SET value = ? WHERE key = 'schema_version'", [version])
+    finally:
+        con.close()
+
+
+class TestAnOlderStore:
+    def test_is_refused_with_what_to_do_not_read_into_a_missing_column(self, tmp_path: Path,
+                                                                       built_store: Path) -> None:
+        # An upgrade of LabScout over a store it built before once failed on every person page with a TypeError.
+        old = tmp_path / "research.duckdb"
+        shutil.copyfile(built_store, old)
+        built_by_an_older_version(old)
+        with pytest.raises(InvalidError, match=r"built by another version of LabScout \(schema 2; this version "
+                                               r"reads schema \d+\); rebuild it with `labscout ingest PATH`"):
+            ResearchStore(old)
+        with ResearchStore(old, any_schema=True) as store:  # what a rebuild reads of the store it replaces
+            assert store.one("SELECT count(*) AS n FROM authorships") == {"n": 25}
+        with ResearchStore(built_store) as current:
+            assert current.one("SELECT count(*) AS n FROM papers") == {"n": 12}
 
 
 class TestBadInput:

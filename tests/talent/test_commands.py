@@ -30,6 +30,17 @@ class TestCommands:
         result = runner.invoke(app, ["find", "graph neural networks"])
         assert result.exit_code == 0 and "Ben Kim" in result.stdout
 
+    def test_find_by_name_lists_the_people_called_so_first(self, home: Path) -> None:
+        # "Yejin Choi" once answered "No papers match": one box (and one command) for topics and names.
+        result = runner.invoke(app, ["find", "Ada Lovel"])
+        assert result.exit_code == 0, result.output
+        called, _, rest = result.stdout.partition("People called 'Ada Lovel'")
+        assert rest and not called.strip()  # the people first, then any topic results
+        shown = runner.invoke(app, ["person", "show", "Ada Lovel", "--json"])
+        assert orjson.loads(shown.stdout)["person"]["person_id"] in rest
+        as_json = runner.invoke(app, ["find", "Ada Lovel", "--json"])
+        assert isinstance(orjson.loads(as_json.stdout), list)  # --json keeps its shape: the ranked hits
+
     @pytest.mark.parametrize("query", ["graph --", "-graph", '"graph"', "graph AND networks", "x " * 2600])
     def test_find_takes_any_text(self, home: Path, query: str) -> None:
         # A query starting with "-" follows "--", as on any command line.

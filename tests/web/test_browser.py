@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -124,3 +125,56 @@ def test_every_page_renders(browser: object, base_url: str) -> None:
     signed_out.goto(base_url + "/board")
     assert "/login" in signed_out.url and "Sign in" in signed_out.inner_text("main")
     shot(signed_out, "00-login")
+
+
+def test_deals_are_recorded_and_edited_in_the_browser(browser: Any, base_url: str) -> None:
+    # A hand-entered candidate to name as the key person the deal brings.
+    with httpx.Client(base_url=base_url) as api:
+        signed = api.post("/api/v1/session", json={"email": TEAM["executive"], "password": PASSWORD}).json()
+        made = api.post("/api/v1/candidates", json={"name": "Mo Founder", "target_role": "researcher"},
+                        headers={"X-CSRF-Token": signed["csrf_token"]})
+        made.raise_for_status()
+        founder = made.json()["id"]
+    boss = sign_in(browser, base_url, "executive")
+    boss.goto(base_url + "/deals")
+    boss.select_option("#new-deal select[name=kind]", "acqui-hire")
+    boss.fill("#new-deal input[name=company]", "Tiny Robotics")
+    boss.fill("#new-deal input[name=amount]", "thirty million")
+    boss.click("#new-deal button")
+    assert "not an amount" in boss.inner_text("#new-deal .field-error[data-field=amount]")
+    assert boss.input_value("#new-deal input[name=company]") == "Tiny Robotics"  # what was typed is kept
+    assert boss.input_value("#new-deal select[name=kind]") == "acqui-hire"
+    boss.fill("#new-deal input[name=amount]", "$30,000,000")
+    boss.fill("#new-deal input[name=stake_percent]", "40%")
+    boss.click("#new-deal button")
+    row = boss.locator("#deal-list tr", has_text="Tiny Robotics")
+    assert "30,000,000" in row.inner_text() and "Acqui-hire" in row.inner_text() and "40%" in row.inner_text()
+    deal_id = str(row.get_attribute("id")).removeprefix("deal-")
+
+    # A second tab opened now will hold a stale version of the deal.
+    stale = sign_in(browser, base_url, "executive")
+    stale.goto(base_url + "/deals")
+    edit = f"form[action='/deals/{deal_id}']"
+    boss.select_option(f"{edit} select[name=status]", "negotiating")
+    boss.fill(f"{edit} input[name=amount]", "32.5M")
+    boss.click(f"{edit} button")
+    row = boss.locator(f"#deal-{deal_id}")
+    assert "32,500,000" in row.inner_text() and "Negotiating" in row.inner_text()
+
+    people = f"form[action='/deals/{deal_id}/people']"
+    boss.select_option(f"{people} select[name=candidate_id]", str(founder))
+    boss.fill(f"{people} input[name=note]", "co-founder")
+    boss.click(f"{people} button")
+    row = boss.locator(f"#deal-{deal_id}")
+    assert row.locator(f"a[href='/candidates/{founder}']").inner_text() == "Mo Founder"
+    cost = row.locator("td.cost").inner_text()
+    assert "32,500,000 a key person" in cost and "key hire" not in cost  # one key person, not hired yet
+    shot(boss, "13-deals-edited")
+
+    # The stale tab's save is refused at its form, and changes nothing.
+    stale.select_option(f"{edit} select[name=status]", "dropped")
+    stale.click(f"{edit} button")
+    refusal = stale.locator(f"{edit} .form-error, {edit} .field-error").first.inner_text()
+    assert "was changed by Executive User at" in refusal and "now negotiating" in refusal, refusal
+    assert "Negotiating" in stale.inner_text(f"#deal-{deal_id}")
+    shot(stale, "14-deals-stale-edit")

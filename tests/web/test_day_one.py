@@ -64,6 +64,10 @@ def test_day_one(browser: Any, base_url: str, smtp: SmtpServer) -> None:
     assert people.count() >= 2 and "Yejin Choi" in people.nth(1).inner_text()
     person_url = people.nth(1).locator("a").first.get_attribute("href")
     shot(boss, "day1-01-search-by-name")
+    boss.goto(base_url + "/search?q=Yang+Liu")  # a common name: the first ten, the rest one click away
+    assert boss.locator("#people tr").count() == 11
+    more = int(boss.inner_text("#more-people summary").split()[0])
+    assert more > 50 and boss.locator("#more-people tr").count() == more + 1
     hr.goto(base_url + person_url)  # HR has the same person open, not yet in the pipeline
     boss.goto(base_url + person_url)
     boss.select_option("#pipeline select[name=role]", "head of research")

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from labscout.cli.common import JsonOpt, app, console, dump, err, errors, eval_app, with_store
 from labscout.errors import BadInputError, InvalidError
+from labscout.research import queries
 from labscout.research.store import ResearchStore
 from labscout.talent import eval as ranking_eval
 from labscout.talent import heldout, index, moves, network, search
@@ -34,16 +35,32 @@ def find(
     filters = search.SearchFilters(org=org, org_kind=org_kind, country=country, since=since, seniority=seniority,
                                    exclude_org=exclude_org)
 
-    def run(store: ResearchStore) -> list[search.ExpertHit]:
-        return search.find_experts(store, index.open_index(store), query, top=top, filters=filters)
+    def run(store: ResearchStore) -> tuple[list[queries.PersonMatch], list[search.ExpertHit]]:
+        # As on the search page, a name finds the people called so first (`person show ID` opens one).
+        people = [] if as_json else queries.people_called(store, query)
+        try:
+            return people, search.find_experts(store, index.open_index(store), query, top=top, filters=filters)
+        except InvalidError as exc:
+            if exc.field != "query" or not people:  # a name of common words is no topic, but still a name
+                raise
+            return people, []
 
     with errors(as_json, {"query": "QUERY"}):
-        hits = with_store(run)
+        people, hits = with_store(run)
     if as_json:
         dump([asdict(h) for h in hits])
         return
+    if people:
+        called = Table("id", "papers", "years", "latest organisation (last seen)",
+                       title=f"People called {query!r} (labscout person show ID)")
+        for p in people[:10]:
+            called.add_row(p.person_id, str(p.n_papers), f"{p.first_year}-{p.last_year}",
+                           f"{p.latest_org} ({p.latest_org_year})" if p.latest_org else "not stated")
+        console.print(called)
+        if len(people) > 10:
+            console.print(f"and {len(people) - 10} more people called {query!r}")
     if not hits:
-        console.print(f"No papers match {query!r} with these filters.")
+        console.print(f"No papers match {query!r} as a topic with these filters.")
         return
     shown = query if len(query) <= 80 else query[:77] + "..."
     table = Table(title=f"Experts for {shown!r}", show_lines=True)

@@ -51,6 +51,13 @@ def redact(entry: AuditEntry, before: dict[str, Any] | None, after: dict[str, An
     entry.redacted_at = utcnow()
 
 
+def changed_by(session: Session, entity: str, entity_id: object) -> str:
+    """" by NAME at TIME UTC" from the record's newest audit row ("" without one): who a stale edit collided with."""
+    last = session.scalar(select(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.entity_id == str(entity_id))
+                          .order_by(AuditEntry.id.desc()).limit(1))
+    return f" by {last.actor_name} at {last.at:%Y-%m-%d %H:%M} UTC" if last else ""
+
+
 @dataclass(frozen=True, slots=True)
 class AuditOut:
     id: int

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from labscout.errors import ConflictError, InvalidError, NotFoundError
 from labscout.pipeline import activities, audit, limits, stages
 from labscout.pipeline.db import flush
-from labscout.pipeline.models import AuditEntry, Candidate, StageTransition, User, utcnow
+from labscout.pipeline.models import Candidate, StageTransition, User, utcnow
 from labscout.pipeline.roles import Actor, Perm, require
 from labscout.pipeline.users import normalise_email
 from labscout.research import queries
@@ -230,10 +230,7 @@ def check_version(session: Session, c: Candidate, expected_version: int | None) 
     """Refuse a change made on a stale copy, naming who changed the record since."""
     if expected_version is None or expected_version == c.version:
         return
-    last = session.scalar(select(AuditEntry).where(AuditEntry.entity == "candidate",
-                                                   AuditEntry.entity_id == str(c.id))
-                          .order_by(AuditEntry.id.desc()).limit(1))
-    who = f" by {last.actor_name} at {last.at:%Y-%m-%d %H:%M} UTC" if last else ""
+    who = audit.changed_by(session, "candidate", c.id)
     raise ConflictError(f"candidate {c.id} ({c.name}) was changed{who}: now at stage '{c.stage}', version "
                         f"{c.version} (you edited version {expected_version}); reload and try again",
                         field="version")

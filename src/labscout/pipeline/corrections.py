@@ -335,7 +335,8 @@ def rebuild_research_store(units: UnitOfWork, store_path: Path, paths: Sequence[
         with units() as session:
             corrections = active_corrections(session)
             if store_path.exists():
-                with ResearchStore(store_path) as old:
+                # The store being replaced may come from an older version: only its authorships are read.
+                with ResearchStore(store_path, any_schema=True) as old:
                     linking.remember_links(session, old)
         summary = build.build_store(paths, store_path, adapter=adapter, skip_bad=skip_bad, progress=progress,
                                     corrections=corrections)

@@ -95,8 +95,9 @@ def _load(session: Session, deal_id: int, expected_version: int | None = None) -
     if found is None:
         raise NotFoundError(f"no deal with id {deal_id}")
     if expected_version is not None and expected_version != found.version:
-        raise ConflictError(f"deal {deal_id} was changed meanwhile (now version {found.version}, you had "
-                            f"{expected_version}); reload and try again")
+        raise ConflictError(f"deal {deal_id} ({found.company}) was changed{audit.changed_by(session, 'deal', deal_id)}"
+                            f": now {found.status}, version {found.version} (you edited version {expected_version}); "
+                            "reload and try again")
     return found
 
 

@@ -154,7 +154,8 @@ def _load(session: Session, offer_id: int, expected_version: int | None) -> Offe
         raise NotFoundError(f"no offer with id {offer_id}")
     candidates.load(session, found.candidate_id)
     if expected_version is not None and expected_version != found.version:
-        raise ConflictError(f"offer {offer_id} was changed meanwhile (now version {found.version}, you had "
+        raise ConflictError(f"offer {offer_id} was changed{audit.changed_by(session, 'offer', offer_id)}: now "
+                            f"{found.status.replace('_', ' ')}, version {found.version} (you had version "
                             f"{expected_version}); reload and try again")
     return found
 

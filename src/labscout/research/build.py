@@ -22,10 +22,9 @@ from labscout.identity.constraints import Corrections, StaleCorrection, compile_
 from labscout.identity.mentions import build_mentions
 from labscout.kit.bulk import cyclic_gc_paused
 from labscout.research import person_ids, tables
+from labscout.research.store import SCHEMA_VERSION
 from labscout.sources import registry
 from labscout.sources.records import PaperRecord, SkippedRecord
-
-SCHEMA_VERSION = 4
 
 Progress = Callable[[str, int, int], None]
 """Called as (what is being done, steps done, steps in all)."""

@@ -23,8 +23,9 @@ import pyarrow as pa
 from labscout.errors import ConflictError, InvalidError, NotFoundError
 from labscout.identity.constraints import OrgAlias, OrgSettings, PersonCorrection
 from labscout.identity.orgs import OrgMatch, normalise_org_name
-from labscout.research.build import SCHEMA_VERSION, derive_sql
+from labscout.research.build import derive_sql
 from labscout.research.person_ids import Redirect, person_id_for
+from labscout.research.store import SCHEMA_VERSION
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,11 @@ from typing import Any, TypeVar
 
 import duckdb
 
-from labscout.errors import NotFoundError
+from labscout.errors import InvalidError, NotFoundError
 
 R = TypeVar("R")
+# The layout of the tables this version reads; a build writes it into build_info, a reader checks it.
+SCHEMA_VERSION = 4
 # Positional (?) or named ($name) query parameters.
 Params = list[Any] | dict[str, Any] | None
 
@@ -28,7 +30,8 @@ class ResearchStore:
     (the web app serves requests from a pool of threads).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, any_schema: bool = False) -> None:
+        """`any_schema`: open a store of another version too (a rebuild reads the old one's mentions)."""
         if not path.exists():
             raise NotFoundError(f"no research store at {path}; build it with `labscout ingest PATH`")
         self.path = path
@@ -36,6 +39,24 @@ class ResearchStore:
         self._local = threading.local()
         self._cursors: list[duckdb.DuckDBPyConnection] = []
         self._lock = threading.Lock()
+        if not any_schema:
+            try:
+                self._check_schema()
+            except BaseException:
+                self._root.close()
+                raise
+
+    def _check_schema(self) -> None:
+        """A store built by another version is refused here, with what to do, not by a missing column later."""
+        try:
+            row = self._root.execute("SELECT value FROM build_info WHERE key = 'schema_version'").fetchone()
+        except duckdb.CatalogException:
+            row = None
+        if row is None or row[0] != str(SCHEMA_VERSION):
+            built = f"schema {row[0]}" if row else "no schema version"
+            raise InvalidError(f"the research store at {self.path} was built by another version of LabScout "
+                               f"({built}; this version reads schema {SCHEMA_VERSION}); rebuild it with "
+                               "`labscout ingest PATH` (the team's corrections are kept and applied)")
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:

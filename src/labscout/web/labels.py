@@ -49,5 +49,14 @@ def evidence(reason: str | None) -> str:
     return EVIDENCE.get(reason or "", sentence(reason))
 
 
-FILTERS = {"stage": stage, "kind": activity_kind, "status": status, "orgkind": org_kind, "step": step,
-           "evidence": evidence, "sentence": sentence}
+def percent(value: str | None) -> str:
+    """A stake as people write it: `40.000` as `40`, `2.500` as `2.5` (the store keeps three decimals)."""
+    if not value:
+        return ""
+    whole, _, part = value.partition(".")
+    part = part.rstrip("0")
+    return f"{whole}.{part}" if part else whole
+
+
+FILTERS = {"percent": percent, "stage": stage, "kind": activity_kind, "status": status, "orgkind": org_kind,
+           "step": step, "evidence": evidence, "sentence": sentence}

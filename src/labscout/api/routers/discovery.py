@@ -17,15 +17,17 @@ Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 
-@router.get("/search", summary="People ranked for a topic, with score parts and evidence")
+@router.get("/search", summary="People ranked for a topic, with score parts and evidence; `offset` pages on")
 def search_experts(found: Found, _: SignedIn, q: Annotated[str, Query(max_length=300)],
                    top: Annotated[int, Query(ge=1, le=200)] = 20, org: str | None = None,
                    org_kind: str | None = None, country: str | None = None,
                    since: Annotated[int | None, Query(ge=1900, le=2100)] = None, seniority: str | None = None,
-                   exclude_org: str | None = None) -> list[search.ExpertHit]:
+                   exclude_org: str | None = None,
+                   offset: Annotated[int, Query(ge=0, lt=views.MAX_RESULTS)] = 0) -> list[search.ExpertHit]:
     filters = search.SearchFilters(org=org, org_kind=org_kind, country=country, since=since, seniority=seniority,
                                    exclude_org=exclude_org)
-    return find_experts(found, q, top=top, filters=filters)
+    # The ranking stops at MAX_RESULTS, as the page's does: the last page reaches it.
+    return find_experts(found, q, top=min(views.MAX_RESULTS, offset + top), filters=filters)[offset:]
 
 
 def find_experts(found: Found, q: str, *, top: int, filters: search.SearchFilters) -> list[search.ExpertHit]:

@@ -9,13 +9,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi import Path as FastPath
 from pydantic import BaseModel, Field
 
-from labscout.api.deps import Found, SignedIn, Unit
-from labscout.pipeline import activities, candidates, deals, limits, offers, plan, policy, stages
+from labscout.api.deps import Found, SignedIn, Unit, resources
+from labscout.pipeline import activities, candidates, deals, limits, offers, outreach, plan, policy, stages
 from labscout.pipeline.candidates import CandidateIn
+from labscout.pipeline.db import units_of
 
 router = APIRouter(tags=["pipeline"])
 Limit = Annotated[int, Query(ge=1, le=1000)]
@@ -48,6 +49,15 @@ class StageMove(BaseModel):
     stage: str = Field(min_length=1, max_length=limits.STAGE)
     expected_version: int | None = Field(default=None, ge=0, le=limits.MAX_ID)
     reason: str | None = Field(default=None, max_length=limits.REASON)
+
+
+class EmailSend(BaseModel):
+    """One e-mail: to the candidate's address unless `to` gives another; `template` records what it was drafted from."""
+
+    subject: str = Field(min_length=1, max_length=limits.SUBJECT)
+    body: str = Field(min_length=1, max_length=limits.BODY)
+    to: str | None = Field(default=None, max_length=limits.EMAIL)
+    template: str | None = Field(default=None, min_length=1, max_length=limits.TEMPLATE_NAME)
 
 
 class NoteCreate(BaseModel):
@@ -189,6 +199,30 @@ def post_note(unit: Unit, who: SignedIn, candidate_id: Id, body: NoteCreate) -> 
 def log_activity(unit: Unit, who: SignedIn, candidate_id: Id, body: ActivityCreate) -> activities.ActivityOut:
     return activities.log_activity(unit, who, candidate_id, body.kind, subject=body.subject, body=body.body,
                                    place=body.place, attendees=body.attendees, occurred_at=body.occurred_at)
+
+
+@router.get("/outreach/templates", summary="The templates outreach drafts are written from")
+def outreach_templates(unit: Unit, who: SignedIn) -> list[outreach.TemplateOut]:
+    return outreach.list_templates(unit, who)
+
+
+@router.get("/candidates/{candidate_id}/draft",
+            summary="A message from a template for a human to read and edit; nothing is sent")
+def draft_email(unit: Unit, who: SignedIn, found: Found, candidate_id: Id,
+                template: Annotated[str, Query(min_length=1, max_length=limits.TEMPLATE_NAME)] = "intro",
+                ) -> outreach.Draft:
+    return outreach.compose(unit, who, candidate_id, template, store=found.store)
+
+
+@router.post("/candidates/{candidate_id}/email", status_code=201,
+             summary="Send one e-mail now: logged as sending first, then sent or failed (a 409 says why)")
+def send_email(request: Request, unit: Unit, who: SignedIn, found: Found, candidate_id: Id,
+               body: EmailSend) -> activities.ActivityOut:
+    draft = outreach.compose(unit, who, candidate_id, body.template, store=found.store) if body.template else None
+    unit.rollback()  # read only: the sending flow takes its own transactions, in their safe order
+    return outreach.send_email(units_of(resources(request).engine), who, candidate_id, subject=body.subject,
+                               body=body.body, smtp=resources(request).settings.smtp, to=body.to,
+                               template=body.template, evidence=draft.evidence if draft else None)
 
 
 @router.get("/feed", summary="What changed across the team")
