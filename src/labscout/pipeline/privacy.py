@@ -35,7 +35,7 @@ def resolve_candidate(session: Session, actor: Actor, ref: str) -> int:
     """The candidate meant by `ref`: a candidate id, an e-mail address or a research person id."""
     require(actor, Perm.VIEW_PIPELINE)
     ref = ref.strip()
-    if ref.isdigit():
+    if ref.isascii() and ref.isdigit():
         return candidates.load(session, int(ref)).id
     column = Candidate.email if "@" in ref else Candidate.person_id
     found = list(session.scalars(select(Candidate.id).where(column == (ref.lower() if "@" in ref else ref),

@@ -37,7 +37,7 @@ def _int(value: str, field: str) -> int | None:
     text = value.strip().replace(",", "").replace("_", "").replace(" ", "")
     if not text:
         return None
-    if not text.lstrip("-").isdigit() or len(text) > 15:
+    if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 15:
         raise InvalidError(f"{field}: '{value}' is not a whole number", field=field)
     return int(text)
 
