@@ -20,10 +20,11 @@ ALLOWED = {
     "research": {"errors", "kit", "sources", "identity"},
     "talent": {"errors", "kit", "sources", "identity", "research"},
     "pipeline": {"errors", "kit", "config", "sources", "identity", "research", "talent"},
+    "team": {"errors", "kit", "config", "sources", "identity", "research", "talent", "pipeline"},
     "terminal": {"errors", "kit", "sources", "identity", "research", "talent", "pipeline"},
-    "api": {"errors", "kit", "config", "sources", "identity", "research", "talent", "pipeline"},
-    "web": {"errors", "kit", "config", "sources", "identity", "research", "talent", "pipeline", "api"},
-    "cli": {"errors", "kit", "config", "sources", "identity", "research", "talent", "pipeline", "terminal",
+    "api": {"errors", "kit", "config", "sources", "identity", "research", "talent", "pipeline", "team"},
+    "web": {"errors", "kit", "config", "sources", "identity", "research", "talent", "pipeline", "team", "api"},
+    "cli": {"errors", "kit", "config", "sources", "identity", "research", "talent", "pipeline", "team", "terminal",
             "api", "web"},
 }
 
@@ -88,7 +89,7 @@ def test_the_research_store_is_read_through_research_only(path: Path) -> None:
 
 
 # Services word their errors about fields; each interface says how it spells a field (--top, a form input).
-SERVICES = ("kit", "errors", "config", "sources", "identity", "research", "talent", "pipeline")
+SERVICES = ("kit", "errors", "config", "sources", "identity", "research", "talent", "pipeline", "team")
 FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
 SERVICE_MODULES = [p for p in MODULES if part_of(p) in SERVICES and "migrations" not in p.parts]
 

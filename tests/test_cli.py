@@ -89,14 +89,14 @@ class TestPersonShow:
         profile = orjson.loads(result.stdout)
         assert profile["person"]["name"] == "Lucas Beyer"
         assert len(profile["papers"]) == 4
-        assert profile["latest_org"]["name"] == "Google Research"
+        assert profile["latest_org"]["name"] == "Google Brain"
         assert {p["source_file"].rsplit("/", 1)[-1] for p in profile["papers"]} == {
             "iclr2021.json", "cvpr2022.json", "nips2023.json"}
 
     def test_table_output(self, ingested: Path) -> None:
         result = runner.invoke(app, ["person", "show", "lucas beyer"])
         assert result.exit_code == 0
-        assert "Career timeline" in result.output and "Google Research" in result.output
+        assert "Career timeline" in result.output and "Google Brain" in result.output
 
     def test_ambiguous_name_lists_candidates(self, ingested: Path) -> None:
         result = runner.invoke(app, ["person", "show", "Yang Liu"])
@@ -119,8 +119,10 @@ class TestOrgShow:
         result = runner.invoke(app, ["org", "show", "google.com", "--json"])
         assert result.exit_code == 0, result.output
         profile = orjson.loads(result.stdout)
-        assert profile["org"]["name"] == "Google Research"
+        # google.com is the company: Google, under Alphabet, with its labs (Google Brain among them) under it.
+        assert profile["org"]["name"] == "Google"
         assert profile["parent"]["org_id"] == "alphabet"
+        assert {"Google Brain", "Google DeepMind", "Google Research"} <= {c["name"] for c in profile["children"]}
         assert "Lucas Beyer" in {p["name"] for p in profile["people"]}
 
     def test_unknown_org(self, ingested: Path) -> None:

@@ -37,7 +37,7 @@ NAME_SLOTS: dict[str, list[tuple[int | str, str]]] = {
     "watch add": [(0, PERSON)], "org mark": [(0, ORG)], "sources openalex works": [("--person", PERSON)],
 }
 # README commands that take no name of a person or an organisation of the research store.
-NO_NAME = {"ingest", "eval identity", "eval ranking", "sources download", "serve", "corrections list",
+NO_NAME = {"ingest", "eval identity", "eval ranking", "eval pairing", "sources download", "serve", "corrections list",
            "corrections revert", "pipeline upgrade", "user add", "user list", "user deactivate", "pipeline list",
            "pipeline show", "pipeline update", "pipeline move", "pipeline stages", "pipeline log", "pipeline comment",
            "pipeline timeline", "pipeline feed", "pipeline mentions", "pipeline templates", "pipeline email",
@@ -48,7 +48,10 @@ NO_NAME = {"ingest", "eval identity", "eval ranking", "sources download", "serve
            "deal add", "deal add-person", "deal update", "deal show", "deal list", "user reactivate",
            "user password", "user role", "user sessions", "offer rule", "plan rates", "plan rate", "plan currency",
            "watch list", "search save", "search list", "org marked", "alerts list", "alerts daily", "alerts digest",
-           "sources openalex refresh"}
+           "sources openalex refresh",
+           # the team builder: topics are free text, candidates and floors go by id or file ("team" stands for
+           # its three-word commands: team topic|cost|chance ...)
+           "team", "team rules", "team propose", "team coverage", "seating assign", "seating show"}
 
 
 def readme_commands() -> list[list[str]]:

@@ -1,7 +1,8 @@
 """A small research world in the paperlists format, with careers that move and topics that differ.
 
 ICLR lists with OpenReview ids and affiliations, 2019-2023: Ada moves from Google to OpenAI in 2022, Ben stays
-at MIT, Cleo works on diffusion at Stanford, Dan (MIT) wrote with Ben and Ada, and a few others fill in.
+at MIT, Cleo works on diffusion at Stanford, Dan (MIT) wrote with Ben and Ada, Finn leaves Google for OpenAI in
+2023 (two papers on each side), and a few others fill in.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ PAPERS = [
     (2022, "Graphs and Diffusion", "graph neural networks;diffusion", "Reject", [("Ben Kim", "mit")]),
     (2023, "Graph Transformers", "graph neural networks", "Poster", [("Ben Kim", "mit"), ("Gus Hall", "cmu")]),
     (2022, "Alignment Study", "alignment", "Poster", [("Finn Cho", "google"), ("Hal Ng", "google")]),
+    (2022, "Alignment Evaluations", "alignment;evaluation", "Poster", [("Finn Cho", "google")]),
+    (2023, "Reward Hacking in Practice", "alignment;reward models", "Poster", [("Finn Cho", "openai")]),
     (2023, "Alignment Study Two", "alignment", "Poster", [("Hal Ng", "google")]),
 ]
 

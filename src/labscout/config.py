@@ -127,6 +127,6 @@ def _seconds(env: Mapping[str, str], name: str, default: int) -> int:
     value = (env.get(name) or "").strip()
     if not value:
         return default
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
         raise ValueError(f"{name}: expected a number of seconds, not {value!r}")
     return int(value)

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from labscout.identity.eval import BCubed, IdentityReport
 from labscout.research import provenance
+from labscout.research.careers import FilePairing
 from labscout.research.identity_checks import SameNameOverlap
 from labscout.research.why import PersonWhy
 from labscout.talent.views import OrgView, PersonView
@@ -36,11 +37,15 @@ def print_person(console: Console, profile: PersonView, n_papers: int) -> None:
         console.print("Ids in the sources: " + ", ".join(p.author_ids))
     console.print("Linked by: " + ", ".join(f"{k} {v}" for k, v in sorted(profile.evidence.items())))
     timeline = Table(title="Career timeline (from the affiliations printed on papers)")
-    for col in ("year", "organisation", "position", "papers", "says so"):
-        timeline.add_column(col)
+    for col in ("year", "organisation", "position", "papers", "paired by", "says so"):
+        timeline.add_column(col, overflow="fold")
     for row in profile.timeline:
         stated = row.org or "[dim]not stated[/dim]"
-        timeline.add_row(str(row.year), stated, _cell(row.position), str(row.n_papers),
+        if row.strength == "weak":
+            stated = f"[yellow]{stated}[/yellow]\n[dim]weak: {row.why}[/dim]"
+        elif row.org and not row.n_first:
+            stated += "\n[dim]named only as a second affiliation[/dim]"
+        timeline.add_row(str(row.year), stated, _cell(row.position), str(row.n_papers), ", ".join(row.pairings),
                          ", ".join(provenance.source_name(s) for s in profile.sources_of(row.year, row.org_id)))
     console.print(timeline)
     papers = Table(title=f"Papers ({min(n_papers, len(profile.papers))} of {len(profile.papers)})")
@@ -51,8 +56,10 @@ def print_person(console: Console, profile: PersonView, n_papers: int) -> None:
         others = [s for s in profile.paper_sources.get(paper.paper_id, []) if s != "paperlists"]
         if others and not paper.paper_id.startswith(tuple(f"{s}-" for s in others)):
             source += f" (also {', '.join(provenance.source_name(s) for s in others)})"
-        papers.add_row(str(paper.year), paper.venue, paper.title, _cell(paper.status),
-                       _cell(paper.org or paper.raw_affiliation), source)
+        stated = _cell(paper.org or paper.raw_affiliation)
+        if stated and paper.affiliation_source:
+            stated += f" [dim]({paper.affiliation_source})[/dim]"
+        papers.add_row(str(paper.year), paper.venue, paper.title, _cell(paper.status), stated, source)
     console.print(papers)
     if profile.coauthors:
         co = Table(title="Closest co-authors")
@@ -76,6 +83,11 @@ def print_org(console: Console, profile: OrgView) -> None:
         console.print(f"Part of: {profile.parent.name} [dim]{profile.parent.org_id}[/dim]")
     if profile.children:
         console.print("Includes: " + ", ".join(c.name for c in profile.children))
+    if profile.successor:
+        console.print(f"Renamed or merged into: {profile.successor.name} [dim]{profile.successor.org_id}[/dim]"
+                      " (a move between the two is not a move)")
+    if profile.predecessors:
+        console.print("Formerly: " + ", ".join(p.name for p in profile.predecessors))
     console.print(f"People whose latest known organisation this is: {profile.n_people_latest:,}")
     aliases = Table(title="Names and domains it appears under")
     for col in ("alias", "kind", "matched by", "occurrences"):
@@ -112,7 +124,8 @@ def _print_person_extras(console: Console, extras: PersonView) -> None:
     if extras.moves:
         table = Table("from (last seen)", "to (first seen)", "papers that show it", title="Moves")
         for mv in extras.moves:
-            table.add_row(f"{mv.from_org} ({mv.from_year})", f"{mv.to_org} ({mv.to_year})", ", ".join(mv.evidence))
+            table.add_row(f"{mv.from_org} ({mv.from_year}, {mv.from_support} papers)",
+                          f"{mv.to_org} ({mv.to_year}, {mv.to_support} papers)", ", ".join(mv.evidence))
         console.print(table)
 
 
@@ -220,3 +233,24 @@ def print_identity_report(console: Console, report: IdentityReport, coverage: di
         org.add_row("authorships with an affiliation", f"{coverage['authorships_resolved']:,} / {a:,}",
                     f"{coverage['authorships_curated']:,} ({coverage['authorships_curated'] / max(a, 1):.1%})")
         console.print(org)
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part / whole:.1%}" if whole else ""
+
+
+def print_pairing_report(console: Console, report: list[FilePairing]) -> None:
+    table = Table(title="How each source file's affiliations were paired with its authors")
+    for col in ("file", "papers", "authorships", "paired (by how)", "positions", "paper-level only",
+                "aff vs e-mail domain disagree", "vs neighbouring years disagree", "facts", "weak"):
+        table.add_column(col, justify="left" if col in ("file", "paired (by how)") else "right", overflow="fold")
+    for r in report:
+        paired = sum(r.by_pairing.values())
+        how = ", ".join(f"{k} {v:,}" for k, v in sorted(r.by_pairing.items(), key=lambda kv: -kv[1]))
+        table.add_row(r.file.rsplit("/", 1)[-1], f"{r.papers:,}", f"{r.authorships:,}",
+                      f"{paired:,} ({_share(paired, r.authorships)})" + (f"\n[dim]{how}[/dim]" if how else ""),
+                      f"{r.positions:,}", f"{r.unpaired_papers:,}",
+                      f"{_share(r.domain_disagrees, r.domain_checked)} of {r.domain_checked:,}",
+                      f"{_share(r.neighbours_disagree, r.neighbours_checked)} of {r.neighbours_checked:,}",
+                      f"{r.facts:,}", f"{r.weak_facts:,} ({_share(r.weak_facts, r.facts)})")
+    console.print(table)

@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from labscout.identity.orgs import OrgResolver, guess_kind, is_generic_domain, normalise_org_name
+from labscout.identity.orgs import (
+    OrgResolver,
+    guess_kind,
+    is_generic_domain,
+    normalise_org_name,
+    registered_domain,
+)
 
 TABLE = resources.files("labscout.identity").joinpath("data/organisations.json")
 
@@ -25,12 +31,24 @@ def org_id(resolver: OrgResolver, raw: str | None, domain: str | None = None) ->
 
 
 class TestCuratedTable:
-    def test_ids_unique_and_parents_exist(self) -> None:
+    def test_ids_unique_and_links_point_to_organisations(self) -> None:
         rows = json.loads(TABLE.read_text())
         ids = [r["org_id"] for r in rows]
         assert len(ids) == len(set(ids))
         assert all(r["parent_id"] in ids for r in rows if r["parent_id"])
-        assert {r["kind"] for r in rows} <= {"industry_lab", "university", "startup", "government_nonprofit"}
+        assert all(r["successor_id"] in ids for r in rows if r["successor_id"])
+        assert all(a in ids for r in rows for a in r["affiliates"])
+
+    def test_no_domain_names_two_organisations(self) -> None:
+        owner: dict[str, str] = {}
+        for row in json.loads(TABLE.read_text()):
+            for domain in row["domains"]:
+                assert owner.setdefault(domain, row["org_id"]) == row["org_id"], f"{domain} is ambiguous"
+
+    def test_kinds_are_known(self) -> None:
+        rows = json.loads(TABLE.read_text())
+        assert {r["kind"] for r in rows} <= {"industry_lab", "university", "startup", "government_nonprofit",
+                                             "investor"}
 
     def test_no_alias_names_two_organisations(self) -> None:
         rows = json.loads(TABLE.read_text())
@@ -42,18 +60,78 @@ class TestCuratedTable:
 
 
 class TestResolve:
-    def test_google_research_spellings_and_domain_are_one(self, resolver: OrgResolver) -> None:
-        ids = {org_id(resolver, "Research, Google"), org_id(resolver, "Google Research"),
-               org_id(resolver, None, "google.com"), org_id(resolver, "Google Brain")}
-        assert ids == {"google-research"}
-        assert resolver.get("google-research").parent_id == "alphabet"
+    def test_google_research_spellings_are_one(self, resolver: OrgResolver) -> None:
+        assert {org_id(resolver, "Research, Google"), org_id(resolver, "Google Research")} == {"google-research"}
+        assert resolver.get("google-research").parent_id == "google"
+
+    def test_plain_google_is_the_company_with_its_labs_under_it(self, resolver: OrgResolver) -> None:
+        # "Google" or a google.com address says the company, not which of its labs.
+        assert org_id(resolver, "Google") == org_id(resolver, None, "google.com") == "google"
+        assert org_id(resolver, "Google LLC") == "google"
+        assert resolver.get("google").parent_id == "alphabet"
+        # A sharper name in the same family wins over the company's domain.
+        assert org_id(resolver, "DeepMind", "google.com") == "google-deepmind"
+        assert org_id(resolver, "Google Brain", "google.com") == "google-brain"
 
     def test_deepmind_and_fair_parents(self, resolver: OrgResolver) -> None:
         deepmind = resolver.resolve("DeepMind")
         fair = resolver.resolve("FAIR")
         assert deepmind is not None and deepmind.org.org_id == "google-deepmind"
-        assert deepmind.org.parent_id == "alphabet"
+        assert deepmind.org.parent_id == "google"
         assert fair is not None and fair.org.parent_id == "meta"
+
+    def test_renamed_and_merged_organisations_point_to_their_successor(self, resolver: OrgResolver) -> None:
+        for raw, old, new in (("Tokyo Institute of Technology", "titech", "science-tokyo"),
+                              ("Ant Financial Services Group", "ant-financial", "ant-group"),
+                              ("LINE Corporation", "line-corp", "ly-corp"),
+                              ("Google Brain", "google-brain", "google-deepmind"),
+                              ("Element AI", "element-ai", "servicenow")):
+            found = resolver.resolve(raw)
+            assert found is not None and found.org.org_id == old
+            assert found.org.successor_id == new
+        assert resolver.get("tmdu").successor_id == "science-tokyo"
+
+    def test_sites_and_units_roll_up_to_the_organisation(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "DeepMind London") == "google-deepmind"
+        assert org_id(resolver, "DeepMind, Paris") == "google-deepmind"
+        assert org_id(resolver, "Meta AI Paris") == "meta-fair"
+        assert org_id(resolver, "Samsung AI Centre Toronto") == "samsung"
+        assert org_id(resolver, "Inria Lille – Nord Europe") == "inria"
+        assert org_id(resolver, "Microsoft AI") == "microsoft-ai"
+        assert resolver.get("microsoft-ai").parent_id == "microsoft"
+        # A university's name followed by a city is another university, not a campus.
+        assert org_id(resolver, "Northeastern University Shenyang") != "northeastern"
+
+    def test_misspellings_of_common_words_resolve(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "Georgia Instutute of Technology") == "gatech"
+        assert org_id(resolver, "Univeristy of Toronto") == "toronto"
+
+    def test_short_names_keep_their_digits(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "AI2") == "ai2"
+        assert org_id(resolver, "AI21 Labs") == "ai21"
+        assert org_id(resolver, "Huawei Cloud & AI") == "huawei"
+        assert normalise_org_name("Stanford University1") == "stanford university"
+
+    def test_frontier_labs_and_recent_start_ups_are_curated(self, resolver: OrgResolver) -> None:
+        for name, expected in (("Safe Superintelligence", "ssi"), ("Thinking Machines Lab", "thinking-machines"),
+                               ("Mistral AI", "mistral-ai"), ("Physical Intelligence", "physical-intelligence"),
+                               ("Anthropic", "anthropic"), ("DeepSeek-AI", "deepseek")):
+            found = resolver.by_name(name)
+            assert found is not None and found.org_id == expected and found.curated
+        by_domain = resolver.by_domain("mail.thinkingmachines.ai")
+        assert by_domain is not None and by_domain.org_id == "thinking-machines"
+
+    def test_investors_are_curated(self, resolver: OrgResolver) -> None:
+        for name in ("a16z", "Sequoia Capital", "Radical Ventures", "Sinovation Ventures", "Google Ventures"):
+            org = resolver.by_name(name)
+            assert org is not None and org.kind == "investor", name
+        assert resolver.family_root("gv") == "alphabet"
+
+    def test_registered_domain(self) -> None:
+        assert registered_domain("cs.cmu.edu") == "cmu.edu"
+        assert registered_domain("nlpr.ia.ac.cn") == "ia.ac.cn"
+        assert registered_domain("mails.tsinghua.edu.cn") == "tsinghua.edu.cn"
+        assert registered_domain("ox.ac.uk") == "ox.ac.uk"
 
     def test_domain_wins_and_matches_subdomains_on_label_boundaries(self, resolver: OrgResolver) -> None:
         assert org_id(resolver, "Swiss Federal Institute of Technology", "inf.ethz.ch") == "eth-zurich"
@@ -100,7 +178,26 @@ class TestResolve:
     def test_company_in_the_family_beats_the_group_domain(self, resolver: OrgResolver) -> None:
         assert org_id(resolver, "DeepMind", "google.com") == "google-deepmind"
         assert org_id(resolver, "FAIR", "fb.com") == "meta-fair"
-        assert org_id(resolver, "Stanford University", "google.com") == "google-research"
+
+    def test_the_printed_affiliation_beats_another_organisations_domain(self, resolver: OrgResolver) -> None:
+        # The e-mail of another known organisation (an old address, a PDF list out of author order) does
+        # not overrule the affiliation printed; it chooses among several listed ones.
+        assert org_id(resolver, "Tencent AI Lab", "columbia.edu") == "tencent"
+        assert org_id(resolver, "Stanford University", "google.com") == "stanford"
+        assert org_id(resolver, "MIT + EPFL", "epfl.ch") == "epfl"
+        # Where the name says nothing curated, the domain decides.
+        assert org_id(resolver, "Swiss Federal Institute of Technology", "inf.ethz.ch") == "eth-zurich"
+
+    def test_names_that_name_no_institution(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "University of Science") is None
+        assert org_id(resolver, "Institute of Advanced Research") is None
+
+    def test_misspellings_of_distinctive_words(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "Department of Brain & Cognitive Sciences, Massachusett.s Institute of Technology") \
+            == "mit"
+        assert org_id(resolver, "Department of Electrical Engineering, University of Horida") == "ufl"
+        assert org_id(resolver, "Beijing University of Posts and Telecommunication") == "bupt"
+        assert org_id(resolver, "Nanjing University of Posts and Telecommunications") == "njupt"
 
     def test_campuses_of_state_systems_are_not_the_flagship(self, resolver: OrgResolver) -> None:
         assert org_id(resolver, "University of Maryland, Baltimore County") == "umbc"

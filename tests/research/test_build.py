@@ -68,17 +68,26 @@ class TestBuildStore:
                                   WHERE a.openreview_id = '~Lucas_Beyer1'""")
             assert person is not None
             org = store.one("SELECT * FROM organisations WHERE org_id = ?", [person["latest_org_id"]])
-            assert org is not None and org["name"] == "Google Research" and org["parent_id"] == "alphabet"
+            assert org is not None and org["name"] == "Google Brain" and org["parent_id"] == "google"
+            assert org["successor_id"] == "google-deepmind"
             assert person["latest_org_year"] == 2021
             years = store.rows("SELECT year, org_id FROM person_years WHERE person_id = ? ORDER BY year",
                                [person["person_id"]])
             assert [y["year"] for y in years] == [2021, 2022, 2023]
 
-    def test_google_strings_and_domain_are_one_organisation(self, built_store: Path) -> None:
+    def test_google_labs_are_organisations_of_one_family(self, built_store: Path) -> None:
         with ResearchStore(built_store) as store:
-            orgs = store.rows("""SELECT DISTINCT org_id FROM org_aliases
-                                 WHERE alias IN ('Google Brain', 'Google Research', 'google.com')""")
-            assert len(orgs) == 1
+            orgs = store.rows("""SELECT alias, org_id FROM org_aliases
+                                 WHERE alias IN ('Google Brain', 'Google Research', 'google.com') ORDER BY alias""")
+            assert {r["org_id"] for r in orgs} <= {"google-brain", "google-research", "google"}
+            groups = store.rows("""SELECT DISTINCT group_id FROM org_relations
+                                   WHERE org_id IN ('google-brain', 'google-research', 'google')""")
+            assert groups == [{"group_id": "alphabet"}]
+
+    def test_every_curated_organisation_is_in_the_store(self, built_store: Path) -> None:
+        with ResearchStore(built_store) as store:
+            ssi = store.one("SELECT * FROM organisations WHERE org_id = 'ssi'")
+            assert ssi is not None and ssi["name"] == "Safe Superintelligence" and ssi["curated"]
 
     def test_gender_is_never_stored(self, built_store: Path) -> None:
         with ResearchStore(built_store) as store:

@@ -36,7 +36,7 @@ class TestOpenReviewFormat:
         beyer = first.authors[0]
         assert (beyer.name, beyer.openreview_id, beyer.affiliation, beyer.domain, beyer.position) == (
             "Lucas Beyer", "~Lucas_Beyer1", "Google Brain", "google.com", "Researcher")
-        assert beyer.affiliation_source == "paired"
+        assert beyer.affiliation_source == "profile"
         assert first.keywords == ["vision transformer", "scaling", "image recognition"]
         assert first.rating_avg == pytest.approx(8.333)
         assert first.decision == "accepted" and first.presentation == "oral"
@@ -117,20 +117,106 @@ class TestOtherVariants:
 
 
 class TestShortenedAffiliationLists:
-    def test_openreview_rows_pair_when_lengths_match_even_if_most_rows_do_not(self, tmp_path: Path) -> None:
-        # Most rows list each institution once (shorter than the author list): the file as a whole is not
-        # per author, but an OpenReview row whose list is as long as its authors still pairs.
+    def test_a_shorter_profile_list_is_not_paired_by_guess(self, tmp_path: Path) -> None:
+        # Two slots for three profiled authors: one had no profile, and nothing says who. The same authors on
+        # another paper are no evidence: they make the same choice.
         shortened = {"title": "S", "author": "A One;B Two;C Three", "authorids": "~A_One1;~B_Two1;~C_Three1",
                      "aff": "Google;MIT", "aff_domain": "google.com;mit.edu"}
-        full = {"title": "F", "author": "D Four;E Five", "authorids": "~D_Four1;~E_Five1",
-                "aff": "Google Brain;Stanford University", "aff_domain": "google.com;stanford.edu",
-                "position": "Researcher;PhD student"}
-        path = write(tmp_path, "iclr2021.json", orjson.dumps([shortened, shortened, full]))
-        first, _, last = list(paperlists.iter_records(path))
-        assert [a.affiliation for a in first.authors] == [None, None, None]
+        path = write(tmp_path, "iclr2021.json", orjson.dumps([shortened, {**shortened, "title": "T"}]))
+        first, second = list(paperlists.iter_records(path))
+        assert [a.affiliation for a in first.authors + second.authors] == [None] * 6
         assert first.unpaired_affiliations == ["Google", "MIT"]
-        assert [(a.affiliation, a.position) for a in last.authors] == [
-            ("Google Brain", "Researcher"), ("Stanford University", "PhD student")]
+
+    def test_an_author_without_a_profile_has_no_slot(self, tmp_path: Path) -> None:
+        # An e-mail id has no profile, so its author has no slot: the three slots are the three profiles'.
+        row = {"title": "A", "author": "A One;B Two;C Three;D Four",
+               "authorids": "~A_One1;b@two.example.org;~C_Three1;~D_Four1",
+               "aff": "MIT;MIT;MIT", "aff_domain": "mit.edu;mit.edu;mit.edu",
+               "position": "PhD student;PhD student;Full Professor"}
+        (paper,) = list(paperlists.iter_records(write(tmp_path, "iclr2021.json", orjson.dumps([row]))))
+        assert [a.affiliation for a in paper.authors] == ["MIT", None, "MIT", "MIT"]
+        assert paper.authors[1].domain == "two.example.org" and paper.authors[1].affiliation_source == "email"
+        # The positions differ and no evidence says whose is whose: the organisation is paired, not the position.
+        assert [a.position for a in paper.authors] == [None, None, None, None]
+
+
+class TestPdfLists:
+    def test_e_mail_domains_moved_up_to_the_front_are_not_paired(self, tmp_path: Path) -> None:
+        rows = [{"title": "T", "author": "A One; B Two; C Three", "aff": "MIT; Stanford University; MIT",
+                 "aff_domain": "stanford.edu;mit.edu; "}]
+        (paper,) = list(paperlists.iter_records(write(tmp_path, "icml2018.json", orjson.dumps(rows))))
+        assert [a.affiliation for a in paper.authors] == ["MIT", "Stanford University", "MIT"]
+        assert [a.domain for a in paper.authors] == [None, None, None]
+        assert paper.unpaired_domains == ["stanford.edu", "mit.edu"]
+
+
+class TestProfileOrder:
+    """OpenReview exports list the slots of preferred ids first, then those of other ids (sources.profile_slots)."""
+
+    @staticmethod
+    def paper(title: str, authors: list[tuple[str, str, str, str]]) -> dict[str, str]:
+        return {"title": title, "author": ";".join(a for a, _, _, _ in authors),
+                "authorids": ";".join("~" + a.replace(" ", "_") + "1" for a, _, _, _ in authors),
+                "aff": ";".join(o for _, o, _, _ in authors), "aff_domain": ";".join(d for _, _, d, _ in authors),
+                "position": ";".join(p for _, _, _, p in authors)}
+
+    def test_an_authors_other_papers_say_their_slot_was_moved_to_the_end(self, tmp_path: Path) -> None:
+        # Ruslan's id is another name of his profile: his slot always comes last. On C-Learning the author
+        # order would give Sergey "Carnegie Mellon University, Full Professor" and Ruslan "Google".
+        ben = ("Ben Eysenbach", "Carnegie Mellon University", "cmu.edu", "PhD student")
+        ruslan = ("Ruslan Salakhutdinov", "School of Computer Science, Carnegie Mellon University", "cs.cmu.edu",
+                  "Full Professor")
+        sergey = ("Sergey Levine", "Google", "google.com", "Research Scientist")
+        aurick = ("Aurick Zhou", "University of California, Berkeley", "berkeley.edu", "PhD student")
+        louis = ("Louis Morency", "Carnegie Mellon University", "cmu.edu", "Associate Professor")
+        rows = [self.paper("C-Learning", [ben, sergey, ruslan]),  # slots as exported: Ruslan's last
+                {**self.paper("C-Learning", [ben, sergey, ruslan]), "author": "Ben Eysenbach;Ruslan Salakhutdinov;"
+                 "Sergey Levine", "authorids": "~Ben_Eysenbach1;~Ruslan_Salakhutdinov1;~Sergey_Levine1"},
+                self.paper("Amortized", [aurick, sergey]),
+                self.paper("Offline", [aurick, sergey]) | {"author": "Aurick Zhou;Sergey Levine"},
+                {**self.paper("Multi-view", [ben, louis, ruslan]),
+                 "author": "Ben Eysenbach;Ruslan Salakhutdinov;Louis Morency",
+                 "authorids": "~Ben_Eysenbach1;~Ruslan_Salakhutdinov1;~Louis_Morency1"},
+                {**self.paper("Off-Dynamics", [ben, louis, ruslan]),
+                 "author": "Ben Eysenbach;Ruslan Salakhutdinov;Louis Morency",
+                 "authorids": "~Ben_Eysenbach1;~Ruslan_Salakhutdinov1;~Louis_Morency1", "title": "Off-Dynamics"}]
+        papers = list(paperlists.iter_records(write(tmp_path, "iclr2021.json", orjson.dumps(rows[1:]))))
+        c_learning = {a.name: a for a in papers[0].authors}
+        assert (c_learning["Sergey Levine"].affiliation, c_learning["Sergey Levine"].position) == (
+            "Google", "Research Scientist")
+        assert c_learning["Ruslan Salakhutdinov"].position == "Full Professor"
+        assert c_learning["Sergey Levine"].affiliation_source == "profile-order"
+
+    def test_without_evidence_only_what_every_order_agrees_on_is_paired(self, tmp_path: Path) -> None:
+        row = self.paper("Alone", [("A One", "MIT", "mit.edu", "PhD student"),
+                                   ("B Two", "Stanford University", "stanford.edu", "PhD student"),
+                                   ("C Three", "Stanford University", "stanford.edu", "Full Professor")])
+        (paper,) = list(paperlists.iter_records(write(tmp_path, "iclr2021.json", orjson.dumps([row]))))
+        # Had A One or B Two a non-preferred id, their slot would be last and the others would move up: only
+        # C Three is at Stanford whatever the order.
+        assert [a.affiliation for a in paper.authors] == [None, None, "Stanford University"]
+        assert paper.unpaired_affiliations == ["MIT", "Stanford University"]
+
+    def test_or_profile_names_the_slots_and_the_left_over_slot_is_the_left_over_author(self, tmp_path: Path) -> None:
+        # ~Huadong_Xiong1 is the profile the paper knows as ~Hua-Dong_Xiong1.
+        row = {"title": "P", "author": "Hanbo Xie;Hua-Dong Xiong;Robert Wilson",
+               "authorids": "~Hanbo_Xie1;~Hua-Dong_Xiong1;~Robert_Wilson2",
+               "or_profile": "~Hanbo_Xie1;~Robert_Wilson2;~Huadong_Xiong1",
+               "aff": "University of Arizona;Georgia Institute of Technology;University of Arizona",
+               "aff_domain": "arizona.edu;gatech.edu;arizona.edu",
+               "position": "MS student;Associate Professor;PhD student"}
+        (paper,) = list(paperlists.iter_records(write(tmp_path, "colm2024.json", orjson.dumps([row]))))
+        assert [(a.affiliation, a.position) for a in paper.authors] == [
+            ("University of Arizona", "MS student"), ("University of Arizona", "PhD student"),
+            ("Georgia Institute of Technology", "Associate Professor")]
+
+    def test_several_affiliations_keep_their_positions_in_order(self, tmp_path: Path) -> None:
+        row = {"title": "P", "author": "Luke Z", "authorids": "~Luke_Z1", "or_profile": "~Luke_Z1",
+               "aff": "University of Washington+Meta", "aff_domain": "uw.edu+meta.com",
+               "position": "Full Professor+Researcher"}
+        (paper,) = list(paperlists.iter_records(write(tmp_path, "colm2025.json", orjson.dumps([row]))))
+        assert (paper.authors[0].affiliation, paper.authors[0].position) == (
+            "University of Washington+Meta", "Full Professor")
 
 
 class TestBadInput:
@@ -191,7 +277,8 @@ class TestAuthorIds:
 
     def test_profile_links_become_ids_and_generic_pages_do_not(self, tmp_path: Path) -> None:
         record = self._one(tmp_path, {
-            "author": "Ann Lee;Bo Chen", "authorids": "~Ann_Lee1;~Bo_Chen2",
+            # Link slots follow the profile order, which only `or_profile` gives (every real row with links has it).
+            "author": "Ann Lee;Bo Chen", "authorids": "~Ann_Lee1;~Bo_Chen2", "or_profile": "~Ann_Lee1;~Bo_Chen2",
             "dblp": "https://dblp.org/pid/36/7024-1.html;",
             "google_scholar": "https://scholar.google.com/citations?user=Ug_hZoYAAAAJ&hl=en;"
                               "https://scholar.google.com/citations?hl=en",

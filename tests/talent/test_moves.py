@@ -16,9 +16,22 @@ class TestMoves:
         assert len(ada) == 1
         move = ada[0]
         assert (move.from_org, move.to_org, move.from_year, move.to_year) == ("Google Research", "OpenAI", 2021, 2022)
-        assert len(move.evidence) == 2
+        assert (move.from_support, move.to_support) == (3, 2)
+        # The last papers at Google and the first at OpenAI.
+        assert len(move.evidence) == 5
         finn = [m for m in found if m.name == "Finn Cho"]
         assert [(m.from_org, m.to_org) for m in finn] == [("Google Research", "OpenAI")]
+
+    def test_most_recent_first_and_limit_is_explicit(self, store: ResearchStore) -> None:
+        found = moves.list_moves(store)
+        assert [m.to_year for m in found] == sorted((m.to_year for m in found), reverse=True)
+        assert len(moves.list_moves(store, limit=1)) == 1
+        assert moves.count_moves(store) == len(found) == 2
+
+    def test_a_move_needs_papers_on_both_sides(self, store: ResearchStore) -> None:
+        assert moves.list_moves(store, min_support=3) == []
+        with pytest.raises(InvalidError):
+            moves.list_moves(store, min_support=0)
 
     def test_filters_by_from_to_and_year(self, store: ResearchStore) -> None:
         assert {m.name for m in moves.list_moves(store, from_org="google.com", to_org="openai")} == {

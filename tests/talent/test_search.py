@@ -108,10 +108,30 @@ class TestIndex:
         made = marker.stat().st_mtime_ns
         second = index.open_index(store)
         assert marker.stat().st_mtime_ns == made and second.build_id == first.build_id
-        assert first.searcher.num_docs == 15
+        assert first.searcher.num_docs == 17
 
     def test_seniority(self) -> None:
         assert search.seniority("Full Professor", 2020, 2024) == "senior"
         assert search.seniority("PhD student", 2005, 2024) == "junior"
         assert search.seniority(None, 2021, 2024) == "junior"
         assert search.seniority(None, 2010, 2024) == "senior"
+
+
+class TestMatchPower:
+    @staticmethod
+    def plan(*weights: float) -> search.query_mod.QueryPlan:
+        terms = [search.query_mod.Term(f"w{n}", f"w{n}", w, 10) for n, w in enumerate(weights)]
+        return search.query_mod.QueryPlan("", terms, [], [], None)
+
+    def test_a_short_topic_counts_volume_and_a_paper_like_description_close_matches(self) -> None:
+        w = search.RankWeights()
+        assert search.match_power(self.plan(1.0, 0.4), w) == w.match_power_short
+        assert search.match_power(self.plan(*[1.0] * 8), w) == w.match_power_long
+        # Weight 4.65, halfway between 3.3 and 6.0: halfway between the powers.
+        middle = search.match_power(self.plan(1.0, 1.0, 1.0, 1.0, 0.65), w)
+        assert middle == pytest.approx((w.match_power_short + w.match_power_long) / 2)
+
+    def test_equal_ends_give_one_power(self) -> None:
+        w = search.RankWeights(short_query_weight=4.0, long_query_weight=4.0)
+        assert search.match_power(self.plan(1.0), w) == w.match_power_short
+        assert search.match_power(self.plan(*[1.0] * 5), w) == w.match_power_long

@@ -23,7 +23,7 @@ from labscout.api.errors import (
     validation_error_handler,
 )
 from labscout.api.resources import Resources
-from labscout.api.routers import discovery, pipeline, session, watching
+from labscout.api.routers import discovery, pipeline, session, team, watching
 from labscout.config import Settings
 from labscout.errors import LabScoutError
 
@@ -41,6 +41,8 @@ def create_api(settings: Settings, *, html_errors: HtmlErrors | None = None,
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.resources = Resources.open(settings)
+        # Counted in the pipeline database: every worker process of the deployment shares the count.
+        app.state.limiter = auth.RateLimiter(app.state.resources.engine, secret=app.state.session_key)
         try:
             yield
         finally:
@@ -51,7 +53,6 @@ def create_api(settings: Settings, *, html_errors: HtmlErrors | None = None,
                               "recruiting pipeline (candidates, timeline, offers, plan, deals). Sign in with "
                               "POST /api/v1/session; send the returned csrf_token as X-CSRF-Token on changes.")
     app.state.session_key = auth.load_secret(settings)
-    app.state.limiter = auth.RateLimiter()
     app.state.secure_cookies = settings.secure_cookies if secure_cookies is None else secure_cookies
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -70,7 +71,7 @@ def create_api(settings: Settings, *, html_errors: HtmlErrors | None = None,
     app.add_exception_handler(auth.TooManyAttempts, too_many_attempts)
     app.add_exception_handler(RequestValidationError, validation_error_handler(html_errors))
     app.add_exception_handler(StarletteHTTPException, http_error_handler(html_errors))
-    for router in (session.router, discovery.router, pipeline.router, watching.router):
+    for router in (session.router, discovery.router, pipeline.router, team.router, watching.router):
         app.include_router(router, prefix=API_PREFIX)
     return app
 

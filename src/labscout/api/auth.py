@@ -1,7 +1,8 @@
 """Sign-in defences of the web app: rate limiting, the Origin check, header validation, security headers.
 
 Sessions themselves are server-side (`pipeline.sessions`): the cookie holds a random token only. Failed
-sign-ins are counted per account, per client address, and per account from that client, in a sliding window;
+sign-ins are counted in the pipeline database (`pipeline.sign_in_failures`), so all workers of a deployment share
+them: per account, per client address, and per account from that client, in a sliding window;
 a success clears only the count of that account from that client, so signing in to one's own account never
 wipes the failures an address piled up against others. The pair locks first (an attacker at one address
 guessing one account); the account and the address alone have higher limits, so one noisy address does not
@@ -14,12 +15,13 @@ import math
 import os
 import re
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
 from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import Engine
 
 from labscout.config import Settings
+from labscout.pipeline import db, sign_in_failures
 
 COOKIE = "labscout_session"
 FAILURE_WINDOW = 300.0
@@ -87,39 +89,38 @@ class Attempt:
 
 
 class RateLimiter:
-    """Failed sign-ins per key in a sliding window (one process; each worker counts its own)."""
+    """Failed sign-ins per key in a sliding window, counted in the pipeline database.
 
-    def __init__(self, window: float = FAILURE_WINDOW) -> None:
+    Every worker process of one deployment opens the same database, so they share one count: `--workers N`
+    gives an attacker no more tries, and the lock-out does not depend on which worker answers. Each call is its
+    own short transaction, committed whatever becomes of the request's (a wrong password rolls that one back).
+    Keys are hashed under the server's key (`secret`), the same in every worker.
+    """
+
+    def __init__(self, engine: Engine, *, secret: bytes = b"", window: float = FAILURE_WINDOW) -> None:
         self.window = window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
+        self._units = db.units_of(engine)
+        self._secret = secret
+
+    def _limits(self, attempt: Attempt) -> list[tuple[str, int]]:
+        return [(sign_in_failures.key_hash(key, self._secret), limit) for key, limit in attempt.counted()]
 
     def check(self, attempt: Attempt) -> None:
         """Raise TooManyAttempts when any of the attempt's counts is at its limit."""
-        now = time.monotonic()
-        wait = 0.0
-        with self._lock:
-            for key, limit in attempt.counted():
-                found = self._failures[key]
-                while found and now - found[0] > self.window:
-                    found.popleft()
-                if len(found) >= limit:
-                    wait = max(wait, self.window - (now - found[-limit]))
-                if not found:
-                    del self._failures[key]
-        if wait:
+        with self._units() as unit:
+            wait = sign_in_failures.wait_seconds(unit, self._limits(attempt), window=timedelta(seconds=self.window))
+        if wait > 0:
             raise TooManyAttempts(max(1, math.ceil(wait)))
 
     def failed(self, attempt: Attempt) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key, _ in attempt.counted():
-                self._failures[key].append(now)
+        with self._units() as unit:
+            sign_in_failures.record(unit, [key for key, _ in self._limits(attempt)],
+                                    window=timedelta(seconds=self.window))
 
     def succeeded(self, attempt: Attempt) -> None:
         """The right password: forget this account's failures from this client, and nothing else."""
-        with self._lock:
-            self._failures.pop(attempt.counted()[0][0], None)
+        with self._units() as unit:
+            sign_in_failures.forget(unit, self._limits(attempt)[0][0])
 
 
 def same_origin(origin: str | None, host: str | None, scheme: str) -> bool:

@@ -15,6 +15,7 @@ from labscout.cli import (  # noqa: F401  (registers their commands)
     pipeline_admin,
     research,
     talent,
+    team,
     watch,
     web,
 )

@@ -91,7 +91,7 @@ def org_set(
     org: Annotated[str, typer.Argument(help="The organisation (id, name or domain).")],
     parent: Annotated[str | None, typer.Option(help="Its parent organisation.")] = None,
     kind: Annotated[str | None, typer.Option(
-        help="industry_lab, university, startup, government_nonprofit or unknown.")] = None,
+        help="industry_lab, university, startup, government_nonprofit, investor or unknown.")] = None,
     country: Annotated[str | None, typer.Option(help="Two-letter country code.")] = None,
     reason: ReasonOpt = None, as_user: AsOpt = None, as_json: JsonOpt = False,
 ) -> None:

@@ -28,7 +28,7 @@ from labscout.cli.pipeline import engine_scope
 from labscout.errors import BadInputError, InvalidError
 from labscout.identity import eval as identity_eval
 from labscout.pipeline import alerts, db, refresh
-from labscout.research import build, identity_checks, queries
+from labscout.research import build, careers, identity_checks, queries
 from labscout.sources import download
 from labscout.talent import views
 
@@ -218,6 +218,18 @@ def eval_identity(
         })
         return
     terminal.print_identity_report(console, report, coverage, overlap)
+
+
+@eval_app.command("pairing")
+def eval_pairing(as_json: JsonOpt = False) -> None:
+    """Per source file: how affiliations were paired with authors, how often they disagree with the e-mail
+    domain or with the person's papers of the neighbouring years, and the facts paired and flagged weak."""
+    with errors(as_json):
+        report = with_store(careers.pairing_report)
+    if as_json:
+        dump([asdict(r) for r in report])
+        return
+    terminal.print_pairing_report(console, report)
 
 
 sources_app = typer.Typer(help="Source data: fetch the public paper lists and OpenAlex works.", no_args_is_help=True)

@@ -85,20 +85,29 @@ def moves_cmd(
     to_org: Annotated[str | None, typer.Option("--to", help="Organisation they joined (and its sub-units).")]
     = None,
     since: Annotated[int | None, typer.Option(help="Moves seen from this year on.")] = None,
-    limit: Annotated[int, typer.Option(help="How many to list.")] = 50,
+    limit: Annotated[int, typer.Option(help="How many to list (most recent and best supported first).")] = 50,
+    min_support: Annotated[int, typer.Option(help="Papers each end must rest on.")] = moves.DEFAULT_MIN_SUPPORT,
     as_json: JsonOpt = False,
 ) -> None:
-    """People who changed organisation between consecutive years of papers, with the papers that show it."""
-    with errors(as_json, {"from_org": "--from", "to_org": "--to"}):
-        found = with_store(lambda s: moves.list_moves(s, from_org=from_org, to_org=to_org, since=since,
-                                                      limit=limit))
+    """People who changed organisation, with the papers on both sides; renames, units of one organisation,
+    dual affiliations and one-paper facts the person's other papers contradict are not moves."""
+    def run(s: ResearchStore) -> tuple[list[moves.Move], int]:
+        return (moves.list_moves(s, from_org=from_org, to_org=to_org, since=since, limit=limit,
+                                 min_support=min_support),
+                moves.count_moves(s, from_org=from_org, to_org=to_org, since=since, min_support=min_support))
+
+    with errors(as_json, {"from_org": "--from", "to_org": "--to", "limit": "--limit",
+                          "min_support": "--min-support"}):
+        found, total = with_store(run)
     if as_json:
         dump([asdict(m) for m in found])
         return
-    table = Table("person", "from (last seen)", "to (first seen)", "evidence papers", title="Moves")
+    table = Table("person", "from (last seen)", "to (first seen)", "evidence papers",
+                  title=f"Moves: {len(found)} of {total:,}, most recent and best supported first"
+                        + (f" (--limit {limit})" if total > len(found) else ""))
     for m in found:
-        table.add_row(f"{m.name}\n[dim]{m.person_id}[/dim]", f"{m.from_org} ({m.from_year})",
-                      f"{m.to_org} ({m.to_year})", ", ".join(m.evidence))
+        table.add_row(f"{m.name}\n[dim]{m.person_id}[/dim]", f"{m.from_org} ({m.from_year}, {m.from_support} papers)",
+                      f"{m.to_org} ({m.to_year}, {m.to_support} papers)", ", ".join(m.evidence))
     console.print(table)
 
 

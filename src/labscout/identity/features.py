@@ -340,8 +340,8 @@ def pair_vector(a: ClusterFeatures, b: ClusterFeatures, log_people: float, coaut
         1.0 if not a.domains.isdisjoint(b.domains) else 0.0, cosine,
         1.0 if a.orgs and b.orgs and not same_org else 0.0, float(rare), 1.0 if year_conflict else 0.0,
     ]
-    is_common = 1.0 if log_people >= _COMMON_NAME else 0.0
-    return [*x, is_common * x[1], is_common * x[2], is_common * x[3], is_common * x[4], is_common * x[5]]
+    common_name = 1.0 if is_common(log_people) else 0.0
+    return [*x, common_name * x[1], common_name * x[2], common_name * x[3], common_name * x[4], common_name * x[5]]
 
 
 _EVIDENCE = ("coauthor", "organisation", "paper-organisation", "domain", "topic")
@@ -356,7 +356,7 @@ def score_pair(a: ClusterFeatures, b: ClusterFeatures, log_people: float, w: Wei
     across the merge margin.
     """
     c = w.coefficients
-    common = log_people >= _COMMON_NAME
+    common = is_common(log_people)
     ca, cb = a.coauthors, b.coauthors
     if len(ca) > len(cb):
         ca, cb = cb, ca
@@ -408,7 +408,7 @@ def is_common(log_people: float) -> bool:
 def overwhelming(a: ClusterFeatures, b: ClusterFeatures, log_people: float, w: Weights) -> bool:
     """Whether two groups that hold different ids of a soft namespace are still one person's."""
     small, large = (a.coauthors, b.coauthors) if len(a.coauthors) <= len(b.coauthors) else (b.coauthors, a.coauthors)
-    need = w.duplicate_coauthors + (1 if log_people >= _COMMON_NAME else 0)
+    need = w.duplicate_coauthors + (1 if is_common(log_people) else 0)
     shared = 0
     for key in small:
         if key in large:

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from labscout.identity.constraints import OrgAlias, OrgSettings
 from labscout.sources.records import Institution
 
-OrgKind = Literal["industry_lab", "university", "startup", "government_nonprofit", "unknown"]
+OrgKind = Literal["industry_lab", "university", "startup", "government_nonprofit", "investor", "unknown"]
 _KINDS: tuple[str, ...] = get_args(OrgKind)
 
 
@@ -35,6 +35,10 @@ class Organisation:
     domains: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     curated: bool = False
+    # The organisation this one became (a rename or a merger: Tokyo Tech -> Institute of Science Tokyo).
+    successor_id: str | None = None
+    # Institutes whose people routinely hold an appointment at these too (Mila and Université de Montréal).
+    affiliates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,13 +109,45 @@ _NOT_ORGS = frozenset({"independent researcher", "independent", "unaffiliated", 
 _PLACES = frozenset("berkeley stanford oxford cambridge princeton toronto montreal waterloo edinburgh "
                     "zurich tokyo amsterdam delft sydney adelaide rochester utah copenhagen trento tubingen "
                     "tuebingen lausanne singapore hong kong paris london beijing shanghai seoul".split())
+# Words that name where a unit of an organisation sits, not another organisation: "DeepMind London",
+# "Samsung AI Center Toronto", "Inria Lille Nord Europe".
+_PLACE_WORDS = frozenset((
+    "london paris zurich zürich tokyo beijing shanghai shenzhen hangzhou seoul singapore toronto montreal "
+    "montréal new york nyc redmond seattle bellevue kirkland boston cambridge pittsburgh atlanta austin chicago "
+    "mountain view menlo park palo alto sunnyvale cupertino santa clara san francisco bay area los angeles "
+    "san diego irvine princeton berkeley oxford edinburgh manchester bristol dublin amsterdam delft berlin "
+    "munich tübingen tubingen tuebingen stuttgart heidelberg darmstadt saarbrücken saarbrucken vienna prague "
+    "warsaw stockholm copenhagen oslo helsinki madrid barcelona lisbon milan rome turin trento grenoble lille "
+    "nord saclay rennes nancy bordeaux sophia antipolis montpellier lyon tel aviv haifa herzliya jerusalem "
+    "bangalore bengaluru hyderabad delhi mumbai chennai kyoto osaka nagoya daejeon suwon seongnam gyeonggi "
+    "pangyo hefei nanjing wuhan chengdu xian xi an guangzhou zhuhai suzhou tianjin qingdao hong kong taipei "
+    "hsinchu sydney melbourne brisbane adelaide vancouver edmonton ottawa quebec waterloo accra nairobi "
+    "dubai abu dhabi doha moscow st petersburg ann arbor "
+    "usa us uk u k united states america kingdom china pr japan korea south germany france canada israel "
+    "india switzerland netherlands singapore australia europe emea asia pacific africa russia "
+    "ca wa ny ma nj pa il tx").split())
+# Words that name a unit of a company or institute rather than another organisation ("Amazon Science").
+_UNIT_WORDS = frozenset(
+    "ai research lab labs laboratory laboratories team group center inc corp corporation ltd llc gmbh co "
+    "company technologies technology global international science sciences studio studios office "
+    "headquarters hq r d and".split())
+# A name made of nothing but such words names no institution: PDF extraction leaves "University of
+# Science", "Institute of Advanced Research", "Research Lab" where the real name was lost.
+_GENERIC_ORG_WORDS = frozenset(
+    "university universities institute institution of the and for in at science sciences technology "
+    "research advanced lab labs laboratory laboratories center department dept school college faculty "
+    "national engineering computer computing information applied studies group centre division "
+    "graduate key state".split())
 _NO_AFFILIATION = re.compile(r"double blind|anonymous|under review|anonymized")
 _FUZZY_STOP = frozenset("university of the and at in de di du la le der des von und institute technology "
                         "department science sciences school college research national center centre for "
                         "engineering computer".split())
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^a-z0-9 ]+")
-_GLUED_DIGITS = re.compile(r"(?<=[a-z])\d+\b|\b\d+(?=[a-z])")
+# Digits glued to a word of four letters or more ("University1"), or leading a word ("4Alibaba"); short
+# names keep theirs: "AI2" and "AI21" are two organisations, "1X" is a company.
+_GLUED_DIGITS = re.compile(r"(?<=[a-z]{4})\d+\b|\b\d+(?=[a-z]{2})")
+_CENTRE = re.compile(r"\bcentre\b")
 # LaTeX and spacing accents left by PDF extraction: 'T\"ubingen', 'Universit´e'.
 _LOOSE_ACCENTS = re.compile(r"\\?[\"^~](?=\w)|\s?[´`¨˜](?=\w)|(?<=\w)[´`¨˜]")
 _PIECES = re.compile(r",|;| - | – | / |\(|\)")
@@ -123,10 +159,11 @@ def normalise_org_name(raw: str) -> str:
     text = _LOOSE_ACCENTS.sub("", raw.casefold())
     if not text.isascii():
         text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    text = text.replace("&", " and ").replace("univ.", "university ").replace("’", "'").replace("'", "")
+    text = text.replace("&", " and ").replace("univ.", "university ")
+    text = text.replace("’", "").replace("‘", "").replace("'", "").replace("`", "")
     text = _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
     # Footnote marks glued to words in PDF-extracted lists: "Stanford University1", "4Alibaba Group".
-    text = _GLUED_DIGITS.sub("", text).strip()
+    text = _CENTRE.sub("center", _GLUED_DIGITS.sub("", text)).strip()
     while text.startswith("the "):
         text = text[4:]
     return "" if text == "the" else text
@@ -136,6 +173,16 @@ def is_generic_domain(domain: str) -> bool:
     """Whether an e-mail domain says nothing about the employer (webmail and the like)."""
     d = domain.strip().lower()
     return not d or d in _GENERIC_DOMAINS or d.startswith(_GENERIC_PREFIXES)
+
+
+_SECOND_LEVEL = frozenset("ac edu co com org gov net or ne go".split())
+
+
+def registered_domain(domain: str) -> str:
+    """The part of a domain an institution registers: cs.cmu.edu -> cmu.edu, nlpr.ia.ac.cn -> ia.ac.cn."""
+    labels = domain.strip().lower().split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-keep:])
 
 
 def _country_of_domain(domain: str | None) -> str | None:
@@ -160,13 +207,18 @@ def guess_kind(name: str, domain: str | None = None) -> OrgKind:
 
 def load_curated() -> list[Organisation]:
     """The curated table shipped with the package."""
+    return list(_curated_table())
+
+
+@lru_cache(maxsize=1)
+def _curated_table() -> tuple[Organisation, ...]:
+    # The table ships with the package and never changes while it runs; organisations are immutable.
     path = resources.files("labscout.identity").joinpath("data/organisations.json")
-    return [
+    return tuple(
         Organisation(org_id=o["org_id"], name=o["name"], kind=o["kind"], country=o["country"],
                      parent_id=o["parent_id"], domains=tuple(o["domains"]), aliases=tuple(o["aliases"]),
-                     curated=True)
-        for o in json.loads(path.read_text(encoding="utf-8"))
-    ]
+                     curated=True, successor_id=o.get("successor_id"), affiliates=tuple(o.get("affiliates", ())))
+        for o in json.loads(path.read_text(encoding="utf-8")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +252,10 @@ def _institution_part(raw: str) -> _Institution | None:
     if best is None:
         return None
     name, key = parts[best], keys[best].strip()
+    # "AIT Austrian Institute of Technology (Center for Vision, ...)": the bracket names a unit.
+    bare = name.split("(", 1)[0].strip()
+    if bare != name and normalise_org_name(bare):
+        name, key = bare, normalise_org_name(bare)
     # "University of California, Irvine": the campus is part of the name, not an address.
     if best + 1 < len(parts) and key.endswith(_SYSTEMS):
         campus = keys[best + 1].strip()
@@ -235,7 +291,10 @@ class OrgResolver:
         for key in self._by_alias:
             for token in key.split():
                 if len(token) > 2 and token not in _FUZZY_STOP:
-                    self._by_token.setdefault(token, []).append(key)
+                    # By the word and by its first and last four letters, so that a misspelt word ("Horida",
+                    # "Massachusett") still finds the names it may stand for.
+                    for handle in {token, "<" + token[:4], token[-4:] + ">"}:
+                        self._by_token.setdefault(handle, []).append(key)
         self._cache: dict[tuple[str | None, str | None], OrgMatch | None] = {}
         self._named: dict[str, OrgMatch | None] = {}
         self._user_alias: dict[str, str] = {}
@@ -302,6 +361,11 @@ class OrgResolver:
                 named = self.resolve(first_raw) if first_raw else None
                 if named and named.org.curated and self._root(named.org) == self._root(self._orgs[found]):
                     return named
+                # The slot names another known organisation than its e-mail ("Tencent AI Lab" with a
+                # columbia.edu address, a PDF list whose e-mails are not in author order): the affiliation the
+                # paper prints says where the work was done, unless it lists the e-mail's organisation too.
+                if named and named.org.curated and not self._lists(raw, self._root(self._orgs[found])):
+                    return named
                 return OrgMatch(self._orgs[found], "domain", 1.0)
         match = None
         if first_raw:
@@ -313,6 +377,14 @@ class OrgResolver:
             return self._from_domain_only(first_domain)
         return match
 
+    def _lists(self, raw: str, root: str) -> bool:
+        """Whether one of the '+'-joined affiliations of `raw` names an organisation of the family `root`."""
+        for part in raw.split("+")[1:]:
+            named = self.resolve(part.strip()) if normalise_org_name(part) else None
+            if named is not None and self._root(named.org) == root:
+                return True
+        return False
+
     def _curated_domain(self, domain: str) -> str | None:
         if is_generic_domain(domain):
             return None
@@ -322,6 +394,25 @@ class OrgResolver:
             if found:
                 return found
         return None
+
+    def by_name(self, text: str) -> Organisation | None:
+        """The curated organisation a name or alias (as typed, any case or accents) names exactly."""
+        found = self._by_alias.get(normalise_org_name(text))
+        return self._with_settings(self._orgs[found]) if found else None
+
+    def by_domain(self, domain: str) -> Organisation | None:
+        """The curated organisation an e-mail or web domain (or a sub-domain of it) belongs to."""
+        found = self._curated_domain(domain.strip().lower())
+        return self._with_settings(self._orgs[found]) if found else None
+
+    def family_root(self, org_id: str) -> str:
+        """The top of an organisation's family, after what it was renamed to (Google Brain: Alphabet)."""
+        org = self._orgs[org_id]
+        seen = {org.org_id}
+        while org.successor_id and org.successor_id in self._orgs and org.successor_id not in seen:
+            org = self._orgs[org.successor_id]
+            seen.add(org.org_id)
+        return self._root(self._with_settings(org))
 
     def _root(self, org: Organisation) -> str:
         while org.parent_id and org.parent_id in self._orgs:
@@ -334,9 +425,9 @@ class OrgResolver:
 
     def _by_name(self, raw: str, domain: str | None) -> OrgMatch | None:
         whole = normalise_org_name(raw)
-        if whole in _NOT_ORGS or _NO_AFFILIATION.search(whole):
+        if whole in _NOT_ORGS or _NO_AFFILIATION.search(whole) or set(whole.split()) <= _GENERIC_ORG_WORDS:
             return None
-        match = self._alias(whole)
+        match = self._alias(whole) or self._unit_of(whole)
         if match is not None:
             return match
         # Any comma/bracket piece naming a curated organisation, except bare city names ("Samsung AI Centre,
@@ -345,7 +436,8 @@ class OrgResolver:
         for i, key in enumerate(pieces):
             # "University of Maryland, Baltimore County" is not the University of Maryland.
             campus_follows = key.endswith(_SYSTEMS) and i + 1 < len(pieces)
-            match = match or (self._alias(key) if key not in _PLACES and not campus_follows else None)
+            match = match or (self._alias(key) or self._unit_of(key)
+                              if key not in _PLACES and not campus_follows else None)
         # "KU Leuven and ETH Zurich": two organisations in one slot; the first one is taken.
         for piece in re.split(r" and | und | et ", whole):
             match = match or (self._alias(piece) if piece != whole and piece not in _PLACES else None)
@@ -357,9 +449,33 @@ class OrgResolver:
         match = match or self._fuzzy(key)
         return match or self._new_org(inst, domain)
 
+    def _unit_of(self, key: str) -> OrgMatch | None:
+        """A named unit or site of a curated organisation: the organisation ("DeepMind London").
+
+        The longest leading run of words that is an alias counts when what follows only says where the unit
+        sits or what kind of unit it is, or opens a department ("... University of Technology Laboratory of
+        Computer Science"). A university's name followed by a city is left alone: "Northeastern University
+        Shenyang" is not Northeastern University.
+        """
+        words = key.split()
+        for end in range(len(words) - 1, 0, -1):
+            found = self._by_alias.get(" ".join(words[:end]))
+            if found is None:
+                continue
+            rest = words[end:]
+            org = self._orgs[found]
+            opens_unit = " ".join(rest).startswith(_DEPARTMENT_PREFIXES + _SUBUNIT_PREFIXES)
+            plain = org.kind != "university" and all(w in _PLACE_WORDS or w in _UNIT_WORDS for w in rest)
+            if opens_unit or plain:
+                return OrgMatch(org, "alias", 1.0)
+            return None
+        return None
+
     def _fuzzy(self, key: str) -> OrgMatch | None:
         # Sorted: among aliases scoring alike the first wins, and a set's order changes with the hash seed.
-        candidates = sorted({alias for token in key.split() for alias in self._by_token.get(token, ())})
+        candidates = sorted({alias for token in key.split() if len(token) > 2 and token not in _FUZZY_STOP
+                             for handle in (token, "<" + token[:4], token[-4:] + ">")
+                             for alias in self._by_token.get(handle, ())})
         if not candidates:
             return None
         # Plain ratio, not WRatio: partial matching would fold "University of California, Irvine" into
@@ -387,10 +503,8 @@ class OrgResolver:
         # A bare domain becomes an organisation only when it is plainly an institution's.
         if is_generic_domain(domain) or not _is_academic_domain(domain):
             return None
-        labels = domain.split(".")
         # cs.xyz.edu and xyz.edu are one institution; xyz.edu.cn keeps its country suffix.
-        keep = 3 if len(labels) >= 3 and labels[-2] in ("edu", "ac") else 2
-        registered = ".".join(labels[-keep:])
+        registered = registered_domain(domain)
         org_id = "domain-" + registered
         org = self._orgs.get(org_id)
         if org is None:
@@ -417,12 +531,22 @@ class OrgResolver:
         return OrgMatch(org, "name", 1.0)
 
 
+_LONG_STOP = tuple(w for w in _FUZZY_STOP if len(w) >= 6)
+
+
+@lru_cache(maxsize=100_000)
+def _is_stop_word(word: str) -> bool:
+    # A misspelt common word ("Instutute", "Univeristy") is still a common word, not a distinctive one.
+    return word in _FUZZY_STOP or (len(word) >= 6 and any(fuzz.ratio(word, w) >= 80 for w in _LONG_STOP))
+
+
 def _distinctive_words_agree(a: str, b: str) -> bool:
-    words_a = [w for w in a.split() if w not in _FUZZY_STOP]
-    words_b = [w for w in b.split() if w not in _FUZZY_STOP]
+    # One-letter fragments are extraction debris ("Massachusett.s"), not words.
+    words_a = [w for w in a.split() if len(w) > 1 and not _is_stop_word(w)]
+    words_b = [w for w in b.split() if len(w) > 1 and not _is_stop_word(w)]
 
     def covered(xs: list[str], ys: list[str]) -> bool:
-        return all(any(fuzz.ratio(x, y) >= 80 for y in ys) for x in xs)
+        return all(any(fuzz.ratio(x, y) >= 75 for y in ys) for x in xs)
 
     return bool(words_a) and covered(words_a, words_b) and covered(words_b, words_a)
 

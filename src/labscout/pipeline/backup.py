@@ -23,13 +23,15 @@ from sqlalchemy import Connection, Date, DateTime, Engine, Numeric, Table, func,
 from labscout.errors import BadInputError, ConflictError
 from labscout.pipeline import audit, db, users
 from labscout.pipeline import identity_models as _identity_tables  # noqa: F401  (their tables are backed up too)
+from labscout.pipeline import team_models as _team_tables  # noqa: F401  (the team builder's too)
 from labscout.pipeline import watch_models as _watch_tables  # noqa: F401  (saved searches, watches, alerts too)
-from labscout.pipeline.models import AuditEntry, Base, User, WebSession, utcnow
+from labscout.pipeline.models import AuditEntry, Base, SignInFailure, User, WebSession, utcnow
 from labscout.pipeline.roles import Actor, Perm, Role, require
 
 FORMAT = "labscout-pipeline-backup/2"
-# Never written to a backup: secrets (session token hashes) and what a restore must not bring back.
-NOT_BACKED_UP = {WebSession.__tablename__}
+# Never written to a backup: secrets (session token hashes), what a restore must not bring back, and the
+# sign-in failures (a few minutes' worth, keyed by the server's key).
+NOT_BACKED_UP = {WebSession.__tablename__, SignInFailure.__tablename__}
 SECRET_COLUMNS = {"users": ("password_hash",)}
 AUDIT = AuditEntry.__tablename__
 

@@ -127,6 +127,18 @@ class WebSession(Base):
     user_agent: Mapped[str | None] = mapped_column(String(200))
 
 
+class SignInFailure(Base):
+    """One failed sign-in counted against one key (account and client, account, client), by the key's HMAC."""
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[datetime] = mapped_column(index=True)
+
+    __table_args__ = (Index("ix_sign_in_failures_key", "key_hash", "failed_at"),)
+
+
 class Setting(Base):
     """Team-wide settings kept in the database (approval threshold, total budget)."""
 

@@ -26,6 +26,7 @@ from labscout.pipeline.models import (
     utcnow,
 )
 from labscout.pipeline.roles import Actor, Perm, require
+from labscout.pipeline.team_models import CandidateEstimate, SeatAssignment
 from labscout.pipeline.watch_models import Alert, WatchState
 
 ERASED = "[erased]"
@@ -35,7 +36,7 @@ def resolve_candidate(session: Session, actor: Actor, ref: str) -> int:
     """The candidate meant by `ref`: a candidate id, an e-mail address or a research person id."""
     require(actor, Perm.VIEW_PIPELINE)
     ref = ref.strip()
-    if ref.isdigit():
+    if ref.isascii() and ref.isdigit():
         return candidates.load(session, int(ref)).id
     column = Candidate.email if "@" in ref else Candidate.person_id
     found = list(session.scalars(select(Candidate.id).where(column == (ref.lower() if "@" in ref else ref),
@@ -81,6 +82,9 @@ def export_person(session: Session, actor: Actor, candidate_id: int) -> dict[str
         "offers": [audit.snapshot(o) for o in offers],
         "deals": [{"deal_id": d.id, "company": d.company, "kind": d.kind, "note": link.note} for d, link in deals],
         "research_link": audit.snapshot(person_link) if person_link is not None else None,
+        "team_estimate": audit.snapshot(estimate) if (estimate := session.get(CandidateEstimate, c.id)) else None,
+        "seats": [audit.snapshot(s) for s in session.scalars(select(SeatAssignment)
+                                                              .where(SeatAssignment.candidate_id == c.id))],
         "audit": [audit.snapshot(e) for e in trail],
     }
 
@@ -184,6 +188,9 @@ def erase_person(session: Session, actor: Actor, candidate_id: int, reason: str)
     session.execute(delete(CandidatePersonLink).where(CandidatePersonLink.candidate_id == c.id))
     session.execute(delete(Alert).where(Alert.candidate_id == c.id))
     session.execute(delete(WatchState).where(WatchState.subject == f"candidate:{c.id}"))
+    # the team's estimate (with its note) and the person's seat are about them too
+    session.execute(delete(CandidateEstimate).where(CandidateEstimate.candidate_id == c.id))
+    session.execute(delete(SeatAssignment).where(SeatAssignment.candidate_id == c.id))
     for t in transitions:
         t.reason = None
     for o in offers:

@@ -1,8 +1,9 @@
-"""Reads of careers from the store: moves between organisations, flows per year, who is where now.
+"""Careers as the research store holds them: moves between organisations, flows, who is where now, and how
+each source file's per-author fields were paired with its authors.
 
-A move is a change of organisation between two consecutive years in which a person's papers state one: the
-main organisation of the later year is not among those of the earlier year, and the earlier one is not among
-the later year's (so a dual affiliation flickering between years is not a move). `talent.moves` decides what
+Facts and moves are derived in `derive.sql`; this module reads them as typed records. A move is listed only
+when both ends rest on enough papers (`min_support`); moves between units of one group (Google Research to
+Google DeepMind) are transfers and are left out unless both ends are asked for. `talent.moves` decides what
 to ask; the SQL lives here.
 """
 
@@ -12,26 +13,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from labscout.research import organisations
 from labscout.research.store import ResearchStore
-
-_MOVES = """
-WITH per_year AS (
-    SELECT person_id, year, arg_max(org_id, n_papers) AS org_id, list(org_id) AS orgs,
-           flatten(list(paper_ids)) AS paper_ids
-    FROM person_years WHERE org_id IS NOT NULL GROUP BY person_id, year
-), seq AS (
-    SELECT *, lag(org_id) OVER w AS prev_org, lag(orgs) OVER w AS prev_orgs, lag(year) OVER w AS prev_year,
-           lag(paper_ids) OVER w AS prev_papers
-    FROM per_year WINDOW w AS (PARTITION BY person_id ORDER BY year)
-)
-SELECT s.person_id, pe.name, s.prev_org AS from_org_id, fo.name AS from_org, s.org_id AS to_org_id,
-       t.name AS to_org, s.prev_year AS from_year, s.year AS to_year, s.prev_papers[1:3] AS from_papers,
-       s.paper_ids[1:3] AS to_papers, coalesce(fo.parent_id, fo.org_id) = coalesce(t.parent_id, t.org_id)
-           AS within_group
-FROM seq s JOIN people pe USING (person_id)
-LEFT JOIN organisations fo ON fo.org_id = s.prev_org LEFT JOIN organisations t ON t.org_id = s.org_id
-WHERE s.prev_org IS NOT NULL AND NOT list_contains(s.prev_orgs, s.org_id) AND NOT list_contains(s.orgs, s.prev_org)
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +29,8 @@ class Move:
     to_year: int
     within_group: bool
     evidence: list[str]  # papers stating the old and the new organisation
+    from_support: int = 0  # papers naming the organisation left
+    to_support: int = 0  # papers naming the organisation joined
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,68 +52,167 @@ class Member:
     latest_org_year: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class MoveFilter:
+    """Which moves: from and to (each an organisation's family), since a year, one person, how supported."""
+
+    from_orgs: Collection[str] | None = None
+    to_orgs: Collection[str] | None = None
+    since: int | None = None
+    person_id: str | None = None
+    min_support: int = 2
+    within_group: bool = False
+
+
 def org_family(store: ResearchStore, org_id: str) -> set[str]:
-    """An organisation id and every organisation under it."""
-    rows = store.rows("""WITH RECURSIVE tree(org_id) AS (SELECT ?::VARCHAR UNION
-                         SELECT o.org_id FROM organisations o JOIN tree t ON o.parent_id = t.org_id)
-                         SELECT org_id FROM tree""", [org_id])
-    return {r["org_id"] for r in rows}
+    """An organisation id, every organisation under it and what was renamed or merged into any of them."""
+    return organisations.family(store, org_id)
 
 
-def find_moves(store: ResearchStore, *, sources: Collection[str] | None = None,
-               targets: Collection[str] | None = None, since: int | None = None, person_id: str | None = None,
-               across_groups: bool = False, limit: int = 200) -> list[Move]:
-    """Moves newest first, from any of `sources` to any of `targets` (organisation ids), from `since` on."""
-    where: list[str] = ["1=1"]
-    params: list[object] = []
-    if sources is not None:
-        where.append("from_org_id IN (SELECT unnest(?))")
-        params.append(sorted(sources))
-    if targets is not None:
-        where.append("to_org_id IN (SELECT unnest(?))")
-        params.append(sorted(targets))
-    if since is not None:
-        where.append("to_year >= ?")
-        params.append(since)
-    if person_id is not None:
-        where.append("person_id = ?")
-        params.append(person_id)
-    if across_groups:
-        where.append("NOT within_group")
-    rows = store.rows(f"SELECT * FROM ({_MOVES}) WHERE {' AND '.join(where)} "
-                      f"ORDER BY to_year DESC, name LIMIT {int(limit)}", params)
+def groups_of(store: ResearchStore, org_ids: Collection[str]) -> set[str]:
+    """The tops of the families the organisations belong to (Alphabet for Google DeepMind)."""
+    rows = store.rows("SELECT DISTINCT group_id FROM org_relations WHERE org_id IN (SELECT unnest(?))",
+                      [sorted(org_ids)])
+    return {str(r["group_id"]) for r in rows}
+
+
+def _where(f: MoveFilter) -> tuple[str, list[object]]:
+    where = ["least(m.from_support, m.to_support) >= ?"]
+    params: list[object] = [f.min_support]
+    if f.from_orgs is not None:
+        where.append("(m.from_org_id IN (SELECT unnest(?)) OR m.from_unit_id IN (SELECT unnest(?)))")
+        params += [sorted(f.from_orgs), sorted(f.from_orgs)]
+    if f.to_orgs is not None:
+        where.append("(m.to_org_id IN (SELECT unnest(?)) OR m.to_unit_id IN (SELECT unnest(?)))")
+        params += [sorted(f.to_orgs), sorted(f.to_orgs)]
+    if f.since is not None:
+        where.append("m.to_year >= ?")
+        params.append(f.since)
+    if f.person_id is not None:
+        where.append("m.person_id = ?")
+        params.append(f.person_id)
+    if not f.within_group:
+        where.append("NOT m.within_group")
+    return " AND ".join(where), params
+
+
+def find_moves(store: ResearchStore, f: MoveFilter, *, limit: int) -> list[Move]:
+    """Moves, most recent first and, within a year, best supported first."""
+    where, params = _where(f)
+    rows = store.rows(
+        f"""SELECT m.*, pe.name, fo.name AS from_org, t.name AS to_org
+            FROM moves m JOIN people pe USING (person_id)
+            JOIN organisations fo ON fo.org_id = m.from_org_id JOIN organisations t ON t.org_id = m.to_org_id
+            WHERE {where}
+            ORDER BY m.to_year DESC, least(m.from_support, m.to_support) DESC, pe.name, m.person_id, m.from_year
+            LIMIT ?""", [*params, limit])
     return [_move(r) for r in rows]
 
 
 def _move(r: dict[str, Any]) -> Move:
     return Move(r["person_id"], r["name"], r["from_org_id"], r["from_org"], r["to_org_id"], r["to_org"],
                 r["from_year"], r["to_year"], bool(r["within_group"]),
-                list(dict.fromkeys([*(r["from_papers"] or []), *(r["to_papers"] or [])])))
+                list(dict.fromkeys([*(r["from_papers"] or []), *(r["to_papers"] or [])])),
+                r["from_support"], r["to_support"])
+
+
+def count_moves(store: ResearchStore, f: MoveFilter) -> int:
+    where, params = _where(f)
+    row = store.one(f"SELECT count(*) AS n FROM moves m WHERE {where}", params)
+    return int(row["n"]) if row else 0
 
 
 def find_flows(store: ResearchStore, *, since: int | None = None, members: Collection[str] | None = None,
-               by_group: bool = True, min_people: int = 2, limit: int = 100) -> list[Flow]:
-    """People moving from one organisation to another per year, biggest first (see `talent.moves.list_flows`)."""
-    top = "coalesce(root.org_id, o.org_id)" if by_group else "o.org_id"
-    roots = """LEFT JOIN organisations root ON root.org_id = o.parent_id"""
-    touching = "" if members is None else \
-        "AND (from_org_id IN (SELECT unnest($members)) OR to_org_id IN (SELECT unnest($members)))"
-    rows = store.rows(f"""
-        WITH m AS ({_MOVES}),
-        ends AS (
-            SELECT m.person_id, m.to_year AS year,
-                   (SELECT {top} FROM organisations o {roots} WHERE o.org_id = m.from_org_id) AS src,
-                   (SELECT {top} FROM organisations o {roots} WHERE o.org_id = m.to_org_id) AS dst,
-                   m.from_org_id, m.to_org_id
-            FROM m WHERE ($since IS NULL OR m.to_year >= $since)
-        )
-        SELECT src, s.name AS src_name, dst, d.name AS dst_name, year, count(DISTINCT person_id) AS people
-        FROM ends JOIN organisations s ON s.org_id = src JOIN organisations d ON d.org_id = dst
-        WHERE src <> dst {touching}
-        GROUP BY ALL HAVING count(DISTINCT person_id) >= $min_people
-        ORDER BY people DESC, year DESC, src_name, dst_name LIMIT {int(limit)}""",
-        {"since": since, "min_people": min_people, **({} if members is None else {"members": sorted(members)})})
+               by_group: bool = True, min_people: int = 2, min_support: int = 2, limit: int = 100) -> list[Flow]:
+    """People moving from one organisation to another per year, biggest first; transfers inside a group are
+    not flows. `by_group` counts each organisation under the top of its family (Alphabet); `members` keeps
+    the flows in or out of those organisations."""
+    src, dst = ("from_group_id", "to_group_id") if by_group else ("from_unit_id", "to_unit_id")
+    chosen = sorted(members) if members is not None else None
+    rows = store.rows(
+        f"""SELECT m.{src} AS src, s.name AS src_name, m.{dst} AS dst, d.name AS dst_name, m.to_year AS year,
+                   count(DISTINCT m.person_id) AS people
+            FROM moves m JOIN organisations s ON s.org_id = m.{src} JOIN organisations d ON d.org_id = m.{dst}
+            WHERE NOT m.within_group AND least(m.from_support, m.to_support) >= ? AND (? IS NULL OR m.to_year >= ?)
+              AND (?::VARCHAR[] IS NULL OR list_has_any([m.from_org_id, m.from_unit_id, m.to_org_id, m.to_unit_id],
+                                                        ?::VARCHAR[]))
+            GROUP BY ALL HAVING count(DISTINCT m.person_id) >= ?
+            ORDER BY people DESC, year DESC, src_name, dst_name LIMIT ?""",
+        [min_support, since, since, chosen, chosen, min_people, limit])
     return [Flow(r["src"], r["src_name"], r["dst"], r["dst_name"], r["year"], r["people"]) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class FilePairing:
+    """How one source file's per-author fields were paired with its authors, and how the facts held."""
+
+    file: str
+    papers: int
+    authorships: int
+    by_pairing: dict[str, int]  # authorships with an organisation, by how it was paired
+    unpaired_papers: int  # papers whose institutions stay at paper level, paired with nobody
+    positions: int
+    domain_checked: int  # authorships whose affiliation and domain both name a known organisation
+    domain_disagrees: int
+    neighbours_checked: int  # authorships with an organisation whose person has other papers the years around
+    neighbours_disagree: int  # ... none of which names its family
+    facts: int  # timeline facts (person, year, organisation) resting on this file's papers
+    weak_facts: int
+
+
+_REPORT = """
+WITH a AS (
+    SELECT a.person_id, a.org_id, a.affiliation_source, a.position, a.domain_check, p.source_file, p.year,
+           p.paper_id, r.group_id, r.lineage, r.affiliates
+    FROM authorships a JOIN papers p USING (paper_id) LEFT JOIN org_relations r USING (org_id)
+), near AS (
+    -- Each stated organisation against the person's other papers of the year before to the year after.
+    SELECT x.paper_id, x.person_id,
+           count(y.paper_id) AS others,
+           count(y.paper_id) FILTER (WHERE y.group_id = x.group_id OR list_has_any(y.lineage, x.affiliates)
+                                     OR list_has_any(x.lineage, y.affiliates)) AS agreeing
+    FROM a x JOIN a y ON y.person_id = x.person_id AND y.paper_id <> x.paper_id AND abs(y.year - x.year) <= 1
+         AND y.org_id IS NOT NULL
+    WHERE x.org_id IS NOT NULL
+    GROUP BY x.paper_id, x.person_id
+), facts AS (
+    SELECT DISTINCT p.source_file, y.person_id, y.year, y.org_id, y.strength
+    FROM person_years y, unnest(y.paper_ids) AS u(paper_id) JOIN papers p ON p.paper_id = u.paper_id
+    WHERE y.org_id IS NOT NULL
+)
+SELECT f.file,
+       (SELECT count(*) FROM papers p WHERE p.source_file = f.file) AS papers,
+       (SELECT count(*) FROM a WHERE a.source_file = f.file) AS authorships,
+       (SELECT coalesce(list(s ORDER BY s), []) FROM (
+            SELECT a.affiliation_source || '=' || count(*) AS s FROM a
+            WHERE a.source_file = f.file AND a.org_id IS NOT NULL AND a.affiliation_source IS NOT NULL
+            GROUP BY a.affiliation_source)) AS by_pairing,
+       (SELECT count(DISTINCT pa.paper_id) FROM paper_affiliations pa JOIN papers p USING (paper_id)
+        WHERE p.source_file = f.file) AS unpaired_papers,
+       (SELECT count(*) FROM a WHERE a.source_file = f.file AND a.position IS NOT NULL) AS positions,
+       (SELECT count(*) FROM a WHERE a.source_file = f.file AND a.domain_check IS NOT NULL) AS domain_checked,
+       (SELECT count(*) FROM a WHERE a.source_file = f.file AND a.domain_check = 'disagrees') AS domain_disagrees,
+       (SELECT count(*) FROM near n JOIN papers p USING (paper_id) WHERE p.source_file = f.file
+        AND n.others > 0) AS neighbours_checked,
+       (SELECT count(*) FROM near n JOIN papers p USING (paper_id) WHERE p.source_file = f.file
+        AND n.others > 0 AND n.agreeing = 0) AS neighbours_disagree,
+       (SELECT count(*) FROM facts x WHERE x.source_file = f.file) AS facts,
+       (SELECT count(*) FROM facts x WHERE x.source_file = f.file AND x.strength = 'weak') AS weak_facts
+FROM source_files f ORDER BY f.file
+"""
+
+
+def pairing_report(store: ResearchStore) -> list[FilePairing]:
+    """Per source file: how affiliations were paired, how often they disagree with the e-mail domain or with
+    the person's papers of the neighbouring years, and how many facts rest on it and how many are weak."""
+    report = []
+    for r in store.rows(_REPORT):
+        pairs = dict(item.split("=", 1) for item in r["by_pairing"])
+        report.append(FilePairing(
+            r["file"], r["papers"], r["authorships"], {k: int(v) for k, v in pairs.items()}, r["unpaired_papers"],
+            r["positions"], r["domain_checked"], r["domain_disagrees"], r["neighbours_checked"],
+            r["neighbours_disagree"], r["facts"], r["weak_facts"]))
+    return report
 
 
 def latest_org_year(store: ResearchStore) -> int | None:

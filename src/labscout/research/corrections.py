@@ -16,7 +16,8 @@ from labscout.identity.orgs import OrgKind, normalise_org_name
 from labscout.research import queries
 from labscout.research.store import ResearchStore
 
-ORG_KINDS: tuple[OrgKind, ...] = ("industry_lab", "university", "startup", "government_nonprofit", "unknown")
+ORG_KINDS: tuple[OrgKind, ...] = ("industry_lab", "university", "startup", "government_nonprofit", "investor",
+                                  "unknown")
 
 
 def mentions_of(store: ResearchStore, person_id: str) -> list[dict[str, Any]]:

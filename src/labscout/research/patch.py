@@ -81,7 +81,7 @@ def apply_corrections(store: Path, corrections: Sequence[Correction]) -> PatchRe
                 elif isinstance(correction, OrgReassignment):
                     _reassign(con, correction, result)
                 else:
-                    _org_settings(con, correction)
+                    _org_settings(con, correction, result)
             _rederive(con, result.people)
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
@@ -203,7 +203,8 @@ def _reassign(con: duckdb.DuckDBPyConnection, c: OrgReassignment, result: PatchR
 def _ensure_org(con: duckdb.DuckDBPyConnection, org_id: str, name: str, kind: str | None, country: str | None,
                 parent_id: str | None = None, curated: bool = False) -> None:
     if not con.execute("SELECT 1 FROM organisations WHERE org_id = ?", [org_id]).fetchone():
-        con.execute("INSERT INTO organisations VALUES (?, ?, ?, ?, ?, ?)",
+        con.execute("INSERT INTO organisations (org_id, name, kind, country, parent_id, curated) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
                     [org_id, name, kind or "unknown", country, parent_id, curated])
 
 
@@ -224,9 +225,16 @@ def _assign(con: duckdb.DuckDBPyConnection, raws: list[str], org_id: str | None,
             con.execute("INSERT INTO org_aliases VALUES (?, ?, 'name', ?, ?)", [org_id, alias, method, int(n)])
 
 
-def _org_settings(con: duckdb.DuckDBPyConnection, c: OrgSettings) -> None:
+def _org_settings(con: duckdb.DuckDBPyConnection, c: OrgSettings, result: PatchResult) -> None:
     if not con.execute("SELECT 1 FROM organisations WHERE org_id = ?", [c.org_id]).fetchone():
         raise ConflictError(f"correction {c.correction_id}: organisation {c.org_id} is not in the store any more")
+    # A new parent changes which of its people's changes are moves and which facts agree: theirs are
+    # derived again (everyone under it too).
+    touched = con.execute("""WITH RECURSIVE tree(org_id) AS (SELECT ?::VARCHAR UNION
+                             SELECT o.org_id FROM organisations o JOIN tree t ON o.parent_id = t.org_id)
+                             SELECT DISTINCT person_id FROM authorships WHERE org_id IN (SELECT org_id FROM tree)""",
+                          [c.org_id]).fetchall()
+    result.people |= {pid for (pid,) in touched}
     if c.exact:
         con.execute("UPDATE organisations SET parent_id = ?, kind = ?, country = ? WHERE org_id = ?",
                     [c.parent_id, c.kind or "unknown", c.country, c.org_id])
@@ -239,7 +247,7 @@ def _rederive(con: duckdb.DuckDBPyConnection, people: set[str]) -> None:
     if not people:
         return
     con.execute("CREATE OR REPLACE TEMP TABLE patch_people AS SELECT unnest(?) AS person_id", [sorted(people)])
-    for table in ("person_years", "people", "person_names"):
+    for table in ("person_years", "people", "person_names", "moves"):
         con.execute(f"DELETE FROM {table} WHERE person_id IN (SELECT person_id FROM patch_people)")
     con.execute("""CREATE OR REPLACE TEMP VIEW patch_authorships AS
                    SELECT * FROM authorships WHERE person_id IN (SELECT person_id FROM patch_people)""")

@@ -8,48 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any
 
 from rapidfuzz import fuzz, process
 
 from labscout.errors import InvalidError, NotFoundError
 from labscout.identity.names import normalise_name
-from labscout.identity.orgs import OrgResolver, normalise_org_name
+from labscout.research import organisations
+from labscout.research.matches import AmbiguousError, OrgMatch, PersonMatch
 from labscout.research.store import ResearchStore
 
-
-@dataclass(frozen=True, slots=True)
-class PersonMatch:
-    """One of the people a name fits: enough to tell them apart and pick one by id."""
-
-    person_id: str
-    name: str
-    n_papers: int
-    first_year: int | None
-    last_year: int | None
-    latest_org: str | None
-    latest_org_year: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class OrgMatch:
-    """One of the organisations a name fits."""
-
-    org_id: str
-    name: str
-    kind: str | None
-    country: str | None
-    n_papers: int
-
-
-class AmbiguousError(InvalidError):
-    """A name fits several people or organisations; the candidates are listed so a human can choose."""
-
-    def __init__(self, message: str, candidates: list[PersonMatch] | list[OrgMatch], *, field: str | None = None,
-                 ) -> None:
-        super().__init__(message, field=field)
-        self.candidates = candidates
+__all__ = ["AmbiguousError", "OrgMatch", "OrgProfile", "PersonMatch", "PersonProfile", "org_profile",
+           "person_profile", "resolve_org", "resolve_person"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +47,9 @@ class Org:
     country: str | None
     parent_id: str | None
     curated: bool
+    successor_id: str | None = None  # what it was renamed to or merged into
+    affiliate_ids: list[str] = field(default_factory=list)  # institutes whose people hold both appointments
+    home_domain: str | None = None  # the e-mail domain most slots naming it carry
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +63,11 @@ class CareerYear:
     country: str | None
     position: str | None
     n_papers: int
+    n_first: int  # ... of which name it first on the slot, not as a second affiliation
     paper_ids: list[str]
+    pairings: list[str]  # how the papers were paired with the person: slot, profile, profile-order, sole, email
+    strength: str  # strong | weak: one paper that the person's papers of the years around it contradict
+    why: str | None  # for a weak fact, what contradicts it
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +87,7 @@ class Authorship:
     raw_affiliation: str | None
     org: str | None
     position: str | None
+    affiliation_source: str | None
     link_reason: str | None
     source_file: str
     record_index: int
@@ -180,6 +157,8 @@ class OrgProfile:
     people: list[OrgMember]
     papers_by_year: list[OrgYear]
     n_people_latest: int
+    successor: Org | None = None  # what it was renamed to or merged into
+    predecessors: list[Org] = field(default_factory=list)  # what was renamed or merged into it
 
 
 _PERSON_MATCH = """
@@ -266,13 +245,14 @@ def person_profile(store: ResearchStore, person_id: str) -> PersonProfile:
     latest = store.first_record(Org, "SELECT * FROM organisations WHERE org_id = ?", [person.latest_org_id]) \
         if person.latest_org_id else None
     timeline = store.records(CareerYear,
-        """SELECT y.year, y.org_id, o.name AS org, o.kind, o.country, y.position, y.n_papers, y.paper_ids
+        """SELECT y.year, y.org_id, o.name AS org, o.kind, o.country, y.position, y.n_papers, y.n_first,
+                  y.paper_ids, y.pairings, y.strength, y.why
            FROM person_years y LEFT JOIN organisations o ON o.org_id = y.org_id
-           WHERE y.person_id = ? ORDER BY y.year, o.name""", [person_id])
+           WHERE y.person_id = ? ORDER BY y.year, y.strength, o.name""", [person_id])
     papers = store.records(Authorship,
         """SELECT p.paper_id, p.year, v.name AS venue, p.title, p.status, p.decision, p.presentation,
                   a.author_order, p.n_authors, a.raw_name, a.raw_affiliation, o.name AS org,
-                  a.position, a.link_reason, p.source_file, p.record_index
+                  a.position, a.affiliation_source, a.link_reason, p.source_file, p.record_index
            FROM authorships a JOIN papers p USING (paper_id) JOIN venues v ON v.venue = p.venue
            LEFT JOIN organisations o ON o.org_id = a.org_id
            WHERE a.person_id = ? ORDER BY p.year DESC, v.name, p.title""", [person_id])
@@ -292,65 +272,8 @@ def person_profile(store: ResearchStore, person_id: str) -> PersonProfile:
 
 
 def resolve_org(store: ResearchStore, ref: str, *, field: str = "org") -> str:
-    """The organisation id meant by `ref` (an id, a name, an alias or an e-mail domain)."""
-    ref = ref.strip()
-    if not ref:
-        raise InvalidError("give an organisation's name, alias, domain or id", field=field)
-    if store.one("SELECT 1 FROM organisations WHERE org_id = ?", [ref]):
-        return ref
-    by_name = store.rows("SELECT org_id FROM organisations WHERE lower(name) = lower(?)", [ref])
-    if len(by_name) == 1:
-        return str(by_name[0]["org_id"])
-    by_alias = store.rows(
-        """SELECT org_id, sum(occurrences) AS n FROM org_aliases WHERE lower(alias) = lower(?)
-           GROUP BY org_id ORDER BY n DESC""", [ref])
-    if len(by_alias) == 1:
-        return str(by_alias[0]["org_id"])
-    if by_alias:
-        candidates = store.records(OrgMatch, """
-            SELECT o.org_id, o.name, o.kind, o.country, count(DISTINCT a.paper_id) AS n_papers
-            FROM organisations o LEFT JOIN authorships a USING (org_id)
-            WHERE o.org_id IN (SELECT unnest(?)) GROUP BY ALL ORDER BY n_papers DESC, o.org_id""",
-            [[r["org_id"] for r in by_alias]])
-        raise AmbiguousError(f"'{ref}' names {len(by_alias)} organisations; choose one by id", candidates,
-                             field=field)
-    # What an affiliation string would resolve to: "Tsinghua" or "Gogle DeepMind" name a curated organisation.
-    as_affiliation = _curated_resolver().resolve(ref)
-    if as_affiliation is not None and as_affiliation.org.curated and \
-            store.one("SELECT 1 FROM organisations WHERE org_id = ?", [as_affiliation.org.org_id]):
-        return as_affiliation.org.org_id
-    raise NotFoundError(_suggest_orgs(store, ref), field=field)
-
-
-@lru_cache(maxsize=1)
-def _curated_resolver() -> OrgResolver:
-    return OrgResolver()
-
-
-def _org_name_score(query: str, name: str, **_: Any) -> float:
-    """How well a typed name fits an organisation's name; "T" or "A9" fit nothing, however they overlap."""
-    if len(name) < 4:
-        return 0.0
-    whole = fuzz.ratio(query, name)
-    words = fuzz.token_set_ratio(query, name) if len(query) >= 4 else 0.0
-    # A fragment of a much longer name ("berkley" in "uc berkley ...") counts a little less.
-    part = fuzz.partial_ratio(query, name) * (0.9 if len(query) >= len(name) / 2 else 0.7)
-    # One mistyped word against one word of the name: "stanfrod" and "stanford university".
-    word = max((fuzz.ratio(query, w) for w in name.split()), default=0.0) * 0.95 if " " not in query else 0.0
-    return max(whole, words, part, word)
-
-
-def _suggest_orgs(store: ResearchStore, ref: str) -> str:
-    rows = store.rows("""SELECT o.name, count(a.paper_id) AS authorships FROM organisations o
-                         LEFT JOIN authorships a USING (org_id) GROUP BY o.name""")
-    size = {r["name"]: r["authorships"] for r in rows}
-    close = process.extract(normalise_org_name(ref), {n: normalise_org_name(n) for n in size},
-                            scorer=_org_name_score, limit=50, score_cutoff=75)
-    if not close:
-        return f"no organisation called '{ref}'"
-    # Among equally close names the organisation with most authorships is the likelier meaning.
-    best = sorted(close, key=lambda c: (-round(c[1] / 5), -size[c[2]], c[2]))[:5]
-    return f"no organisation called '{ref}'; closest: {', '.join(repr(c[2]) for c in best)}"
+    """The organisation id meant by `ref` (an id, a name or alias people use, an e-mail domain)."""
+    return organisations.resolve_org(store, ref, field=field)
 
 
 def org_profile(store: ResearchStore, org_id: str, *, top: int = 25) -> OrgProfile:
@@ -359,7 +282,8 @@ def org_profile(store: ResearchStore, org_id: str, *, top: int = 25) -> OrgProfi
     parent = store.first_record(Org, "SELECT * FROM organisations WHERE org_id = ?", [org.parent_id]) \
         if org.parent_id else None
     children = store.records(Org, "SELECT * FROM organisations WHERE parent_id = ? ORDER BY name", [org_id])
-    family = [org_id] + [c.org_id for c in children]
+    # Everything under it and what was renamed into it: Google's people include Google DeepMind's.
+    family = sorted(organisations.family(store, org_id))
     aliases = store.records(OrgAlias,
         """SELECT alias, alias_kind, method, sum(occurrences) AS occurrences FROM org_aliases
            WHERE org_id = ? GROUP BY ALL ORDER BY occurrences DESC LIMIT 30""", [org_id])
@@ -378,7 +302,11 @@ def org_profile(store: ResearchStore, org_id: str, *, top: int = 25) -> OrgProfi
             FROM authorships a JOIN papers p USING (paper_id) WHERE a.org_id IN ({marks})
             GROUP BY p.year ORDER BY p.year""", family)
     latest = store.one(f"SELECT count(*) AS n FROM people WHERE latest_org_id IN ({marks})", family)
-    return OrgProfile(org, parent, children, aliases, people, by_year, int(latest["n"]) if latest else 0)
+    successor = store.first_record(Org, "SELECT * FROM organisations WHERE org_id = ?", [org.successor_id]) \
+        if org.successor_id else None
+    predecessors = store.records(Org, "SELECT * FROM organisations WHERE successor_id = ? ORDER BY name", [org_id])
+    return OrgProfile(org, parent, children, aliases, people, by_year, int(latest["n"]) if latest else 0,
+                      successor, predecessors)
 
 
 def org_coverage(store: ResearchStore) -> dict[str, int]:

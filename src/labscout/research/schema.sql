@@ -39,7 +39,10 @@ CREATE TABLE organisations (
     kind VARCHAR,
     country VARCHAR,
     parent_id VARCHAR,
-    curated BOOLEAN
+    curated BOOLEAN,
+    successor_id VARCHAR,        -- what a renamed or merged organisation became (Tokyo Tech -> Science Tokyo)
+    affiliate_ids VARCHAR[],     -- institutes whose people routinely hold an appointment here too
+    home_domain VARCHAR          -- the e-mail domain most slots naming it carry (albany.edu), if one does
 );
 
 -- Every raw string and domain seen for an organisation, with how it was matched.
@@ -73,11 +76,18 @@ CREATE TABLE authorships (
     acl_id VARCHAR,
     email VARCHAR,
     raw_affiliation VARCHAR,
-    affiliation_source VARCHAR,  -- paired | sole | NULL
+    -- How the affiliation was paired with this author: slot (the author's place in a per-author list),
+    -- profile (the OpenReview profile slot named by its id), profile-order (the profile slot the export's
+    -- order gives, decided from the author's other papers), sole (the paper lists one institution), email
+    -- (only the domain of the author's e-mail id), NULL (none).
+    affiliation_source VARCHAR,
     domain VARCHAR,
     org_id VARCHAR,
     org_method VARCHAR,
     position VARCHAR,
+    other_org_ids VARCHAR[],     -- the slot's second and later affiliations ('Google+University College London')
+    other_positions VARCHAR[],   -- ... and the positions listed with them
+    domain_check VARCHAR,        -- agrees | disagrees: the affiliation's organisation against the domain's
     link_reason VARCHAR,         -- the evidence that joined this mention to its person
     name_key VARCHAR,            -- the normalised name, for look-up
     author_ids VARCHAR[],        -- every id resolution used for this slot, namespaced ('openreview:~X1', 'dblp:..')
@@ -97,14 +107,40 @@ CREATE TABLE paper_affiliations (paper_id VARCHAR, raw_affiliation VARCHAR, org_
 -- Profile links kept as provenance (homepage, dblp, google_scholar, orcid), with the paper that gave them.
 CREATE TABLE person_links (person_id VARCHAR, kind VARCHAR, url VARCHAR, paper_id VARCHAR);
 
--- Career timeline: where a person was, by year, and the papers that say so.
+-- Career timeline: where a person was, by year, and the papers that say so. Each row is a fact with its
+-- records (paper_ids), how they were paired (pairings), and whether it holds against the person's other
+-- papers: a one-paper fact that contradicts what their papers of the years around it say is weak (why).
 CREATE TABLE person_years (
     person_id VARCHAR,
     year INTEGER,
     org_id VARCHAR,
     position VARCHAR,
     n_papers INTEGER,
-    paper_ids VARCHAR[]
+    n_first INTEGER,             -- ... of which name it first on the slot (not as a second affiliation)
+    paper_ids VARCHAR[],
+    pairings VARCHAR[],
+    strength VARCHAR,            -- strong | weak
+    why VARCHAR
+);
+
+-- Moves between organisations, derived from strong facts: the organisation last seen before and the one
+-- first seen after, neither seen on the other side, and not a rename, a unit of the other or an affiliate.
+-- Support is the number of papers naming each end.
+CREATE TABLE moves (
+    person_id VARCHAR,
+    from_org_id VARCHAR,         -- as the papers name it (Google Brain)
+    to_org_id VARCHAR,
+    from_unit_id VARCHAR,        -- after renames and mergers (Google DeepMind)
+    to_unit_id VARCHAR,
+    from_group_id VARCHAR,       -- the top of its family (Alphabet)
+    to_group_id VARCHAR,
+    from_year INTEGER,
+    to_year INTEGER,
+    from_support INTEGER,
+    to_support INTEGER,
+    from_papers VARCHAR[],
+    to_papers VARCHAR[],
+    within_group BOOLEAN
 );
 
 -- Mentions that belonged to another person id before this build or a correction: how pipeline candidates

@@ -18,8 +18,9 @@ from labscout.errors import InvalidError, NotFoundError
 
 R = TypeVar("R")
 # The layout of the tables this version reads; a build writes it into build_info, a reader checks it.
-# 5: OpenAlex works beside the paper lists (paper_sources, authorship_institutions, sources per fact).
-SCHEMA_VERSION = 5
+# 5: careers (person_years strength, moves, org_relations, slot pairing).
+# 6: OpenAlex works beside the paper lists (paper_sources, authorship_institutions, sources per fact).
+SCHEMA_VERSION = 6
 # Positional (?) or named ($name) query parameters.
 Params = list[Any] | dict[str, Any] | None
 

@@ -12,10 +12,10 @@ import pyarrow as pa
 from labscout.identity.cluster import Resolution
 from labscout.identity.mentions import MentionRef
 from labscout.identity.names import normalise_name
-from labscout.identity.orgs import OrgMatch, OrgResolver
+from labscout.identity.orgs import OrgMatch, OrgResolver, is_generic_domain, registered_domain
 from labscout.research import person_ids, source_tables
 from labscout.sources.paperlists import VENUE_NAMES
-from labscout.sources.records import PaperRecord
+from labscout.sources.records import AuthorMention, PaperRecord
 
 
 class OrgLookup:
@@ -25,6 +25,7 @@ class OrgLookup:
         self.resolver = resolver
         self.matches: dict[tuple[str | None, str | None], OrgMatch | None] = {}
         self.occurrences: Counter[tuple[str | None, str | None]] = Counter()
+        self._checks: dict[tuple[str, str], str | None] = {}
 
     def match(self, affiliation: str | None, domain: str | None) -> OrgMatch | None:
         key = (affiliation, domain)
@@ -40,6 +41,37 @@ class OrgLookup:
     def know(self, affiliation: str, found: OrgMatch | None) -> None:
         """Settle what an affiliation names before anything asks (a source's own institution record)."""
         self.matches.setdefault((affiliation, None), found)
+
+    def other_orgs(self, affiliation: str | None, domain: str | None) -> list[str | None]:
+        """The organisations of a slot's second and later affiliations ('A+B'), aligned with them."""
+        if not affiliation or "+" not in affiliation:
+            return []
+        parts = [p.strip() for p in affiliation.split("+")]
+        domains = [d.strip() for d in (domain or "").split("+")]
+        found = []
+        for k, part in enumerate(parts[1:], start=1):
+            match = self.match(part, domains[k] if len(domains) == len(parts) and domains[k] else None)
+            found.append(match.org.org_id if match else None)
+        return found
+
+    def domain_check(self, affiliation: str | None, domain: str | None) -> str | None:
+        """Whether the organisation the affiliation names and the one its domain names are one family.
+
+        None when either says nothing curated (a webmail domain, an unknown institution): only two known
+        organisations can disagree.
+        """
+        if not affiliation or not domain:
+            return None
+        key = (affiliation, domain)
+        if key not in self._checks:
+            by_name = self.resolver.resolve(affiliation)
+            by_domain = self.resolver.by_domain(domain)
+            if by_name is None or by_domain is None or not by_name.org.curated:
+                self._checks[key] = None
+            else:
+                same = self.resolver.family_root(by_name.org.org_id) == self.resolver.family_root(by_domain.org_id)
+                self._checks[key] = "agrees" if same else "disagrees"
+        return self._checks[key]
 
 
 def know_institutions(lookup: OrgLookup, records: Sequence[PaperRecord]) -> None:
@@ -111,12 +143,14 @@ _PAPERS = [("paper_id", _S), ("venue", _S), ("year", _I), ("title", _S), ("track
            ("rating_avg", _F), ("abstract", _S), ("source_id", _S), ("source_file", _S),
            ("record_index", _I), ("n_authors", _I), ("tldr", _S), ("citations", _I)]
 _ORGANISATIONS = [("org_id", _S), ("name", _S), ("kind", _S), ("country", _S), ("parent_id", _S),
-                  ("curated", _B)]
+                  ("curated", _B), ("successor_id", _S), ("affiliate_ids", pa.list_(_S)),
+                  ("home_domain", _S)]
 _ORG_ALIASES = [("org_id", _S), ("alias", _S), ("alias_kind", _S), ("method", _S), ("occurrences", _I)]
 _AUTHORSHIPS = [("paper_id", _S), ("author_order", _I), ("person_id", _S), ("raw_name", _S),
                 ("openreview_id", _S), ("acl_id", _S), ("email", _S), ("raw_affiliation", _S),
                 ("affiliation_source", _S), ("domain", _S), ("org_id", _S), ("org_method", _S),
-                ("position", _S), ("link_reason", _S), ("name_key", _S), ("author_ids", pa.list_(_S)),
+                ("position", _S), ("other_org_ids", pa.list_(_S)), ("other_positions", pa.list_(_S)),
+                ("domain_check", _S), ("link_reason", _S), ("name_key", _S), ("author_ids", pa.list_(_S)),
                 ("id_conflict", _S)]
 _RECORD_ISSUES = [("source_file", _S), ("record_index", _I), ("paper_id", _S), ("author_order", _I),
                   ("field", _S), ("kind", _S), ("reason", _S)]
@@ -161,7 +195,9 @@ def assemble(records: Sequence[PaperRecord], refs: Sequence[MentionRef], resolut
         out.authorships.append((
             rec.paper_id, a.order, person_of_label[resolution.labels[i]], a.name, a.openreview_id, a.acl_id,
             a.email, a.affiliation, a.affiliation_source, a.domain, found.org.org_id if found else None,
-            found.method if found else None, a.position, resolution.reasons[i], normalise_name(a.name),
+            found.method if found else None, a.position, *_others(lookup, a, found.org.org_id if found else None),
+            lookup.domain_check(a.affiliation, a.domain),
+            resolution.reasons[i], normalise_name(a.name),
             list(resolution.ids[i]) if resolution.ids else list(a.ids),
             resolution.conflicts[i] if resolution.conflicts else None,
         ))
@@ -170,6 +206,17 @@ def assemble(records: Sequence[PaperRecord], refs: Sequence[MentionRef], resolut
     out.sourced = source_tables.source_rows(records, lambda name: lookup.matches.get((name, None)))
     _organisations(out, lookup)
     return out
+
+
+def _others(lookup: OrgLookup, author: AuthorMention, primary: str | None) -> tuple[list[str], list[str | None]]:
+    """A slot's second and later organisations with their positions, the first and repeats left out."""
+    orgs: list[str] = []
+    positions: list[str | None] = []
+    for k, org_id in enumerate(lookup.other_orgs(author.affiliation, author.domain)):
+        if org_id is not None and org_id != primary and org_id not in orgs:
+            orgs.append(org_id)
+            positions.append(author.extra_positions[k] if k < len(author.extra_positions) else None)
+    return orgs, positions
 
 
 def _links(pid: str, idx: list[int], refs: Sequence[MentionRef]) -> list[tuple[Any, ...]]:
@@ -182,6 +229,7 @@ def _links(pid: str, idx: list[int], refs: Sequence[MentionRef]) -> list[tuple[A
 
 def _organisations(out: StoreTables, lookup: OrgLookup) -> None:
     used: set[str] = set()
+    domains: dict[str, Counter[str]] = defaultdict(Counter)
     for (raw, domain), found in lookup.matches.items():
         if found is None:
             continue
@@ -192,19 +240,38 @@ def _organisations(out: StoreTables, lookup: OrgLookup) -> None:
             out.org_aliases.append((org_id, raw, "name", found.method, count))
         if domain:
             out.org_aliases.append((org_id, domain, "domain", found.method, count))
+            first = domain.split("+")[0].strip().lower()
+            if first and not is_generic_domain(first):
+                domains[org_id][registered_domain(first)] += count
     by_id = {o.org_id: o for o in lookup.resolver.organisations()}
-    # Parents are kept even when no paper names them directly (Alphabet above Google DeepMind).
+    # Every curated organisation is kept, named in a paper or not: a user asks for "Thinking Machines Lab"
+    # and must hear it is known and has no papers yet; parents and successors are kept with it.
+    used |= {o.org_id for o in by_id.values() if o.curated}
     pending = list(used)
     while pending:
         org = by_id.get(pending.pop())
-        if org and org.parent_id and org.parent_id not in used:
-            used.add(org.parent_id)
-            pending.append(org.parent_id)
+        for linked in (org.parent_id, org.successor_id, *org.affiliates) if org else ():
+            if linked and linked not in used:
+                used.add(linked)
+                pending.append(linked)
     for org_id in sorted(used):
         org = by_id.get(org_id)
         if org is not None:
-            out.organisations.append((org.org_id, org.name, org.kind, org.country, org.parent_id, org.curated))
+            out.organisations.append((org.org_id, org.name, org.kind, org.country, org.parent_id, org.curated,
+                                      org.successor_id, list(org.affiliates), _home_domain(domains.get(org_id))))
     _merge_alias_rows(out)
+
+
+def _home_domain(seen: Counter[str] | None) -> str | None:
+    """The e-mail domain most of an organisation's slots carry, when at least two and half of them do.
+
+    Two organisations with one home domain are two names of one place ("SUNY at Albany" and "State
+    University of New York, Albany", both albany.edu), however differently they are spelt.
+    """
+    if not seen:
+        return None
+    domain, count = seen.most_common(1)[0]
+    return domain if count >= 2 and 2 * count >= sum(seen.values()) else None
 
 
 def _merge_alias_rows(out: StoreTables) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from labscout.errors import BadInputError
+from labscout.sources import profile_slots
 from labscout.sources.ids import make_id, profile_link_ids
 from labscout.sources.records import AuthorMention, Decision, PaperRecord, RecordIssue, SkippedRecord
 
@@ -87,21 +88,42 @@ def iter_records(path: Path, *, skip_bad: bool = False,
     venue, year = venue_year(path)
     rows = load_array(path)
     per_author_affs = _affiliations_are_per_author(rows)
+    records: list[PaperRecord] = []
+    # Papers whose slots follow the export's profile order without saying it: paired once the whole file
+    # is read, since an author's other papers in the file say which slot is theirs.
+    in_profile_order: list[tuple[PaperRecord, profile_slots.ProfileSlots]] = []
+    # Papers of the file whose `or_profile` names each slot's owner: what they say of an author is evidence.
+    anchors: list[profile_slots.ProfileSlots | None] = []
     for index, row in enumerate(rows):
         try:
-            record = _normalise(row, path, index, venue, year, per_author_affs)
+            normalised = _normalise(row, path, index, venue, year, per_author_affs)
         except BadInputError as exc:
             if not skip_bad:
                 raise
             if skipped is not None:
                 skipped.append(SkippedRecord(file=str(path), record=index, reason=exc.reason))
             continue
-        if record is None:
+        if normalised is None:
             # Real lists hold a few entries with no title: nothing to cite, so left out but counted.
             if skipped is not None:
                 skipped.append(SkippedRecord(file=str(path), record=index, reason="paper has no title"))
             continue
-        yield record
+        record, pending = normalised
+        if pending is not None:
+            in_profile_order.append((record, pending))
+        elif any(a.openreview_id for a in record.authors):
+            anchors.append(_known_profile_slots(row, record))
+        records.append(record)
+    profile_slots.pair_in_file([pending for _, pending in in_profile_order] + [a for a in anchors if a])
+    for record, pending in in_profile_order:
+        _attach_profile_slots(record, pending)
+    for record in records:
+        # Only once the file's slots are paired (an author printed twice has two slots, an id on two authors
+        # still says which slots are profiles'): one author printed twice in a row is one, then shared ids go.
+        record.authors = _drop_repeated_authors(record.authors, record.issues)
+        _drop_shared_ids(record.authors, record.issues)
+        _attach_email_domains(record.authors)
+    yield from records
 
 
 def clean_name(raw: str) -> str:
@@ -148,8 +170,8 @@ def _check_types(row: dict[str, Any], path: Path, index: int) -> None:
                                 record=index, field=key)
 
 
-def _normalise(row: Any, path: Path, index: int, venue: str, year: int,
-               per_author_affs: bool) -> PaperRecord | None:
+def _normalise(row: Any, path: Path, index: int, venue: str, year: int, per_author_affs: bool
+               ) -> tuple[PaperRecord, profile_slots.ProfileSlots | None] | None:
     if not isinstance(row, dict):
         raise BadInputError(f"expected a paper object, found {type(row).__name__}", file=str(path),
                             record=index)
@@ -161,17 +183,25 @@ def _normalise(row: Any, path: Path, index: int, venue: str, year: int,
     authors = [AuthorMention(order=i, name=name) for i, name in enumerate(names)]
     issues: list[RecordIssue] = []
     _attach_ids(authors, _text(row, "authorids"), issues)
-    owners = _profile_order(row, authors)
-    # OpenReview exports build `aff` from author profiles: a list as long as the author list is per
-    # author (only lists with repeated institutions are shortened), whatever the rest of the file does.
-    from_profiles = any(a.openreview_id for a in authors)
-    unpaired_affs, unpaired_domains = _attach_affiliations(row, authors, owners, per_author_affs or from_profiles)
-    _attach_links(row, owners)
-    authors = _drop_repeated_authors(authors, issues)
-    _drop_shared_ids(authors, issues)
+    pending: profile_slots.ProfileSlots | None = None
+    unpaired_affs: list[str]
+    unpaired_domains: list[str]
+    if any(a.openreview_id for a in authors):
+        # An OpenReview export: the slots come from the authors' profiles (see sources.profile_slots).
+        owners = _profile_order(row, authors)
+        if owners is None:
+            pending = _pending_profile_slots(row, authors)
+            unpaired_affs, unpaired_domains = [], []
+        else:
+            unpaired_affs, unpaired_domains = _attach_slots(row, authors, owners, "profile")
+            _attach_links(row, owners)
+    elif per_author_affs:
+        unpaired_affs, unpaired_domains = _attach_slots(row, authors, list(authors), "slot")
+    else:
+        unpaired_affs, unpaired_domains = _paper_level(row, authors)
     status = clean_name(_text(row, "status")) or None
     source_id = _text(row, "id") or None
-    return PaperRecord(
+    record = PaperRecord(
         source_file=str(path),
         record_index=index,
         paper_id=_paper_id(venue, year, source_id, title),
@@ -194,6 +224,7 @@ def _normalise(row: Any, path: Path, index: int, venue: str, year: int,
         unpaired_domains=unpaired_domains,
         issues=issues,
     )
+    return record, pending
 
 
 def _paper_id(venue: str, year: int, source_id: str | None, title: str) -> str:
@@ -296,6 +327,7 @@ def _drop_repeated_authors(authors: list[AuthorMention], issues: list[RecordIssu
             if last.affiliation is None:
                 last.affiliation, last.domain = author.affiliation, author.domain
                 last.affiliation_source = author.affiliation_source
+                last.extra_positions = last.extra_positions or author.extra_positions
             last.position = last.position or author.position
             last.links = last.links or author.links
             continue
@@ -305,78 +337,148 @@ def _drop_repeated_authors(authors: list[AuthorMention], issues: list[RecordIssu
     return kept
 
 
-def _profile_order(row: dict[str, Any], authors: list[AuthorMention]) -> list[AuthorMention | None]:
-    """Which author each per-author profile slot belongs to.
+def _profile_order(row: dict[str, Any], authors: list[AuthorMention]) -> list[AuthorMention | None] | None:
+    """Which author each profile slot belongs to, where the file says (`or_profile`); None where it does not.
 
-    Where a file has `or_profile`, the affiliation, position and link slots follow that list, whose order
-    can differ from the author list; each slot is matched to its author by profile id, then by the name
-    the id spells.
+    The slots list the authors whose id on the paper is their profile's preferred id first, then the others
+    (ids that are another name of their profile, `~Huadong_Xiong1` for `~Hua-Dong_Xiong1`), each group in
+    author order: a slot is matched by its id, and the slots left over go to the authors left over, in order.
     """
     profiles = _text(row, "or_profile")
     if not profiles.strip(" ;"):
-        return list(authors)
+        return None
     slots = split_list(profiles)
     by_id = {a.openreview_id: a for a in authors if a.openreview_id}
-    by_name: dict[str, list[AuthorMention]] = {}
-    for author in authors:
-        by_name.setdefault(author.name.casefold(), []).append(author)
-    taken: set[int] = set()
-    order: list[AuthorMention | None] = []
-    for slot in slots:
-        owner = by_id.get(slot)
-        if owner is None and slot.startswith("~"):
-            spelled = re.sub(r"\d+$", "", slot[1:]).replace("_", " ").casefold()
-            free = [a for a in by_name.get(spelled, []) if a.order not in taken]
-            owner = free[0] if len(free) == 1 else None
-        if owner is not None and owner.order in taken:
-            owner = None
-        if owner is not None:
-            taken.add(owner.order)
-        order.append(owner)
+    order: list[AuthorMention | None] = [by_id.get(slot) if slot else None for slot in slots]
+    taken = {a.order for a in order if a is not None}
+    if len(taken) != sum(a is not None for a in order):
+        return [None] * len(slots)  # one id in two slots: which is whose cannot be told
+    # An empty slot is an author without a profile (an e-mail id); a named one left over is a profile
+    # known under another id.
+    left = [a for a in authors if a.order not in taken and a.openreview_id]
+    holes = [i for i, (slot, owner) in enumerate(zip(slots, order, strict=True)) if owner is None and slot]
+    if len(left) == len(holes):
+        for i, owner in zip(holes, left, strict=True):
+            order[i] = owner
     return order
 
 
-def _attach_affiliations(row: dict[str, Any], authors: list[AuthorMention], owners: list[AuthorMention | None],
-                         per_author: bool) -> tuple[list[str], list[str]]:
-    aff = _text(row, "aff")
-    domains = _text(row, "aff_domain")
-    positions = _text(row, "position")
+def _pending_profile_slots(row: dict[str, Any], authors: list[AuthorMention]) -> profile_slots.ProfileSlots | None:
+    aff_slots, domain_slots, position_slots = (split_list(_text(row, key)) if _text(row, key).strip(" ;") else []
+                                               for key in ("aff", "aff_domain", "position"))
+    count = max(len(aff_slots), len(domain_slots), len(position_slots))
+    if not count:
+        return None
+    # A field missing or of another length leaves its part of each slot empty rather than misaligned.
+    slots = [(_slot(aff_slots, i, count), _slot(domain_slots, i, count).lower(), _slot(position_slots, i, count))
+             for i in range(count)]
+    return profile_slots.ProfileSlots([a for a in authors if a.openreview_id], slots)
+
+
+def _known_profile_slots(row: dict[str, Any], record: PaperRecord) -> profile_slots.ProfileSlots | None:
+    pending = _pending_profile_slots(row, record.authors)
+    order = _profile_order(row, record.authors)
+    if pending is None or order is None or len(order) != len(pending.slots):
+        return None
+    slot_of = {owner.order: i for i, owner in enumerate(order) if owner is not None}
+    pending.known = tuple(slot_of.get(owner.order, -1) for owner in pending.owners)
+    return pending
+
+
+def _slot(values: list[str], i: int, count: int) -> str:
+    return values[i] if len(values) == count else ""
+
+
+def _attach_profile_slots(record: PaperRecord, pending: profile_slots.ProfileSlots) -> None:
+    used: set[int] = set()
+    for owner, org_slot, position_slot in zip(pending.owners, pending.org_slot, pending.position_slot, strict=True):
+        if org_slot is not None:
+            affiliation, domain, position = pending.slots[org_slot]
+            _set_slot(owner, affiliation, domain, position if position_slot is not None else "", "profile-order")
+            used.add(org_slot)
+    leftover = [s for i, s in enumerate(pending.slots) if i not in used]
+    record.unpaired_affiliations = _distinct(s[0] for s in leftover)
+    record.unpaired_domains = _distinct(s[1] for s in leftover)
+
+
+def _set_slot(author: AuthorMention, affiliation: str, domain: str, position: str, source: str) -> None:
+    """One author's slot; several affiliations joined by '+' keep their order in every field (2025 files)."""
+    if affiliation:
+        author.affiliation = affiliation
+        author.affiliation_source = source
+    if domain:
+        author.domain = domain.lower()
+        author.affiliation_source = author.affiliation_source or source
+    # A position belongs to the affiliation it is listed with: the first names the organisation; the others
+    # are kept, in order, for the second and later affiliations of the slot.
+    if position:
+        first, *others = (part.strip() for part in position.split("+"))
+        author.position = first or None
+        author.extra_positions = others
+
+
+def _attach_slots(row: dict[str, Any], authors: list[AuthorMention], owners: list[AuthorMention | None],
+                  source: str) -> tuple[list[str], list[str]]:
+    """Per-author slots paired with `owners`; a field of another length than the slots is not paired."""
     if not authors:
         return [], []
-    aff_slots = split_list(aff) if aff.strip(" ;") else []
-    domain_slots = split_list(domains) if domains.strip(" ;") else []
-    position_slots = split_list(positions) if positions.strip(" ;") else []
-    if per_author and len(owners) == len(authors):
-        for slots, attr in ((aff_slots, "affiliation"), (domain_slots, "domain"), (position_slots, "position")):
-            if len(slots) != len(owners):
-                continue
-            for owner, value in zip(owners, slots, strict=True):
-                if owner is not None and value:
-                    setattr(owner, attr, value.lower() if attr == "domain" else value)
-                    if attr == "affiliation":
-                        owner.affiliation_source = "paired"
-        paired_aff = len(aff_slots) == len(owners)
-        paired_domain = len(domain_slots) == len(owners)
-    else:
-        paired_aff = paired_domain = False
+    aff_slots, domain_slots, position_slots = (split_list(_text(row, key)) if _text(row, key).strip(" ;") else []
+                                               for key in ("aff", "aff_domain", "position"))
+    paired_aff = len(aff_slots) == len(owners)
+    paired_domain = len(domain_slots) == len(owners) and not (source == "slot" and _compacted(domain_slots))
+    paired_position = len(position_slots) == len(owners)
+    for i, owner in enumerate(owners):
+        if owner is None:
+            continue
+        _set_slot(owner, aff_slots[i] if paired_aff else "", domain_slots[i] if paired_domain else "",
+                  # A position without its organisation's slot is nobody's for sure.
+                  position_slots[i] if paired_position and (paired_aff or paired_domain) else "", source)
     unpaired_affs = [] if paired_aff else _distinct(aff_slots)
     unpaired_domains = [] if paired_domain else _distinct(d.lower() for d in domain_slots)
-    if len(unpaired_affs) == 1:
+    if len(unpaired_affs) == 1 and source == "slot":
+        _attach_sole_affiliation(authors, unpaired_affs[0], unpaired_domains)
+    return unpaired_affs, unpaired_domains
+
+
+def _compacted(values: list[str]) -> bool:
+    """Whether a list has its values first and its blanks after: e-mails of some authors moved up.
+
+    PDF-derived lists print the e-mails the paper gives in the order they appear, not one per author: of
+    the rows with a blank, three in four have all blanks at the end (nearly nine in ten in ICML 2017-2019),
+    so slot i of such a list is not surely author i's.
+    """
+    filled = [bool(v) for v in values]
+    return not all(filled) and any(filled) and filled == sorted(filled, reverse=True)
+
+
+def _paper_level(row: dict[str, Any], authors: list[AuthorMention]) -> tuple[list[str], list[str]]:
+    """A paper-level list of distinct institutions (CVPR 2020-24, ICCV 2021-23): paired only if it has one."""
+    aff = _text(row, "aff")
+    domains = _text(row, "aff_domain")
+    unpaired_affs = _distinct(split_list(aff)) if aff.strip(" ;") else []
+    unpaired_domains = _distinct(d.lower() for d in split_list(domains)) if domains.strip(" ;") else []
+    if len(unpaired_affs) == 1 and authors:
         _attach_sole_affiliation(authors, unpaired_affs[0], unpaired_domains)
     return unpaired_affs, unpaired_domains
 
 
 def _attach_sole_affiliation(authors: list[AuthorMention], affiliation: str, domains: list[str]) -> None:
-    # A paper that lists one distinct institution says every author was there. In OpenReview exports the
-    # list comes from author profiles, so it speaks only for the authors who have one.
-    profiled = [a for a in authors if a.openreview_id]
-    has_ids = any(a.openreview_id or a.email or a.acl_id for a in authors)
-    for author in profiled if has_ids else authors:
+    # A paper that lists one distinct institution says every author was there.
+    for author in authors:
         if author.affiliation is None:
             author.affiliation = affiliation
             author.affiliation_source = "sole"
             if len(domains) == 1 and author.domain is None:
                 author.domain = domains[0]
+
+
+def _attach_email_domains(authors: list[AuthorMention]) -> None:
+    # An author known only by an e-mail address still says where they were: its domain.
+    for author in authors:
+        email = author.email
+        if email and author.affiliation is None and author.domain is None:
+            author.domain = email.rsplit("@", 1)[1]
+            author.affiliation_source = "email"
 
 
 def _attach_links(row: dict[str, Any], owners: list[AuthorMention | None]) -> None:

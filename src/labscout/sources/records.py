@@ -20,6 +20,9 @@ class AuthorMention:
     affiliation: str | None = None
     domain: str | None = None
     position: str | None = None
+    # Where the slot lists several affiliations joined by '+' (Google+University College London), the
+    # positions of those after the first, in order; the first's is `position`.
+    extra_positions: list[str] = field(default_factory=list)
     # "paired" when the source lists it in this author's slot; "sole" when the paper lists one institution
     # only, so every author it can apply to was there.
     affiliation_source: str | None = None

@@ -296,11 +296,15 @@ def _read_arrow(path: Path) -> pa.Table:
 
 
 def _numpy(table: pa.Table, name: str, dtype: Any) -> Any:
-    return np.asarray(table.column(name).combine_chunks().to_numpy(zero_copy_only=False), dtype=dtype)
+    # Numbers without nulls are read in place from the memory map; booleans (bit-packed) are unpacked.
+    return np.asarray(_col(table, name).to_numpy(zero_copy_only=False), dtype=dtype)
 
 
 def _col(table: pa.Table, name: str) -> pa.Array:
-    return table.column(name).combine_chunks()
+    # The cache files hold one record batch: its column is used as it lies in the memory map (combine_chunks
+    # would copy it, tenfold on a ten times larger store).
+    column = table.column(name)
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 def _open(store: ResearchStore, folder: Path, build_id: str, hidden: frozenset[str]) -> TalentIndex:

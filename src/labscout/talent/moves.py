@@ -1,10 +1,13 @@
 """Moves between organisations, flows of people between them, and who an organisation is losing.
 
-A move is a change of organisation between two consecutive years in which a person's papers state one:
-the main organisation of the later year is not among those of the earlier year, and the earlier one is not
-among the later year's (so a dual affiliation flickering between years is not a move). Each move carries the
-papers that state both ends, and the years, because affiliations thin out after 2023: a move is dated
-by the papers, not by the day it happened.
+A move is a change of organisation that the papers support on both sides: the organisation a person's
+papers last name first before it and the one they first name after it, neither named on the other side, each
+named by at least `min_support` papers. A rename or merger (Google Brain to Google DeepMind), a unit of the
+same organisation (Microsoft to Microsoft AI), an affiliated institute (Mila and Université de Montréal), a
+dual affiliation (two organisations named in the same years, or together on one slot), two names of one
+place and a weak fact (one paper that the person's other papers contradict) are not moves. Moves are dated by
+the papers, not by the day they happened: affiliations thin out after 2023. Transfers between units of one
+group (Google Research to Google DeepMind) are listed only when both ends are asked for.
 """
 
 from __future__ import annotations
@@ -17,39 +20,63 @@ from labscout.research import careers, queries
 from labscout.research.careers import Flow, Move
 from labscout.research.store import ResearchStore
 
-__all__ = ["AtRisk", "Flow", "Move", "Retention", "family", "list_flows", "list_moves", "retention"]
+__all__ = ["DEFAULT_MIN_SUPPORT", "AtRisk", "Flow", "Move", "Retention", "count_moves", "family", "list_flows",
+           "list_moves", "retention"]
+
+DEFAULT_MIN_SUPPORT = 2
 
 
 def family(store: ResearchStore, org_ref: str, *, field: str = "org") -> set[str]:
-    """An organisation and everything under it (Alphabet: Google Research, Google DeepMind, ...)."""
+    """An organisation and everything under it (Alphabet: Google, Google Research, Google DeepMind, ...),
+    with what was renamed or merged into them (Google Brain)."""
     return careers.org_family(store, queries.resolve_org(store, org_ref, field=field))
 
 
-def list_moves(store: ResearchStore, *, from_org: str | None = None, to_org: str | None = None,
-               since: int | None = None, person_id: str | None = None, limit: int = 200) -> list[Move]:
-    """Moves newest first, filtered by where from, where to (each with its sub-organisations) and year."""
-    if limit < 1:
-        raise InvalidError(f"the limit must be at least 1, not {limit}", field="limit")
+def _filter(store: ResearchStore, from_org: str | None, to_org: str | None, since: int | None,
+            person_id: str | None, min_support: int) -> careers.MoveFilter:
+    if min_support < 1:
+        raise InvalidError(f"the minimum support must be at least 1 paper, not {min_support}", field="min_support")
     sources = family(store, from_org, field="from_org") if from_org else None
     targets = family(store, to_org, field="to_org") if to_org else None
-    # From a group to itself (Alphabet to Google DeepMind) asks for moves that leave the group's part.
-    across = sources is not None and targets is not None and sources & targets == sources
-    return careers.find_moves(store, sources=sources, targets=targets, since=since, person_id=person_id,
-                              across_groups=across, limit=limit)
+    # Asked for both ends inside one group (Google Research to Google DeepMind): those transfers are wanted.
+    inside = sources is not None and targets is not None and bool(
+        careers.groups_of(store, sources) & careers.groups_of(store, targets))
+    return careers.MoveFilter(sources, targets, since, person_id, min_support, within_group=inside)
+
+
+def list_moves(store: ResearchStore, *, from_org: str | None = None, to_org: str | None = None,
+               since: int | None = None, person_id: str | None = None, limit: int = 50,
+               min_support: int = DEFAULT_MIN_SUPPORT) -> list[Move]:
+    """Moves, most recent first and best supported first within a year, filtered by where from, where to
+    (each with its sub-organisations), year and person."""
+    if limit < 1:
+        raise InvalidError(f"the limit must be at least 1, not {limit}", field="limit")
+    chosen = _filter(store, from_org, to_org, since, person_id, min_support)
+    return careers.find_moves(store, chosen, limit=limit)
+
+
+def count_moves(store: ResearchStore, *, from_org: str | None = None, to_org: str | None = None,
+                since: int | None = None, person_id: str | None = None,
+                min_support: int = DEFAULT_MIN_SUPPORT) -> int:
+    """How many moves `list_moves` would list without a limit."""
+    return careers.count_moves(store, _filter(store, from_org, to_org, since, person_id, min_support))
 
 
 def list_flows(store: ResearchStore, *, since: int | None = None, org: str | None = None,
-               by_group: bool = True, min_people: int = 2, limit: int = 100) -> list[Flow]:
+               by_group: bool = True, min_people: int = 2, limit: int = 100,
+               min_support: int = DEFAULT_MIN_SUPPORT) -> list[Flow]:
     """People moving from one organisation to another per year, biggest first.
 
-    `by_group` counts organisations under their top parent (Google Research and Google DeepMind as Alphabet),
-    leaving out moves inside one group. `org` keeps the flows in or out of that organisation.
+    `by_group` counts organisations under their top parent (Google Research and Google DeepMind as Alphabet);
+    moves inside one group are never flows. `org` keeps the flows in or out of that organisation.
     """
     if min_people < 1:
         raise InvalidError(f"the minimum number of people must be at least 1, not {min_people}", field="min_people")
+    if min_support < 1:
+        raise InvalidError(f"the minimum support must be at least 1 paper, not {min_support}", field="min_support")
     members = family(store, org) if org else None
     return careers.find_flows(store, since=since, members=members, by_group=by_group, min_people=min_people,
-                              limit=limit)
+                              min_support=min_support, limit=limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +104,10 @@ def retention(store: ResearchStore, org: str, *, since: int | None = None, top: 
     org_id = queries.resolve_org(store, org)
     members = careers.org_family(store, org_id)
     org_name = queries.get_org(store, org_id).name
-    every = list_moves(store, since=since, limit=100_000)
     # A move inside the organisation's own group (Google DeepMind to Google Research) is not a loss.
-    left = [m for m in every if m.from_org_id in members and m.to_org_id not in members and not m.within_group]
-    joined = [m for m in every if m.to_org_id in members and m.from_org_id not in members and not m.within_group]
+    left = [m for m in list_moves(store, from_org=org_id, since=since, limit=100_000) if m.to_org_id not in members]
+    joined = [m for m in list_moves(store, to_org=org_id, since=since, limit=100_000)
+              if m.from_org_id not in members]
     destinations: dict[str, int] = defaultdict(int)
     for m in left:
         destinations[m.to_org] += 1

@@ -61,7 +61,8 @@ def org_extras(store: ResearchStore, org_id: str, *, top: int = 10) -> OrgExtras
     """An organisation's strongest topics (papers written there) and where people came from and went to."""
     members = moves.family(store, org_id)
     rows = topics.org_recent_papers(store, members)
-    every = moves.list_moves(store, limit=100_000)
-    inflow = Counter(m.from_org for m in every if m.to_org_id in members and m.from_org_id not in members)
-    outflow = Counter(m.to_org for m in every if m.from_org_id in members and m.to_org_id not in members)
+    inflow = Counter(m.from_org for m in moves.list_moves(store, to_org=org_id, limit=100_000)
+                     if m.from_org_id not in members)
+    outflow = Counter(m.to_org for m in moves.list_moves(store, from_org=org_id, limit=100_000)
+                      if m.to_org_id not in members)
     return OrgExtras(_topics(rows, top), inflow.most_common(top), outflow.most_common(top))

@@ -56,12 +56,13 @@ def get_org(found: Found, _: SignedIn, org: str, top: Annotated[int, Query(ge=1,
     return views.org_view(found.store, org, top=top, flows=30)
 
 
-@router.get("/moves", summary="Moves between organisations, newest first")
+@router.get("/moves", summary="Moves between organisations, most recent and best supported first")
 def list_moves(found: Found, _: SignedIn, from_org: str | None = None, to_org: str | None = None,
                since: Annotated[int | None, Query(ge=1900, le=2100)] = None, limit: Limit = 50,
-               offset: Offset = 0) -> list[moves.Move]:
+               offset: Offset = 0,
+               min_support: Annotated[int, Query(ge=1, le=100)] = moves.DEFAULT_MIN_SUPPORT) -> list[moves.Move]:
     return moves.list_moves(found.store, from_org=from_org, to_org=to_org, since=since,
-                            limit=limit + offset)[offset:]
+                            limit=limit + offset, min_support=min_support)[offset:]
 
 
 @router.get("/flows", summary="Organisation-to-organisation flows per year")

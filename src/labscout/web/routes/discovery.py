@@ -40,7 +40,7 @@ def search_page(request: Request, found: Found, unit: Unit, who: SignedIn, q: st
     status = 200
     if q.strip():
         try:
-            if since.strip() and not (since.strip().isdigit() and 1900 <= int(since) <= 2100):
+            if since.strip() and _whole(since, 1900, 2100) is None:
                 raise InvalidError(f"{since.strip()[:20]!r} is not a year", field="since")
             filters = search.SearchFilters(org=org.strip() or None, org_kind=org_kind or None,
                                            country=country.strip() or None,
@@ -129,11 +129,23 @@ def org_page(request: Request, found: Found, unit: Unit, who: SignedIn, ref: str
                   marked=next((m.relation for m in watch.list_marked(unit, who) if m.org_id == view.org.org_id), None))
 
 
+def _whole(text: str, low: int, high: int) -> int | None:
+    """A whole number typed in a query between low and high, else None.
+
+    ASCII only: str.isdigit() is true for '²', which int() refuses.
+    """
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
+
+
 @router.get("/flows", response_class=HTMLResponse)
 def flows_page(request: Request, found: Found, who: SignedIn, since: str = "2022", min_people: str = "3",
                ) -> HTMLResponse:
-    year = int(since) if since.strip().isdigit() and 1900 <= int(since) <= 2100 else 2022
-    least = int(min_people) if min_people.strip().isdigit() and 0 < int(min_people) <= 1000 else 3
+    year = _whole(since, 1900, 2100) or 2022
+    least = _whole(min_people, 1, 1000) or 3
     found_flows = moves.list_flows(found.store, since=year, min_people=least, limit=40)
     merged: Counter[tuple[str, str]] = Counter()
     for f in found_flows:

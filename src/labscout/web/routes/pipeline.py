@@ -15,11 +15,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from labscout.api.deps import Found, SignedIn, Unit, resources
 from labscout.api.errors import status_of
-from labscout.errors import LabScoutError
+from labscout.errors import LabScoutError, NotFoundError
 from labscout.pipeline import activities, candidates, offers, outreach, overview, plan, stages, users
 from labscout.pipeline.candidates import CandidateIn
 from labscout.pipeline.db import units_of
 from labscout.pipeline.roles import Actor, Perm, has
+from labscout.team import costs, coverage, needs
 from labscout.web import charts
 from labscout.web.forms import FormInput, errors_of
 from labscout.web.labels import stage as stage_label
@@ -41,7 +42,15 @@ def dashboard(request: Request, unit: Unit, who: SignedIn) -> Response:
         return RedirectResponse("/search", status_code=303)  # discovery only
     lines = overview.funnel(unit, who)
     summary = plan.plan_summary(unit, who)
-    return render(request, "dashboard.html", who,
+    topics: list[coverage.TopicCoverage] = []
+    topics_note = None
+    if needs.list_needs(unit, who):  # the research store is opened only when there is something to cover
+        try:
+            found = resources(request).discovery()
+            topics = coverage.topic_coverage(unit, who, found.store, found.talent)
+        except NotFoundError as exc:  # no research store yet: the rest of the dashboard still shows
+            topics_note = str(exc)
+    return render(request, "dashboard.html", who, coverage=topics, coverage_note=topics_note,
                   funnel=charts.bars([(line.stage, line.candidates) for line in lines]),
                   days=charts.bars([(line.stage, line.median_days) for line in lines if line.median_days is not None],
                                    unit=" d"),
@@ -149,6 +158,7 @@ def candidate_page(request: Request, found: Found, unit: Unit, who: Actor, candi
                   templates=[t.name for t in outreach.list_templates(unit, who)] if can_send else [],
                   draft=draft, can_send=can_send, can_edit=has(who, Perm.EDIT_CANDIDATES),
                   offers=offers.list_offers(unit, who, candidate_id=candidate_id),
+                  team_cost=costs.get_cost(unit, who, candidate_id),
                   can_draft=has(who, Perm.DRAFT_OFFERS), roles=ROLES,
                   stages=[s.name for s in stages.list_stages(unit)], today=today, start=today + timedelta(days=60),
                   expires=today + timedelta(days=30), failed=failed, errors=errors or {}, values=values or {},

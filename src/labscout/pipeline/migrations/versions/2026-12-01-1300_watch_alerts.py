@@ -1,8 +1,8 @@
 """Watching the research record: saved searches, watched people, marked organisations, alerts, digests.
 
 Revision ID: 2000_watch_alerts
-Revises: 1810_currency_rates_four_eyes
-Create Date: 2026-12-01 10:00
+Revises: 1820_sign_in_failures
+Create Date: 2026-12-01 13:00
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "2000_watch_alerts"
-down_revision = "1810_currency_rates_four_eyes"
+down_revision = "1820_sign_in_failures"
 branch_labels = None
 depends_on = None
 

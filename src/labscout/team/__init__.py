@@ -1,0 +1,2 @@
+"""Building the team: expected cost and chance per candidate, the best slate under the budget, topic coverage,
+and where everyone sits."""

@@ -1,0 +1,193 @@
+"""Careers on a small world in the paperlists format: facts with support, weak facts, moves that are moves."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from labscout.research import careers, queries
+from labscout.research.build import build_store
+from labscout.research.store import ResearchStore
+from labscout.talent import moves
+
+# (year, title, [(author, affiliation, domain)]): per-author lists, as the PDF-derived files hold them.
+PAPERS = [
+    # Wen is at MIT, with one paper whose slot says Stanford among four MIT papers around it: weak.
+    (2020, "Wen One", [("Wen Stayer", "Massachusetts Institute of Technology", "mit.edu")]),
+    (2020, "Wen Two", [("Wen Stayer", "MIT", "mit.edu"), ("Kai Other", "MIT", "mit.edu")]),
+    (2021, "Wen Three", [("Wen Stayer", "Massachusetts Institute of Technology", "mit.edu")]),
+    (2021, "Wen Odd", [("Wen Stayer", "Stanford University", "stanford.edu"), ("Kai Other", "MIT", "mit.edu")]),
+    (2022, "Wen Four", [("Wen Stayer", "MIT", "mit.edu")]),
+    # Tomo's university was renamed: not a move.
+    (2021, "Tomo One", [("Tomo Renamed", "Tokyo Institute of Technology", "titech.ac.jp")]),
+    (2022, "Tomo Two", [("Tomo Renamed", "Tokyo Institute of Technology", "titech.ac.jp")]),
+    (2024, "Tomo Three", [("Tomo Renamed", "Institute of Science Tokyo", "isct.ac.jp")]),
+    (2025, "Tomo Four", [("Tomo Renamed", "Institute of Science Tokyo", "isct.ac.jp")]),
+    # Mo's lab is a unit of the company: not a move.
+    (2020, "Mo One", [("Mo Unit", "Microsoft", "microsoft.com")]),
+    (2021, "Mo Two", [("Mo Unit", "Microsoft Corporation", "microsoft.com")]),
+    (2024, "Mo Three", [("Mo Unit", "Microsoft AI", "")]),
+    (2025, "Mo Four", [("Mo Unit", "Microsoft AI", "")]),
+    # Dee adds a second affiliation: not a move.
+    (2022, "Dee One", [("Dee Dual", "University College London", "ucl.ac.uk")]),
+    (2023, "Dee Two", [("Dee Dual", "University College London", "ucl.ac.uk")]),
+    (2024, "Dee Three", [("Dee Dual", "Google DeepMind+University College London", "deepmind.com+ucl.ac.uk")]),
+    (2025, "Dee Four", [("Dee Dual", "Google DeepMind+University College London", "deepmind.com+ucl.ac.uk")]),
+    # Ana really moves from MIT to OpenAI, two papers on each side.
+    (2019, "Ana One", [("Ana Mover", "MIT", "mit.edu")]),
+    (2020, "Ana Two", [("Ana Mover", "MIT", "mit.edu")]),
+    (2022, "Ana Three", [("Ana Mover", "OpenAI", "openai.com")]),
+    (2023, "Ana Four", [("Ana Mover", "OpenAI", "openai.com")]),
+    # Lu moves from Mila to Université de Montréal: affiliated institutes, not a move.
+    (2020, "Lu One", [("Lu Affiliate", "Mila", "mila.quebec")]),
+    (2021, "Lu Two", [("Lu Affiliate", "Mila", "mila.quebec")]),
+    (2022, "Lu Three", [("Lu Affiliate", "Université de Montréal", "umontreal.ca")]),
+    (2023, "Lu Four", [("Lu Affiliate", "Université de Montréal", "umontreal.ca")]),
+    # Bo leaves CMU for Apple with a single paper on the Apple side: listed only when one paper will do.
+    (2020, "Bo One", [("Bo Thin", "Carnegie Mellon University", "cmu.edu")]),
+    (2021, "Bo Two", [("Bo Thin", "Carnegie Mellon University", "cmu.edu")]),
+    (2023, "Bo Three", [("Bo Thin", "Apple", "apple.com")]),
+    # Sam's university is spelt two ways, one e-mail domain: one place, not a move.
+    (2019, "Sam One", [("Sam Spelt", "Northfield State College", "northfield.edu")]),
+    (2020, "Sam Two", [("Sam Spelt", "Northfield State College", "northfield.edu")]),
+    (2022, "Sam Three", [("Sam Spelt", "Regents College of Northfield", "northfield.edu")]),
+    (2023, "Sam Four", [("Sam Spelt", "Regents College of Northfield", "northfield.edu")]),
+    # Jo named the lab and the university together while at both: held at once, not a move.
+    (2018, "Jo One", [("Jo Both", "Google Brain", "google.com")]),
+    (2019, "Jo Two", [("Jo Both", "Google Brain+University of Toronto", "google.com")]),
+    (2019, "Jo Three", [("Jo Both", "Google Brain", "google.com")]),
+    (2021, "Jo Four", [("Jo Both", "University of Toronto", "utoronto.ca")]),
+    (2022, "Jo Five", [("Jo Both", "University of Toronto", "utoronto.ca")]),
+    # Kim's two affiliations were run together into one name: one place inside the other, not a move.
+    (2021, "Kim One", [("Kim Garble", "Zorvath Institute Quillon Labs", "")]),
+    (2021, "Kim Two", [("Kim Garble", "Zorvath Institute Quillon Labs", "")]),
+    (2024, "Kim Three", [("Kim Garble", "Quillon Labs", "")]),
+    (2024, "Kim Four", [("Kim Garble", "Quillon Labs", "")]),
+    # Gil visits CMU from UCL and, still at UCL, joins Google: UCL in between, so CMU was not left for Google.
+    (2008, "Gil One", [("Gil Around", "University College London", "ucl.ac.uk")]),
+    (2009, "Gil Two", [("Gil Around", "University College London", "ucl.ac.uk")]),
+    (2010, "Gil Three", [("Gil Around", "Carnegie Mellon University", "cmu.edu")]),
+    (2011, "Gil Four", [("Gil Around", "Carnegie Mellon University", "cmu.edu")]),
+    (2013, "Gil Five", [("Gil Around", "University College London", "ucl.ac.uk")]),
+    (2014, "Gil Six", [("Gil Around", "University College London", "ucl.ac.uk")]),
+    (2016, "Gil Seven", [("Gil Around", "Google", "google.com")]),
+    (2017, "Gil Eight", [("Gil Around", "Google", "google.com")]),
+    (2017, "Gil Nine", [("Gil Around", "University College London", "ucl.ac.uk")]),
+    (2016, "Gil Ten", [("Gil Around", "University College London", "ucl.ac.uk")]),
+    # Pat lists a former university after the present one: shown, but only as a second affiliation.
+    (2014, "Pat One", [("Pat Second", "University of Sussex+University of Cambridge", "sussex.ac.uk")]),
+    # Ray is a professor whose papers of 2021-2023 name only the company: the one university paper of 2022
+    # between university papers of 2019 and 2025 is not weak.
+    (2019, "Ray One", [("Ray Prof", "University of California, Berkeley", "berkeley.edu")]),
+    (2019, "Ray Two", [("Ray Prof", "University of California, Berkeley", "berkeley.edu")]),
+    (2021, "Ray Three", [("Ray Prof", "Google", "google.com")]),
+    (2021, "Ray Four", [("Ray Prof", "Google", "google.com")]),
+    (2022, "Ray Five", [("Ray Prof", "Google", "google.com")]),
+    (2022, "Ray Six", [("Ray Prof", "University of California, Berkeley", "")]),
+    (2023, "Ray Seven", [("Ray Prof", "Google", "google.com")]),
+    (2025, "Ray Eight", [("Ray Prof", "University of California, Berkeley", "berkeley.edu")]),
+]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> ResearchStore:
+    root = tmp_path_factory.mktemp("careers")
+    by_year: dict[int, list[dict[str, str]]] = {}
+    for n, (year, title, authors) in enumerate(PAPERS):
+        by_year.setdefault(year, []).append({
+            "id": f"c{n}", "title": title, "status": "Poster",
+            "author": "; ".join(a for a, _, _ in authors),
+            # E-mail ids make each of them one person across their papers; pairing stays by slot.
+            "authorids": "; ".join(a.split()[0].lower() + "@people.example.org" for a, _, _ in authors),
+            "aff": "; ".join(o for _, o, _ in authors),
+            "aff_domain": ";".join(d for _, _, d in authors)})
+    folder = root / "sources" / "aistats"
+    folder.mkdir(parents=True)
+    for year, rows in by_year.items():
+        (folder / f"aistats{year}.json").write_text(json.dumps(rows))
+    dest = root / "research.duckdb"
+    build_store([root / "sources"], dest)
+    return ResearchStore(dest)
+
+
+def timeline(store: ResearchStore, name: str) -> list[queries.CareerYear]:
+    return queries.person_profile(store, queries.resolve_person(store, name)).timeline
+
+
+def moves_of(store: ResearchStore, name: str, **kw: int) -> list[tuple[str, str]]:
+    pid = queries.resolve_person(store, name)
+    return [(m.from_org_id, m.to_org_id) for m in moves.list_moves(store, person_id=pid, **kw)]
+
+
+class TestFacts:
+    def test_every_fact_keeps_its_papers_and_how_they_were_paired(self, store: ResearchStore) -> None:
+        rows = timeline(store, "Wen Stayer")
+        mit = [r for r in rows if r.org_id == "mit"]
+        assert [r.n_papers for r in mit] == [2, 1, 1]
+        assert all(r.pairings == ["slot"] and len(r.paper_ids) == r.n_papers for r in mit)
+
+    def test_one_paper_against_the_years_around_it_is_weak_and_says_why(self, store: ResearchStore) -> None:
+        odd = [r for r in timeline(store, "Wen Stayer") if r.org_id == "stanford"]
+        assert len(odd) == 1 and odd[0].strength == "weak"
+        assert "Massachusetts Institute of Technology" in str(odd[0].why)
+        assert all(r.strength == "strong" for r in timeline(store, "Wen Stayer") if r.org_id == "mit")
+
+    def test_a_weak_fact_is_not_the_latest_organisation_nor_a_move(self, store: ResearchStore) -> None:
+        person = queries.person_profile(store, queries.resolve_person(store, "Wen Stayer")).person
+        assert person.latest_org_id == "mit"
+        assert moves_of(store, "Wen Stayer", min_support=1) == []
+
+    def test_a_fact_between_earlier_and_later_years_of_its_family_is_not_weak(self, store: ResearchStore
+                                                                               ) -> None:
+        rows = [r for r in timeline(store, "Ray Prof") if r.year == 2022 and r.org_id == "uc-berkeley"]
+        assert len(rows) == 1 and rows[0].strength == "strong"
+
+    def test_an_organisation_named_only_second_says_so(self, store: ResearchStore) -> None:
+        rows = {r.org_id: r for r in timeline(store, "Pat Second")}
+        assert rows["cambridge"].n_first == 0 and rows["university-of-sussex"].n_first == 1
+        person = queries.person_profile(store, queries.resolve_person(store, "Pat Second")).person
+        assert person.latest_org_id == "university-of-sussex"
+
+    def test_a_second_affiliation_is_a_fact_of_its_own(self, store: ResearchStore) -> None:
+        rows = timeline(store, "Dee Dual")
+        assert {(r.year, r.org_id) for r in rows} >= {(2024, "ucl"), (2024, "google-deepmind")}
+
+
+class TestMoves:
+    def test_a_move_with_papers_on_both_sides(self, store: ResearchStore) -> None:
+        found = moves.list_moves(store, person_id=queries.resolve_person(store, "Ana Mover"))
+        assert [(m.from_org_id, m.to_org_id, m.from_year, m.to_year, m.from_support, m.to_support)
+                for m in found] == [("mit", "openai", 2020, 2022, 2, 2)]
+
+    @pytest.mark.parametrize("name", ["Tomo Renamed", "Mo Unit", "Dee Dual", "Lu Affiliate", "Sam Spelt",
+                                      "Jo Both", "Kim Garble", "Ray Prof"])
+    def test_renames_units_dual_affiliations_and_affiliates_are_not_moves(self, store: ResearchStore,
+                                                                          name: str) -> None:
+        assert moves_of(store, name, min_support=1) == []
+
+    def test_no_move_past_a_place_named_in_between(self, store: ResearchStore) -> None:
+        assert moves_of(store, "Gil Around", min_support=1) == []
+
+    def test_one_paper_on_a_side_is_listed_only_when_asked(self, store: ResearchStore) -> None:
+        assert moves_of(store, "Bo Thin") == []
+        assert moves_of(store, "Bo Thin", min_support=1) == [("cmu", "apple")]
+
+    def test_flows_count_only_moves(self, store: ResearchStore) -> None:
+        flows = moves.list_flows(store, min_people=1, min_support=1)
+        assert {(f.from_org_id, f.to_org_id) for f in flows} == {("mit", "openai"), ("cmu", "apple")}
+
+    def test_renamed_organisations_are_in_the_family_of_their_successor(self, store: ResearchStore) -> None:
+        assert {"titech", "tmdu", "science-tokyo"} <= moves.family(store, "Institute of Science Tokyo")
+
+
+class TestPairingReport:
+    def test_per_file_counts(self, store: ResearchStore) -> None:
+        report = {Path(r.file).name: r for r in careers.pairing_report(store)}
+        r2021 = report["aistats2021.json"]
+        assert r2021.papers == 11 and r2021.authorships == 12
+        assert r2021.by_pairing == {"slot": 12}
+        assert r2021.weak_facts == 1 and r2021.facts >= 6
+        # Wen's Stanford slot against the MIT papers of 2020-2022.
+        assert r2021.neighbours_disagree >= 1
