@@ -147,3 +147,76 @@ def test_a_bad_line_stops_the_build_and_leaves_the_store_as_it_was(tmp_path: Pat
     assert caught.value.file == str(broken) and caught.value.line == 8
     assert hashlib.sha256(dest.read_bytes()).hexdigest() == before
     assert not list(tmp_path.glob(".*building*"))
+
+
+ADEYEMI_ORCID = "0000-0003-4471-5520"
+
+
+def _lists_with_an_orcid(root: Path) -> Path:
+    """A paper list in which one author prints an ORCID: Ngozi Adeyemi, University of Lagos, 2022."""
+    folder = root / "iclr"
+    folder.mkdir(parents=True)
+    rows = [{"id": f"ng{k}", "title": title, "track": "main", "status": "Poster",
+             "keywords": "soil moisture;remote sensing",
+             "author": "Ngozi Adeyemi;Tunde Bakare", "authorids": "~Ngozi_Adeyemi1;~Tunde_Bakare1",
+             "or_profile": "~Ngozi_Adeyemi1;~Tunde_Bakare1",
+             "aff": "University of Lagos;University of Lagos", "aff_domain": "unilag.edu.ng;unilag.edu.ng",
+             "orcid": f"https://orcid.org/{ADEYEMI_ORCID};"}
+            for k, title in enumerate(["Soil Moisture From Radar Backscatter", "Remote Sensing of Crop Stress"])]
+    (folder / "iclr2022.json").write_bytes(orjson.dumps(rows))
+    return folder
+
+
+def _work_by_a_renamed_author(root: Path, *, orcid: str | None) -> Path:
+    """A 2025 OpenAlex work whose author shares nothing with her paper-list self but, maybe, her ORCID: another
+    surname (she married), another organisation, another co-author, other topics."""
+    author = {"id": "https://openalex.org/A5099990001", "display_name": "Ngozi Hartmann",
+              "orcid": f"https://orcid.org/{orcid}" if orcid else None}
+    eth = {"id": "https://openalex.org/I35440088", "display_name": "ETH Zurich", "ror": "https://ror.org/05a28rw58",
+           "country_code": "CH", "type": "education", "lineage": []}
+    work = {
+        "id": "https://openalex.org/W4409990001", "doi": None, "title": "Graph Neural Networks for Power Grids",
+        "display_name": "Graph Neural Networks for Power Grids", "publication_year": 2025,
+        "publication_date": "2025-03-02", "type": "article",
+        "primary_location": {"source": {"id": "https://openalex.org/S4306400194",
+                                        "display_name": "arXiv (Cornell University)", "type": "repository"}},
+        "authorships": [
+            {"author_position": "first", "author": author, "institutions": [eth], "raw_author_name": "Ngozi Hartmann",
+             "raw_affiliation_strings": ["ETH Zurich, Switzerland"], "affiliations": []},
+            {"author_position": "last", "author": {"id": "https://openalex.org/A5099990002",
+                                                   "display_name": "Florian Dörfler", "orcid": None},
+             "institutions": [eth], "raw_author_name": "Florian Dörfler",
+             "raw_affiliation_strings": ["ETH Zurich, Switzerland"], "affiliations": []}],
+        "cited_by_count": 3, "keywords": [{"display_name": "power grid", "score": 0.6}], "topics": [],
+        "abstract_inverted_index": {"Graphs": [0], "of": [1], "grids": [2]}, "updated_date": "2025-06-01T00:00:00",
+    }
+    root.mkdir(parents=True)
+    path = root / "works.jsonl"
+    path.write_bytes(orjson.dumps(work) + b"\n")
+    return path
+
+
+@pytest.mark.parametrize("orcid", [ADEYEMI_ORCID, None], ids=["orcid", "no-orcid"])
+def test_an_openalex_author_joins_a_paper_list_person_by_orcid_alone(tmp_path: Path, orcid: str | None) -> None:
+    # Name, organisation, co-authors and topics all differ: only the ORCID can say it is her. Without it she
+    # stays two people, which shows the ORCID is what joined them.
+    lists = _lists_with_an_orcid(tmp_path / "lists")
+    works = _work_by_a_renamed_author(tmp_path / "oa", orcid=orcid)
+    dest = tmp_path / "r.duckdb"
+    build_store([lists, works], dest)
+    with ResearchStore(dest) as store:
+        slots = store.rows("SELECT DISTINCT a.person_id, a.link_reason, p.year FROM authorships a JOIN papers p "
+                           "USING (paper_id) WHERE a.raw_name IN ('Ngozi Adeyemi', 'Ngozi Hartmann') "
+                           "ORDER BY p.year")
+        people = {s["person_id"] for s in slots}
+        if orcid is None:
+            assert len(people) == 2
+            return
+        (person_id,) = people
+        view = views.person_view(store, person_id)
+    assert {f"orcid:{ADEYEMI_ORCID}", "openalex:A5099990001", "openreview:~Ngozi_Adeyemi1"} \
+        <= set(view.person.author_ids)
+    assert view.sources_of(2025, "eth-zurich") == ["openalex"]
+    assert view.sources_of(2022, "university-of-lagos") == ["paperlists"]
+    # The OpenAlex slot is joined by an id (the only one it shares is the ORCID), not by the name rules.
+    assert [s["link_reason"] for s in slots if s["year"] == 2025] == ["id"]
