@@ -94,6 +94,17 @@ class Replay:
         return Response(orjson.dumps(body), 200, media_type="application/json")
 
 
+def add_pages(replay: Replay, pages: int, per_page: int, *, author: str = "A5023888391") -> None:
+    """`pages` pages of `per_page` works by `author`, chained by cursors ("*", "c1", "c2", ...), each work a copy of
+    a recorded one under its own id: a long download to pace, throttle and measure."""
+    template = orjson.loads(RECORDINGS.with_name("works.jsonl").read_bytes().splitlines()[1])
+    for k in range(pages):
+        batch = [{**template, "id": f"https://openalex.org/W{7000000000 + k * per_page + j}"} for j in range(per_page)]
+        replay.add("/works", {"filter": f"authorships.author.id:{author}", "cursor": "*" if k == 0 else f"c{k}"},
+                   {"meta": {"count": pages * per_page, "next_cursor": f"c{k + 1}" if k + 1 < pages else None},
+                    "results": batch})
+
+
 def load_recordings() -> dict[tuple[str, tuple[tuple[str, str], ...]], Any]:
     data = orjson.loads(RECORDINGS.read_bytes())
     return {(r["request"]["path"], tuple(sorted(r["request"]["params"].items()))): r["response"]["body"]

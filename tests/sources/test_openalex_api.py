@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,9 +14,16 @@ from labscout.errors import InvalidError, UnavailableError
 from labscout.sources import openalex
 from labscout.sources.openalex_api import ClientSettings, OpenAlexClient, WorksQuery
 from labscout.sources.openalex_download import download_works, paths_for
-from openalex_server import Replay, forbidden, html_page, openalex_server, server_error, too_many
+from openalex_server import Fault, Replay, add_pages, forbidden, html_page, openalex_server, server_error, too_many
 
 BEYER = WorksQuery(authors=("A5023888391",))
+
+
+def throttled(after: int = 0) -> Fault:
+    """A 429 with Retry-After: 2, striking after `after` answered requests."""
+    fault = too_many("2")
+    fault.after = after
+    return fault
 
 
 class FakeTime:
@@ -89,6 +97,50 @@ class TestFaults:
             pages = list(api.works(BEYER))
         assert len(pages) == 3 and 7.0 in fake.slept
         assert api.stats.rate_limited == 1 and api.stats.retries == 1
+
+    def test_after_a_429_the_client_slows_its_own_pace(self, server: tuple[str, Replay]) -> None:
+        base, replay = server
+        replay.faults.append(throttled(after=1))  # the first page answers, the second draws a 429
+        fake = FakeTime()
+        with client(base, fake, requests_per_second=4) as api:
+            assert len(list(api.works(BEYER))) == 3
+        # 0.25 s between requests at 4/s; the 2 s Retry-After; then 0.5 s: the pace was halved.
+        assert fake.slept == [0.25, 2.0, 0.5]
+        assert (api.stats.rate_limited, api.stats.pace, api.stats.slowest_pace) == (1, 2.0, 2.0)
+        assert [s["cursor"] for s in replay.seen][1:3] == [replay.seen[1]["cursor"]] * 2  # the same page again
+
+    def test_repeated_429s_halve_the_pace_down_to_its_floor(self, server: tuple[str, Replay]) -> None:
+        base, replay = server
+        replay.faults.extend([throttled(), throttled(), throttled()])
+        fake = FakeTime()
+        with client(base, fake, requests_per_second=4, min_requests_per_second=1.5, max_retries=5) as api:
+            assert len(list(api.works(BEYER))) == 3
+        assert api.stats.rate_limited == 3 and api.stats.slowest_pace == 1.5
+        assert fake.slept[-2:] == [round(1 / 1.5, 3)] * 2
+
+    def test_the_pace_recovers_step_by_step_to_just_under_the_one_that_drew_the_429(
+            self, server: tuple[str, Replay]) -> None:
+        base, replay = server
+        add_pages(replay, 60, 2)
+        replay.faults.append(throttled(after=3))
+        fake = FakeTime()
+        with client(base, fake, requests_per_second=10, recover_after=5) as api:
+            assert sum(len(p.results) for p in api.works(BEYER)) == 120
+        gaps = [s for s in fake.slept if s != 2.0]  # the pacing waits, the Retry-After left out
+        # 10/s, halved by the 429, then one step of 1/s every 5 answers up to 9/s (0.9 of the pace that drew
+        # it), where it stays until 50 answers have passed without one: then it probes 10/s again.
+        steps = [gaps[0]] + [b for a, b in itertools.pairwise(gaps) if b != a]
+        assert steps == [0.1, 0.2, 0.167, 0.143, 0.125, 0.111, 0.1]
+        assert gaps.count(0.111) == 50 - 4 * 5 and api.stats.pace == 10.0 and api.stats.slowest_pace == 5.0
+
+    def test_a_retry_after_beyond_what_the_client_waits_is_an_error_saying_when(
+            self, server: tuple[str, Replay]) -> None:
+        base, replay = server
+        replay.faults.append(too_many("86400"))
+        fake = FakeTime()
+        with pytest.raises(UnavailableError, match="asks to wait 86,400 s") as caught, client(base, fake) as api:
+            list(api.works(BEYER))
+        assert len(replay.seen) == 1 and 86400.0 not in fake.slept and "/works" in caught.value.request
 
     def test_a_500_is_retried_with_backoff(self, server: tuple[str, Replay]) -> None:
         base, replay = server

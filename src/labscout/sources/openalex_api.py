@@ -2,9 +2,13 @@
 
 It is polite: it names the user (`mailto`, OpenAlex's polite pool) and sends the API key when given, keeps
 under a request rate of its own, waits as long as a 429 says (`Retry-After`) and backs off exponentially on
-5xx answers and broken connections. A 403 (a refused key, a spent allowance), any other 4xx, or an answer
-that is not JSON (an HTML error page from a proxy) is an UnavailableError naming the request, never retried
-blindly. Lists are read with cursor paging (`cursor=*`, then each page's `meta.next_cursor`).
+5xx answers and broken connections. A 429 also slows the client's own pace (halved, down to a floor), so it
+does not run into the limit again at once; it speeds up again step by step while the answers come, up to just
+under the pace that drew the 429, and probes beyond that only after a long calm. A Retry-After longer than
+the client would ever wait (a spent daily allowance) is an error saying when to try again, not a retry.
+A 403 (a refused key, a spent allowance), any other 4xx, or an answer that is not JSON (an HTML error page
+from a proxy) is an UnavailableError naming the request, never retried blindly. Lists are read with cursor
+paging (`cursor=*`, then each page's `meta.next_cursor`).
 """
 
 from __future__ import annotations
@@ -41,6 +45,10 @@ class ClientSettings:
     per_page: int = MAX_PER_PAGE
     # OpenAlex allows 100 requests a second at most; a tenth of that is polite and plenty for paging.
     requests_per_second: float = 10.0
+    # The slowest pace a run of 429s can bring the client down to.
+    min_requests_per_second: float = 0.5
+    # Answers without a 429 before the pace goes up one step (a tenth of `requests_per_second`) again.
+    recover_after: int = 20
     max_retries: int = 6
     backoff_seconds: float = 1.0
     max_backoff_seconds: float = 120.0
@@ -55,6 +63,10 @@ class ClientStats:
     retries: int = 0
     rate_limited: int = 0
     waited_seconds: float = 0.0
+    # The pace the client keeps now (requests a second) and the slowest it kept: below the configured pace
+    # after a 429.
+    pace: float = 0.0
+    slowest_pace: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +175,14 @@ class OpenAlexClient:
     _http: httpx.Client | None = None
     _next_slot: float = 0.0
     _jitter: random.Random = field(default_factory=lambda: random.Random(0))
+    # The pace now, the pace that last drew a 429 (recovery stays under it), answers since the last change.
+    _rate: float = 0.0
+    _limit_seen: float | None = None
+    _calm: int = 0
+
+    def __post_init__(self) -> None:
+        self._rate = self.settings.requests_per_second
+        self.stats.pace = self.stats.slowest_pace = self._rate
 
     def __enter__(self) -> OpenAlexClient:
         headers = {"User-Agent": "LabScout (https://github.com/labscout; OpenAlex client)"
@@ -208,12 +228,19 @@ class OpenAlexClient:
                 if attempt >= self.settings.max_retries:
                     raise UnavailableError(f"HTTP {status} after {attempt + 1} tries; try again later",
                                            request=shown)
+                told = _retry_after(response) if status in (429, 503) else None
+                if told is not None and told > self.settings.max_backoff_seconds:
+                    raise UnavailableError(f"HTTP {status}: OpenAlex asks to wait {told:,.0f} s before the next "
+                                           f"request (more than the {self.settings.max_backoff_seconds:g} s this "
+                                           "client waits; a daily allowance may be spent): try again then",
+                                           request=shown)
                 if status == 429:
                     self.stats.rate_limited += 1
-                told = _retry_after(response) if status == 429 else None
+                    self._slow_down()
                 attempt += 1
                 self._wait(told if told is not None else self._backoff(attempt - 1))
                 continue
+            self._answered()
             return _parse(response, shown), shown
 
     def _pace(self) -> None:
@@ -222,7 +249,32 @@ class OpenAlexClient:
         if now < self._next_slot:
             self._wait(self._next_slot - now, counted=False)
             now = self.clock()
-        self._next_slot = max(now, self._next_slot) + 1.0 / self.settings.requests_per_second
+        self._next_slot = max(now, self._next_slot) + 1.0 / self._rate
+
+    def _slow_down(self) -> None:
+        # Multiplicative decrease: the limit is somewhere below the pace that drew the 429.
+        self._limit_seen = self._rate
+        self._set_rate(min(self._rate, max(self.settings.min_requests_per_second, self._rate / 2)))
+
+    def _answered(self) -> None:
+        # Additive increase, one step per `recover_after` answers, up to just under the pace that drew the
+        # last 429; after ten times as long a calm, that memory is dropped and the configured pace is allowed.
+        self._calm += 1
+        top = self.settings.requests_per_second
+        if self._limit_seen is not None:
+            if self._calm >= 10 * self.settings.recover_after:
+                self._limit_seen = None
+            else:
+                top = min(top, 0.9 * self._limit_seen)
+        if self._calm % self.settings.recover_after == 0 and self._rate < top:
+            self._set_rate(min(top, self._rate + self.settings.requests_per_second / 10))
+
+    def _set_rate(self, rate: float) -> None:
+        if rate < self._rate:
+            self._calm = 0
+        self._rate = rate
+        self.stats.pace = rate
+        self.stats.slowest_pace = min(self.stats.slowest_pace, rate)
 
     def _backoff(self, attempt: int) -> float:
         base = min(self.settings.max_backoff_seconds, self.settings.backoff_seconds * 2.0 ** attempt)
