@@ -49,9 +49,10 @@ NO_NAME = {"ingest", "eval identity", "eval ranking", "eval pairing", "sources d
            "user password", "user role", "user sessions", "offer rule", "plan rates", "plan rate", "plan currency",
            "watch list", "search save", "search list", "org marked", "alerts list", "alerts daily", "alerts digest",
            "sources openalex refresh",
-           # the team builder: topics are free text, candidates and floors go by id or file ("team" stands for
-           # its three-word commands: team topic|cost|chance ...)
-           "team", "team rules", "team propose", "team coverage", "seating assign", "seating show"}
+           # the team builder: topics are free text, candidates and floors go by id or file
+           "team topic set", "team topic list", "team topic remove", "team cost set", "team cost list",
+           "team chance set", "team chance list", "team rules", "team propose", "team coverage", "seating assign",
+           "seating show"}
 
 
 def readme_commands() -> list[list[str]]:
