@@ -192,6 +192,12 @@ class TestResolve:
         assert org_id(resolver, "University of Science") is None
         assert org_id(resolver, "Institute of Advanced Research") is None
 
+    def test_grant_programmes_are_no_place_of_work(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "PRESTO, Japan Science and Technology Agency") is None
+        assert org_id(resolver, "JST PRESTO") is None and org_id(resolver, "JST CREST") is None
+        # CREST at ENSAE is a research centre with staff.
+        assert org_id(resolver, "CREST - ENSAE") is not None
+
     def test_misspellings_of_distinctive_words(self, resolver: OrgResolver) -> None:
         assert org_id(resolver, "Department of Brain & Cognitive Sciences, Massachusett.s Institute of Technology") \
             == "mit"

@@ -68,9 +68,11 @@ class TestBuildStore:
                                   WHERE a.openreview_id = '~Lucas_Beyer1'""")
             assert person is not None
             org = store.one("SELECT * FROM organisations WHERE org_id = ?", [person["latest_org_id"]])
-            assert org is not None and org["name"] == "Google Brain" and org["parent_id"] == "google"
-            assert org["successor_id"] == "google-deepmind"
+            # His 2021 papers say Google Brain; where he is now is what Brain became, Google DeepMind.
+            assert org is not None and org["name"] == "Google DeepMind" and org["parent_id"] == "google"
             assert person["latest_org_year"] == 2021
+            assert store.one("SELECT successor_id FROM organisations WHERE org_id = 'google-brain'") == {
+                "successor_id": "google-deepmind"}
             years = store.rows("SELECT year, org_id FROM person_years WHERE person_id = ? ORDER BY year",
                                [person["person_id"]])
             assert [y["year"] for y in years] == [2021, 2022, 2023]

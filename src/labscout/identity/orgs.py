@@ -138,6 +138,11 @@ _GENERIC_ORG_WORDS = frozenset(
     "national engineering computer computing information applied studies group centre division "
     "graduate key state".split())
 _NO_AFFILIATION = re.compile(r"double blind|anonymous|under review|anonymized")
+# Grant programmes and the agency running them, printed beside the employer ("The University of Tokyo +
+# RIKEN AIP + PRESTO, Japan Science and Technology Agency"): they fund the work, nobody works there. "CREST"
+# alone is left alone: CREST-ENSAE is a research centre with staff.
+_FUNDING = re.compile(r"^(?:jst )?presto\b|^basic research programs? presto\b|^jst(?: crest| act x| act i)?$"
+                      r"|^japan science and technology agency(?: jst)?$")
 _FUZZY_STOP = frozenset("university of the and at in de di du la le der des von und institute technology "
                         "department science sciences school college research national center centre for "
                         "engineering computer".split())
@@ -424,7 +429,8 @@ class OrgResolver:
 
     def _by_name(self, raw: str, domain: str | None) -> OrgMatch | None:
         whole = normalise_org_name(raw)
-        if whole in _NOT_ORGS or _NO_AFFILIATION.search(whole) or set(whole.split()) <= _GENERIC_ORG_WORDS:
+        if (whole in _NOT_ORGS or _NO_AFFILIATION.search(whole) or set(whole.split()) <= _GENERIC_ORG_WORDS
+                or _FUNDING.search(whole)):
             return None
         match = self._alias(whole) or self._unit_of(whole)
         if match is not None:
