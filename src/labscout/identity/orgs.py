@@ -154,6 +154,8 @@ _GLUED_DIGITS = re.compile(r"(?<=[a-z]{4})\d+\b|\b\d+(?=[a-z]{2})")
 _CENTRE = re.compile(r"\bcentre\b")
 # LaTeX and spacing accents left by PDF extraction: 'T\"ubingen', 'Universit´e'.
 _LOOSE_ACCENTS = re.compile(r"\\?[\"^~](?=\w)|\s?[´`¨˜](?=\w)|(?<=\w)[´`¨˜]")
+# JSON escapes of accented letters left as text by a scraper: 'Universitu00e9 de Montru00e9al'.
+_ESCAPED_LATIN = re.compile(r"(?<=[a-z])\\?u00([c-f][0-9a-f])")
 _PIECES = re.compile(r",|;| - | – | / |\(|\)")
 
 
@@ -161,6 +163,7 @@ _PIECES = re.compile(r",|;| - | – | / |\(|\)")
 def normalise_org_name(raw: str) -> str:
     """The exact-match key: lower-case ASCII words, '&' as 'and', 'univ.' spelt out, no leading 'the'."""
     text = _LOOSE_ACCENTS.sub("", raw.casefold())
+    text = _ESCAPED_LATIN.sub(lambda m: chr(int(m.group(1), 16)), text)
     if not text.isascii():
         text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     text = text.replace("&", " and ").replace("univ.", "university ")
@@ -432,7 +435,7 @@ class OrgResolver:
         if (whole in _NOT_ORGS or _NO_AFFILIATION.search(whole) or set(whole.split()) <= _GENERIC_ORG_WORDS
                 or _FUNDING.search(whole)):
             return None
-        match = self._alias(whole) or self._unit_of(whole)
+        match = self._alias(whole) or self._unit_of(whole) or self._run_together(whole)
         if match is not None:
             return match
         # Any comma/bracket piece naming a curated organisation, except bare city names ("Samsung AI Centre,
@@ -473,6 +476,22 @@ class OrgResolver:
             plain = org.kind != "university" and all(w in _PLACE_WORDS or w in _UNIT_WORDS for w in rest)
             if opens_unit or plain:
                 return OrgMatch(org, "alias", 1.0)
+            return None
+        return None
+
+    def _run_together(self, key: str) -> OrgMatch | None:
+        """Two known organisations of different families run into one name by a list that lost the '+'
+        ("University of Washington Allen Institute for AI", "Mila Université de Montréal"): the first."""
+        words = key.split()
+        for end in range(len(words) - 1, 0, -1):
+            first = self._by_alias.get(" ".join(words[:end]))
+            if first is None:
+                continue
+            rest = words[end:]
+            for stop in range(len(rest), 0, -1):
+                second = self._by_alias.get(" ".join(rest[:stop]))
+                if second is not None and self._root(self._orgs[second]) != self._root(self._orgs[first]):
+                    return OrgMatch(self._orgs[first], "alias", 1.0)
             return None
         return None
 
