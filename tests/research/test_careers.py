@@ -120,6 +120,11 @@ PAPERS = [
                        ("Gus Swapped", "Brown University", "brown.edu")]),
     (2014, "Gus Three", [("Gus Swapped", "Stanford University", "stanford.edu")]),
     (2014, "Gus Four", [("Gus Swapped", "Stanford University", "stanford.edu")]),
+    # Chris and Yoram: one paper of each says where they were, each the other's slot: swapped back too.
+    (2002, "Chris One", [("Chris Manner", "Stanford University", "stanford.edu")]),
+    (2003, "Chris Two", [("Yoram Singh", "Stanford University", "stanford.edu"),
+                         ("Chris Manner", "Hebrew University", "huji.ac.il")]),
+    (2004, "Yoram One", [("Yoram Singh", "Hebrew University", "huji.ac.il")]),
     # Ida's one Harvard paper is contradicted too, but her co-author's slot is no better: left as printed.
     (2012, "Ida One", [("Ida Alone", "Yale University", "yale.edu")]),
     (2013, "Ida Two", [("Ida Alone", "Harvard University", "harvard.edu"), ("Lee Near", "Harvard University",
@@ -201,6 +206,10 @@ class TestFacts:
         assert gus[2013].org_id == "stanford" and gus[2013].strength == "strong"
         assert gus[2013].pairings == ["slot-swapped"]
         assert [(r.year, r.org_id) for r in timeline(store, "Paul Brown")] == [(2013, "brown")]
+        assert [(r.year, r.org_id) for r in timeline(store, "Chris Manner")] == [(2002, "stanford"),
+                                                                               (2003, "stanford")]
+        assert [(r.year, r.org_id) for r in timeline(store, "Yoram Singh")] == [(2003, "hebrew-university"),
+                                                                              (2004, "hebrew-university")]
         # Nothing says Lee's Harvard is Ida's Yale: both stay as printed, Ida's shown weak.
         ida = {r.year: r for r in timeline(store, "Ida Alone")}
         assert ida[2013].org_id == "harvard" and ida[2013].strength == "weak"

@@ -41,12 +41,12 @@ GROUP BY u.org_id, u.unit_id;
 -- paired with this person; it is shown, with why, but it is not their latest organisation and makes no move.
 -- Slots of a PDF-derived per-author list handed to the wrong author. Such lists are sometimes out of
 -- author order (the two Valiants' institutions swapped on NeurIPS 2013; Schölkopf given his co-author's
--- ETH on NeurIPS 2004). When one author's slot names a family that none of their two or more other papers
--- of the year before to the year after names, and a co-author's slot names the family those papers name
--- most, the two slots are taken as each other's if the co-author's own papers around it bear that out
--- (they name the first author's slot family most, not their own) or say nothing at all (no other papers
--- those years). Only one such co-author per author and paper; the co-authors are read from the whole table,
--- so a correction touching one of them derives the same pairing as a rebuild.
+-- ETH on NeurIPS 2004). When one author's slot names a family that none of their other papers of the year
+-- before to the year after names, and exactly one co-author's slot names the family those papers name most,
+-- the two slots are taken as each other's if the co-author's own papers around it bear that out (they name
+-- the first author's slot family most, not their own) or, with two or more papers against the slot, say
+-- nothing at all (no other papers those years). The co-authors are read from the whole table, so a
+-- correction touching one of them derives the same pairing as a rebuild.
 CREATE OR REPLACE TEMP TABLE slot_swaps AS
 WITH listed AS (
     SELECT a.person_id, a.paper_id, p.year, a.org_id, r.group_id
@@ -72,13 +72,16 @@ WITH listed AS (
     -- The co-authors whose slot names what the person's papers around it name most: exactly one, or the
     -- list cannot say which slot was theirs (Elhoseiny's FAIR slot of CVPR 2017 beside two Rutgers ones).
     SELECT x.person_id, x.paper_id, x.org_id, x.group_id, y.person_id AS other_id, y.org_id AS other_org_id,
-           y.n AS other_n, y.confirmed AS other_confirmed, y.top AS other_top,
+           x.n, y.n AS other_n, y.confirmed AS other_confirmed, y.top AS other_top,
            count(*) OVER (PARTITION BY x.person_id, x.paper_id) AS n_candidates
     FROM evidence x JOIN evidence y ON y.paper_id = x.paper_id AND y.person_id <> x.person_id
-    WHERE x.n >= 2 AND NOT x.confirmed AND x.top = y.group_id AND y.group_id <> x.group_id
+    WHERE x.n >= 1 AND NOT x.confirmed AND x.top = y.group_id AND y.group_id <> x.group_id
 ), swaps AS (
+    -- Two papers of the person's against the slot will do alone; one will do when the co-author's own
+    -- papers say the same from their side (Manning's Stanford and Singer's Hebrew University, NeurIPS 2003).
     SELECT * FROM candidates
-    WHERE n_candidates = 1 AND NOT other_confirmed AND (other_n = 0 OR other_top = group_id)
+    WHERE n_candidates = 1 AND NOT other_confirmed
+      AND ((other_n = 0 AND n >= 2) OR (other_n > 0 AND other_top = group_id))
 )
 SELECT person_id, paper_id, other_org_id AS org_id FROM swaps
 WHERE person_id IN (SELECT person_id FROM {authorships})
