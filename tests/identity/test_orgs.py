@@ -202,6 +202,10 @@ class TestResolve:
         assert org_id(resolver, "AT&T Bell Labs") == org_id(resolver, "AT&T Bell Laboratories") == "bell-labs"
         assert org_id(resolver, "CIFAR Senior Fellow") == org_id(resolver, "Canadian Institute for Advanced Research")
 
+    def test_a_name_that_alone_names_nothing_keeps_its_city(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "Centre for Quantum Computation and Intelligent Systems, University of Technology, "
+                                "Sydney") == "uts"
+
     def test_grant_programmes_are_no_place_of_work(self, resolver: OrgResolver) -> None:
         assert org_id(resolver, "PRESTO, Japan Science and Technology Agency") is None
         assert org_id(resolver, "JST PRESTO") is None and org_id(resolver, "JST CREST") is None

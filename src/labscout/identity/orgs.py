@@ -263,8 +263,9 @@ def _institution_part(raw: str) -> _Institution | None:
     bare = name.split("(", 1)[0].strip()
     if bare != name and normalise_org_name(bare):
         name, key = bare, normalise_org_name(bare)
-    # "University of California, Irvine": the campus is part of the name, not an address.
-    if best + 1 < len(parts) and key.endswith(_SYSTEMS):
+    # "University of California, Irvine": the campus is part of the name, not an address; so is the city
+    # of a name that alone names no institution ("University of Technology, Sydney").
+    if best + 1 < len(parts) and (key.endswith(_SYSTEMS) or set(key.split()) <= _GENERIC_ORG_WORDS):
         campus = keys[best + 1].strip()
         if campus not in _COUNTRY_NAMES and len(campus.split()) <= 3 and not any(c.isdigit() for c in campus):
             name = f"{name}, {parts[best + 1]}"
