@@ -27,6 +27,8 @@ NEED_WORDS = frozenset(
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_CHARS = 5000
 MAX_TERMS = 32
+# A core whose words are on this many papers is not looked up (see `search.RankWeights.off_core`).
+_WIDE_CORE = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +121,7 @@ def plan_query(ti: TalentIndex, text: str, boosts: FieldBoosts = FieldBoosts(),
     sequence = [t for t in sequence if t in kept]
     phrases = list(dict.fromkeys((a, b) for a, b in pairwise(sequence) if a != b))[:MAX_TERMS]
     weight_of = {t.token: t.weight for t in terms}
-    phrase_weights = [max(min(weight_of[a], weight_of[c]), _phrase_weight(ti, a, c, n, boosts)) if
-                      min(weight_of[a], weight_of[c]) > 0 else 0.0 for a, c in phrases]
+    phrase_weights = [_phrase_weight(ti, a, c, n, boosts, min(weight_of[a], weight_of[c])) for a, c in phrases]
     expansions = ti.expansions.expand(content, sequence)
     if not any(t.weight > 0 for t in terms) and not expansions:
         return QueryPlan(text, terms, phrases, phrase_weights, expansions, None)
@@ -141,6 +142,8 @@ def _core(ti: TalentIndex, terms: list[Term], phrases: list[tuple[tuple[str, str
     least = b.core_weight * top
     if not any(0 < t.weight < least for t in terms):
         return None
+    if sum(t.papers for t in terms if t.weight >= least) >= _WIDE_CORE:
+        return None  # held by so many papers that most papers found hold it: not worth a search
     schema = ti.index.schema
     out: list[tantivy.Query] = []
     for t in terms:
@@ -156,19 +159,23 @@ def _core(ti: TalentIndex, terms: list[Term], phrases: list[tuple[tuple[str, str
     return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in out]) if out else None
 
 
-def _phrase_weight(ti: TalentIndex, a: str, c: str, n: int, b: FieldBoosts) -> float:
-    """How much a phrase says, from the share of papers whose title or keywords hold it (as for words)."""
+def _phrase_weight(ti: TalentIndex, a: str, c: str, n: int, b: FieldBoosts, words: float) -> float:
+    """How much a phrase says, from the share of papers whose title or keywords hold it (as for words); never
+    less than its lighter word (`words`). Counted only when that word is light: counting a phrase costs
+    milliseconds, and a phrase of two specific words is specific."""
+    if words <= 0 or words >= b.core_weight:
+        return words
     schema = ti.index.schema
     result = ti.searcher.search(tantivy.Query.boolean_query(
         [(tantivy.Occur.Should, tantivy.Query.phrase_query(schema, name, [a, c], slop=1))
          for name in ("title", "keywords")]), 1, count=True)
     found = int(getattr(result, "count", 0) or 0)
     if not found:
-        return 0.0
+        return words
     share = found / n
     if share <= b.phrase_generic_share:
         return 1.0
-    return max(b.min_word_weight, math.log(1 / share) / math.log(1 / b.phrase_generic_share))
+    return max(words, math.log(1 / share) / math.log(1 / b.phrase_generic_share))
 
 
 def _short(text: str) -> str:

@@ -83,9 +83,10 @@ class RankWeights:
     # For a query with a specific and a generic part ("large-scale distributed training infrastructure":
     # "distributed training" and "infrastructure" are specific, "large-scale" is not), a paper holding none of
     # the specific part counts this much; only below the long-query match power (a paper's own title and
-    # keywords are specific almost word by word). The papers holding it are looked for among this many.
+    # keywords are specific almost word by word). Only when the core is held by fewer papers than are
+    # considered (looked up in one search): a core as wide as "graph" or "diffusion" is on most papers found,
+    # and finding them all would cost more than the rest of the query.
     off_core: float = 0.3
-    core_papers: int = 10_000
     # Momentum compares the last `recent_years` with the `earlier_years` before them.
     recent_years: int = 2
     earlier_years: int = 3
@@ -190,19 +191,25 @@ def _matches(ti: TalentIndex, text: str, *, until: int | None, since: int | None
     idx = np.asarray(ti.searcher.fast_field_values("idx", [address for _, address in hits]), dtype=np.int64)
     scores = np.asarray([score for score, _ in hits], dtype=np.float64)
     if plan.core is not None and weights.off_core < 1.0 and power < weights.match_power_long:
-        core_hits = ti.searcher.search(plan.core, weights.core_papers, count=False).hits
-        core = np.asarray(ti.searcher.fast_field_values("idx", [address for _, address in core_hits]),
-                          dtype=np.int64)
-        scores = np.where(np.isin(idx, core), scores, scores * weights.off_core)
-        order = np.argsort(-scores, kind="stable")
-        idx, scores = idx[order], scores[order]
+        core_hits = ti.searcher.search(plan.core, weights.papers_considered, count=False).hits
+        if len(core_hits) < weights.papers_considered:
+            core = np.asarray(ti.searcher.fast_field_values("idx", [address for _, address in core_hits]),
+                              dtype=np.int64)
+            scores = np.where(np.isin(idx, core), scores, scores * weights.off_core)
+            order = np.argsort(-scores, kind="stable")
+            idx, scores = idx[order], scores[order]
     return idx, scores / (scores[0] or 1.0), power
 
 
 def score_people(ti: TalentIndex, text: str, *, until: int | None = None, since: int | None = None,
-                 weights: RankWeights = RankWeights()) -> Scored | None:
-    """Every person the papers matching `text` credit, with score parts; None when no paper matches."""
-    idx, match, power = _matches(ti, text, until=until, since=since, weights=weights)
+                 weights: RankWeights = RankWeights(),
+                 matches: tuple[Ints, Floats, float] | None = None) -> Scored | None:
+    """Every person the papers matching `text` credit, with score parts; None when no paper matches.
+
+    `matches` (paper indexes, their match 0..1 best first, the match power) replaces the text search: for
+    measuring other ways of finding papers (bench/embeddings.py) with the same crediting of people.
+    """
+    idx, match, power = matches or _matches(ti, text, until=until, since=since, weights=weights)
     if weights.min_match > 0:
         strong = match >= weights.min_match
         idx, match = idx[strong], match[strong]
