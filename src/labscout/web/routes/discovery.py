@@ -26,6 +26,8 @@ router = APIRouter(include_in_schema=False)
 PER_PAGE = 25
 FILTERS = ("org", "org_kind", "country", "since", "seniority", "exclude_org")
 PAPERS_PER_PAGE = 40
+FLOWS_PER_PAGE = 40
+MAX_FLOW_PAGES = 250  # 10,000 flows at most: a page number past it shows page 250, not a query for millions
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -142,12 +144,17 @@ def _whole(text: str, low: int, high: int) -> int | None:
 
 @router.get("/flows", response_class=HTMLResponse)
 def flows_page(request: Request, found: Found, who: SignedIn, since: str = "2022", min_people: str = "3",
-               ) -> HTMLResponse:
+               page: str = "1") -> HTMLResponse:
     year = _whole(since, 1900, 2100) or 2022
     least = _whole(min_people, 1, 1000) or 3
-    found_flows = moves.list_flows(found.store, since=year, min_people=least, limit=40)
+    number = min(page_of(page), MAX_FLOW_PAGES)
+    start = (number - 1) * FLOWS_PER_PAGE
+    found_flows = moves.list_flows(found.store, since=year, min_people=least, limit=start + FLOWS_PER_PAGE + 1)
+    shown = found_flows[start:start + FLOWS_PER_PAGE]
     merged: Counter[tuple[str, str]] = Counter()
-    for f in found_flows:
+    for f in shown:
         merged[(f.from_org, f.to_org)] += f.people
-    return render(request, "flows.html", who, flows=found_flows, since=year, min_people=least,
+    return render(request, "flows.html", who, flows=shown, since=year, min_people=least, page=number,
+                  has_more=len(found_flows) > start + FLOWS_PER_PAGE,
+                  base="/flows?" + urlencode({"since": year, "min_people": least}) + "&",
                   chart=charts.flows([(a, b, n) for (a, b), n in merged.most_common(25)]))
