@@ -49,3 +49,6 @@ def test_talent_flows_come_a_page_at_a_time(as_role: Callable[[str], Signed],
         assert ('class="next"' in page) == (n < len(everything))
         assert (f"page={n - 1}" in page) == (n > 1)
     assert shown == [(str(f["year"]), f["from_org_id"]) for f in everything]
+    # The API pages on with offset, as it does for people, moves and search.
+    rest = who.client.get("/api/v1/flows", params={"since": 2019, "min_people": 1, "limit": 1, "offset": 1}).json()
+    assert rest == everything[1:2]

@@ -58,9 +58,9 @@ def list_moves(found: Found, _: SignedIn, from_org: str | None = None, to_org: s
 @router.get("/flows", summary="Organisation-to-organisation flows per year")
 def list_flows(found: Found, _: SignedIn, since: Annotated[int | None, Query(ge=1900, le=2100)] = None,
                org: str | None = None, by_group: bool = True, min_people: Annotated[int, Query(ge=1, le=1000)] = 2,
-               limit: Limit = 50) -> list[moves.Flow]:
+               limit: Limit = 50, offset: Offset = 0) -> list[moves.Flow]:
     return moves.list_flows(found.store, since=since, org=org, by_group=by_group, min_people=min_people,
-                            limit=limit)
+                            limit=limit + offset)[offset:]
 
 
 @router.get("/intro", summary="Warm introduction paths from our people to a person")
