@@ -195,6 +195,8 @@ class TestResolve:
     def test_two_known_organisations_run_together_are_the_first(self, resolver: OrgResolver) -> None:
         assert org_id(resolver, "University of Washington Allen Institute for AI") == "uw"
         assert org_id(resolver, "Mila Université de Montréal") == "mila"
+        assert org_id(resolver, "Paul G. Allen School of Computer Science & Engineering, University of Washington♠"
+                                "Allen Institute for Artificial Intelligence") == "uw"
         assert org_id(resolver, "Mila University of Montreal CIFAR Senior Fellow") == "mila"
 
     def test_escaped_accents_and_the_names_of_one_lab_through_its_owners(self, resolver: OrgResolver) -> None:

@@ -446,7 +446,7 @@ class OrgResolver:
         for i, key in enumerate(pieces):
             # "University of Maryland, Baltimore County" is not the University of Maryland.
             campus_follows = key.endswith(_SYSTEMS) and i + 1 < len(pieces)
-            match = match or (self._alias(key) or self._unit_of(key)
+            match = match or (self._alias(key) or self._unit_of(key) or self._run_together(key)
                               if key not in _PLACES and not campus_follows else None)
         # "KU Leuven and ETH Zurich": two organisations in one slot; the first one is taken.
         for piece in re.split(r" and | und | et ", whole):
