@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from labscout.research import arrays
 from labscout.research.build import build_store
 from labscout.research.store import ResearchStore
 from labscout.talent import index, query, search
@@ -22,7 +23,9 @@ def _papers() -> list[dict[str, object]]:
     rows: list[tuple[str, str, str]] = []
     rows += [(f"Large-Scale {s.title()} Benchmark Number {n}", s, "Vol Ume") for n, s in enumerate(FILLER)]
     rows += [("Distributed Training of Networks", "distributed training", "Dee Tee"),
-             ("Communication-Efficient Distributed Training", "distributed training", "Dee Tee")]
+             ("Communication-Efficient Distributed Training", "distributed training", "Dee Tee"),
+             # The workshop version of the first: the same work, for the leave-one-out test.
+             ("Distributed training of networks.", "workshop", "Dee Tee")]
     rows += [(f"A Study of {s.title()} Method {n}", s, f"Fil Ler{n % 7}") for n in range(200)
              for s in (FILLER[n % len(FILLER)],)]
     return [{"id": f"c{n}", "title": title, "track": "main", "status": "Poster", "keywords": kw, "author": who,
@@ -64,6 +67,15 @@ def test_a_rare_phrase_of_common_words_weighs_fully(corpus: tuple[ResearchStore,
     _, ti = corpus
     plan = query.plan_query(ti, "large-scale benchmark")
     phrases = dict(zip(plan.phrases, plan.phrase_weights, strict=True))
-    # "large scale" is on ten papers of 212 (5%, above the phrase share): weighted down, but not below its words.
+    # "large scale" is on ten papers of 213 (5%, above the phrase share): weighted down, but not below its words.
     words = {t.token: t.weight for t in plan.terms}
     assert min(words["larg"], words["scale"]) <= phrases[("larg", "scale")] < 1.0
+
+
+def test_a_hidden_paper_takes_its_other_records_along(corpus: tuple[ResearchStore, index.TalentIndex]) -> None:
+    store, ti = corpus
+    titles = ti.papers.titles.to_pylist()
+    ids = ti.papers.paper_ids.to_pylist()
+    first = ids[titles.index("Distributed Training of Networks")]
+    assert arrays.same_work(store, [first]) == [ids[titles.index("Distributed training of networks.")]]
+    assert arrays.same_work(store, [ids[titles.index("Communication-Efficient Distributed Training")]]) == []

@@ -9,9 +9,10 @@ papers whose text changed.
 
 Search does not use the vectors (yet): fused with BM25 they were measured by `bench/embeddings.py` on a
 leave-one-paper-out test within ICLR (the first author among 1,613 eligible people, 16,884 papers) and the
-gain was within the noise of the sample (top-10: BM25 11.3%; with the centroid of the best BM25 papers as the
-query's meaning 12.3%; with the query itself encoded 13.3%, which needs PyTorch loaded at query time, seconds
-for the first query). The step stays so that the measurement can be repeated as the model or the texts change.
+gain was small (top-10, tuning seed 7 / untouched seed 1916: BM25 11.3% / 11.3%; with the centroid of the best
+BM25 papers as the query's meaning 12.3% / 10.0%; with the query itself encoded 13.3% / 14.0%, which needs
+PyTorch loaded at query time, seconds for the first query, and the whole store encoded, ~2 hours here).
+The step stays so that the measurement can be repeated as the model or the texts change.
 """
 
 from __future__ import annotations
