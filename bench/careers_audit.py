@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/careers_audit.py --store STORE [--before OLD_STORE]     # precision, 95% intervals
     .venv/bin/python bench/careers_audit.py --store STORE --worksheet FILE         # unlabelled items, blind
+    .venv/bin/python bench/careers_audit.py --store STORE --facts 300              # a larger fact sample
 
 A timeline fact is (person, year, organisation, position) with the papers behind it; a move is (person,
 organisation left and year, organisation joined and year) with the papers on both sides. Both samples are
@@ -250,13 +251,15 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="the store before the change, scored beside it")
     parser.add_argument("--worksheet", type=Path, help="write the unlabelled items of --store (and --before)")
     parser.add_argument("--min-support", type=int, default=2, help="papers each end of a listed move rests on")
+    parser.add_argument("--facts", type=int, default=FACTS,
+                        help="facts to sample (the first 150 are the same items whatever the number)")
     args = parser.parse_args()
     labels = read_labels()
     stores = [("before", args.before), ("after", args.store)] if args.before else [("now", args.store)]
     sheets = []
     for label, path in stores:
         with ResearchStore(path) as store:
-            facts, moves = sample_facts(store), sample_moves(store, min_support=args.min_support)
+            facts, moves = sample_facts(store, args.facts), sample_moves(store, min_support=args.min_support)
             if args.worksheet:
                 sheets.append(worksheet(store, facts + moves, labels))
                 continue

@@ -89,7 +89,7 @@ class TestPersonShow:
         profile = orjson.loads(result.stdout)
         assert profile["person"]["name"] == "Lucas Beyer"
         assert len(profile["papers"]) == 4
-        assert profile["latest_org"]["name"] == "Google Brain"
+        assert profile["latest_org"]["name"] == "Google DeepMind"  # his Google Brain, now
         assert {p["source_file"].rsplit("/", 1)[-1] for p in profile["papers"]} == {
             "iclr2021.json", "cvpr2022.json", "nips2023.json"}
 

@@ -121,7 +121,7 @@ class TestMatchPower:
     @staticmethod
     def plan(*weights: float) -> search.query_mod.QueryPlan:
         terms = [search.query_mod.Term(f"w{n}", f"w{n}", w, 10) for n, w in enumerate(weights)]
-        return search.query_mod.QueryPlan("", terms, [], [], None)
+        return search.query_mod.QueryPlan("", terms, [], [], [], None)
 
     def test_a_short_topic_counts_volume_and_a_paper_like_description_close_matches(self) -> None:
         w = search.RankWeights()

@@ -137,6 +137,23 @@ def raw_author_names(store: ResearchStore, paper_ids: pa.Array) -> tuple[pa.Arra
             table.column("name").to_pylist())
 
 
+def same_work(store: ResearchStore, paper_ids: list[str]) -> list[str]:
+    """Other records of the same work as these papers: the same title (letters and digits, any case) with an
+    author in common (a workshop version, a resubmission): hidden with them in a leave-one-out test."""
+    return [r[0] for r in store.con.execute("""
+        WITH h AS (SELECT paper_id, regexp_replace(lower(title), '[^a-z0-9]', '', 'g') AS t FROM papers
+                   WHERE paper_id IN (SELECT unnest(?)))
+        SELECT DISTINCT o.paper_id FROM h JOIN authorships ha ON ha.paper_id = h.paper_id
+        JOIN authorships oa ON oa.person_id = ha.person_id AND oa.paper_id <> h.paper_id
+        JOIN papers o ON o.paper_id = oa.paper_id AND regexp_replace(lower(o.title), '[^a-z0-9]', '', 'g') = h.t
+        ORDER BY o.paper_id""", [paper_ids]).fetchall()]
+
+
+def people_with_openreview_ids(store: ResearchStore) -> set[str]:
+    return {r[0] for r in store.con.execute(
+        "SELECT person_id FROM people WHERE openreview_ids IS NOT NULL AND len(openreview_ids) > 0").fetchall()}
+
+
 def held_out_candidates(store: ResearchStore, min_other_accepted: int = 3) -> list[tuple[str, str]]:
     """(paper id, first author's person id) of accepted papers whose first author has an OpenReview id and at
     least `min_other_accepted` other accepted papers: the papers a leave-one-out test may hide."""

@@ -6,6 +6,11 @@ whole index from the rest (text, impact, expansions: as if the hidden papers had
 with each hidden paper's title and keywords; report the share whose first author is ranked in the top 1, 10
 and 100. Beside it, in the same run and on the same index, plain BM25 summed per printed name: the floor any
 expert search must clear.
+
+Other records of a hidden paper's work (the same title with an author in common: a workshop version, a
+resubmission) are hidden with it, or the first author would be found by their twin. Everyone in the index is a
+candidate, as in the product; the published anchor ranks a conference's reviewers only, so LabScout is also
+reported among a reviewer-like pool (people with an OpenReview id and 3+ accepted papers in the index).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from labscout.research.store import ResearchStore
 from labscout.talent import index, search
 
 CUTS = (1, 10, 100)
+POOLED = "LabScout, among a reviewer-like pool"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +65,10 @@ def evaluate(store: ResearchStore, n: int, seed: int, *, weights: search.RankWei
              folder: Path | None = None, progress: Callable[[int, int], None] | None = None) -> HeldOutReport:
     sample = draw(store, n, seed)
     pool = len(arrays.held_out_candidates(store))
+    hidden = [p for p, _ in sample]
+    hidden += arrays.same_work(store, hidden)
     with tempfile.TemporaryDirectory(prefix="labscout-heldout-") as tmp:
-        ti = index.open_held_out(store, [p for p, _ in sample], Path(folder or tmp) / "index")
+        ti = index.open_held_out(store, hidden, Path(folder or tmp) / "index")
         return _measure(store, ti, sample, seed, pool, weights or search.RankWeights(), progress)
 
 
@@ -68,6 +76,9 @@ def _measure(store: ResearchStore, ti: index.TalentIndex, sample: list[tuple[str
              weights: search.RankWeights, progress: Callable[[int, int], None] | None) -> HeldOutReport:
     texts = arrays.paper_keywords(store, [p for p, _ in sample])
     names = _NameBaseline(store, ti)
+    with_ids = arrays.people_with_openreview_ids(store)
+    reviewers = np.array([pid in with_ids for pid in ti.people.person_ids.to_pylist()], dtype=np.bool_) & (
+        ti.people.accepted_papers >= 3)
     ranks: dict[str, list[int | None]] = defaultdict(list)
     for done, (paper_id, person_id) in enumerate(sample, 1):
         title, keywords, first_name = texts[paper_id]
@@ -78,6 +89,7 @@ def _measure(store: ResearchStore, ti: index.TalentIndex, sample: list[tuple[str
             ranked = []
         target = ti.people.index_of(person_id)
         ranks["LabScout"].append(_rank(ranked, target))
+        ranks[POOLED].append(_rank([p for p in ranked if reviewers[p]], target))
         for label, fields in names.variants.items():
             ranks[label].append(_rank(names.rank(text, fields), first_name))
         if progress:
