@@ -11,14 +11,14 @@ from fastapi.responses import HTMLResponse
 from markupsafe import escape
 
 from labscout.api.deps import Found, SignedIn, Unit
-from labscout.errors import BadQueryError, InvalidError, LabScoutError, NotFoundError
+from labscout.errors import BadQueryError, LabScoutError, NotFoundError
 from labscout.pipeline import candidates, overview, watch
 from labscout.pipeline.candidates import CandidateIn
 from labscout.pipeline.roles import Perm, has
 from labscout.research import queries
-from labscout.talent import moves, search, views
+from labscout.talent import moves, views
 from labscout.web import charts
-from labscout.web.forms import errors_of
+from labscout.web.forms import errors_of, search_filters, whole_in
 from labscout.web.labels import stage as stage_label
 from labscout.web.render import page_of, render
 
@@ -43,12 +43,8 @@ def search_page(request: Request, found: Found, unit: Unit, who: SignedIn, q: st
     number = page_of(page)
     if q.strip():
         try:
-            if since.strip() and _whole(since, 1900, 2100) is None:
-                raise InvalidError(f"{since.strip()[:20]!r} is not a year", field="since")
-            filters = search.SearchFilters(org=org.strip() or None, org_kind=org_kind or None,
-                                           country=country.strip() or None,
-                                           since=int(since) if since.strip() else None, seniority=seniority or None,
-                                           exclude_org=exclude_org.strip() or None)
+            filters = search_filters(org=org, org_kind=org_kind, country=country, since=since, seniority=seniority,
+                                     exclude_org=exclude_org)
             result = views.search_view(found.store, found.talent, q, filters=filters,
                                        offset=min((number - 1) * PER_PAGE, views.MAX_RESULTS), limit=PER_PAGE)
         except queries.AmbiguousError as many:
@@ -133,23 +129,11 @@ def org_page(request: Request, found: Found, unit: Unit, who: SignedIn, ref: str
                   marked=next((m.relation for m in watch.list_marked(unit, who) if m.org_id == view.org.org_id), None))
 
 
-def _whole(text: str, low: int, high: int) -> int | None:
-    """A whole number typed in a query between low and high, else None.
-
-    ASCII only: str.isdigit() is true for '²', which int() refuses.
-    """
-    text = text.strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 9:
-        return None
-    number = int(text)
-    return number if low <= number <= high else None
-
-
 @router.get("/flows", response_class=HTMLResponse)
 def flows_page(request: Request, found: Found, who: SignedIn, since: str = "2022", min_people: str = "3",
                page: str = "1") -> HTMLResponse:
-    year = _whole(since, 1900, 2100) or 2022
-    least = _whole(min_people, 1, 1000) or 3
+    year = whole_in(since, 1900, 2100) or 2022
+    least = whole_in(min_people, 1, 1000) or 3
     number = min(page_of(page), MAX_FLOW_PAGES)
     start = (number - 1) * FLOWS_PER_PAGE
     found_flows = moves.list_flows(found.store, since=year, min_people=least, limit=start + FLOWS_PER_PAGE + 1)
