@@ -41,13 +41,18 @@ def print_person(console: Console, profile: PersonView, n_papers: int) -> None:
         timeline.add_column(col, overflow="fold")
     for row in profile.timeline:
         stated = row.org or "[dim]not stated[/dim]"
-        if row.strength == "weak":
-            stated = f"[yellow]{stated}[/yellow]\n[dim]weak: {row.why}[/dim]"
-        elif row.org and not row.n_first:
+        if row.org and not row.n_first:
             stated += "\n[dim]named only as a second affiliation[/dim]"
         timeline.add_row(str(row.year), stated, _cell(row.position), str(row.n_papers), ", ".join(row.pairings),
                          ", ".join(provenance.source_name(s) for s in profile.sources_of(row.year, row.org_id)))
     console.print(timeline)
+    if profile.set_aside:
+        aside = Table(title="Set aside: weak, one paper that the papers around it contradict")
+        for col in ("year", "organisation", "position", "paper", "why weak"):
+            aside.add_column(col, overflow="fold")
+        for row in profile.set_aside:
+            aside.add_row(str(row.year), row.org or "", _cell(row.position), ", ".join(row.paper_ids), row.why or "")
+        console.print(aside)
     papers = Table(title=f"Papers ({min(n_papers, len(profile.papers))} of {len(profile.papers)})")
     for col in ("year", "venue", "title", "status", "affiliation on paper", "source"):
         papers.add_column(col, overflow="fold")

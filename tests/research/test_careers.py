@@ -6,11 +6,16 @@ import json
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
+from rich.console import Console
+from tests.api.conftest import PASSWORD, TEAM, make_home
 
 from labscout.research import careers, queries
 from labscout.research.build import build_store
 from labscout.research.store import ResearchStore
-from labscout.talent import moves
+from labscout.talent import moves, views
+from labscout.terminal import print_person
+from labscout.web.app import create_app
 
 # (year, title, [(author, affiliation, domain)]): per-author lists, as the PDF-derived files hold them.
 PAPERS = [
@@ -155,7 +160,9 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> ResearchStore:
 
 
 def timeline(store: ResearchStore, name: str) -> list[queries.CareerYear]:
-    return queries.person_profile(store, queries.resolve_person(store, name)).timeline
+    """Every fact of the person, the timeline's and the set-aside weak ones, in the store's order."""
+    profile = queries.person_profile(store, queries.resolve_person(store, name))
+    return sorted(profile.timeline + profile.set_aside, key=lambda r: (r.year, r.strength, r.org or ""))
 
 
 def moves_of(store: ResearchStore, name: str, **kw: int) -> list[tuple[str, str]]:
@@ -175,6 +182,14 @@ class TestFacts:
         assert len(odd) == 1 and odd[0].strength == "weak"
         assert "Massachusetts Institute of Technology" in str(odd[0].why)
         assert all(r.strength == "strong" for r in timeline(store, "Wen Stayer") if r.org_id == "mit")
+
+    def test_a_weak_fact_is_set_aside_from_the_timeline_with_its_paper_and_why(self, store: ResearchStore
+                                                                              ) -> None:
+        profile = queries.person_profile(store, queries.resolve_person(store, "Wen Stayer"))
+        assert all(r.strength == "strong" for r in profile.timeline)
+        assert "stanford" not in {r.org_id for r in profile.timeline}
+        [aside] = profile.set_aside
+        assert aside.org_id == "stanford" and len(aside.paper_ids) == 1 and aside.why
 
     def test_a_weak_fact_is_not_the_latest_organisation_nor_a_move(self, store: ResearchStore) -> None:
         person = queries.person_profile(store, queries.resolve_person(store, "Wen Stayer")).person
@@ -260,3 +275,30 @@ class TestPairingReport:
         assert r2021.weak_facts == 1 and r2021.facts >= 6
         # Wen's Stanford slot against the MIT papers of 2020-2022.
         assert r2021.neighbours_disagree >= 1
+
+
+class TestSetAsideOnEveryFace:
+    """The CLI, the API and the web page show a weak fact apart from the timeline, with its paper and why."""
+
+    def test_the_terminal_prints_it_under_set_aside(self, store: ResearchStore) -> None:
+        console = Console(record=True, width=200)
+        view = views.person_view(store, "Wen Stayer")
+        print_person(console, view, n_papers=0)
+        timeline, aside = console.export_text().split("Set aside", 1)
+        assert "Stanford University" not in timeline and "Massachusetts Institute of Technology" in timeline
+        assert "Stanford University" in aside and view.set_aside[0].paper_ids[0] in aside
+        assert "Massachusetts Institute of Technology" in aside  # why: what the papers around it name
+
+    def test_the_api_and_the_page_show_it_apart(self, store: ResearchStore, tmp_path: Path) -> None:
+        settings = make_home(store.path, tmp_path / "home")
+        with TestClient(create_app(settings), base_url="https://testserver") as client:
+            sign_in = client.post("/api/v1/session", json={"email": TEAM["viewer"], "password": PASSWORD})
+            assert sign_in.status_code == 200
+            pid = queries.resolve_person(store, "Wen Stayer")
+            body = client.get(f"/api/v1/people/{pid}").json()
+            assert [r["org_id"] for r in body["set_aside"]] == ["stanford"]
+            assert "stanford" not in {r["org_id"] for r in body["timeline"]}
+            page = client.get(f"/people/{pid}").text
+            timeline, aside = page.split("Set aside", 1)
+            assert "Stanford University" not in timeline.split("Career timeline", 1)[1]
+            assert "Stanford University" in aside and body["set_aside"][0]["paper_ids"][0] in aside

@@ -112,11 +112,16 @@ class ProfileLink:
 class PersonProfile:
     person: Person
     latest_org: Org | None
+    # What the timeline asserts: every fact but the weak ones, which are `set_aside`, each with why. A weak fact
+    # (one paper that the person's papers of the years around it contradict) was wrong about half the time in
+    # the audit (bench/careers_audit.py): read beside the timeline, it would make the career a reader repeats
+    # wrong; kept apart, it is still there to check, with its paper.
     timeline: list[CareerYear]
     papers: list[Authorship]
     coauthors: list[Coauthor]
     links: list[ProfileLink]
     evidence: dict[str, int] = field(default_factory=dict)
+    set_aside: list[CareerYear] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +255,7 @@ def person_profile(store: ResearchStore, person_id: str) -> PersonProfile:
         raise NotFoundError(f"no person with id {person_id}", field="person")
     latest = store.first_record(Org, "SELECT * FROM organisations WHERE org_id = ?", [person.latest_org_id]) \
         if person.latest_org_id else None
-    timeline = store.records(CareerYear,
+    facts = store.records(CareerYear,
         """SELECT y.year, y.org_id, o.name AS org, o.kind, o.country, y.position, y.n_papers, y.n_first,
                   y.paper_ids, y.pairings, y.strength, y.why
            FROM person_years y LEFT JOIN organisations o ON o.org_id = y.org_id
@@ -274,7 +279,8 @@ def person_profile(store: ResearchStore, person_id: str) -> PersonProfile:
     for paper in papers:
         reason = paper.link_reason or "alone"
         evidence[reason] = evidence.get(reason, 0) + 1
-    return PersonProfile(person, latest, timeline, papers, coauthors, links, evidence)
+    return PersonProfile(person, latest, [f for f in facts if f.strength != "weak"], papers, coauthors, links,
+                         evidence, [f for f in facts if f.strength == "weak"])
 
 
 def resolve_org(store: ResearchStore, ref: str, *, field: str = "org") -> str:
