@@ -6,12 +6,14 @@
 
 A timeline fact is (person, year, organisation, position) with the papers behind it; a move is (person,
 organisation left and year, organisation joined and year) with the papers on both sides. Both samples are
-drawn from people with 20 or more papers, the people a recruiter asks about: 150 facts from every fact
-their timelines show, 100 moves from what `labscout moves` lists. Each item is labelled right, wrong or
-unsure in `careers_audit.tsv` from its records: the papers' raw author lists and affiliation, domain and
-position fields as the source files hold them (which slot is whose is for the reader to judge, not given),
-the person's other papers of the years around it, and what is publicly known of the person. The worksheet
-never shows whether the system marked a fact weak or how it paired it.
+drawn from people with 20 or more papers, the people a recruiter asks about: 150 facts from every fact the
+store holds of them (the timeline's and the weak ones a profile sets aside below it, reported apart and
+together), 100 moves from what `labscout moves` lists. `--salt` draws another sample of the same size (the
+first sample was the one changes were tuned on; a salted one, labelled blind afterwards, checks them). Each
+item is labelled right, wrong or unsure in `careers_audit.tsv` from its records: the papers' raw author lists
+and affiliation, domain and position fields as the source files hold them (which slot is whose is for the
+reader to judge, not given), the person's other papers of the years around it, and what is publicly known of
+the person. The worksheet never shows whether the system marked a fact weak or how it paired it.
 
 A fact is right when the person was at that organisation (or a unit of it) that year and, if a position is
 given, held it; a move is right when the person really left the one for the other around those years (not
@@ -269,10 +271,11 @@ def main() -> None:
                 sheets.append(worksheet(store, facts + moves, labels))
                 continue
             print(f"{label} ({path}):")
-            print(f"  timeline facts of people with {MIN_PAPERS}+ papers: {precision_line(facts, labels)}")
+            print(f"  facts of people with {MIN_PAPERS}+ papers, set-aside weak ones included: "
+                  f"{precision_line(facts, labels)}")
             strong = [i for i in facts if not i.weak]
             if len(strong) < len(facts):
-                print(f"    asserted (not weak), {len(strong)}: {precision_line(strong, labels)}")
+                print(f"    on the timeline (weak ones set aside), {len(strong)}: {precision_line(strong, labels)}")
                 first = [i for i in strong if not i.second]
                 if len(first) < len(strong):
                     print(f"      of which named first on the slot, {len(first)}: {precision_line(first, labels)}")
@@ -280,7 +283,7 @@ def main() -> None:
                     print(f"      named only as a second affiliation, {len(second)}: "
                           f"{precision_line(second, labels)}")
                 weak = [i for i in facts if i.weak]
-                print(f"    shown as weak, {len(weak)}: {precision_line(weak, labels)}")
+                print(f"    set aside as weak, {len(weak)}: {precision_line(weak, labels)}")
             print(f"  listed moves of people with {MIN_PAPERS}+ papers: {precision_line(moves, labels)}")
             missing = [i for i in facts + moves if (i.kind, i.key) not in labels]
             if missing:
