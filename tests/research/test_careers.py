@@ -302,3 +302,20 @@ class TestSetAsideOnEveryFace:
             timeline, aside = page.split("Set aside", 1)
             assert "Stanford University" not in timeline.split("Career timeline", 1)[1]
             assert "Stanford University" in aside and body["set_aside"][0]["paper_ids"][0] in aside
+
+
+def test_a_university_rank_at_a_company_is_not_its_position(tmp_path: Path) -> None:
+    # OpenReview exports pair a profile's place with a rank from another of its entries: the place stays.
+    folder = tmp_path / "sources" / "aistats"
+    folder.mkdir(parents=True)
+    rows = [{"id": f"r{n}", "title": f"Paper {n}", "status": "Poster", "author": "Vic Ferr;Uma Prof;Ann Visit",
+             "authorids": "~Vic_Ferr1;~Uma_Prof1;~Ann_Visit1", "or_profile": "~Vic_Ferr1;~Uma_Prof1;~Ann_Visit1",
+             "aff": "Google;Stanford University;NVIDIA",
+             "aff_domain": "google.com;stanford.edu;nvidia.com",
+             "position": "Associate Professor;Associate Professor;Visiting Professor"} for n in range(2)]
+    (folder / "aistats2025.json").write_text(json.dumps(rows))
+    build_store([tmp_path / "sources"], tmp_path / "research.duckdb")
+    with ResearchStore(tmp_path / "research.duckdb") as store:
+        facts = {r.org_id: r.position for name in ("Vic Ferr", "Uma Prof", "Ann Visit")
+                 for r in timeline(store, name)}
+    assert facts == {"google": None, "stanford": "Associate Professor", "nvidia": "Visiting Professor"}

@@ -107,8 +107,15 @@ WITH paired AS (
            affiliation_source, false AS first
     FROM paired WHERE len(other_org_ids) > 0
 ), positions AS (
+    -- A university rank at a company is another entry of the person's profile than the one named (Vittorio
+    -- Ferrari "Associate Professor" at Google in 2021, Armand Joulin "Full Professor" at Meta): the place is
+    -- kept, the rank is not. Visiting and adjunct posts at a company are real and stay.
     SELECT a.person_id, p.year, a.org_id, a.position, count(*) AS n
-    FROM stated a JOIN papers p USING (paper_id) WHERE a.position IS NOT NULL GROUP BY ALL
+    FROM stated a JOIN papers p USING (paper_id) LEFT JOIN organisations o ON o.org_id = a.org_id
+    WHERE a.position IS NOT NULL
+      AND NOT (coalesce(o.kind IN ('industry_lab', 'startup', 'investor'), false)
+               AND regexp_matches(lower(a.position), '^\s*((assistant|associate|full)\s+)?professor\s*$'))
+    GROUP BY ALL
 ), best_position AS (
     -- The most frequent position, ties by its text (mode() would break them by thread timing).
     SELECT person_id, year, org_id, first(position ORDER BY n DESC, position) AS position
