@@ -64,7 +64,7 @@ def test_imports_point_inward(path: Path) -> None:
 STORE_METHODS = {"rows", "one", "con", "records", "first_record"}
 RESEARCH_TABLES = ("papers", "authorships", "people", "organisations", "person_years", "person_names",
                    "person_links", "person_redirects", "org_aliases", "venues", "paper_affiliations", "build_info",
-                   "source_files", "skipped_records")
+                   "source_files", "skipped_records", "paper_sources", "authorship_institutions")
 RESEARCH_SQL = re.compile(rf"\b(?:FROM|JOIN)\s+(?:{'|'.join(RESEARCH_TABLES)})\b", re.IGNORECASE)
 OUTSIDE_RESEARCH = [p for p in MODULES if part_of(p) != "research"]
 

@@ -34,6 +34,7 @@ NAME_SLOTS: dict[str, list[tuple[int | str, str]]] = {
     "find": [("--org", ORG), ("--exclude-org", ORG)], "moves": [("--from", ORG), ("--to", ORG)],
     "flows": [("--org", ORG)], "retention": [(0, ORG)], "intro": [("--to", PERSON), ("--via-org", ORG)],
     "pipeline add": [("--person", PERSON)],
+    "watch add": [(0, PERSON)], "org mark": [(0, ORG)], "sources openalex works": [("--person", PERSON)],
 }
 # README commands that take no name of a person or an organisation of the research store.
 NO_NAME = {"ingest", "eval identity", "eval ranking", "eval pairing", "sources download", "serve", "corrections list",
@@ -46,9 +47,12 @@ NO_NAME = {"ingest", "eval identity", "eval ranking", "eval pairing", "sources d
            "offer list", "offer expire", "offer threshold", "plan set", "plan remove", "plan budget", "plan show",
            "deal add", "deal add-person", "deal update", "deal show", "deal list", "user reactivate",
            "user password", "user role", "user sessions", "offer rule", "plan rates", "plan rate", "plan currency",
-           # the team builder: topics are free text, candidates and floors go by id or file ("team" stands for
-           # its three-word commands: team topic|cost|chance ...)
-           "team", "team rules", "team propose", "team coverage", "seating assign", "seating show"}
+           "watch list", "search save", "search list", "org marked", "alerts list", "alerts daily", "alerts digest",
+           "sources openalex refresh",
+           # the team builder: topics are free text, candidates and floors go by id or file
+           "team topic set", "team topic list", "team topic remove", "team cost set", "team cost list",
+           "team chance set", "team chance list", "team rules", "team propose", "team coverage", "seating assign",
+           "seating show"}
 
 
 def readme_commands() -> list[list[str]]:
@@ -67,8 +71,8 @@ def readme_commands() -> list[list[str]]:
 
 def command_of(args: list[str]) -> str:
     leaves = {" ".join(p) for p in leaf_command_paths()}
-    two = " ".join(args[:2])
-    return two if two in leaves else args[0]
+    # The longest leading words that name a command: "sources openalex works" is three.
+    return next((" ".join(args[:n]) for n in (3, 2) if " ".join(args[:n]) in leaves), args[0])
 
 
 # Names the fixture corpus holds once, for the other names of a line while one is made ambiguous.

@@ -31,6 +31,10 @@ ENVIRONMENT = {
     "LABSCOUT_SMTP_PASSWORD": "its password",
     "LABSCOUT_SMTP_STARTTLS": "1 to use STARTTLS",
     "LABSCOUT_USER": "who a command acts as, by e-mail",
+    "LABSCOUT_OPENALEX_MAILTO": "the e-mail address sent to OpenAlex with each request (its polite pool)",
+    "LABSCOUT_OPENALEX_API_KEY": "an OpenAlex API key, sent when given",
+    "LABSCOUT_OPENALEX_URL": "the OpenAlex API's address (default https://api.openalex.org)",
+    "LABSCOUT_OPENALEX_DIR": "where downloaded OpenAlex works are kept for ingest (default LABSCOUT_HOME/openalex)",
 }
 
 
@@ -53,6 +57,16 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenAlexSettings:
+    """How LabScout asks OpenAlex for works (LABSCOUT_OPENALEX_*); downloads land in `folder`."""
+
+    base_url: str = "https://api.openalex.org"
+    mailto: str | None = None
+    api_key: str | None = None
+    folder: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Where LabScout keeps its state; everything lives under `home` unless a database URL says otherwise."""
 
@@ -65,6 +79,7 @@ class Settings:
     # Sign-in sessions end after this long without a request, and this long after sign-in whatever happens.
     session_idle_seconds: int = 2 * 3600
     session_max_seconds: int = 12 * 3600
+    openalex: OpenAlexSettings = OpenAlexSettings()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -83,7 +98,13 @@ class Settings:
                    secret=secret.encode() if secret else None,
                    secure_cookies=_flag(env.get("LABSCOUT_SECURE_COOKIES"), True),
                    session_idle_seconds=_seconds(env, "LABSCOUT_SESSION_IDLE", 2 * 3600),
-                   session_max_seconds=_seconds(env, "LABSCOUT_SESSION_MAX", 12 * 3600))
+                   session_max_seconds=_seconds(env, "LABSCOUT_SESSION_MAX", 12 * 3600),
+                   openalex=OpenAlexSettings(
+                       base_url=env.get("LABSCOUT_OPENALEX_URL") or "https://api.openalex.org",
+                       mailto=env.get("LABSCOUT_OPENALEX_MAILTO") or None,
+                       api_key=env.get("LABSCOUT_OPENALEX_API_KEY") or None,
+                       folder=Path(env["LABSCOUT_OPENALEX_DIR"]).expanduser() if env.get("LABSCOUT_OPENALEX_DIR")
+                       else None))
 
     @property
     def pipeline_url(self) -> str:
@@ -95,6 +116,11 @@ class Settings:
     @property
     def research_store(self) -> Path:
         return self.home / "research.duckdb"
+
+    @property
+    def openalex_folder(self) -> Path:
+        """Where OpenAlex downloads are kept for ingest."""
+        return self.openalex.folder or self.home / "openalex"
 
 
 def _seconds(env: Mapping[str, str], name: str, default: int) -> int:

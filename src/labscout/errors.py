@@ -45,17 +45,30 @@ class ForbiddenError(LabScoutError):
 
 
 class BadInputError(LabScoutError):
-    """An input file is unusable; names the file, the record index and the field where known."""
+    """An input file is unusable; names the file, the record index (or the line of a JSON Lines file) and the
+    field where known."""
 
     def __init__(
-        self, message: str, *, file: str, record: int | None = None, field: str | None = None
+        self, message: str, *, file: str, record: int | None = None, field: str | None = None,
+        line: int | None = None,
     ) -> None:
         self.file = file
-        self.record = record
+        self.record = record if record is not None else line
+        self.line = line
         self.reason = message
         where = file
-        if record is not None:
+        if line is not None:
+            where += f", line {line}"
+        elif record is not None:
             where += f", record {record}"
         if field is not None:
             where += f", field '{field}'"
         super().__init__(f"{where}: {message}", field=field)
+
+
+class UnavailableError(LabScoutError):
+    """A remote source (a web API) refused or failed the request; `request` names it (without secrets)."""
+
+    def __init__(self, message: str, *, request: str, field: str | None = None) -> None:
+        self.request = request
+        super().__init__(f"{request}: {message}", field=field)

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from labscout.identity.eval import BCubed, IdentityReport
+from labscout.research import provenance
 from labscout.research.careers import FilePairing
 from labscout.research.identity_checks import SameNameOverlap
 from labscout.research.why import PersonWhy
@@ -36,7 +37,7 @@ def print_person(console: Console, profile: PersonView, n_papers: int) -> None:
         console.print("Ids in the sources: " + ", ".join(p.author_ids))
     console.print("Linked by: " + ", ".join(f"{k} {v}" for k, v in sorted(profile.evidence.items())))
     timeline = Table(title="Career timeline (from the affiliations printed on papers)")
-    for col in ("year", "organisation", "position", "papers", "paired by"):
+    for col in ("year", "organisation", "position", "papers", "paired by", "says so"):
         timeline.add_column(col, overflow="fold")
     for row in profile.timeline:
         stated = row.org or "[dim]not stated[/dim]"
@@ -44,13 +45,17 @@ def print_person(console: Console, profile: PersonView, n_papers: int) -> None:
             stated = f"[yellow]{stated}[/yellow]\n[dim]weak: {row.why}[/dim]"
         elif row.org and not row.n_first:
             stated += "\n[dim]named only as a second affiliation[/dim]"
-        timeline.add_row(str(row.year), stated, _cell(row.position), str(row.n_papers), ", ".join(row.pairings))
+        timeline.add_row(str(row.year), stated, _cell(row.position), str(row.n_papers), ", ".join(row.pairings),
+                         ", ".join(provenance.source_name(s) for s in profile.sources_of(row.year, row.org_id)))
     console.print(timeline)
     papers = Table(title=f"Papers ({min(n_papers, len(profile.papers))} of {len(profile.papers)})")
     for col in ("year", "venue", "title", "status", "affiliation on paper", "source"):
         papers.add_column(col, overflow="fold")
     for paper in profile.papers[:n_papers]:
         source = f"{paper.source_file.rsplit('/', 1)[-1]}#{paper.record_index}"
+        others = [s for s in profile.paper_sources.get(paper.paper_id, []) if s != "paperlists"]
+        if others and not paper.paper_id.startswith(tuple(f"{s}-" for s in others)):
+            source += f" (also {', '.join(provenance.source_name(s) for s in others)})"
         stated = _cell(paper.org or paper.raw_affiliation)
         if stated and paper.affiliation_source:
             stated += f" [dim]({paper.affiliation_source})[/dim]"

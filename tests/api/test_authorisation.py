@@ -61,6 +61,16 @@ ENDPOINTS: list[tuple[str, str, dict[str, object] | None, Perm | None]] = [
     # Two addresses: refused (422) once the role may send, so no mail server is needed here.
     ("POST", "/api/v1/candidates/{candidate}/email", {"subject": "Hi", "body": "Dear Ada",
                                                       "to": "a@x.example, b@y.example"}, Perm.SEND_OUTREACH),
+    # Watching: each user's own lists (viewers too); marking organisations is the team's.
+    ("GET", "/api/v1/alerts", None, None),
+    ("GET", "/api/v1/alerts/unread", None, None),
+    ("PUT", "/api/v1/alerts/digest", {"daily_digest": True}, None),
+    ("POST", "/api/v1/watched", {"person": "Ada Lovel"}, None),
+    ("GET", "/api/v1/watched", None, None),
+    ("POST", "/api/v1/saved-searches", {"name": "rl", "query": "reinforcement learning"}, None),
+    ("GET", "/api/v1/saved-searches", None, None),
+    ("GET", "/api/v1/marked-orgs", None, None),
+    ("PUT", "/api/v1/marked-orgs/openai", {"relation": "rival"}, Perm.EDIT_CANDIDATES),
 ]
 
 

@@ -106,7 +106,11 @@ class TestMigrations:
         from alembic.autogenerate import compare_metadata
         from alembic.migration import MigrationContext
 
-        from labscout.pipeline import identity_models, team_models  # noqa: F401  (their tables are part of it)
+        from labscout.pipeline import (  # noqa: F401  (their tables are part of it)
+            identity_models,
+            team_models,
+            watch_models,
+        )
         from labscout.pipeline.models import Base
 
         with empty_engine.connect() as connection:

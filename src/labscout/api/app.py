@@ -23,7 +23,7 @@ from labscout.api.errors import (
     validation_error_handler,
 )
 from labscout.api.resources import Resources
-from labscout.api.routers import discovery, pipeline, session, team
+from labscout.api.routers import discovery, pipeline, session, team, watching
 from labscout.config import Settings
 from labscout.errors import LabScoutError
 
@@ -71,7 +71,7 @@ def create_api(settings: Settings, *, html_errors: HtmlErrors | None = None,
     app.add_exception_handler(auth.TooManyAttempts, too_many_attempts)
     app.add_exception_handler(RequestValidationError, validation_error_handler(html_errors))
     app.add_exception_handler(StarletteHTTPException, http_error_handler(html_errors))
-    for router in (session.router, discovery.router, pipeline.router, team.router):
+    for router in (session.router, discovery.router, pipeline.router, team.router, watching.router):
         app.include_router(router, prefix=API_PREFIX)
     return app
 

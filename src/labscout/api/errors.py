@@ -21,6 +21,7 @@ from labscout.errors import (
     InvalidError,
     LabScoutError,
     NotFoundError,
+    UnavailableError,
 )
 from labscout.pipeline.candidates import AlreadyCandidateError
 from labscout.research.queries import AmbiguousError
@@ -28,6 +29,7 @@ from labscout.research.queries import AmbiguousError
 STATUS: list[tuple[type[LabScoutError], int, str]] = [
     (NotFoundError, 404, "Not found"), (ForbiddenError, 403, "Forbidden"), (ConflictError, 409, "Conflict"),
     (BadInputError, 400, "Bad input"), (BadQueryError, 400, "Bad query"), (InvalidError, 422, "Invalid request"),
+    (UnavailableError, 502, "A source is unavailable"),
 ]
 
 

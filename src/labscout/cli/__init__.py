@@ -10,11 +10,13 @@ import sys
 from labscout.cli import (  # noqa: F401  (registers their commands)
     corrections,
     offers,
+    openalex,
     pipeline,
     pipeline_admin,
     research,
     talent,
     team,
+    watch,
     web,
 )
 from labscout.cli.common import app, dump

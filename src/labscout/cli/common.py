@@ -15,7 +15,15 @@ from rich.console import Console
 from rich.table import Table
 
 from labscout.config import Settings
-from labscout.errors import BadInputError, ConflictError, ForbiddenError, InvalidError, LabScoutError, NotFoundError
+from labscout.errors import (
+    BadInputError,
+    ConflictError,
+    ForbiddenError,
+    InvalidError,
+    LabScoutError,
+    NotFoundError,
+    UnavailableError,
+)
 from labscout.research import queries
 from labscout.research.store import ResearchStore
 
@@ -63,7 +71,8 @@ def dump(data: Any) -> None:
 # Error kinds as scripts read them in `{"error": {"kind": ...}}`.
 KINDS: list[tuple[type[LabScoutError], str]] = [
     (queries.AmbiguousError, "ambiguous"), (NotFoundError, "not_found"), (ConflictError, "conflict"),
-    (ForbiddenError, "forbidden"), (BadInputError, "bad_input"), (InvalidError, "invalid")]
+    (ForbiddenError, "forbidden"), (BadInputError, "bad_input"), (InvalidError, "invalid"),
+    (UnavailableError, "unavailable")]
 
 
 def kind_of(exc: LabScoutError) -> str:

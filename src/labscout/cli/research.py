@@ -27,7 +27,7 @@ from labscout.cli.common import (
 from labscout.cli.pipeline import engine_scope
 from labscout.errors import BadInputError, InvalidError
 from labscout.identity import eval as identity_eval
-from labscout.pipeline import corrections, db
+from labscout.pipeline import alerts, db, refresh
 from labscout.research import build, careers, identity_checks, queries
 from labscout.sources import download
 from labscout.talent import views
@@ -35,10 +35,14 @@ from labscout.talent import views
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders of source files (*.json).")],
+    paths: Annotated[list[Path], typer.Argument(
+        help="Files or folders of source files: paper lists (*.json) and OpenAlex works (*.jsonl, *.jsonl.gz, "
+             "a snapshot's works/ folder), each told by its content.")],
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Leave out bad files and records, list them.")]
     = False,
-    adapter: Annotated[str, typer.Option(help="Source format of the files.")] = "paperlists",
+    adapter: Annotated[str | None, typer.Option(
+        help="Read every file as this format (paperlists, openalex) instead of telling each by its content.")]
+    = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Build the research store from source files; the previous store stays until the new one is complete.
@@ -63,7 +67,7 @@ def ingest(
                     err.print("[yellow]Nothing was written; the previous store is unchanged. "
                               "Use --skip-bad to ingest the rest.[/yellow]")
                     raise
-    summary = rebuilt.summary
+    summary = rebuilt.rebuild.summary
     if as_json:
         dump({
             "store": str(summary.store), "files": len(summary.files), "papers": summary.papers,
@@ -73,7 +77,9 @@ def ingest(
             "corrections": summary.corrections,
             "record_issues": summary.record_issues, "id_conflicts": summary.id_conflicts,
             "stale_corrections": [asdict(s) for s in summary.stale_corrections],
-            "relinked_candidates": [asdict(r) for r in rebuilt.relinked],
+            "relinked_candidates": [asdict(r) for r in rebuilt.rebuild.relinked],
+            "works_folded": summary.works_folded, "works_repeated": summary.works_repeated,
+            "clusters_vetted": summary.clusters_vetted, "alerts": asdict(rebuilt.alerts),
         })
         return
     table = Table(title=f"Research store built in {summary.seconds:.1f} s: {summary.store}")
@@ -108,16 +114,30 @@ def ingest(
         console.print(f"{summary.corrections} identity correction(s) applied first.")
     for stale in summary.stale_corrections:
         console.print(f"[yellow]correction {stale.correction_id}: {stale.reason}[/yellow]")
-    for r in rebuilt.relinked:
+    for r in rebuilt.rebuild.relinked:
         console.print(f"candidate {r.candidate_id} ({r.candidate_name}) re-linked {r.old_person_id} -> "
                       f"{r.new_person_id}")
+    if summary.works_folded or summary.works_repeated or summary.clusters_vetted:
+        console.print(f"OpenAlex: {summary.works_folded:,} works were papers already held (folded into them), "
+                      f"{summary.works_repeated:,} read twice (the newer kept), {summary.clusters_vetted:,} author "
+                      "clusters hold several people (their ORCID not used).")
+    print_alert_report(rebuilt.alerts)
 
 
-def _rebuild(paths: list[Path], dest: Path, adapter: str, skip_bad: bool,
-             progress: build.Progress | None) -> corrections.Rebuild:
+def print_alert_report(report: alerts.CheckReport) -> None:
+    """What the watches found after a build: alerts by kind, and watches that could not run."""
+    if report.alerts:
+        kinds = ", ".join(f"{n} {alerts.KINDS.get(k, k).lower()}" for k, n in sorted(report.by_kind.items()))
+        console.print(f"{report.alerts} new alert(s) in the team's inboxes: {kinds} (see `labscout alerts list`).")
+    for note in report.notes:
+        console.print(f"[yellow]{note}[/yellow]")
+
+
+def _rebuild(paths: list[Path], dest: Path, adapter: str | None, skip_bad: bool,
+             progress: build.Progress | None) -> refresh.Checked:
     with engine_scope() as engine:
-        return corrections.rebuild_research_store(db.units_of(engine), dest, paths, adapter=adapter,
-                                                  skip_bad=skip_bad, progress=progress)
+        return refresh.rebuild_and_check(db.units_of(engine), dest, paths, adapter=adapter, skip_bad=skip_bad,
+                                         progress=progress)
 
 
 @person_app.command("show")
@@ -212,7 +232,7 @@ def eval_pairing(as_json: JsonOpt = False) -> None:
     terminal.print_pairing_report(console, report)
 
 
-sources_app = typer.Typer(help="Source data: fetch the public paper lists.", no_args_is_help=True)
+sources_app = typer.Typer(help="Source data: fetch the public paper lists and OpenAlex works.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
 
 

@@ -19,6 +19,7 @@ from typing import Literal, cast, get_args
 from rapidfuzz import fuzz, process
 
 from labscout.identity.constraints import OrgAlias, OrgSettings
+from labscout.sources.records import Institution
 
 OrgKind = Literal["industry_lab", "university", "startup", "government_nonprofit", "investor", "unknown"]
 _KINDS: tuple[str, ...] = get_args(OrgKind)
@@ -512,6 +513,23 @@ class OrgResolver:
             self._orgs[org_id] = org
         return OrgMatch(org, "domain", 1.0)
 
+    def resolve_institution(self, inst: Institution) -> OrgMatch | None:
+        """The organisation a source's own institution record names (OpenAlex's, with its ROR id).
+
+        The ROR id decides first (data/organisation_ror.json); then the name, as any affiliation would
+        resolve. An organisation new to LabScout takes the source's country and kind rather than guesses.
+        """
+        org_id = load_ror_ids().get((inst.ror or "").lower())
+        if org_id is not None and org_id in self._orgs:
+            return OrgMatch(self.get(org_id), "ror", 1.0)
+        found = self.resolve(inst.name)
+        if found is None or found.org.curated or found.method != "name":
+            return found
+        kind = _SOURCE_KINDS.get(inst.kind or "", found.org.kind)
+        org = replace(found.org, kind=kind, country=inst.country or found.org.country)
+        self._orgs[org.org_id] = org
+        return OrgMatch(org, "name", 1.0)
+
 
 _LONG_STOP = tuple(w for w in _FUZZY_STOP if len(w) >= 6)
 
@@ -531,3 +549,22 @@ def _distinctive_words_agree(a: str, b: str) -> bool:
         return all(any(fuzz.ratio(x, y) >= 75 for y in ys) for x in xs)
 
     return bool(words_a) and covered(words_a, words_b) and covered(words_b, words_a)
+
+
+# What an OpenAlex institution type (ROR's type vocabulary) says an organisation is.
+_SOURCE_KINDS: dict[str, OrgKind] = {
+    "education": "university", "company": "industry_lab", "government": "government_nonprofit",
+    "nonprofit": "government_nonprofit", "facility": "government_nonprofit", "healthcare": "government_nonprofit",
+    "archive": "government_nonprofit", "funder": "government_nonprofit",
+}
+
+
+@lru_cache(maxsize=1)
+def load_ror_ids() -> dict[str, str]:
+    """ROR id -> curated organisation id, from the table shipped with the package (data/organisation_ror.json).
+
+    Kept apart from organisations.json: the ROR ids of an organisation are looked up, never edited with it.
+    """
+    path = resources.files("labscout.identity").joinpath("data/organisation_ror.json")
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    return {row["ror"].lower(): row["org_id"] for row in rows}

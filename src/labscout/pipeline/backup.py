@@ -24,6 +24,7 @@ from labscout.errors import BadInputError, ConflictError
 from labscout.pipeline import audit, db, users
 from labscout.pipeline import identity_models as _identity_tables  # noqa: F401  (their tables are backed up too)
 from labscout.pipeline import team_models as _team_tables  # noqa: F401  (the team builder's too)
+from labscout.pipeline import watch_models as _watch_tables  # noqa: F401  (saved searches, watches, alerts too)
 from labscout.pipeline.models import AuditEntry, Base, SignInFailure, User, WebSession, utcnow
 from labscout.pipeline.roles import Actor, Perm, Role, require
 

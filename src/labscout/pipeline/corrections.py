@@ -324,7 +324,7 @@ class Rebuild:
 
 
 def rebuild_research_store(units: UnitOfWork, store_path: Path, paths: Sequence[Path], *,
-                           adapter: str = "paperlists", skip_bad: bool = False,
+                           adapter: str | None = None, skip_bad: bool = False,
                            progress: build.Progress | None = None) -> Rebuild:
     """A full build with every active correction applied first; stale ones noted, candidates re-linked.
 

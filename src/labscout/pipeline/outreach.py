@@ -240,7 +240,7 @@ def send_email(units: UnitOfWork, actor: Actor, candidate_id: int, *, subject: s
         audit.record(session, actor, "send", "activity", entry.id, None, audit.snapshot(entry))
         entry_id = entry.id
     try:  # (2) the mail server
-        _deliver(message, smtp)
+        deliver(message, smtp)
     except ConflictError as refused:
         with units() as session:
             _mark(session, actor, entry_id, FAILED, str(refused))
@@ -268,7 +268,8 @@ def _display(name: str) -> str:
     return " ".join(limits.CONTROL.sub(" ", name).split())
 
 
-def _deliver(message: EmailMessage, smtp: SmtpSettings) -> None:
+def deliver(message: EmailMessage, smtp: SmtpSettings) -> None:
+    """Hand one message to the mail server; ConflictError when it does not take it."""
     try:
         with smtplib.SMTP(smtp.host, smtp.port, timeout=30) as server:
             if smtp.starttls:

@@ -27,6 +27,7 @@ from labscout.pipeline.models import (
 )
 from labscout.pipeline.roles import Actor, Perm, require
 from labscout.pipeline.team_models import CandidateEstimate, SeatAssignment
+from labscout.pipeline.watch_models import Alert, WatchState
 
 ERASED = "[erased]"
 
@@ -183,8 +184,10 @@ def erase_person(session: Session, actor: Actor, candidate_id: int, reason: str)
     counts["audit_entries_scrubbed"] = scrubbed
     names = {v.strip().lower() for v in (c.name, c.email, c.person_id) if v and len(v.strip()) >= 4 and v != ERASED}
     session.execute(delete(Activity).where(Activity.candidate_id == c.id))
-    # the remembered research mentions identify the person too
+    # the remembered research mentions identify the person too, and so do alerts about them
     session.execute(delete(CandidatePersonLink).where(CandidatePersonLink.candidate_id == c.id))
+    session.execute(delete(Alert).where(Alert.candidate_id == c.id))
+    session.execute(delete(WatchState).where(WatchState.subject == f"candidate:{c.id}"))
     # the team's estimate (with its note) and the person's seat are about them too
     session.execute(delete(CandidateEstimate).where(CandidateEstimate.candidate_id == c.id))
     session.execute(delete(SeatAssignment).where(SeatAssignment.candidate_id == c.id))

@@ -60,9 +60,16 @@ OrgFacts = tuple[str, str | None, str | None, str | None]
 """An organisation's (name, kind, country, parent id)."""
 
 
+def build_info(store: ResearchStore) -> dict[str, str]:
+    """What the build recorded about itself: when, from which paths, with which adapters and corrections."""
+    return {r["key"]: r["value"] for r in store.rows("SELECT key, value FROM build_info")}
+
+
 def build_stamp(store: ResearchStore) -> str:
-    """When the store was built: the papers (and so the text index) change only with a new build."""
-    row = store.one("SELECT value FROM build_info WHERE key = 'built_at'")
+    """Which build made the store: the papers (and so the text index) change only with a new build. The
+    build's own id where it has one: `built_at` steps by the second, and two builds within one must differ."""
+    row = store.one("SELECT value FROM build_info WHERE key = 'build_id'") or \
+        store.one("SELECT value FROM build_info WHERE key = 'built_at'")
     return str(row["value"]) if row else ""
 
 

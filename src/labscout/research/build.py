@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -20,11 +21,12 @@ from labscout.identity import orgs as org_resolution
 from labscout.identity.cluster import resolve_people
 from labscout.identity.constraints import Corrections, StaleCorrection, compile_person_constraints, mention_key
 from labscout.identity.mentions import build_mentions
+from labscout.identity.works import reconcile
 from labscout.kit.bulk import cyclic_gc_paused
 from labscout.research import person_ids, tables
 from labscout.research.store import SCHEMA_VERSION
 from labscout.sources import registry
-from labscout.sources.records import PaperRecord, SkippedRecord
+from labscout.sources.records import PaperRecord, SkippedRecord, SourceRecord
 
 Progress = Callable[[str, int, int], None]
 """Called as (what is being done, steps done, steps in all)."""
@@ -57,6 +59,11 @@ class BuildSummary:
     record_issues: dict[str, int] = field(default_factory=dict)
     # Mentions whose id was left unused because their name contradicts the id's owner.
     id_conflicts: int = 0
+    # OpenAlex works that were papers already held (folded into them), read twice (the older copy left out),
+    # and author clusters that hold several people (their ORCID left unused): `identity.works`.
+    works_folded: int = 0
+    works_repeated: int = 0
+    clusters_vetted: int = 0
     seconds: float = 0.0
 
     @property
@@ -68,9 +75,12 @@ class BuildSummary:
         return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
-def build_store(paths: Sequence[Path], dest: Path, *, adapter: str = "paperlists", skip_bad: bool = False,
+def build_store(paths: Sequence[Path], dest: Path, *, adapter: str | None = None, skip_bad: bool = False,
                 progress: Progress | None = None, corrections: Corrections | None = None) -> BuildSummary:
     """Read every source file under `paths` and atomically replace the store at `dest`.
+
+    Each file is read by the adapter its content calls for (paper lists and OpenAlex works in one build),
+    or by `adapter` for all of them when it is given.
 
     `corrections` (people's merges, splits and organisation fixes) bind before any automatic rule; person
     ids of the store being replaced are kept for the people whose mentions stay.
@@ -80,18 +90,22 @@ def build_store(paths: Sequence[Path], dest: Path, *, adapter: str = "paperlists
                             corrections=corrections)
 
 
-def _build_store(paths: Sequence[Path], dest: Path, *, adapter: str, skip_bad: bool, progress: Progress | None,
-                 corrections: Corrections | None) -> BuildSummary:
+def _build_store(paths: Sequence[Path], dest: Path, *, adapter: str | None, skip_bad: bool,
+                 progress: Progress | None, corrections: Corrections | None) -> BuildSummary:
     started = time.perf_counter()
     corrections = corrections or Corrections()
-    source = registry.get_adapter(adapter)
+    forced = registry.get_adapter(adapter) if adapter else None
     files = registry.discover_files(paths)
     summary = BuildSummary(store=dest, corrections=len(corrections))
-    records = _read_sources(source, files, skip_bad, summary, progress)
+    reconciled = reconcile(_read_sources(forced, files, skip_bad, summary, progress), summary.skipped)
+    records = reconciled.records
+    summary.works_folded, summary.works_repeated = reconciled.folded, reconciled.repeated
+    summary.clusters_vetted = reconciled.vetted_clusters
     _step(progress, "resolving organisations", 0, 3)
     resolver = org_resolution.OrgResolver()
     resolver.apply_corrections(corrections.org_aliases, corrections.org_settings)
     lookup = tables.OrgLookup(resolver)
+    tables.know_institutions(lookup, records)
     mentions, refs = build_mentions(records, lookup.org_id,
                                     usable_domain=lambda d: not org_resolution.is_generic_domain(d))
     summary.stale_corrections.extend(_unused_aliases(corrections, lookup))
@@ -108,8 +122,11 @@ def _build_store(paths: Sequence[Path], dest: Path, *, adapter: str, skip_bad: b
     built.build_info = {
         "schema_version": str(SCHEMA_VERSION),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        # Unique per build: `built_at` has one-second steps, and two builds within a second (a rebuild right
+        # after an ingest, in a refresh or a test) must not share the search index cached for the first.
+        "build_id": uuid.uuid4().hex,
         "sources": os.pathsep.join(str(p) for p in paths),
-        "adapter": adapter,
+        "adapter": adapter or ",".join(sorted({f.adapter for f in summary.files})),
         "corrections": str(len(corrections)),
     }
     built.source_files = [
@@ -145,7 +162,7 @@ def _step(progress: Progress | None, what: str, done: int, total: int) -> None:
         progress(what, done, total)
 
 
-def _read_sources(source: registry.Adapter, files: list[Path], skip_bad: bool, summary: BuildSummary,
+def _read_sources(forced: registry.Adapter | None, files: list[Path], skip_bad: bool, summary: BuildSummary,
                   progress: Progress | None) -> list[PaperRecord]:
     records: list[PaperRecord] = []
     seen_ids: set[str] = set()
@@ -153,6 +170,7 @@ def _read_sources(source: registry.Adapter, files: list[Path], skip_bad: bool, s
         _step(progress, f"reading {path.name}", done, len(files))
         skipped: list[SkippedRecord] = []
         try:
+            source = forced or registry.detect(path)
             file_records = list(source.iter_records(path, skip_bad=skip_bad, skipped=skipped))
         except BadInputError as exc:
             if not skip_bad:
@@ -160,13 +178,18 @@ def _read_sources(source: registry.Adapter, files: list[Path], skip_bad: bool, s
             summary.skipped.append(SkippedRecord(file=str(path), record=None, reason=exc.reason))
             continue
         for record in file_records:
-            # A list can carry the same entry twice; the second keeps its own identity via its index.
-            if record.paper_id in seen_ids:
+            # A list can carry the same entry twice; the second keeps its own identity via its index. (An
+            # OpenAlex work read twice is one work: `reconcile` keeps its newest copy.)
+            if record.paper_id in seen_ids and source.NAME != "openalex":
                 record.paper_id = f"{record.paper_id}-{record.record_index}"
             seen_ids.add(record.paper_id)
+            if not record.sources:
+                record.sources.append(SourceRecord(source.NAME, record.source_file, record.record_index,
+                                                   record.source_id, citations=record.citations))
         records.extend(file_records)
         summary.skipped.extend(skipped)
-        venue, year = (file_records[0].venue, file_records[0].year) if file_records else ("", 0)
+        one_venue = source.NAME == "paperlists" and file_records
+        venue, year = (file_records[0].venue, file_records[0].year) if one_venue else ("", 0)
         summary.files.append(FileSummary(str(path), source.NAME, venue, year, len(file_records), len(skipped)))
     _step(progress, "read all files", len(files), len(files))
     return records

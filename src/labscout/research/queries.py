@@ -27,7 +27,7 @@ class Person:
     name: str
     name_variants: list[str]
     openreview_ids: list[str]
-    # Every namespaced id the person's mentions use ('openreview:~X1', 'acl:/x/', 'email:...', 'dblp:...').
+    # Every namespaced id the person's mentions use (OpenReview, ACL, e-mail, dblp, ORCID, ...).
     author_ids: list[str]
     n_papers: int
     n_accepted: int

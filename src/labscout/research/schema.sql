@@ -29,7 +29,8 @@ CREATE TABLE papers (
     record_index INTEGER,
     n_authors INTEGER,
     tldr VARCHAR,
-    citations INTEGER          -- Google Scholar count at crawl time (gs_citation); NULL when not given
+    citations INTEGER          -- the count the source gives: Google Scholar at crawl time (gs_citation) in the
+                               -- paper lists, OpenAlex cited_by_count; NULL when not given
 );
 
 CREATE TABLE organisations (
@@ -145,3 +146,18 @@ CREATE TABLE moves (
 -- Mentions that belonged to another person id before this build or a correction: how pipeline candidates
 -- linked to a person follow a merge or a split.
 CREATE TABLE person_redirects (old_person_id VARCHAR, new_person_id VARCHAR, mentions INTEGER, cause VARCHAR);
+
+-- Every source record a paper was read from: one for most papers, two or more when sources hold the same
+-- work (a paper list's entry and its OpenAlex work, a preprint and its published version). What a source
+-- alone says of the work (DOI, publication date, type, citations) is kept with its record.
+CREATE TABLE paper_sources (
+    paper_id VARCHAR, adapter VARCHAR, source_file VARCHAR, record_index INTEGER, source_id VARCHAR,
+    doi VARCHAR, published VARCHAR, work_type VARCHAR, citations INTEGER
+);
+
+-- The institutions a source itself matched an author slot to (OpenAlex: with ROR id, country, type and the
+-- raw affiliation strings behind each), in the source's order, with the organisation each resolved to.
+CREATE TABLE authorship_institutions (
+    paper_id VARCHAR, author_order INTEGER, position INTEGER, institution_id VARCHAR, ror VARCHAR,
+    name VARCHAR, country VARCHAR, kind VARCHAR, org_id VARCHAR, raw_affiliations VARCHAR[]
+);

@@ -18,7 +18,9 @@ from labscout.errors import InvalidError, NotFoundError
 
 R = TypeVar("R")
 # The layout of the tables this version reads; a build writes it into build_info, a reader checks it.
-SCHEMA_VERSION = 5  # 5: careers (person_years strength, moves, org_relations, slot pairing)
+# 5: careers (person_years strength, moves, org_relations, slot pairing).
+# 6: OpenAlex works beside the paper lists (paper_sources, authorship_institutions, sources per fact).
+SCHEMA_VERSION = 6
 # Positional (?) or named ($name) query parameters.
 Params = list[Any] | dict[str, Any] | None
 
@@ -35,7 +37,12 @@ class ResearchStore:
         if not path.exists():
             raise NotFoundError(f"no research store at {path}; build it with `labscout ingest PATH`")
         self.path = path
-        self._root = duckdb.connect(str(path), read_only=True)
+        # Attached to a database of its own rather than opened by path: DuckDB hands a second connect() to
+        # a path the instance it already has open, so a reader reopening after a rebuild (which replaced the
+        # file) while the old store is still in use would read the old file again.
+        self._root = duckdb.connect(":memory:")
+        self._root.execute("ATTACH ? AS store (READ_ONLY)", [str(path)])
+        self._root.execute("USE store")
         self._local = threading.local()
         self._cursors: list[duckdb.DuckDBPyConnection] = []
         self._lock = threading.Lock()
@@ -68,6 +75,7 @@ class ResearchStore:
                 self._cursors.append(found)
             # No progress bar: it would print into a command's output (and its --json) on a slow query.
             found.execute("SET enable_progress_bar = false")
+            found.execute("USE store")
             self._local.con = found
         return found
 

@@ -13,7 +13,7 @@ from labscout.identity.cluster import Resolution
 from labscout.identity.mentions import MentionRef
 from labscout.identity.names import normalise_name
 from labscout.identity.orgs import OrgMatch, OrgResolver, is_generic_domain, registered_domain
-from labscout.research import person_ids
+from labscout.research import person_ids, source_tables
 from labscout.sources.paperlists import VENUE_NAMES
 from labscout.sources.records import AuthorMention, PaperRecord
 
@@ -37,6 +37,10 @@ class OrgLookup:
     def org_id(self, affiliation: str | None, domain: str | None) -> str | None:
         found = self.match(affiliation, domain)
         return found.org.org_id if found else None
+
+    def know(self, affiliation: str, found: OrgMatch | None) -> None:
+        """Settle what an affiliation names before anything asks (a source's own institution record)."""
+        self.matches.setdefault((affiliation, None), found)
 
     def other_orgs(self, affiliation: str | None, domain: str | None) -> list[str | None]:
         """The organisations of a slot's second and later affiliations ('A+B'), aligned with them."""
@@ -70,6 +74,23 @@ class OrgLookup:
         return self._checks[key]
 
 
+def know_institutions(lookup: OrgLookup, records: Sequence[PaperRecord]) -> None:
+    """Settle each institution a source matched itself (OpenAlex's, with a ROR id) through its own record,
+    so its name resolves by ROR id, country and type rather than as a bare string."""
+    settled: dict[tuple[str | None, str, str | None, str | None], OrgMatch | None] = {}
+    for record in records:
+        for author in record.authors:
+            if not author.institutions or not author.affiliation:
+                continue
+            for k, inst in enumerate(author.institutions):
+                key = (inst.ror, inst.name, inst.country, inst.kind)
+                if key not in settled:
+                    settled[key] = lookup.resolver.resolve_institution(inst)
+                lookup.know(inst.name, settled[key])
+                if k == 0:
+                    lookup.know(author.affiliation, settled[key])
+
+
 @dataclass(slots=True)
 class StoreTables:
     """Row tuples of the tables built in Python, in the column order of schema.sql.
@@ -88,6 +109,8 @@ class StoreTables:
     person_links: list[tuple[Any, ...]] = field(default_factory=list)
     person_redirects: list[tuple[Any, ...]] = field(default_factory=list)
     record_issues: list[tuple[Any, ...]] = field(default_factory=list)
+    # Where each paper was read from, and the institutions sources matched per author slot.
+    sourced: source_tables.SourceTables = field(default_factory=source_tables.SourceTables)
 
     def arrow_tables(self) -> dict[str, pa.Table]:
         """Each table as Arrow, typed to match the schema."""
@@ -96,7 +119,8 @@ class StoreTables:
             "build_info": _arrow(list(self.build_info.items()), _BUILD_INFO),
             "source_files": _arrow(self.source_files, _SOURCE_FILES),
             "skipped_records": _arrow(self.skipped, _SKIPPED),
-            "venues": _arrow([(v, VENUE_NAMES.get(v, v.upper())) for v in venues], _VENUES),
+            "venues": _arrow([(v, self.sourced.venue_names.get(v) or VENUE_NAMES.get(v, v.upper()))
+                              for v in venues], _VENUES),
             "papers": _arrow(self.papers, _PAPERS),
             "organisations": _arrow(self.organisations, _ORGANISATIONS),
             "org_aliases": _arrow(self.org_aliases, _ORG_ALIASES),
@@ -105,6 +129,7 @@ class StoreTables:
             "person_links": _arrow(self.person_links, _PERSON_LINKS),
             "person_redirects": _arrow(self.person_redirects, PERSON_REDIRECTS),
             "record_issues": _arrow(self.record_issues, _RECORD_ISSUES),
+            **{name: _arrow(rows, columns) for name, (rows, columns) in self.sourced.tables().items()},
         }
 
 
@@ -178,6 +203,7 @@ def assemble(records: Sequence[PaperRecord], refs: Sequence[MentionRef], resolut
         ))
     for label, idx in members.items():
         out.person_links.extend(_links(person_of_label[label], idx, refs))
+    out.sourced = source_tables.source_rows(records, lambda name: lookup.matches.get((name, None)))
     _organisations(out, lookup)
     return out
 

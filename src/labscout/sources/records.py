@@ -28,6 +28,9 @@ class AuthorMention:
     affiliation_source: str | None = None
     # Profile links (homepage, dblp, google_scholar, orcid) as printed, for provenance.
     links: dict[str, str] = field(default_factory=dict)
+    # The institutions a source itself matched this slot to (OpenAlex: with ROR, country, type and the raw
+    # affiliation strings behind each), first the one `affiliation` names.
+    institutions: list[Institution] = field(default_factory=list)
 
     def id_in(self, namespace: str) -> str | None:
         """The value of this slot's id in `namespace`, if the source gives one."""
@@ -72,7 +75,8 @@ class PaperRecord:
     source_id: str | None = None
     # The author's own one-line summary (OpenReview TL;DR), where the file has one.
     tldr: str | None = None
-    # Google Scholar citation count when the file was crawled (`gs_citation`); None when not given.
+    # Citations the source counts: Google Scholar when the list was crawled (`gs_citation`), OpenAlex
+    # `cited_by_count`; None when it gives none. A paper in both keeps the list's own count.
     citations: int | None = None
     # Affiliations the source lists for the paper but that cannot be paired with one author
     # (fewer or more entries than authors): kept at paper level rather than guessed.
@@ -81,6 +85,38 @@ class PaperRecord:
     # What did not add up in this record (ids that do not line up with the authors, an id of an unknown
     # form, one id on two authors): the record is kept and the conflicting part is left unused.
     issues: list[RecordIssue] = field(default_factory=list)
+    # The venue's name when the source names one the venue code does not (an OpenAlex source).
+    venue_name: str | None = None
+    # Every source record this paper was read from (one, or more when two sources hold the same work).
+    sources: list[SourceRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Institution:
+    """An institution as a source resolved it for one author slot (OpenAlex's dehydrated institution)."""
+
+    name: str
+    source_id: str | None = None   # the source's own id ("I1291425158")
+    ror: str | None = None         # the ROR id, bare ("00njsd438")
+    country: str | None = None     # ISO 3166-1 alpha-2
+    kind: str | None = None        # the source's type word ("education", "company", ...)
+    # The affiliation strings as printed on the paper that the source matched to this institution.
+    raw_affiliations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """One record a paper was read from, and what that source alone says about the work."""
+
+    adapter: str
+    file: str
+    record: int
+    source_id: str | None = None
+    doi: str | None = None
+    published: str | None = None   # ISO date
+    work_type: str | None = None   # the source's type word ("article", "preprint", ...)
+    citations: int | None = None
+    updated: str | None = None     # when the source last changed the record (OpenAlex `updated_date`)
 
 
 @dataclass(frozen=True, slots=True)

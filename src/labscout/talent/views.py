@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 
 from labscout.errors import InvalidError
-from labscout.research import queries, why
+from labscout.research import provenance, queries, why
 from labscout.research.careers import Flow, Move
 from labscout.research.queries import OrgProfile, PersonProfile
 from labscout.research.store import ResearchStore
@@ -35,6 +35,13 @@ class PersonView(PersonProfile):
     intro_paths: list[IntroPath] = field(default_factory=list)
     # Pairs of the closest co-authors who also wrote together: the lines of the network picture.
     ties: list[tuple[str, str]] = field(default_factory=list)
+    # Which sources say each fact of the timeline (paperlists, openalex), and each paper's sources.
+    fact_sources: list[provenance.FactSources] = field(default_factory=list)
+    paper_sources: dict[str, list[str]] = field(default_factory=dict)
+
+    def sources_of(self, year: int, org_id: str | None) -> list[str]:
+        """The sources that say the timeline's fact for `year` at `org_id`."""
+        return next((f.sources for f in self.fact_sources if f.year == year and f.org_id == org_id), [])
 
 
 def _fields(record: object) -> dict[str, object]:
@@ -53,9 +60,15 @@ def person_view(store: ResearchStore, ref: str, *, explain: bool = False, via_or
         names = {c.person_id for c in profile.coauthors}
         graph = network.neighbourhood(store, person_id, depth=1)
         close = sorted((a, b) if a < b else (b, a) for a, b in graph.edges if a in names and b in names)
+    by_paper: dict[str, list[str]] = {}
+    for record in provenance.paper_sources(store, [p.paper_id for p in profile.papers]):
+        found = by_paper.setdefault(record.paper_id, [])
+        if record.adapter not in found:
+            found.append(record.adapter)
     return PersonView(**_fields(profile), topics=extras.topics, moves=extras.moves,  # type: ignore[arg-type]
                       metrics=extras.metrics, why=why.explain_person(store, person_id) if explain else None,
-                      intro_paths=paths, ties=close)
+                      intro_paths=paths, ties=close, fact_sources=provenance.career_sources(store, person_id),
+                      paper_sources=by_paper)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

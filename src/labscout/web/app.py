@@ -10,14 +10,14 @@ from fastapi.staticfiles import StaticFiles
 from labscout.api.app import create_api
 from labscout.config import Settings
 from labscout.web.render import error_page
-from labscout.web.routes import discovery, money, pipeline, session, team
+from labscout.web.routes import discovery, money, pipeline, session, team, watching
 
 
 def create_app(settings: Settings, *, secure_cookies: bool | None = None) -> FastAPI:
     """The web app for `settings`; `secure_cookies` overrides Settings.secure_cookies (tests on plain HTTP)."""
     app = create_api(settings, html_errors=error_page, secure_cookies=secure_cookies)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
-    for router in (session.router, discovery.router, pipeline.router, money.router, team.router):
+    for router in (session.router, discovery.router, pipeline.router, money.router, team.router, watching.router):
         app.include_router(router)
     return app
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from labscout.research import provenance
+
 ACTIVITY_KINDS = {"email": "E-mail", "call": "Call", "meeting": "Meeting", "note": "Note", "comment": "Comment",
                   "stage": "Stage change", "offer": "Offer", "change": "Change", "link": "Research profile link"}
 STATUSES = {"pending_approval": "Pending approval", "draft": "Draft", "approved": "Approved", "sent": "Sent",
@@ -49,6 +51,11 @@ def evidence(reason: str | None) -> str:
     return EVIDENCE.get(reason or "", sentence(reason))
 
 
+def source(adapter: str | None) -> str:
+    """Where a record came from, as a reader names it: 'OpenAlex', 'the paper lists'."""
+    return provenance.source_name(adapter) if adapter else ""
+
+
 def percent(value: str | None) -> str:
     """A stake as people write it: `40.000` as `40`, `2.500` as `2.5` (the store keeps three decimals)."""
     if not value:
@@ -59,4 +66,4 @@ def percent(value: str | None) -> str:
 
 
 FILTERS = {"percent": percent, "stage": stage, "kind": activity_kind, "status": status, "orgkind": org_kind,
-           "step": step, "evidence": evidence, "sentence": sentence}
+           "step": step, "evidence": evidence, "sentence": sentence, "source": source}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from labscout.pipeline import identity_models  # noqa: F401  (registers its tables on Base)
+from labscout.pipeline import identity_models, watch_models  # noqa: F401  (register their tables on Base)
 from labscout.pipeline.models import Base
 
 config = context.config

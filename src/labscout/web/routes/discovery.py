@@ -12,7 +12,7 @@ from markupsafe import escape
 
 from labscout.api.deps import Found, SignedIn, Unit
 from labscout.errors import InvalidError, LabScoutError, NotFoundError
-from labscout.pipeline import candidates, overview
+from labscout.pipeline import candidates, overview, watch
 from labscout.pipeline.candidates import CandidateIn
 from labscout.pipeline.roles import Perm, has
 from labscout.research import queries
@@ -107,13 +107,14 @@ def person_page(request: Request, found: Found, unit: Unit, who: SignedIn, ref: 
     start = (number - 1) * PAPERS_PER_PAGE
     return render(request, "person.html", who, v=view, via_org=via_org, intro_error=intro_error,
                   network=charts.network(pid, close, view.ties), candidate=list(linked.values()),
+                  watching=pid in watch.watched_ids(unit, who),
                   can_add=has(who, Perm.EDIT_CANDIDATES), papers=view.papers[start:start + PAPERS_PER_PAGE],
                   page=number, has_more=len(view.papers) > start + PAPERS_PER_PAGE,
                   base=f"/people/{pid}?" + (urlencode({"via_org": via_org}) + "&" if via_org else ""))
 
 
 @router.get("/orgs/{ref}", response_class=HTMLResponse)
-def org_page(request: Request, found: Found, who: SignedIn, ref: str, page: str = "1") -> HTMLResponse:
+def org_page(request: Request, found: Found, unit: Unit, who: SignedIn, ref: str, page: str = "1") -> HTMLResponse:
     number = page_of(page)
     try:
         view = views.org_view(found.store, ref, top=number * PER_PAGE + 1, flows=30)
@@ -123,7 +124,9 @@ def org_page(request: Request, found: Found, who: SignedIn, ref: str, page: str 
     start = (number - 1) * PER_PAGE
     return render(request, "org.html", who, o=view, people=view.people[start:start + PER_PAGE], page=number,
                   has_more=len(view.people) > start + PER_PAGE, base=f"/orgs/{view.org.org_id}?",
-                  chart=charts.flows([(f.from_org, f.to_org, f.people) for f in view.flows]))
+                  chart=charts.flows([(f.from_org, f.to_org, f.people) for f in view.flows]),
+                  can_mark=has(who, Perm.EDIT_CANDIDATES),
+                  marked=next((m.relation for m in watch.list_marked(unit, who) if m.org_id == view.org.org_id), None))
 
 
 def _whole(text: str, low: int, high: int) -> int | None:
