@@ -135,3 +135,26 @@ class TestMatchPower:
         w = search.RankWeights(short_query_weight=4.0, long_query_weight=4.0)
         assert search.match_power(self.plan(1.0), w) == w.match_power_short
         assert search.match_power(self.plan(*[1.0] * 5), w) == w.match_power_long
+
+
+class TestPlaceCredit:
+    @staticmethod
+    def credit(ti: TalentIndex, power: float) -> dict[int, float]:
+        """Author order -> relevance credit of the only matching paper: the first one with two authors."""
+        paper = next(i for i in range(len(ti.papers)) if len(ti.papers.authors(i)) == 2)
+        matches = (np.asarray([paper], dtype=np.int64), np.asarray([1.0]), power)
+        scored = search.score_people(ti, "", matches=matches)
+        assert scored is not None
+        return {int(o): float(c) for o, c in zip(scored.link_order, scored.link_credit, strict=True)}
+
+    def test_a_long_query_credits_the_first_author_well_above_the_last(self, talent_index: TalentIndex) -> None:
+        w = search.RankWeights()
+        assert w.long_last_author < w.last_author and w.long_first_author >= w.first_author
+        short = self.credit(talent_index, w.match_power_short)
+        assert short == {0: 1.0, 1: pytest.approx(w.last_author / w.first_author)}
+        long = self.credit(talent_index, w.match_power_long)
+        assert long == {0: 1.0, 1: pytest.approx(w.long_last_author / w.long_first_author)}
+        # Halfway between the match powers, halfway between the credits.
+        halfway = self.credit(talent_index, (w.match_power_short + w.match_power_long) / 2)
+        assert halfway[1] == pytest.approx((w.last_author + w.long_last_author) / (w.first_author
+                                                                                   + w.long_first_author))
