@@ -38,6 +38,31 @@ class TestFindExperts:
                                       filters=search.SearchFilters(exclude_org="openai"))
         assert "Ada Lovel" not in {h.name for h in without}
 
+    @pytest.mark.parametrize("filters", [search.SearchFilters(org_kind="university"),
+                                         search.SearchFilters(org_kind="industry"), search.SearchFilters(country="us"),
+                                         search.SearchFilters(seniority="junior", org_kind="university"),
+                                         search.SearchFilters(exclude_org="stanford", country="US")])
+    def test_a_filter_keeps_exactly_those_who_pass_it_in_rank_order(self, store: ResearchStore,
+                                                                    talent_index: TalentIndex,
+                                                                    filters: search.SearchFilters) -> None:
+        ti = talent_index
+        query = "diffusion graph reinforcement learning reasoning"
+        everyone = search.find_experts(store, ti, query, top=1000)
+
+        def passes(h: search.ExpertHit) -> bool:
+            org = ti.orgs.get(h.org_id or "")
+            kind = {"university": "university", "industry": "industry_lab"}.get(filters.org_kind or "")
+            return ((kind is None or (org is not None and org[1] == kind))
+                    and (filters.country is None or (org is not None and org[2] == filters.country.upper()))
+                    and (filters.exclude_org is None or h.org != "Stanford University")
+                    and (filters.seniority is None
+                         or search.seniority(h.position, h.first_year, ti.latest_year) == filters.seniority))
+
+        expected = [h.person_id for h in everyone if passes(h)]
+        assert 0 < len(expected) < len(everyone)
+        assert [h.person_id for h in search.find_experts(store, ti, query, top=1000, filters=filters)] == expected
+        assert [h.person_id for h in search.find_experts(store, ti, query, top=2, filters=filters)] == expected[:2]
+
     def test_since_counts_only_later_papers(self, store: ResearchStore, talent_index: TalentIndex) -> None:
         hits = search.find_experts(store, talent_index, "graph neural networks",
                                    filters=search.SearchFilters(since=2023))
