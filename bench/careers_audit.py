@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/careers_audit.py --store STORE [--before OLD_STORE]     # precision, 95% intervals
     .venv/bin/python bench/careers_audit.py --store STORE --worksheet FILE         # unlabelled items, blind
+    .venv/bin/python bench/careers_audit.py --store STORE --facts 300              # a larger fact sample
 
 A timeline fact is (person, year, organisation, position) with the papers behind it; a move is (person,
 organisation left and year, organisation joined and year) with the papers on both sides. Both samples are
@@ -90,11 +91,12 @@ class Item:
     split: int = 0  # for a move, how many of `papers` are the old organisation's
 
 
-def _rank(key: str) -> int:
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big")
+def _rank(key: str, salt: str = "") -> int:
+    # An empty salt is the first sample (the items labelled before any salt existed keep their ranks).
+    return int.from_bytes(hashlib.blake2b((salt + key).encode(), digest_size=8).digest(), "big")
 
 
-def sample_facts(store: ResearchStore, n: int = FACTS) -> list[Item]:
+def sample_facts(store: ResearchStore, n: int = FACTS, salt: str = "") -> list[Item]:
     has_strength = bool(store.rows("""SELECT 1 FROM information_schema.columns
                                       WHERE table_name = 'person_years' AND column_name = 'strength'"""))
     strength = "y.strength = 'weak'" if has_strength else "false"
@@ -108,17 +110,17 @@ def sample_facts(store: ResearchStore, n: int = FACTS) -> list[Item]:
         WHERE pe.n_papers >= ?""", [MIN_PAPERS])
     items = [Item("fact", f"{r['name']}|{r['year']}|{r['org']}|{r['position'] or ''}", r["person_id"], r["name"],
                   r["year"], tuple(r["paper_ids"]), bool(r["weak"]), bool(r["second"])) for r in rows]
-    return sorted(items, key=lambda i: _rank(i.key))[:n]
+    return sorted(items, key=lambda i: _rank(i.key, salt))[:n]
 
 
-def sample_moves(store: ResearchStore, n: int = MOVES, min_support: int = 2) -> list[Item]:
+def sample_moves(store: ResearchStore, n: int = MOVES, min_support: int = 2, salt: str = "") -> list[Item]:
     now = bool(store.rows("SELECT 1 FROM information_schema.tables WHERE table_name = 'moves'"))
     rows = store.rows(_MOVES_NOW, [min_support, MIN_PAPERS]) if now else store.rows(_MOVES_BEFORE, [MIN_PAPERS])
     items = [Item("move", f"{r['name']}|{r['from_org']}|{r['from_year']}|{r['to_org']}|{r['to_year']}",
                   r["person_id"], r["name"], r["to_year"],
                   tuple(r["from_papers"] or ()) + tuple(r["to_papers"] or ()), split=len(r["from_papers"] or ()))
              for r in rows]
-    return sorted(items, key=lambda i: _rank(i.key))[:n]
+    return sorted(items, key=lambda i: _rank(i.key, salt))[:n]
 
 
 def read_labels(path: Path = LABELS) -> dict[tuple[str, str], tuple[str, str]]:
@@ -250,13 +252,19 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="the store before the change, scored beside it")
     parser.add_argument("--worksheet", type=Path, help="write the unlabelled items of --store (and --before)")
     parser.add_argument("--min-support", type=int, default=2, help="papers each end of a listed move rests on")
+    parser.add_argument("--facts", type=int, default=FACTS,
+                        help="facts to sample (the first 150 are the same items whatever the number)")
+    parser.add_argument("--salt", default="",
+                        help="draw another random sample (e.g. one no change was tuned on); labels are shared")
+    parser.add_argument("--moves", type=int, default=MOVES, help="moves to sample")
     args = parser.parse_args()
     labels = read_labels()
     stores = [("before", args.before), ("after", args.store)] if args.before else [("now", args.store)]
     sheets = []
     for label, path in stores:
         with ResearchStore(path) as store:
-            facts, moves = sample_facts(store), sample_moves(store, min_support=args.min_support)
+            facts = sample_facts(store, args.facts, args.salt)
+            moves = sample_moves(store, args.moves, args.min_support, args.salt)
             if args.worksheet:
                 sheets.append(worksheet(store, facts + moves, labels))
                 continue

@@ -26,7 +26,7 @@ NEEDS_ORDER = ("iclr/iclr2019", "iclr/iclr2020", "iclr/iclr2021", "nips/nips2021
 def _slots(row: dict[str, object]) -> tuple[list[AuthorMention], list[profile_slots.Slot]] | None:
     names = paperlists.split_authors(str(row.get("author") or row.get("authors") or ""))
     authors = [AuthorMention(order=i, name=n) for i, n in enumerate(names)]
-    paperlists._attach_ids(authors, str(row.get("authorids") or ""))
+    paperlists._attach_ids(authors, str(row.get("authorids") or ""), [])
     pending = paperlists._pending_profile_slots(row, authors)
     if pending is None or not pending.owners:
         return None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import importlib
+import inspect
 import re
 from pathlib import Path
 
@@ -101,9 +103,62 @@ def test_services_never_name_command_line_flags(path: Path) -> None:
     assert not flags, f"{path.relative_to(SRC)} names command-line flags in its messages: {flags}"
 
 
+# Interfaces parse, call a use case and render: the ranking (talent/search.py, talent/query.py) is called by the
+# talent package's use cases (`views.search_view`) and the team builder, never by a command, an endpoint or a page,
+# so all three faces answer a search the same way. Its types (SearchFilters, ExpertHit, PARTS) are theirs to use.
+INTERFACES = ("api", "web", "cli")
+RANKING = ("labscout.talent.search", "labscout.talent.query")
+INTERFACE_MODULES = [p for p in MODULES if part_of(p) in INTERFACES]
+
+
+def ranking_calls(tree: ast.AST) -> list[str]:
+    """Every call of a ranking function, through a module alias (`search.find_experts(...)`) or a name imported
+    from a ranking module (`find_experts(...)`), with its line."""
+    modules: dict[str, str] = {}  # local name -> ranking module it stands for
+    direct: dict[str, str] = {}   # local name -> "module.function"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                if full in RANKING:
+                    modules[alias.asname or alias.name] = full
+                elif node.module in RANKING:
+                    direct[alias.asname or alias.name] = full
+        elif isinstance(node, ast.Import):
+            modules.update({a.asname: a.name for a in node.names if a.name in RANKING and a.asname})
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in modules:
+            name = f"{modules[func.value.id]}.{func.attr}"
+        elif isinstance(func, ast.Name) and func.id in direct:
+            name = direct[func.id]
+        else:
+            continue
+        module, _, attr = name.rpartition(".")
+        if inspect.isfunction(getattr(importlib.import_module(module), attr, None)):
+            found.append(f"line {node.lineno}: {name}")
+    return found
+
+
+@pytest.mark.parametrize("path", INTERFACE_MODULES, ids=lambda p: str(p.relative_to(SRC)))
+def test_interfaces_search_through_the_use_case_only(path: Path) -> None:
+    calls = ranking_calls(ast.parse(path.read_text()))
+    assert not calls, f"{path.relative_to(SRC)} ranks people itself instead of calling views.search_view: {calls}"
+
+
 def test_the_rules_catch_what_they_are_meant_to() -> None:
     sample = ast.parse('def f(store):\n    """Uses --top."""\n    raise X(f"--top is {1}")\n'
                        '    return store.rows("SELECT 1 FROM people")\n')
     assert sorted(text for _, text in _strings(sample)) == ["--top is ", "SELECT 1 FROM people"]
     assert RESEARCH_SQL.search("select * from authorships a join papers p")
     assert FLAG.search("give --to or --via-org") and not FLAG.search("a long -- dash, x--y")
+    ranking = ast.parse("from labscout.talent import search, views\nfrom labscout.talent.search import find_experts "
+                        "as fe\nimport labscout.talent.query as q\n"
+                        "search.find_experts(1, 2, 'x')\nfe(1)\nq.plan_query(1, 'x')\n"
+                        "search.SearchFilters(org='x')\nviews.search_view(1, 2, 'x')\n")
+    assert ranking_calls(ranking) == ["line 4: labscout.talent.search.find_experts",
+                                      "line 5: labscout.talent.search.find_experts",
+                                      "line 6: labscout.talent.query.plan_query"]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import orjson
 import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
 from labscout.cli import app
+from labscout.research.store import ResearchStore
 
 DATA = Path(__file__).parent / "data" / "paperlists"
 runner = CliRunner()
@@ -76,6 +78,23 @@ class TestIngest:
         assert "Traceback" not in result.output
         assert not (home / "research.duckdb").exists()
 
+    def test_a_store_built_by_an_older_version_is_rebuilt_by_ingest(self, home: Path) -> None:
+        # The refusal tells the user to run `labscout ingest PATH`; that ingest once refused too, reading the old
+        # store for the watch alerts before replacing it.
+        assert runner.invoke(app, ["ingest", str(DATA)]).exit_code == 0
+        con = duckdb.connect(str(home / "research.duckdb"))
+        try:
+            con.execute("UPDATE build_info SET value = '2' WHERE key = 'schema_version'")
+        finally:
+            con.close()
+        refused = runner.invoke(app, ["person", "show", "Ada Lovelace", "--json"])
+        assert refused.exit_code != 0 and "labscout ingest PATH" in refused.output
+        again = runner.invoke(app, ["ingest", str(DATA), "--json"])
+        assert again.exit_code == 0, again.output
+        assert orjson.loads(again.stdout)["papers"] == 12
+        with ResearchStore(home / "research.duckdb") as rebuilt:  # of this version again
+            assert rebuilt.one("SELECT count(*) AS n FROM papers") == {"n": 12}
+
     def test_missing_path(self, home: Path) -> None:
         result = runner.invoke(app, ["ingest", "/no/such/folder"])
         assert result.exit_code == 2
@@ -89,7 +108,7 @@ class TestPersonShow:
         profile = orjson.loads(result.stdout)
         assert profile["person"]["name"] == "Lucas Beyer"
         assert len(profile["papers"]) == 4
-        assert profile["latest_org"]["name"] == "Google Brain"
+        assert profile["latest_org"]["name"] == "Google DeepMind"  # his Google Brain, now
         assert {p["source_file"].rsplit("/", 1)[-1] for p in profile["papers"]} == {
             "iclr2021.json", "cvpr2022.json", "nips2023.json"}
 

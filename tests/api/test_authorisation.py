@@ -201,9 +201,12 @@ class TestOneShapeForEveryFace:
 
 def test_search_pages_on_with_offset_as_the_page_does(as_role: Callable[[str], Signed]) -> None:
     who = as_role("viewer")
-    first = who.client.get("/api/v1/search", params={"q": "reinforcement learning", "top": 3}).json()
-    assert len(first) == 3  # everyone the small world has on it
-    second = who.client.get("/api/v1/search", params={"q": "reinforcement learning", "top": 2, "offset": 1}).json()
+    answer = who.client.get("/api/v1/search", params={"q": "reinforcement learning", "top": 3}).json()
+    first = answer["experts"]
+    assert len(first) == 3 and not answer["has_more"]  # everyone the small world has on it
+    window = who.client.get("/api/v1/search", params={"q": "reinforcement learning", "top": 2, "offset": 1}).json()
+    assert (window["offset"], window["limit"], window["has_more"]) == (1, 2, False)
+    second = window["experts"]
     assert [(h["rank"], h["person_id"]) for h in second] == [(h["rank"], h["person_id"]) for h in first[1:]]
     assert [h["rank"] for h in second] == [2, 3]
     page = who.client.get("/search", params={"q": "reinforcement learning"}).text

@@ -59,6 +59,18 @@ class TestHardRules:
         assert _same(res.labels, 0, 5)
         assert res.reasons[5] == "duplicate-profile" or res.reasons[0] == "duplicate-profile"
 
+    def test_two_profiles_each_of_several_papers_record_why_they_met(self) -> None:
+        # Each profile is a group of three papers before they meet, so no lone mention is left to carry the
+        # reason: the joining group's first mention says "duplicate-profile" (hypothesis found the gap).
+        team = [("Ann Lee", "mit"), ("Bo Chen", "mit"), ("Cy Dorn", "mit"), ("Di Eng", "mit")]
+        ms = [m for k in range(6) for m in _paper(f"p{k}", 2020 + k, [("Zephyrine Okonkwo-Thornbury", "mit"), *team],
+                                                  "graph kernels",
+                                                  {"Zephyrine Okonkwo-Thornbury": f"openreview:~Z_O{k // 3 + 1}"})]
+        res = resolve_people(ms, name_stats=BIG_CORPUS)
+        profile_one, profile_two = [5 * k for k in range(3)], [5 * k for k in range(3, 6)]
+        assert len({res.labels[i] for i in profile_one + profile_two}) == 1
+        assert "duplicate-profile" in {res.reasons[i] for i in profile_one + profile_two}
+
     def test_two_dblp_pages_never_join_whatever_they_share(self) -> None:
         team = [("Ann Lee", "mit"), ("Bo Chen", "mit"), ("Cy Dorn", "mit"), ("Di Eng", "mit")]
         ms = [*_paper("p1", 2020, [("Zephyrine Okonkwo-Thornbury", "mit"), *team], "graph kernels",

@@ -192,6 +192,28 @@ class TestResolve:
         assert org_id(resolver, "University of Science") is None
         assert org_id(resolver, "Institute of Advanced Research") is None
 
+    def test_two_known_organisations_run_together_are_the_first(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "University of Washington Allen Institute for AI") == "uw"
+        assert org_id(resolver, "Mila Université de Montréal") == "mila"
+        assert org_id(resolver, "Paul G. Allen School of Computer Science & Engineering, University of Washington♠"
+                                "Allen Institute for Artificial Intelligence") == "uw"
+        assert org_id(resolver, "Mila University of Montreal CIFAR Senior Fellow") == "mila"
+
+    def test_escaped_accents_and_the_names_of_one_lab_through_its_owners(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "Universitu00e9 de Montru00e9al") == "umontreal"
+        assert org_id(resolver, "AT&T Bell Labs") == org_id(resolver, "AT&T Bell Laboratories") == "bell-labs"
+        assert org_id(resolver, "CIFAR Senior Fellow") == org_id(resolver, "Canadian Institute for Advanced Research")
+
+    def test_a_name_that_alone_names_nothing_keeps_its_city(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "Centre for Quantum Computation and Intelligent Systems, University of Technology, "
+                                "Sydney") == "uts"
+
+    def test_grant_programmes_are_no_place_of_work(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "PRESTO, Japan Science and Technology Agency") is None
+        assert org_id(resolver, "JST PRESTO") is None and org_id(resolver, "JST CREST") is None
+        # CREST at ENSAE is a research centre with staff.
+        assert org_id(resolver, "CREST - ENSAE") is not None
+
     def test_misspellings_of_distinctive_words(self, resolver: OrgResolver) -> None:
         assert org_id(resolver, "Department of Brain & Cognitive Sciences, Massachusett.s Institute of Technology") \
             == "mit"

@@ -98,7 +98,7 @@ class TestAddFromPerson:
             made = candidates.add_from_person(session, team.recruiter, store, "Lucas Beyer",
                                               CandidateIn(target_role="researcher", email="lucas@example.org"))
         assert (made.name, made.affiliation, made.source, made.email) == (
-            "Lucas Beyer", "Google Brain", "search", "lucas@example.org")
+            "Lucas Beyer", "Google DeepMind", "search", "lucas@example.org")
         assert made.person_id is not None and made.person_id.startswith("p")
 
     def test_a_person_already_in_the_pipeline_names_the_candidate(self, engine: Engine, team: Team,

@@ -79,7 +79,7 @@ def test_search_to_signature(home: Path, smtp: SmtpServer) -> None:
     added = cli("pipeline", "add", "--from-search", "vision transformers", "--pick", "1", "--role", "researcher",
                 "--email", "lucas@example.org", "--tag", "vision", *rec)
     cid = str(added["id"])
-    assert (added["name"], added["affiliation"], added["stage"]) == ("Lucas Beyer", "Google Brain", "identified")
+    assert (added["name"], added["affiliation"], added["stage"]) == ("Lucas Beyer", "Google DeepMind", "identified")
     assert added["source"] == "search" and added["source_detail"].startswith("find 'vision transformers' result 1")
     assert "already candidate" in cli("pipeline", "add", "--person", "Lucas Beyer", *rec, ok=False)
 

@@ -88,6 +88,48 @@ PAPERS = [
     (2022, "Ray Six", [("Ray Prof", "University of California, Berkeley", "")]),
     (2023, "Ray Seven", [("Ray Prof", "Google", "google.com")]),
     (2025, "Ray Eight", [("Ray Prof", "University of California, Berkeley", "berkeley.edu")]),
+    # Cho leaves Davis for Los Angeles in 2018; Davis papers written before the move still appear in 2019,
+    # fewer than the UCLA ones: a move, across two years of overlap.
+    (2015, "Cho One", [("Cho Overlap", "University of California, Davis", "ucdavis.edu")]),
+    (2016, "Cho Two", [("Cho Overlap", "University of California, Davis", "ucdavis.edu")]),
+    (2018, "Cho Three", [("Cho Overlap", "University of California, Davis", "ucdavis.edu")]),
+    (2018, "Cho Four", [("Cho Overlap", "University of California, Los Angeles", "cs.ucla.edu")]),
+    (2019, "Cho Five", [("Cho Overlap", "University of California, Davis", "ucdavis.edu")]),
+    (2019, "Cho Six", [("Cho Overlap", "University of California, Los Angeles", "cs.ucla.edu")]),
+    (2019, "Cho Seven", [("Cho Overlap", "University of California, Los Angeles", "cs.ucla.edu")]),
+    (2020, "Cho Eight", [("Cho Overlap", "University of California, Los Angeles", "cs.ucla.edu")]),
+    # Eve holds both places through those years, as many papers at each: no move.
+    (2015, "Eve One", [("Eve Both", "University of Pennsylvania", "upenn.edu")]),
+    (2016, "Eve Two", [("Eve Both", "University of Pennsylvania", "upenn.edu")]),
+    (2018, "Eve Three", [("Eve Both", "University of Pennsylvania", "upenn.edu")]),
+    (2018, "Eve Four", [("Eve Both", "Amazon", "amazon.com")]),
+    (2019, "Eve Five", [("Eve Both", "University of Pennsylvania", "upenn.edu")]),
+    (2019, "Eve Six", [("Eve Both", "Amazon", "amazon.com")]),
+    (2020, "Eve Seven", [("Eve Both", "Amazon", "amazon.com")]),
+    # Kris's profile still says Google Brain in 2025, two years after it became part of Google DeepMind.
+    (2021, "Kris One", [("Kris Stale", "Google Brain", "google.com")]),
+    (2024, "Kris Two", [("Kris Stale", "Google Brain", "google.com")]),
+    (2025, "Kris Three", [("Kris Stale", "Google Brain", "google.com")]),
+    # Nita's slot names the grant programme paying for the work beside her university: not a place.
+    (2020, "Nita One", [("Nita Grant", "The University of Tokyo + PRESTO, Japan Science and Technology Agency",
+                         "u-tokyo.ac.jp")]),
+    # Gus and Paul: the 2013 list hands each the other's institution. Gus's papers around it say Stanford,
+    # Paul has no other papers: the two slots are each other's.
+    (2012, "Gus One", [("Gus Swapped", "Stanford University", "stanford.edu")]),
+    (2013, "Gus Two", [("Paul Brown", "Stanford University", "stanford.edu"),
+                       ("Gus Swapped", "Brown University", "brown.edu")]),
+    (2014, "Gus Three", [("Gus Swapped", "Stanford University", "stanford.edu")]),
+    (2014, "Gus Four", [("Gus Swapped", "Stanford University", "stanford.edu")]),
+    # Chris and Yoram: one paper of each says where they were, each the other's slot: swapped back too.
+    (2002, "Chris One", [("Chris Manner", "Stanford University", "stanford.edu")]),
+    (2003, "Chris Two", [("Yoram Singh", "Stanford University", "stanford.edu"),
+                         ("Chris Manner", "Hebrew University", "huji.ac.il")]),
+    (2004, "Yoram One", [("Yoram Singh", "Hebrew University", "huji.ac.il")]),
+    # Ida's one Harvard paper is contradicted too, but her co-author's slot is no better: left as printed.
+    (2012, "Ida One", [("Ida Alone", "Yale University", "yale.edu")]),
+    (2013, "Ida Two", [("Ida Alone", "Harvard University", "harvard.edu"), ("Lee Near", "Harvard University",
+                                                                          "harvard.edu")]),
+    (2014, "Ida Three", [("Ida Alone", "Yale University", "yale.edu")]),
 ]
 
 
@@ -150,6 +192,28 @@ class TestFacts:
         person = queries.person_profile(store, queries.resolve_person(store, "Pat Second")).person
         assert person.latest_org_id == "university-of-sussex"
 
+    def test_where_now_is_what_the_place_is_called_now(self, store: ResearchStore) -> None:
+        person = queries.person_profile(store, queries.resolve_person(store, "Kris Stale")).person
+        assert (person.latest_org_id, person.latest_org_year) == ("google-deepmind", 2025)
+        # The timeline keeps what the papers say.
+        assert {r.org_id for r in timeline(store, "Kris Stale")} == {"google-brain"}
+
+    def test_a_grant_programme_is_not_a_place(self, store: ResearchStore) -> None:
+        assert {r.org_id for r in timeline(store, "Nita Grant")} == {"tokyo"}
+
+    def test_two_slots_handed_to_each_other_are_paired_back(self, store: ResearchStore) -> None:
+        gus = {r.year: r for r in timeline(store, "Gus Swapped")}
+        assert gus[2013].org_id == "stanford" and gus[2013].strength == "strong"
+        assert gus[2013].pairings == ["slot-swapped"]
+        assert [(r.year, r.org_id) for r in timeline(store, "Paul Brown")] == [(2013, "brown")]
+        assert [(r.year, r.org_id) for r in timeline(store, "Chris Manner")] == [(2002, "stanford"),
+                                                                               (2003, "stanford")]
+        assert [(r.year, r.org_id) for r in timeline(store, "Yoram Singh")] == [(2003, "hebrew-university"),
+                                                                              (2004, "hebrew-university")]
+        # Nothing says Lee's Harvard is Ida's Yale: both stay as printed, Ida's shown weak.
+        ida = {r.year: r for r in timeline(store, "Ida Alone")}
+        assert ida[2013].org_id == "harvard" and ida[2013].strength == "weak"
+
     def test_a_second_affiliation_is_a_fact_of_its_own(self, store: ResearchStore) -> None:
         rows = timeline(store, "Dee Dual")
         assert {(r.year, r.org_id) for r in rows} >= {(2024, "ucl"), (2024, "google-deepmind")}
@@ -167,6 +231,10 @@ class TestMoves:
                                                                           name: str) -> None:
         assert moves_of(store, name, min_support=1) == []
 
+    def test_a_move_across_two_years_of_overlap(self, store: ResearchStore) -> None:
+        assert moves_of(store, "Cho Overlap") == [("ucdavis", "ucla")]
+        assert moves_of(store, "Eve Both", min_support=1) == []
+
     def test_no_move_past_a_place_named_in_between(self, store: ResearchStore) -> None:
         assert moves_of(store, "Gil Around", min_support=1) == []
 
@@ -176,7 +244,8 @@ class TestMoves:
 
     def test_flows_count_only_moves(self, store: ResearchStore) -> None:
         flows = moves.list_flows(store, min_people=1, min_support=1)
-        assert {(f.from_org_id, f.to_org_id) for f in flows} == {("mit", "openai"), ("cmu", "apple")}
+        assert {(f.from_org_id, f.to_org_id) for f in flows} == {("mit", "openai"), ("cmu", "apple"),
+                                                                 ("ucdavis", "ucla")}
 
     def test_renamed_organisations_are_in_the_family_of_their_successor(self, store: ResearchStore) -> None:
         assert {"titech", "tmdu", "science-tokyo"} <= moves.family(store, "Institute of Science Tokyo")
@@ -186,8 +255,8 @@ class TestPairingReport:
     def test_per_file_counts(self, store: ResearchStore) -> None:
         report = {Path(r.file).name: r for r in careers.pairing_report(store)}
         r2021 = report["aistats2021.json"]
-        assert r2021.papers == 11 and r2021.authorships == 12
-        assert r2021.by_pairing == {"slot": 12}
+        assert r2021.papers == 12 and r2021.authorships == 13
+        assert r2021.by_pairing == {"slot": 13}
         assert r2021.weak_facts == 1 and r2021.facts >= 6
         # Wen's Stanford slot against the MIT papers of 2020-2022.
         assert r2021.neighbours_disagree >= 1

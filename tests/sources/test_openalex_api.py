@@ -7,12 +7,13 @@ import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import orjson
 import pytest
 
 from labscout.errors import InvalidError, UnavailableError
 from labscout.sources import openalex
-from labscout.sources.openalex_api import ClientSettings, OpenAlexClient, WorksQuery
+from labscout.sources.openalex_api import ClientSettings, OpenAlexClient, WorksQuery, _retry_after, check_query
 from labscout.sources.openalex_download import download_works, paths_for
 from openalex_server import Fault, Replay, add_pages, forbidden, html_page, openalex_server, server_error, too_many
 
@@ -220,3 +221,16 @@ class TestDownload:
                        .splitlines()]
         assert rejected["field"] == "cited_by_count" and "authorships.institutions.ror" in rejected["request"]
         assert rejected["work"]["id"] == "https://openalex.org/W4390011111"
+
+
+class TestDigitsThatAreNotAscii:
+    # str.isdigit() is true for '²', which int() and float() refuse: such text is no id and no wait.
+    @pytest.mark.parametrize("query", [WorksQuery(authors=("A5023²",)), WorksQuery(orcids=("0000-0002-18²5-0097",))])
+    def test_an_id_with_such_digits_is_refused_by_field(self, query: WorksQuery) -> None:
+        with pytest.raises(InvalidError) as refused:
+            check_query(query)
+        assert refused.value.field in ("author", "orcid")
+
+    def test_a_retry_after_of_such_digits_is_no_wait(self) -> None:
+        assert _retry_after(httpx.Response(429, headers={"retry-after": "²".encode()})) is None
+        assert _retry_after(httpx.Response(429, headers={"retry-after": "7"})) == 7.0

@@ -23,8 +23,12 @@ class TestCommands:
     def test_find_json(self, home: Path) -> None:
         result = runner.invoke(app, ["find", "diffusion", "--top", "2", "--json"])
         assert result.exit_code == 0, result.output
-        hits = orjson.loads(result.stdout)
-        assert hits[0]["name"] == "Cleo Stone" and hits[0]["evidence"]
+        found = orjson.loads(result.stdout)
+        hits = found["experts"]  # each as `find --json` always printed it, every field kept
+        assert hits[0]["name"] == "Cleo Stone" and hits[0]["evidence"] and len(hits) == 2
+        assert set(hits[0]) >= {"rank", "person_id", "name", "score", "parts", "papers_on_topic", "evidence", "org_id",
+                                "org", "org_year", "position", "first_year", "last_year"}
+        assert found["people"] == [] and found["offset"] == 0 and found["limit"] == 2 and found["has_more"]
 
     def test_find_table(self, home: Path) -> None:
         result = runner.invoke(app, ["find", "graph neural networks"])
@@ -38,8 +42,11 @@ class TestCommands:
         assert rest and not called.strip()  # the people first, then any topic results
         shown = runner.invoke(app, ["person", "show", "Ada Lovel", "--json"])
         assert orjson.loads(shown.stdout)["person"]["person_id"] in rest
-        as_json = runner.invoke(app, ["find", "Ada Lovel", "--json"])
-        assert isinstance(orjson.loads(as_json.stdout), list)  # --json keeps its shape: the ranked hits
+        # Scripts get the same answer: the people called so first, then the experts on it as a topic.
+        as_json = orjson.loads(runner.invoke(app, ["find", "Ada Lovel", "--json"]).stdout)
+        assert list(as_json)[:3] == ["query", "people", "experts"]
+        assert [p["name"] for p in as_json["people"]] == ["Ada Lovel"]
+        assert as_json["people"][0]["person_id"] in rest and as_json["people"][0]["n_papers"] == 5
 
     @pytest.mark.parametrize("query", ["graph --", "-graph", '"graph"', "graph AND networks", "x " * 2600])
     def test_find_takes_any_text(self, home: Path, query: str) -> None:

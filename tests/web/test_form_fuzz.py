@@ -24,7 +24,7 @@ from tests.api.conftest import Signed, sign_in
 from labscout.api import auth
 from labscout.config import Settings
 from labscout.web.app import create_app
-from labscout.web.routes import discovery, money, pipeline, session
+from labscout.web.routes import discovery, money, pipeline, session, watching
 
 # What a page shows back of what was typed is escaped: this never appears as it was sent.
 MARKUP = "<script>alert(1)</script>"
@@ -53,7 +53,7 @@ def value_for(annotation: Any, text: st.SearchStrategy[str] = TEXT) -> st.Search
 
 
 def html_routes() -> list[APIRoute]:
-    return [r for module in (session, discovery, pipeline, money) for r in module.router.routes
+    return [r for module in (session, discovery, pipeline, money, watching) for r in module.router.routes
             if isinstance(r, APIRoute)]
 
 
@@ -115,3 +115,6 @@ def test_a_number_typed_with_digits_int_refuses_gets_the_default(signed: Signed,
     assert "since 2022" in page.text.lower() or 'value="2022"' in page.text
     found = signed.client.get("/search", params={"q": "graph", "since": value})
     assert found.status_code == 422 and "not a year" in found.text
+    # Saving a search reads its filters through the same function as the search page.
+    saved = signed.client.post("/searches", data={"q": "graph", "since": value, "csrf_token": signed.csrf})
+    assert saved.status_code < 500 and "not a year" in saved.text

@@ -24,7 +24,7 @@ from labscout.pipeline import activities, candidates, db, outreach, stages, user
 from labscout.pipeline.candidates import CandidateIn
 from labscout.pipeline.roles import Actor
 from labscout.research.store import ResearchStore
-from labscout.talent import index, search
+from labscout.talent import index, search, views
 
 pipeline_app = typer.Typer(help="The recruiting pipeline: candidates, stages, timeline, outreach.",
                            no_args_is_help=True)
@@ -218,11 +218,13 @@ def _search_hit(query: str, pick: int) -> search.ExpertHit:
     store = _research_store()
     if store is None:
         raise InvalidError("no research store to search; run `labscout ingest` first")
-    with store:
-        hits = search.find_experts(store, index.open_index(store), query, top=pick)
-    if len(hits) < pick:
-        raise NotFoundError(f"the search '{query}' has {len(hits)} result(s), not {pick}")
-    return hits[pick - 1]
+    if pick > views.MAX_RESULTS:
+        raise InvalidError(f"--pick: results are ranked 1 to {views.MAX_RESULTS}, not {pick}")
+    with store:  # what `labscout find QUERY` lists: the same use case, one result from rank `pick` on
+        found = views.search_view(store, index.open_index(store), query, offset=pick - 1, limit=1)
+    if not found.experts:
+        raise NotFoundError(f"the search '{query}' has fewer than {pick} result(s)")
+    return found.experts[0]
 
 
 @pipeline_app.command("list")

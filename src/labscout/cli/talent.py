@@ -12,15 +12,15 @@ from rich.table import Table
 
 from labscout.cli.common import JsonOpt, app, console, dump, err, errors, eval_app, with_store
 from labscout.errors import BadInputError, InvalidError
-from labscout.research import queries
 from labscout.research.store import ResearchStore
 from labscout.talent import eval as ranking_eval
-from labscout.talent import heldout, index, moves, network, search
+from labscout.talent import heldout, index, moves, network, search, views
 
 
 @app.command()
 def find(
-    query: Annotated[str, typer.Argument(help="A topic in plain words, e.g. \"RL for LLM reasoning\".")],
+    query: Annotated[str, typer.Argument(help="A topic in plain words, e.g. \"RL for LLM reasoning\", or a "
+                                              "person's name.")],
     top: Annotated[int, typer.Option(help="How many people to list.")] = 20,
     org: Annotated[str | None, typer.Option(help="Only people whose latest organisation is this (or under it).")]
     = None,
@@ -31,25 +31,18 @@ def find(
     exclude_org: Annotated[str | None, typer.Option(help="Leave out people at this organisation.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """People ranked for a topic: score parts, the papers that earned it, latest organisation and position."""
+    """The people called QUERY, then people ranked for it as a topic: score parts, the papers that earned it,
+    latest organisation and position."""
     filters = search.SearchFilters(org=org, org_kind=org_kind, country=country, since=since, seniority=seniority,
                                    exclude_org=exclude_org)
-
-    def run(store: ResearchStore) -> tuple[list[queries.PersonMatch], list[search.ExpertHit]]:
-        # As on the search page, a name finds the people called so first (`person show ID` opens one).
-        people = [] if as_json else queries.people_called(store, query)
-        try:
-            return people, search.find_experts(store, index.open_index(store), query, top=top, filters=filters)
-        except InvalidError as exc:
-            if exc.field != "query" or not people:  # a name of common words is no topic, but still a name
-                raise
-            return people, []
-
-    with errors(as_json, {"query": "QUERY"}):
-        people, hits = with_store(run)
+    # The search page's use case, unchanged: a name finds the people called so first (`person show ID` opens one).
+    with errors(as_json, {"query": "QUERY", "limit": "--top"}):
+        found = with_store(lambda store: views.search_view(store, index.open_index(store), query, filters=filters,
+                                                           limit=top))
     if as_json:
-        dump([asdict(h) for h in hits])
+        dump(asdict(found))
         return
+    people, hits = found.people, found.experts
     if people:
         called = Table("id", "papers", "years", "latest organisation (last seen)",
                        title=f"People called {query!r} (labscout person show ID)")
@@ -60,7 +53,8 @@ def find(
         if len(people) > 10:
             console.print(f"and {len(people) - 10} more people called {query!r}")
     if not hits:
-        console.print(f"No papers match {query!r} as a topic with these filters.")
+        console.print(f"As a topic: {found.topic_error}" if found.topic_error
+                      else f"No papers match {query!r} as a topic with these filters.")
         return
     shown = query if len(query) <= 80 else query[:77] + "..."
     table = Table(title=f"Experts for {shown!r}", show_lines=True)

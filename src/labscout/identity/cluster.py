@@ -478,6 +478,10 @@ def _resolve_block(mentions: Sequence[Mention], block: list[int], clusters: _Clu
                 for i in lone:
                     if reasons[i] == "alone":
                         reasons[i] = why
+                if why == "duplicate-profile" and not lone:
+                    # Two groups, each already formed by its own reasons, joined across two profiles: the
+                    # joining group's first mention says so, or no mention would show why the profiles met.
+                    reasons[gone] = why
         if not changed:
             return
 

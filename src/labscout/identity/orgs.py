@@ -139,6 +139,11 @@ _GENERIC_ORG_WORDS = frozenset(
     "national engineering computer computing information applied studies group centre division "
     "graduate key state".split())
 _NO_AFFILIATION = re.compile(r"double blind|anonymous|under review|anonymized")
+# Grant programmes and the agency running them, printed beside the employer ("The University of Tokyo +
+# RIKEN AIP + PRESTO, Japan Science and Technology Agency"): they fund the work, nobody works there. "CREST"
+# alone is left alone: CREST-ENSAE is a research centre with staff.
+_FUNDING = re.compile(r"^(?:jst )?presto\b|^basic research programs? presto\b|^jst(?: crest| act x| act i)?$"
+                      r"|^japan science and technology agency(?: jst)?$")
 _FUZZY_STOP = frozenset("university of the and at in de di du la le der des von und institute technology "
                         "department science sciences school college research national center centre for "
                         "engineering computer".split())
@@ -150,6 +155,8 @@ _GLUED_DIGITS = re.compile(r"(?<=[a-z]{4})\d+\b|\b\d+(?=[a-z]{2})")
 _CENTRE = re.compile(r"\bcentre\b")
 # LaTeX and spacing accents left by PDF extraction: 'T\"ubingen', 'Universit´e'.
 _LOOSE_ACCENTS = re.compile(r"\\?[\"^~](?=\w)|\s?[´`¨˜](?=\w)|(?<=\w)[´`¨˜]")
+# JSON escapes of accented letters left as text by a scraper: 'Universitu00e9 de Montru00e9al'.
+_ESCAPED_LATIN = re.compile(r"(?<=[a-z])\\?u00([c-f][0-9a-f])")
 _PIECES = re.compile(r",|;| - | – | / |\(|\)")
 
 
@@ -157,6 +164,7 @@ _PIECES = re.compile(r",|;| - | – | / |\(|\)")
 def normalise_org_name(raw: str) -> str:
     """The exact-match key: lower-case ASCII words, '&' as 'and', 'univ.' spelt out, no leading 'the'."""
     text = _LOOSE_ACCENTS.sub("", raw.casefold())
+    text = _ESCAPED_LATIN.sub(lambda m: chr(int(m.group(1), 16)), text)
     if not text.isascii():
         text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     text = text.replace("&", " and ").replace("univ.", "university ")
@@ -256,8 +264,9 @@ def _institution_part(raw: str) -> _Institution | None:
     bare = name.split("(", 1)[0].strip()
     if bare != name and normalise_org_name(bare):
         name, key = bare, normalise_org_name(bare)
-    # "University of California, Irvine": the campus is part of the name, not an address.
-    if best + 1 < len(parts) and key.endswith(_SYSTEMS):
+    # "University of California, Irvine": the campus is part of the name, not an address; so is the city
+    # of a name that alone names no institution ("University of Technology, Sydney").
+    if best + 1 < len(parts) and (key.endswith(_SYSTEMS) or set(key.split()) <= _GENERIC_ORG_WORDS):
         campus = keys[best + 1].strip()
         if campus not in _COUNTRY_NAMES and len(campus.split()) <= 3 and not any(c.isdigit() for c in campus):
             name = f"{name}, {parts[best + 1]}"
@@ -425,9 +434,10 @@ class OrgResolver:
 
     def _by_name(self, raw: str, domain: str | None) -> OrgMatch | None:
         whole = normalise_org_name(raw)
-        if whole in _NOT_ORGS or _NO_AFFILIATION.search(whole) or set(whole.split()) <= _GENERIC_ORG_WORDS:
+        if (whole in _NOT_ORGS or _NO_AFFILIATION.search(whole) or set(whole.split()) <= _GENERIC_ORG_WORDS
+                or _FUNDING.search(whole)):
             return None
-        match = self._alias(whole) or self._unit_of(whole)
+        match = self._alias(whole) or self._unit_of(whole) or self._run_together(whole)
         if match is not None:
             return match
         # Any comma/bracket piece naming a curated organisation, except bare city names ("Samsung AI Centre,
@@ -436,7 +446,7 @@ class OrgResolver:
         for i, key in enumerate(pieces):
             # "University of Maryland, Baltimore County" is not the University of Maryland.
             campus_follows = key.endswith(_SYSTEMS) and i + 1 < len(pieces)
-            match = match or (self._alias(key) or self._unit_of(key)
+            match = match or (self._alias(key) or self._unit_of(key) or self._run_together(key)
                               if key not in _PLACES and not campus_follows else None)
         # "KU Leuven and ETH Zurich": two organisations in one slot; the first one is taken.
         for piece in re.split(r" and | und | et ", whole):
@@ -468,6 +478,22 @@ class OrgResolver:
             plain = org.kind != "university" and all(w in _PLACE_WORDS or w in _UNIT_WORDS for w in rest)
             if opens_unit or plain:
                 return OrgMatch(org, "alias", 1.0)
+            return None
+        return None
+
+    def _run_together(self, key: str) -> OrgMatch | None:
+        """Two known organisations of different families run into one name by a list that lost the '+'
+        ("University of Washington Allen Institute for AI", "Mila Université de Montréal"): the first."""
+        words = key.split()
+        for end in range(len(words) - 1, 0, -1):
+            first = self._by_alias.get(" ".join(words[:end]))
+            if first is None:
+                continue
+            rest = words[end:]
+            for stop in range(len(rest), 0, -1):
+                second = self._by_alias.get(" ".join(rest[:stop]))
+                if second is not None and self._root(self._orgs[second]) != self._root(self._orgs[first]):
+                    return OrgMatch(self._orgs[first], "alias", 1.0)
             return None
         return None
 

@@ -158,9 +158,15 @@ def get_deal(session: Session, actor: Actor, deal_id: int) -> DealOut:
     return out(session, _load(session, deal_id))
 
 
-def list_deals(session: Session, actor: Actor, *, status: str | None = None) -> list[DealOut]:
+def list_deals(session: Session, actor: Actor, *, status: str | None = None, limit: int | None = None,
+               offset: int = 0) -> list[DealOut]:
+    """Deals in the order they were recorded; `limit` and `offset` take one page of them."""
     require(actor, Perm.SEE_DEALS)
-    query = select(Deal).order_by(Deal.id)
+    if limit is not None and limit < 1:
+        raise InvalidError(f"limit: at least 1 deal a page, not {limit}", field="limit")
+    if offset < 0:
+        raise InvalidError(f"offset: deals count from 0, not {offset}", field="offset")
+    query = select(Deal).order_by(Deal.id).offset(offset).limit(limit)
     if status:
         query = query.where(Deal.status == _status(status))
     return [out(session, d) for d in session.scalars(query)]

@@ -30,7 +30,7 @@ from labscout.pipeline.db import UnitOfWork, flush
 from labscout.pipeline.models import Candidate, utcnow
 from labscout.pipeline.watch_models import RefreshState, SavedSearch, WatchedPerson
 from labscout.research import arrays, build, queries, watching
-from labscout.research.store import ResearchStore
+from labscout.research.store import ResearchStore, StaleStoreError
 from labscout.sources import openalex
 from labscout.sources.openalex_api import ClientSettings, OpenAlexClient, WorksQuery, batched, is_institution_id
 from labscout.sources.openalex_download import DownloadReport, Progress, download_works
@@ -62,8 +62,15 @@ def rebuild_and_check(units: UnitOfWork, store_path: Path, paths: Sequence[Path]
     """Build the store from `paths` with every correction, then raise the alerts the new store calls for."""
     if store_path.exists():
         # Candidates nobody has looked at yet start from the store being replaced, so the build's news alerts.
-        with units() as session, ResearchStore(store_path) as old:
-            alerts.start_candidates(session, old)
+        try:
+            old = ResearchStore(store_path)
+        except StaleStoreError:
+            # A store of another version cannot be read, but this build is what replaces it: the news then
+            # starts from the new store, as on a first build.
+            pass
+        else:
+            with units() as session, old:
+                alerts.start_candidates(session, old)
     rebuilt = corrections.rebuild_research_store(units, store_path, paths, adapter=adapter, skip_bad=skip_bad,
                                                  progress=progress)
     return Checked(rebuilt, check_now(units, store_path))

@@ -55,6 +55,7 @@ class BoundedSandbox(SandboxedEnvironment):
     def __init__(self, *, time_budget: float = TIME_BUDGET, max_steps: int = MAX_STEPS,
                  max_output: int = MAX_OUTPUT) -> None:
         super().__init__(undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True)
+        self.time_budget = time_budget
         self.deadline = time.monotonic() + time_budget
         self.steps_left = max_steps
         self.max_output = max_output
@@ -139,7 +140,11 @@ class BoundedSandbox(SandboxedEnvironment):
         out: list[str] = []
         size = 0
         try:
-            for chunk in self.from_string(source).generate(context):
+            template = self.from_string(source)
+            # The budget is the render's: compiling (bounded by the source's length limit) does not spend it, or a
+            # loaded machine would refuse a plain letter whose compilation alone took a moment.
+            self.deadline = time.monotonic() + self.time_budget
+            for chunk in template.generate(context):
                 size += len(chunk)
                 if size > self.max_output:
                     raise TemplateBudgetError(f"the template renders more than {self.max_output:,} characters")

@@ -39,14 +39,73 @@ GROUP BY u.org_id, u.unit_id;
 -- families, none of the two years either side names this one's family (or an affiliate), and the family is
 -- not named both in an earlier and in a later year. Such a fact is usually another author's affiliation
 -- paired with this person; it is shown, with why, but it is not their latest organisation and makes no move.
+-- Slots of a PDF-derived per-author list handed to the wrong author. Such lists are sometimes out of
+-- author order (the two Valiants' institutions swapped on NeurIPS 2013; Schölkopf given his co-author's
+-- ETH on NeurIPS 2004). When one author's slot names a family that none of their other papers of the year
+-- before to the year after names, and exactly one co-author's slot names the family those papers name most,
+-- the two slots are taken as each other's if the co-author's own papers around it bear that out (they name
+-- the first author's slot family most, not their own) or, with two or more papers against the slot, say
+-- nothing at all (no other papers those years). The co-authors are read from the whole table, so a
+-- correction touching one of them derives the same pairing as a rebuild.
+CREATE OR REPLACE TEMP TABLE slot_swaps AS
+WITH listed AS (
+    SELECT a.person_id, a.paper_id, p.year, a.org_id, r.group_id
+    FROM authorships a JOIN papers p USING (paper_id) JOIN org_relations r USING (org_id)
+    WHERE a.affiliation_source = 'slot'
+), near_counts AS (
+    SELECT l.person_id, l.paper_id, r.group_id, count(DISTINCT o.paper_id) AS k
+    FROM listed l JOIN authorships o ON o.person_id = l.person_id AND o.paper_id <> l.paper_id
+    JOIN papers q ON q.paper_id = o.paper_id AND abs(q.year - l.year) <= 1
+    JOIN org_relations r ON r.org_id = o.org_id
+    GROUP BY l.person_id, l.paper_id, r.group_id
+), near AS (
+    SELECT person_id, paper_id, list(group_id) AS groups, sum(k) AS n, arg_max(group_id, k) AS top,
+           list(k ORDER BY k DESC) AS ks
+    FROM near_counts GROUP BY person_id, paper_id
+), evidence AS (
+    -- Each listed slot with what the person's papers around it say: the family they name most (NULL when
+    -- tied or when there are no such papers) and whether they name the slot's own family.
+    SELECT l.*, CASE WHEN n.ks[1] > coalesce(n.ks[2], 0) THEN n.top END AS top,
+           coalesce(n.n, 0) AS n, coalesce(list_contains(n.groups, l.group_id), false) AS confirmed
+    FROM listed l LEFT JOIN near n USING (person_id, paper_id)
+), candidates AS (
+    -- The co-authors whose slot names what the person's papers around it name most: exactly one, or the
+    -- list cannot say which slot was theirs (Elhoseiny's FAIR slot of CVPR 2017 beside two Rutgers ones).
+    SELECT x.person_id, x.paper_id, x.org_id, x.group_id, y.person_id AS other_id, y.org_id AS other_org_id,
+           x.n, y.n AS other_n, y.confirmed AS other_confirmed, y.top AS other_top,
+           count(*) OVER (PARTITION BY x.person_id, x.paper_id) AS n_candidates
+    FROM evidence x JOIN evidence y ON y.paper_id = x.paper_id AND y.person_id <> x.person_id
+    WHERE x.n >= 1 AND NOT x.confirmed AND x.top = y.group_id AND y.group_id <> x.group_id
+), swaps AS (
+    -- Two papers of the person's against the slot will do alone; one will do when the co-author's own
+    -- papers say the same from their side (Manning's Stanford and Singer's Hebrew University, NeurIPS 2003).
+    SELECT * FROM candidates
+    WHERE n_candidates = 1 AND NOT other_confirmed
+      AND ((other_n = 0 AND n >= 2) OR (other_n > 0 AND other_top = group_id))
+)
+SELECT person_id, paper_id, other_org_id AS org_id FROM swaps
+WHERE person_id IN (SELECT person_id FROM {authorships})
+UNION ALL
+-- ... and the co-author of such a swap with no papers around it takes the first author's slot.
+SELECT other_id, paper_id, org_id FROM swaps
+WHERE other_n = 0 AND other_id IN (SELECT person_id FROM {authorships})
+QUALIFY count(*) OVER (PARTITION BY other_id, paper_id) = 1;
+
 INSERT INTO person_years
-WITH stated AS (
+WITH paired AS (
+    SELECT a.person_id, a.paper_id, coalesce(s.org_id, a.org_id) AS org_id,
+           CASE WHEN s.org_id IS NULL THEN a.position END AS position,
+           CASE WHEN s.org_id IS NULL THEN a.affiliation_source ELSE 'slot-swapped' END AS affiliation_source,
+           CASE WHEN s.org_id IS NULL THEN a.other_org_ids ELSE [] END AS other_org_ids,
+           CASE WHEN s.org_id IS NULL THEN a.other_positions ELSE [] END AS other_positions
+    FROM {authorships} a LEFT JOIN slot_swaps s USING (person_id, paper_id)
+), stated AS (
     -- Every organisation a slot names: the first, and those after it when several are joined by '+'.
-    SELECT person_id, paper_id, org_id, position, affiliation_source, true AS first FROM {authorships}
+    SELECT person_id, paper_id, org_id, position, affiliation_source, true AS first FROM paired
     UNION ALL
     SELECT person_id, paper_id, unnest(other_org_ids) AS org_id, unnest(other_positions) AS position,
            affiliation_source, false AS first
-    FROM {authorships} WHERE len(other_org_ids) > 0
+    FROM paired WHERE len(other_org_ids) > 0
 ), positions AS (
     SELECT a.person_id, p.year, a.org_id, a.position, count(*) AS n
     FROM stated a JOIN papers p USING (paper_id) WHERE a.position IS NOT NULL GROUP BY ALL
@@ -126,14 +185,17 @@ WITH spellings AS (
     SELECT person_id, list(DISTINCT author_id ORDER BY author_id) AS author_ids
     FROM (SELECT person_id, unnest(author_ids) AS author_id FROM {authorships}) GROUP BY person_id
 ), latest AS (
-    -- Only facts that hold: one stray paper is not where someone is now.
-    SELECT person_id,
-           first(org_id ORDER BY year DESC, n_papers DESC, org_id) FILTER (WHERE org_id IS NOT NULL) AS org_id,
-           max(year) FILTER (WHERE org_id IS NOT NULL) AS org_year,
-           first(position ORDER BY year DESC, n_papers DESC, position)
-               FILTER (WHERE position IS NOT NULL) AS position,
-           max(year) FILTER (WHERE position IS NOT NULL) AS position_year
-    FROM {person_years} WHERE strength = 'strong' AND (n_first > 0 OR org_id IS NULL) GROUP BY person_id
+    -- Only facts that hold: one stray paper is not where someone is now. Where now is what the place is
+    -- called now: a profile still saying Google Brain in 2025 is at Google DeepMind (Brain's successor).
+    SELECT y.person_id,
+           first(coalesce(r.unit_id, y.org_id) ORDER BY y.year DESC, y.n_papers DESC, y.org_id)
+               FILTER (WHERE y.org_id IS NOT NULL) AS org_id,
+           max(y.year) FILTER (WHERE y.org_id IS NOT NULL) AS org_year,
+           first(y.position ORDER BY y.year DESC, y.n_papers DESC, y.position)
+               FILTER (WHERE y.position IS NOT NULL) AS position,
+           max(y.year) FILTER (WHERE y.position IS NOT NULL) AS position_year
+    FROM {person_years} y LEFT JOIN org_relations r USING (org_id)
+    WHERE y.strength = 'strong' AND (y.n_first > 0 OR y.org_id IS NULL) GROUP BY y.person_id
 )
 SELECT w.person_id, n.name, n.name_variants, w.openreview_ids, coalesce(i.author_ids, []), w.n_papers, w.n_accepted, w.first_year,
        w.last_year, l.org_id, l.org_year, l.position, l.position_year
@@ -162,10 +224,11 @@ WITH spans AS (
     WHERE y.strength = 'strong' AND y.n_first > 0
     GROUP BY y.person_id, r.unit_id
 ), named AS (
-    -- The years each unit is a person's first-named organisation, by strong facts.
-    SELECT DISTINCT y.person_id, y.year, r.unit_id
+    -- The years each unit is a person's first-named organisation, by strong facts, and on how many papers.
+    SELECT y.person_id, y.year, r.unit_id, sum(y.n_first) AS n
     FROM {person_years} y JOIN org_relations r USING (org_id)
     WHERE y.strength = 'strong' AND y.n_first > 0
+    GROUP BY y.person_id, y.year, r.unit_id
 ), together AS (
     -- Units a person named on one slot together: held at once.
     SELECT DISTINCT a.person_id, ra.unit_id AS one, rb.unit_id AS other
@@ -179,10 +242,15 @@ WITH spans AS (
            a.last_papers AS from_papers, b.first_papers AS to_papers, ra.group_id = rb.group_id AS within_group
     FROM spans a
     JOIN spans b ON b.person_id = a.person_id AND b.unit_id <> a.unit_id AND a.first_year < b.first_year
-         AND a.last_year < b.last_year AND a.last_year <= b.first_year
+         AND a.last_year < b.last_year AND a.last_year <= b.first_year + 1
     JOIN org_relations ra ON ra.org_id = a.unit_id
     JOIN org_relations rb ON rb.org_id = b.unit_id
-    WHERE NOT list_contains(rb.lineage, a.unit_id) AND NOT list_contains(ra.lineage, b.unit_id)
+    -- Two years of overlap when, in the last year of the old place, the new one is named on more papers
+    -- (Cho-Jui Hsieh's UC Davis papers of 2019 after he joined UCLA in 2018).
+    LEFT JOIN named na ON na.person_id = a.person_id AND na.year = a.last_year AND na.unit_id = a.unit_id
+    LEFT JOIN named nb ON nb.person_id = a.person_id AND nb.year = a.last_year AND nb.unit_id = b.unit_id
+    WHERE (a.last_year <= b.first_year OR coalesce(nb.n, 0) > coalesce(na.n, 0))
+      AND NOT list_contains(rb.lineage, a.unit_id) AND NOT list_contains(ra.lineage, b.unit_id)
       AND NOT list_has_any(ra.affiliates, rb.lineage) AND NOT list_has_any(rb.affiliates, ra.lineage)
       AND NOT coalesce(ra.home_domain = rb.home_domain, false)
       AND NOT contains(ra.name_key, rb.name_key) AND NOT contains(rb.name_key, ra.name_key)

@@ -66,6 +66,8 @@ CREATE TABLE people (
 
 -- Normalised spellings for look-up by name.
 CREATE TABLE person_names (person_id VARCHAR, name_key VARCHAR);
+-- Every search looks its text up as a name ("people called ..." first): a point lookup, not a scan.
+CREATE INDEX person_names_key ON person_names (name_key);
 
 CREATE TABLE authorships (
     paper_id VARCHAR,

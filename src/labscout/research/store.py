@@ -25,6 +25,10 @@ SCHEMA_VERSION = 6
 Params = list[Any] | dict[str, Any] | None
 
 
+class StaleStoreError(InvalidError):
+    """The store was built by another version of LabScout: rebuild it (an ingest replaces it whole)."""
+
+
 class ResearchStore:
     """A read-only connection to a built store; several readers may share the file, several threads the store.
 
@@ -61,7 +65,7 @@ class ResearchStore:
             row = None
         if row is None or row[0] != str(SCHEMA_VERSION):
             built = f"schema {row[0]}" if row else "no schema version"
-            raise InvalidError(f"the research store at {self.path} was built by another version of LabScout "
+            raise StaleStoreError(f"the research store at {self.path} was built by another version of LabScout "
                                f"({built}; this version reads schema {SCHEMA_VERSION}); rebuild it with "
                                "`labscout ingest PATH` (the team's corrections are kept and applied)")
 

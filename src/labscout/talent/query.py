@@ -125,13 +125,14 @@ def plan_query(ti: TalentIndex, text: str, boosts: FieldBoosts = FieldBoosts(),
     expansions = ti.expansions.expand(content, sequence)
     if not any(t.weight > 0 for t in terms) and not expansions:
         return QueryPlan(text, terms, phrases, phrase_weights, expansions, None)
-    clauses = _clauses(ti, terms, list(zip(phrases, phrase_weights, strict=True)), expansions, boosts)
+    weighted = list(zip(phrases, phrase_weights, strict=True))
+    clauses = _clauses(ti, terms, weighted, expansions, boosts)
     query = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in clauses])
     if years is not None:
         span = tantivy.Query.range_query(ti.index.schema, "year", tantivy.FieldType.Integer, years[0], years[1])
         query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, span)])
     return QueryPlan(text, terms, phrases, phrase_weights, expansions, query,
-                     _core(ti, terms, list(zip(phrases, phrase_weights, strict=True)), expansions, boosts))
+                     _core(ti, terms, weighted, expansions, boosts))
 
 
 def _core(ti: TalentIndex, terms: list[Term], phrases: list[tuple[tuple[str, str], float]],

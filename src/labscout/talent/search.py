@@ -88,11 +88,6 @@ class RankWeights:
     long_query_weight: float = 6.0
     # Papers fetched per query; people are ranked from these.
     papers_considered: int = 2000
-    # Papers matching less than this share of the best match are not evidence of the topic. Without it, a
-    # short query of several words ("large-scale distributed training infrastructure") is won by volume of
-    # papers that share one common word with it ("large-scale" datasets, scenes, optimisation): 2,000 papers
-    # at a median match of 0.27 outweigh the 20 that are on distributed training.
-    min_match: float = 0.0
     # For a query with a specific and a generic part ("large-scale distributed training infrastructure":
     # "distributed training" and "infrastructure" are specific, "large-scale" is not), a paper holding none of
     # the specific part counts this much; only below the long-query match power (a paper's own title and
@@ -229,9 +224,6 @@ def score_people(ti: TalentIndex, text: str, *, until: int | None = None, since:
     measuring other ways of finding papers (bench/embeddings.py) with the same crediting of people.
     """
     idx, match, power = matches or _matches(ti, text, until=until, since=since, weights=weights)
-    if weights.min_match > 0:
-        strong = match >= weights.min_match
-        idx, match = idx[strong], match[strong]
     if not len(idx):
         return None
     p = ti.papers

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-from labscout.errors import InvalidError
+from labscout.errors import BadQueryError, InvalidError
 from labscout.research import provenance, queries, why
 from labscout.research.careers import Flow, Move
 from labscout.research.queries import OrgProfile, PersonProfile
@@ -94,45 +94,55 @@ def org_view(store: ResearchStore, ref: str, *, top: int = 25, flows: int = 0) -
 
 @dataclass(frozen=True, slots=True)
 class SearchView:
-    """One search box for topics and names: the people called `query` first, then experts on it, a page at a time.
+    """One search box for topics and names: the people called `query` first, then experts on it, a window at a
+    time. The CLI (`find`), the API (`GET /search`) and the web's search page all show this, unchanged.
 
-    `people` holds everyone whose name is the query (a name is never a topic: "Yejin Choi" finds her, not
-    papers that say "choi"); `hits` the experts for it as a topic on this page; `topic_error` why the text
-    is no topic (only common words), shown only when nobody is called that either.
+    `people` holds everyone whose name is the query, on the first window only (a name is never a topic: "Yejin
+    Choi" finds her, not papers that say "choi"); `experts` the experts for it as a topic, ranks `offset` + 1 to
+    `offset` + `limit`, each with its score parts and the papers behind them; `has_more` whether a next window
+    holds more (it starts at `offset` + `limit`); `topic_error` why the text is no topic (only common words),
+    given only when somebody is called that, so the answer is the people.
     """
 
     query: str
-    people: list[queries.PersonMatch]
-    hits: list[search.ExpertHit]
-    page: int
-    per_page: int
+    people: tuple[queries.PersonMatch, ...]
+    experts: tuple[search.ExpertHit, ...]
+    offset: int
+    limit: int
     has_more: bool
     topic_error: str | None = None
 
+    @property
+    def page(self) -> int:
+        """The page this window is, counted from 1, for interfaces that page by number."""
+        return self.offset // self.limit + 1
 
-MAX_RESULTS = 1000  # what find_experts ranks at most: the last page reaches it
+
+MAX_RESULTS = 1000  # what find_experts ranks at most: the last window reaches it
 
 
 def search_view(store: ResearchStore, ti: TalentIndex, query: str, *, filters: search.SearchFilters | None = None,
-                page: int = 1, per_page: int = 25) -> SearchView:
-    """People called `query` and experts for it, page `page` (from 1) of `per_page` experts."""
+                offset: int = 0, limit: int = 25) -> SearchView:
+    """The search use case: people called `query` and the experts for it, ranks `offset` + 1 to `offset` +
+    `limit` (at most MAX_RESULTS in all)."""
     text = query.strip()
     if not text:
-        raise InvalidError("type a topic or a person's name", field="query")
-    if page < 1:
-        raise InvalidError(f"pages count from 1, not {page}", field="page")
-    if not 1 <= per_page <= 200:
-        raise InvalidError(f"between 1 and 200 results a page, not {per_page}", field="per_page")
-    start = (page - 1) * per_page
-    if start >= MAX_RESULTS:
-        raise InvalidError(f"results stop at {MAX_RESULTS}: page {page} is past the last", field="page")
-    people = queries.people_called(store, text) if page == 1 else []
+        raise InvalidError("query: type a topic or a person's name", field="query")
+    if not 0 <= offset < MAX_RESULTS:
+        raise InvalidError(f"offset: results are ranked 1 to {MAX_RESULTS}; an offset of {offset} is outside them",
+                           field="offset")
+    if not 1 <= limit <= MAX_RESULTS:
+        raise InvalidError(f"limit: between 1 and {MAX_RESULTS} results at a time, not {limit}", field="limit")
+    people = tuple(queries.people_called(store, text)) if offset == 0 else ()
     try:
-        ranked = search.find_experts(store, ti, text, top=min(MAX_RESULTS, start + per_page + 1), filters=filters)
+        ranked = search.find_experts(store, ti, text, top=min(MAX_RESULTS, offset + limit + 1), filters=filters)
     except InvalidError as exc:
         # A filter the user set is wrong: that is their error to see. A name of common words is no topic.
         if exc.field != "query" or not people:
             raise
-        return SearchView(text, people, [], page, per_page, False, str(exc))
-    shown = ranked[start:start + per_page]
-    return SearchView(text, people, shown, page, per_page, len(ranked) > start + per_page)
+        return SearchView(text, people, (), offset, limit, False, exc.detail)
+    except ValueError as exc:  # the index's query parser, should a query ever reach one ("graph --")
+        raise BadQueryError(f"query: cannot read {text!r} ({exc}); use plain words, e.g. \"graph neural "
+                            "networks\"", field="query") from None
+    shown = tuple(ranked[offset:offset + limit])
+    return SearchView(text, people, shown, offset, limit, len(ranked) > offset + limit)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from labscout.errors import InvalidError, LabScoutError
 from labscout.kit.money import AmountError, parse_amount
+from labscout.talent import search
 
 
 class FormError(InvalidError):
@@ -23,6 +24,28 @@ def errors_of(exc: LabScoutError) -> dict[str, str]:
     if isinstance(exc, FormError):
         return dict(exc.errors)
     return {exc.field or "": exc.detail}
+
+
+def whole_in(text: str, low: int, high: int) -> int | None:
+    """A whole number typed into a query, between low and high, else None.
+
+    ASCII only: str.isdigit() is true for '²', which int() refuses.
+    """
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
+
+
+def search_filters(*, org: str, org_kind: str, country: str, since: str, seniority: str,
+                   exclude_org: str) -> search.SearchFilters:
+    """The filters of a search as a page's fields give them ('' for none); a year that is no year is named."""
+    year = whole_in(since, 1900, 2100)
+    if since.strip() and year is None:
+        raise InvalidError(f"{since.strip()[:20]!r} is not a year", field="since")
+    return search.SearchFilters(org=org.strip() or None, org_kind=org_kind or None, country=country.strip() or None,
+                                since=year, seniority=seniority or None, exclude_org=exclude_org.strip() or None)
 
 
 class FormInput:

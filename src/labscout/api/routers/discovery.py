@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from labscout.api.deps import Found, SignedIn
-from labscout.errors import BadQueryError
 from labscout.research import queries
 from labscout.talent import moves, network, search, views
 
@@ -17,26 +16,17 @@ Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 
-@router.get("/search", summary="People ranked for a topic, with score parts and evidence; `offset` pages on")
+@router.get("/search", summary="People called `q` (on the first page), then experts for it as a topic, with score "
+            "parts and evidence; `offset` pages on")
 def search_experts(found: Found, _: SignedIn, q: Annotated[str, Query(max_length=300)],
                    top: Annotated[int, Query(ge=1, le=200)] = 20, org: str | None = None,
                    org_kind: str | None = None, country: str | None = None,
                    since: Annotated[int | None, Query(ge=1900, le=2100)] = None, seniority: str | None = None,
                    exclude_org: str | None = None,
-                   offset: Annotated[int, Query(ge=0, lt=views.MAX_RESULTS)] = 0) -> list[search.ExpertHit]:
+                   offset: Annotated[int, Query(ge=0, lt=views.MAX_RESULTS)] = 0) -> views.SearchView:
     filters = search.SearchFilters(org=org, org_kind=org_kind, country=country, since=since, seniority=seniority,
                                    exclude_org=exclude_org)
-    # The ranking stops at MAX_RESULTS, as the page's does: the last page reaches it.
-    return find_experts(found, q, top=min(views.MAX_RESULTS, offset + top), filters=filters)[offset:]
-
-
-def find_experts(found: Found, q: str, *, top: int, filters: search.SearchFilters) -> list[search.ExpertHit]:
-    """Expert search with a query the index cannot parse turned into a 400 that says so (API and page alike)."""
-    try:
-        return search.find_experts(found.store, found.talent, q, top=top, filters=filters)
-    except ValueError as exc:  # tantivy's query parser: "Syntax Error: graph --", "Only excluding terms given"
-        raise BadQueryError(f"q: cannot read the query {q!r} ({exc}); use plain words, e.g. \"graph neural "
-                            "networks\"") from None
+    return views.search_view(found.store, found.talent, q, filters=filters, offset=offset, limit=top)
 
 
 @router.get("/people", summary="People whose name matches, for picking one")
@@ -68,9 +58,9 @@ def list_moves(found: Found, _: SignedIn, from_org: str | None = None, to_org: s
 @router.get("/flows", summary="Organisation-to-organisation flows per year")
 def list_flows(found: Found, _: SignedIn, since: Annotated[int | None, Query(ge=1900, le=2100)] = None,
                org: str | None = None, by_group: bool = True, min_people: Annotated[int, Query(ge=1, le=1000)] = 2,
-               limit: Limit = 50) -> list[moves.Flow]:
+               limit: Limit = 50, offset: Offset = 0) -> list[moves.Flow]:
     return moves.list_flows(found.store, since=since, org=org, by_group=by_group, min_people=min_people,
-                            limit=limit)
+                            limit=limit + offset)[offset:]
 
 
 @router.get("/intro", summary="Warm introduction paths from our people to a person")

@@ -294,8 +294,9 @@ def set_threshold(unit: Unit, who: SignedIn, body: Amount) -> Amount:
 
 
 @router.get("/deals", summary="Investments, acquisitions, acqui-hires and fund stakes")
-def list_deals(unit: Unit, who: SignedIn, status: str | None = None) -> list[deals.DealOut]:
-    return deals.list_deals(unit, who, status=status)
+def list_deals(unit: Unit, who: SignedIn, status: str | None = None, limit: Limit = 1000,
+               offset: Offset = 0) -> list[deals.DealOut]:
+    return deals.list_deals(unit, who, status=status, limit=limit, offset=offset)
 
 
 @router.post("/deals", status_code=201, summary="Record a deal")

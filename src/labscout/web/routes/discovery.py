@@ -11,14 +11,14 @@ from fastapi.responses import HTMLResponse
 from markupsafe import escape
 
 from labscout.api.deps import Found, SignedIn, Unit
-from labscout.errors import InvalidError, LabScoutError, NotFoundError
+from labscout.errors import BadQueryError, LabScoutError, NotFoundError
 from labscout.pipeline import candidates, overview, watch
 from labscout.pipeline.candidates import CandidateIn
 from labscout.pipeline.roles import Perm, has
 from labscout.research import queries
-from labscout.talent import moves, search, views
+from labscout.talent import moves, views
 from labscout.web import charts
-from labscout.web.forms import errors_of
+from labscout.web.forms import errors_of, search_filters, whole_in
 from labscout.web.labels import stage as stage_label
 from labscout.web.render import page_of, render
 
@@ -26,6 +26,8 @@ router = APIRouter(include_in_schema=False)
 PER_PAGE = 25
 FILTERS = ("org", "org_kind", "country", "since", "seniority", "exclude_org")
 PAPERS_PER_PAGE = 40
+FLOWS_PER_PAGE = 40
+MAX_FLOW_PAGES = 250  # 10,000 flows at most: a page number past it shows page 250, not a query for millions
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -38,27 +40,25 @@ def search_page(request: Request, found: Found, unit: Unit, who: SignedIn, q: st
     errors: dict[str, str] = {}
     matches: list[queries.OrgMatch] = []
     status = 200
+    number = page_of(page)
     if q.strip():
         try:
-            if since.strip() and _whole(since, 1900, 2100) is None:
-                raise InvalidError(f"{since.strip()[:20]!r} is not a year", field="since")
-            filters = search.SearchFilters(org=org.strip() or None, org_kind=org_kind or None,
-                                           country=country.strip() or None,
-                                           since=int(since) if since.strip() else None, seniority=seniority or None,
-                                           exclude_org=exclude_org.strip() or None)
-            result = views.search_view(found.store, found.talent, q, filters=filters, page=page_of(page),
-                                       per_page=PER_PAGE)
+            filters = search_filters(org=org, org_kind=org_kind, country=country, since=since, seniority=seniority,
+                                     exclude_org=exclude_org)
+            result = views.search_view(found.store, found.talent, q, filters=filters,
+                                       offset=min((number - 1) * PER_PAGE, views.MAX_RESULTS), limit=PER_PAGE)
         except queries.AmbiguousError as many:
             errors = {(many.field or "q"): many.detail}
             matches = [m for m in many.candidates if isinstance(m, queries.OrgMatch)]
             status = 422
         except LabScoutError as exc:
-            errors = {("q" if exc.field == "query" else exc.field or "q"): exc.detail}
-            status = 422
-        except ValueError as exc:  # the index's query parser ("graph --"): a 400 that says so, as in the API
-            errors = {"q": f"cannot read the query {q!r} ({exc}); use plain words"}
-            status = 400
-    shown = [h.person_id for h in result.hits] + [p.person_id for p in result.people] if result else []
+            if exc.field == "offset":  # a page number typed past the last page
+                errors = {"": f"results stop at {views.MAX_RESULTS}, {PER_PAGE} a page: page {number} is past the "
+                              "last"}
+            else:
+                errors = {("q" if exc.field == "query" else exc.field or "q"): exc.detail}
+            status = 400 if isinstance(exc, BadQueryError) else 422
+    shown = [h.person_id for h in result.experts] + [p.person_id for p in result.people] if result else []
     linked = overview.candidates_for_people(unit, who, shown) if has(who, Perm.VIEW_PIPELINE) else {}
     base = "/search?" + urlencode({k: v for k, v in form.items() if v}) + "&"
     return render(request, "search.html", who, q=q, result=result, linked=linked, form=form, base=base,
@@ -129,26 +129,19 @@ def org_page(request: Request, found: Found, unit: Unit, who: SignedIn, ref: str
                   marked=next((m.relation for m in watch.list_marked(unit, who) if m.org_id == view.org.org_id), None))
 
 
-def _whole(text: str, low: int, high: int) -> int | None:
-    """A whole number typed in a query between low and high, else None.
-
-    ASCII only: str.isdigit() is true for '²', which int() refuses.
-    """
-    text = text.strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 9:
-        return None
-    number = int(text)
-    return number if low <= number <= high else None
-
-
 @router.get("/flows", response_class=HTMLResponse)
 def flows_page(request: Request, found: Found, who: SignedIn, since: str = "2022", min_people: str = "3",
-               ) -> HTMLResponse:
-    year = _whole(since, 1900, 2100) or 2022
-    least = _whole(min_people, 1, 1000) or 3
-    found_flows = moves.list_flows(found.store, since=year, min_people=least, limit=40)
+               page: str = "1") -> HTMLResponse:
+    year = whole_in(since, 1900, 2100) or 2022
+    least = whole_in(min_people, 1, 1000) or 3
+    number = min(page_of(page), MAX_FLOW_PAGES)
+    start = (number - 1) * FLOWS_PER_PAGE
+    found_flows = moves.list_flows(found.store, since=year, min_people=least, limit=start + FLOWS_PER_PAGE + 1)
+    shown = found_flows[start:start + FLOWS_PER_PAGE]
     merged: Counter[tuple[str, str]] = Counter()
-    for f in found_flows:
+    for f in shown:
         merged[(f.from_org, f.to_org)] += f.people
-    return render(request, "flows.html", who, flows=found_flows, since=year, min_people=least,
+    return render(request, "flows.html", who, flows=shown, since=year, min_people=least, page=number,
+                  has_more=len(found_flows) > start + FLOWS_PER_PAGE,
+                  base="/flows?" + urlencode({"since": year, "min_people": least}) + "&",
                   chart=charts.flows([(a, b, n) for (a, b), n in merged.most_common(25)]))

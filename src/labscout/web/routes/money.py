@@ -112,10 +112,13 @@ def set_amount(request: Request, unit: Unit, who: SignedIn, which: str, amount: 
 
 def deals_page(request: Request, unit: Unit, who: Actor, *, failed: str | None = None,
                errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
-               status: int = 200) -> HTMLResponse:
+               status: int = 200, page: int = 1) -> HTMLResponse:
     allowed = has(who, Perm.SEE_DEALS)
     people = candidates.list_candidates(unit, who, limit=500) if has(who, Perm.EDIT_DEALS) else []
-    return render(request, "deals.html", who, deals=deals.list_deals(unit, who) if allowed else [], allowed=allowed,
+    found = deals.list_deals(unit, who, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE) if allowed else []
+    shown = paged(found, page, PER_PAGE, "/deals?")
+    return render(request, "deals.html", who, deals=shown["rows"], page=page, has_more=shown["has_more"],
+                  base=shown["base"], allowed=allowed,
                   can_edit=has(who, Perm.EDIT_DEALS), kind_options=[(k, sentence(k)) for k in deals.KINDS],
                   status_options=[(s, sentence(s)) for s in deals.STATUSES],
                   people_options=[(str(c.id), f"{c.name} (candidate {c.id})") for c in people],
@@ -123,8 +126,8 @@ def deals_page(request: Request, unit: Unit, who: Actor, *, failed: str | None =
 
 
 @router.get("/deals", response_class=HTMLResponse)
-def deals_view(request: Request, unit: Unit, who: SignedIn) -> HTMLResponse:
-    return deals_page(request, unit, who)
+def deals_view(request: Request, unit: Unit, who: SignedIn, page: str = "1") -> HTMLResponse:
+    return deals_page(request, unit, who, page=page_of(page))
 
 
 def _deal_failed(request: Request, unit: Unit, who: Actor, form: str, exc: LabScoutError,

@@ -14,11 +14,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import escape
 
 from labscout.api.deps import Found, SignedIn, Unit
-from labscout.errors import InvalidError, LabScoutError
+from labscout.errors import LabScoutError
 from labscout.pipeline import alerts, watch
 from labscout.pipeline.roles import Perm, has
-from labscout.talent import search
-from labscout.web.forms import errors_of
+from labscout.web.forms import errors_of, search_filters
 from labscout.web.render import page_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -97,11 +96,8 @@ def save_search(found: Found, unit: Unit, who: SignedIn, name: Annotated[str, Fo
                 since: Annotated[str, Form()] = "", seniority: Annotated[str, Form()] = "",
                 exclude_org: Annotated[str, Form()] = "") -> HTMLResponse:
     try:
-        if since.strip() and not (since.strip().isdigit() and 1900 <= int(since) <= 2100):
-            raise InvalidError(f"{since.strip()[:20]!r} is not a year", field="since")
-        filters = search.SearchFilters(org=org.strip() or None, org_kind=org_kind or None,
-                                       country=country.strip() or None, since=int(since) if since.strip() else None,
-                                       seniority=seniority or None, exclude_org=exclude_org.strip() or None)
+        filters = search_filters(org=org, org_kind=org_kind, country=country, since=since, seniority=seniority,
+                                 exclude_org=exclude_org)
         made = watch.save_search(unit, who, found.store, found.talent, name=name or q, query=q, filters=filters)
     except LabScoutError as exc:
         unit.rollback()
