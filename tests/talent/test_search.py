@@ -38,6 +38,31 @@ class TestFindExperts:
                                       filters=search.SearchFilters(exclude_org="openai"))
         assert "Ada Lovel" not in {h.name for h in without}
 
+    @pytest.mark.parametrize("filters", [search.SearchFilters(org_kind="university"),
+                                         search.SearchFilters(org_kind="industry"), search.SearchFilters(country="us"),
+                                         search.SearchFilters(seniority="junior", org_kind="university"),
+                                         search.SearchFilters(exclude_org="stanford", country="US")])
+    def test_a_filter_keeps_exactly_those_who_pass_it_in_rank_order(self, store: ResearchStore,
+                                                                    talent_index: TalentIndex,
+                                                                    filters: search.SearchFilters) -> None:
+        ti = talent_index
+        query = "diffusion graph reinforcement learning reasoning"
+        everyone = search.find_experts(store, ti, query, top=1000)
+
+        def passes(h: search.ExpertHit) -> bool:
+            org = ti.orgs.get(h.org_id or "")
+            kind = {"university": "university", "industry": "industry_lab"}.get(filters.org_kind or "")
+            return ((kind is None or (org is not None and org[1] == kind))
+                    and (filters.country is None or (org is not None and org[2] == filters.country.upper()))
+                    and (filters.exclude_org is None or h.org != "Stanford University")
+                    and (filters.seniority is None
+                         or search.seniority(h.position, h.first_year, ti.latest_year) == filters.seniority))
+
+        expected = [h.person_id for h in everyone if passes(h)]
+        assert 0 < len(expected) < len(everyone)
+        assert [h.person_id for h in search.find_experts(store, ti, query, top=1000, filters=filters)] == expected
+        assert [h.person_id for h in search.find_experts(store, ti, query, top=2, filters=filters)] == expected[:2]
+
     def test_since_counts_only_later_papers(self, store: ResearchStore, talent_index: TalentIndex) -> None:
         hits = search.find_experts(store, talent_index, "graph neural networks",
                                    filters=search.SearchFilters(since=2023))
@@ -135,3 +160,26 @@ class TestMatchPower:
         w = search.RankWeights(short_query_weight=4.0, long_query_weight=4.0)
         assert search.match_power(self.plan(1.0), w) == w.match_power_short
         assert search.match_power(self.plan(*[1.0] * 5), w) == w.match_power_long
+
+
+class TestPlaceCredit:
+    @staticmethod
+    def credit(ti: TalentIndex, power: float) -> dict[int, float]:
+        """Author order -> relevance credit of the only matching paper: the first one with two authors."""
+        paper = next(i for i in range(len(ti.papers)) if len(ti.papers.authors(i)) == 2)
+        matches = (np.asarray([paper], dtype=np.int64), np.asarray([1.0]), power)
+        scored = search.score_people(ti, "", matches=matches)
+        assert scored is not None
+        return {int(o): float(c) for o, c in zip(scored.link_order, scored.link_credit, strict=True)}
+
+    def test_a_long_query_credits_the_first_author_well_above_the_last(self, talent_index: TalentIndex) -> None:
+        w = search.RankWeights()
+        assert w.long_last_author < w.last_author and w.long_first_author >= w.first_author
+        short = self.credit(talent_index, w.match_power_short)
+        assert short == {0: 1.0, 1: pytest.approx(w.last_author / w.first_author)}
+        long = self.credit(talent_index, w.match_power_long)
+        assert long == {0: 1.0, 1: pytest.approx(w.long_last_author / w.long_first_author)}
+        # Halfway between the match powers, halfway between the credits.
+        halfway = self.credit(talent_index, (w.match_power_short + w.match_power_long) / 2)
+        assert halfway[1] == pytest.approx((w.last_author + w.long_last_author) / (w.first_author
+                                                                                   + w.long_first_author))
