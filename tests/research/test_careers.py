@@ -130,6 +130,23 @@ PAPERS = [
     (2013, "Ida Two", [("Ida Alone", "Harvard University", "harvard.edu"), ("Lee Near", "Harvard University",
                                                                           "harvard.edu")]),
     (2014, "Ida Three", [("Ida Alone", "Yale University", "yale.edu")]),
+    # Bern and Tom: a list out of order as a whole (Schölkopf and Hofmann, NeurIPS 2004). Zo's MIT slot is
+    # borne out by Zo's other papers; Bern's papers around say MIT where his slot says Yale, and Tom's say
+    # Yale where his says MIT. Whose slot is whose cannot be told (Zo's and Tom's both say MIT): the list is
+    # paired with nobody.
+    (2003, "Bern One", [("Bern Shifted", "MIT", "mit.edu")]),
+    (2004, "Bern Two", [("Zo Borne", "MIT", "mit.edu"), ("Tom Shifted", "MIT", "mit.edu"),
+                        ("Bern Shifted", "Yale University", "yale.edu")]),
+    (2005, "Bern Three", [("Bern Shifted", "MIT", "mit.edu"), ("Zo Borne", "MIT", "mit.edu")]),
+    (2003, "Tom One", [("Tom Shifted", "Yale University", "yale.edu")]),
+    (2005, "Tom Two", [("Tom Shifted", "Yale University", "yale.edu")]),
+    # Sia's list gives her SUTD address to her Michigan slot (ACL 2022's CICERO): its e-mail domains are
+    # not in author order, so Rae's umich.edu beside a lab name says nothing about where Rae was.
+    (2022, "Sia One", [("Gho Sutd", "DeCLaRe Lab, Singapore University of Technology and Design", "sutd.edu.sg"),
+                       ("Sia Mich", "University of Michigan", "sutd.edu.sg"), ("Rae Lab", "DeCLaRe", "umich.edu")]),
+    # Art's own slot names the e-mail's university second: no conflict, the domain still counts.
+    (2016, "Art One", [("Art Dual", "Zorvath Search + Massachusetts Institute of Technology", "mit.edu"),
+                       ("Vic Near", "Stanford University", "stanford.edu")]),
 ]
 
 
@@ -214,6 +231,32 @@ class TestFacts:
         ida = {r.year: r for r in timeline(store, "Ida Alone")}
         assert ida[2013].org_id == "harvard" and ida[2013].strength == "weak"
 
+    def test_a_list_out_of_order_as_a_whole_is_paired_with_nobody(self, store: ResearchStore) -> None:
+        # The paper still counts as their work of 2004, at no place; their other years keep theirs.
+        assert [(r.year, r.org_id) for r in timeline(store, "Bern Shifted")] == [(2003, "mit"), (2004, None),
+                                                                                (2005, "mit")]
+        assert [(r.year, r.org_id) for r in timeline(store, "Tom Shifted")] == [(2003, "yale"), (2004, None),
+                                                                               (2005, "yale")]
+        assert [(r.year, r.org_id) for r in timeline(store, "Zo Borne")] == [(2004, None), (2005, "mit")]
+        # What the list printed stays on the paper, marked as paired with nobody.
+        pid = queries.resolve_person(store, "Bern Shifted")
+        paper = next(p for p in queries.person_profile(store, pid).papers if p.title == "Bern Two")
+        assert paper.org == "Yale University" and paper.affiliation_source == "list out of order: paired with nobody"
+        # Two slots handed to each other are paired back, not a list out of order (see above); one slot
+        # contradicted is no list out of order either.
+        assert {r.year: r.org_id for r in timeline(store, "Ida Alone")}[2013] == "harvard"
+
+    def test_a_domain_list_out_of_author_order_pairs_no_domain(self, store: ResearchStore) -> None:
+        # Rae's slot keeps what it prints (a lab of its own name), not Michigan.
+        assert [r.org_id for r in timeline(store, "Rae Lab")] == ["declare"]
+        assert [r.org_id for r in timeline(store, "Sia Mich")] == ["umich"]
+        assert [r.org_id for r in timeline(store, "Gho Sutd")] == ["sutd"]
+        issues = store.rows("SELECT i.kind, i.field FROM record_issues i JOIN papers p USING (paper_id) "
+                            "WHERE p.title = 'Sia One'")
+        assert issues == [{"kind": "e-mail domains out of author order", "field": "aff_domain"}]
+        # A slot naming its e-mail's organisation second is no conflict: the domain still decides.
+        assert [r.org_id for r in timeline(store, "Art Dual")] == ["mit"]
+
     def test_a_second_affiliation_is_a_fact_of_its_own(self, store: ResearchStore) -> None:
         rows = timeline(store, "Dee Dual")
         assert {(r.year, r.org_id) for r in rows} >= {(2024, "ucl"), (2024, "google-deepmind")}
@@ -259,4 +302,5 @@ class TestPairingReport:
         assert r2021.by_pairing == {"slot": 13}
         assert r2021.weak_facts == 1 and r2021.facts >= 6
         # Wen's Stanford slot against the MIT papers of 2020-2022.
-        assert r2021.neighbours_disagree >= 1
+        assert r2021.neighbours_disagree >= 1 and r2021.misaligned_papers == 0
+        assert report["aistats2004.json"].misaligned_papers == 1

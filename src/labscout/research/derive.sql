@@ -45,8 +45,8 @@ GROUP BY u.org_id, u.unit_id;
 -- before to the year after names, and exactly one co-author's slot names the family those papers name most,
 -- the two slots are taken as each other's if the co-author's own papers around it bear that out (they name
 -- the first author's slot family most, not their own) or, with two or more papers against the slot, say
--- nothing at all (no other papers those years). The co-authors are read from the whole table, so a
--- correction touching one of them derives the same pairing as a rebuild.
+-- nothing at all (no other papers those years). Read from the whole table, so a correction touching one
+-- of them derives the same pairing as a rebuild.
 CREATE OR REPLACE TEMP TABLE slot_swaps AS
 WITH listed AS (
     SELECT a.person_id, a.paper_id, p.year, a.org_id, r.group_id
@@ -84,12 +84,58 @@ WITH listed AS (
       AND ((other_n = 0 AND n >= 2) OR (other_n > 0 AND other_top = group_id))
 )
 SELECT person_id, paper_id, other_org_id AS org_id FROM swaps
-WHERE person_id IN (SELECT person_id FROM {authorships})
 UNION ALL
 -- ... and the co-author of such a swap with no papers around it takes the first author's slot.
 SELECT other_id, paper_id, org_id FROM swaps
-WHERE other_n = 0 AND other_id IN (SELECT person_id FROM {authorships})
+WHERE other_n = 0
 QUALIFY count(*) OVER (PARTITION BY other_id, paper_id) = 1;
+
+-- Per-author slot lists out of order as a whole (a PDF-derived list shifted by a slot, an export whose
+-- slots follow another order than its authors): a paper on which two or more authors' slots name a family
+-- that none of their own papers of the year before to the year after names, more slots contradicted so
+-- than borne out, and at least one contradicted slot's owner named elsewhere, those years, at a place
+-- another author's slot on this paper names (the slot that was really theirs). Which slot is whose cannot
+-- be told, so none is paired with anyone: the paper's organisations stay what is known of it (its
+-- authorships keep what the list printed), never a guess (Schölkopf given Hofmann's Brown on NeurIPS 2004
+-- while Hofmann is given Schölkopf's Max Planck Institute; Weiming Hu given his co-authors' CNCERT). Read
+-- from the whole table, so a correction derives the same list as a rebuild.
+DELETE FROM misaligned_lists;
+INSERT INTO misaligned_lists
+WITH listed AS (
+    SELECT a.person_id, a.paper_id, p.year, r.group_id, r.lineage, r.affiliates
+    FROM authorships a JOIN papers p USING (paper_id) JOIN org_relations r USING (org_id)
+    WHERE a.affiliation_source IN ('slot', 'profile', 'profile-order')
+), named AS (
+    -- Every family each of a person's papers names, first on the slot or after it.
+    SELECT a.person_id, a.paper_id, p.year, r.group_id, r.lineage, r.affiliates
+    FROM (SELECT person_id, paper_id, org_id FROM authorships WHERE org_id IS NOT NULL
+          UNION ALL
+          SELECT person_id, paper_id, unnest(other_org_ids) FROM authorships WHERE len(other_org_ids) > 0) a
+    JOIN papers p USING (paper_id) JOIN org_relations r USING (org_id)
+), checked AS (
+    SELECT l.person_id, l.paper_id, count(DISTINCT n.paper_id) AS others,
+           count(DISTINCT n.paper_id) FILTER (WHERE n.group_id = l.group_id OR list_has_any(n.lineage, l.affiliates)
+                                              OR list_has_any(l.lineage, n.affiliates)) AS agreeing,
+           list(DISTINCT n.group_id) AS around
+    FROM listed l JOIN named n ON n.person_id = l.person_id AND n.paper_id <> l.paper_id
+         AND abs(n.year - l.year) <= 1
+    GROUP BY l.person_id, l.paper_id
+), judged AS (
+    SELECT c.paper_id, c.others > 0 AND c.agreeing = 0 AS contradicted, c.agreeing > 0 AS confirmed,
+           EXISTS (SELECT 1 FROM slot_swaps w WHERE w.person_id = c.person_id AND w.paper_id = c.paper_id) AS swapped,
+           c.others > 0 AND c.agreeing = 0 AND EXISTS (
+               SELECT 1 FROM authorships o JOIN org_relations r USING (org_id)
+               WHERE o.paper_id = c.paper_id AND o.person_id <> c.person_id AND list_contains(c.around, r.group_id)
+           ) AS displaced
+    FROM checked c
+)
+SELECT paper_id, count(*) FILTER (WHERE contradicted)::INTEGER AS contradicted,
+       count(*) FILTER (WHERE confirmed)::INTEGER AS confirmed
+FROM judged GROUP BY paper_id
+HAVING count(*) FILTER (WHERE contradicted) >= 2
+   AND count(*) FILTER (WHERE contradicted) > count(*) FILTER (WHERE confirmed) AND bool_or(displaced)
+   -- Two slots handed to each other and paired back above are no list out of order.
+   AND bool_or(contradicted AND NOT swapped);
 
 INSERT INTO person_years
 WITH paired AS (
@@ -99,6 +145,14 @@ WITH paired AS (
            CASE WHEN s.org_id IS NULL THEN a.other_org_ids ELSE [] END AS other_org_ids,
            CASE WHEN s.org_id IS NULL THEN a.other_positions ELSE [] END AS other_positions
     FROM {authorships} a LEFT JOIN slot_swaps s USING (person_id, paper_id)
+    WHERE a.paper_id NOT IN (SELECT paper_id FROM misaligned_lists)
+       OR a.affiliation_source NOT IN ('slot', 'profile', 'profile-order')
+    UNION ALL
+    -- A slot of a list out of order: the paper still counts as the person's work that year, at no place.
+    SELECT a.person_id, a.paper_id, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, []::VARCHAR[], []::VARCHAR[]
+    FROM {authorships} a
+    WHERE a.paper_id IN (SELECT paper_id FROM misaligned_lists)
+      AND a.affiliation_source IN ('slot', 'profile', 'profile-order')
 ), stated AS (
     -- Every organisation a slot names: the first, and those after it when several are joined by '+'.
     SELECT person_id, paper_id, org_id, position, affiliation_source, true AS first FROM paired
@@ -233,7 +287,7 @@ WITH spans AS (
     -- Units a person named on one slot together: held at once.
     SELECT DISTINCT a.person_id, ra.unit_id AS one, rb.unit_id AS other
     FROM (SELECT person_id, org_id, unnest(other_org_ids) AS other_id FROM {authorships}
-          WHERE len(other_org_ids) > 0) a
+          WHERE len(other_org_ids) > 0 AND paper_id NOT IN (SELECT paper_id FROM misaligned_lists)) a
     JOIN org_relations ra ON ra.org_id = a.org_id JOIN org_relations rb ON rb.org_id = a.other_id
 ), pairs AS (
     SELECT a.person_id, a.last_org_id AS from_org_id, b.first_org_id AS to_org_id, a.unit_id AS from_unit_id,
