@@ -12,8 +12,9 @@ from labscout.research.build import build_store
 from labscout.research.store import ResearchStore
 from labscout.talent import moves
 
-# (year, title, [(author, affiliation, domain)]): per-author lists, as the PDF-derived files hold them.
-PAPERS = [
+# (year, title, [(author, affiliation, domain[, position])]): per-author lists, as the PDF-derived files hold
+# them (some with a position per slot).
+PAPERS: list[tuple[int, str, list[tuple[str, ...]]]] = [
     # Wen is at MIT, with one paper whose slot says Stanford among four MIT papers around it: weak.
     (2020, "Wen One", [("Wen Stayer", "Massachusetts Institute of Technology", "mit.edu")]),
     (2020, "Wen Two", [("Wen Stayer", "MIT", "mit.edu"), ("Kai Other", "MIT", "mit.edu")]),
@@ -144,6 +145,20 @@ PAPERS = [
     # not in author order, so Rae's umich.edu beside a lab name says nothing about where Rae was.
     (2022, "Sia One", [("Gho Sutd", "DeCLaRe Lab, Singapore University of Technology and Design", "sutd.edu.sg"),
                        ("Sia Mich", "University of Michigan", "sutd.edu.sg"), ("Rae Lab", "DeCLaRe", "umich.edu")]),
+    # Nis is a full professor in 2022 and 2023; a 2023 slot calling Nis an assistant professor (beside a
+    # newcomer's "Full Professor") is ruled out by Nis's own positions of those years: not shown.
+    (2022, "Nis One", [("Nis Senior", "Yale University", "yale.edu", "Full Professor")]),
+    (2023, "Nis Two", [("Ann Fresh", "Yale University", "yale.edu", "Full Professor"),
+                       ("Nis Senior", "Yale University", "yale.edu", "Assistant Professor")]),
+    (2023, "Nis Three", [("Nis Senior", "Yale University", "yale.edu", "Full Professor")]),
+    # Pro and Stu: the professor given the student's "PhD student" and the student the professor's "Full
+    # Professor" (an export's slots in another order): two positions ruled out make the list out of order.
+    (1998, "Pro One", [("Pro Fessor", "Stanford University", "stanford.edu", "Full Professor"),
+                       ("Stu Dentt", "Stanford University", "stanford.edu", "PhD student")]),
+    (1999, "Pro Two", [("Pro Fessor", "Stanford University", "stanford.edu", "PhD student"),
+                       ("Stu Dentt", "Stanford University", "stanford.edu", "Full Professor")]),
+    (2000, "Pro Three", [("Pro Fessor", "Stanford University", "stanford.edu", "Full Professor"),
+                         ("Stu Dentt", "Stanford University", "stanford.edu", "PhD student")]),
     # Art's own slot names the e-mail's university second: no conflict, the domain still counts.
     (2016, "Art One", [("Art Dual", "Zorvath Search + Massachusetts Institute of Technology", "mit.edu"),
                        ("Vic Near", "Stanford University", "stanford.edu")]),
@@ -157,11 +172,12 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> ResearchStore:
     for n, (year, title, authors) in enumerate(PAPERS):
         by_year.setdefault(year, []).append({
             "id": f"c{n}", "title": title, "status": "Poster",
-            "author": "; ".join(a for a, _, _ in authors),
+            "author": "; ".join(a[0] for a in authors),
             # E-mail ids make each of them one person across their papers; pairing stays by slot.
-            "authorids": "; ".join(a.split()[0].lower() + "@people.example.org" for a, _, _ in authors),
-            "aff": "; ".join(o for _, o, _ in authors),
-            "aff_domain": ";".join(d for _, _, d in authors)})
+            "authorids": "; ".join(a[0].split()[0].lower() + "@people.example.org" for a in authors),
+            "aff": "; ".join(a[1] for a in authors),
+            "aff_domain": ";".join(a[2] for a in authors),
+            **({"position": "; ".join(a[3] for a in authors)} if all(len(a) == 4 for a in authors) else {})})
     folder = root / "sources" / "aistats"
     folder.mkdir(parents=True)
     for year, rows in by_year.items():
@@ -245,6 +261,18 @@ class TestFacts:
         # Two slots handed to each other are paired back, not a list out of order (see above); one slot
         # contradicted is no list out of order either.
         assert {r.year: r.org_id for r in timeline(store, "Ida Alone")}[2013] == "harvard"
+
+    def test_a_position_the_persons_own_positions_rule_out_is_not_shown(self, store: ResearchStore) -> None:
+        nis = {r.year: r for r in timeline(store, "Nis Senior")}
+        assert (nis[2023].org_id, nis[2023].position) == ("yale", "Full Professor")
+        # The newcomer's "Full Professor" has nothing to be held against: shown as printed.
+        assert [(r.org_id, r.position) for r in timeline(store, "Ann Fresh")] == [("yale", "Full Professor")]
+
+    def test_two_positions_ruled_out_make_a_list_out_of_order(self, store: ResearchStore) -> None:
+        pro = {r.year: (r.org_id, r.position) for r in timeline(store, "Pro Fessor")}
+        stu = {r.year: (r.org_id, r.position) for r in timeline(store, "Stu Dentt")}
+        assert pro == {1998: ("stanford", "Full Professor"), 1999: (None, None), 2000: ("stanford", "Full Professor")}
+        assert stu == {1998: ("stanford", "PhD student"), 1999: (None, None), 2000: ("stanford", "PhD student")}
 
     def test_a_domain_list_out_of_author_order_pairs_no_domain(self, store: ResearchStore) -> None:
         # Rae's slot keeps what it prints (a lab of its own name), not Michigan.

@@ -90,11 +90,40 @@ SELECT other_id, paper_id, org_id FROM swaps
 WHERE other_n = 0
 QUALIFY count(*) OVER (PARTITION BY other_id, paper_id) = 1;
 
+-- Positions a slot gives that the person's own positions of the year before to the year after rule out: a
+-- "Full Professor" who is a PhD student on every other paper of those years, a "PhD student" who was an
+-- associate professor the year before, an assistant professor in the same year as a full one (Vishnoi's
+-- Assistant Professor on ICML 2023 is his student's). Each slot is held against the academic ladder of the
+-- person's other slots of those years, two or more of them; a position off the ladder (Researcher, Intern)
+-- says nothing either way. The position is not
+-- shown; the organisation stands or falls on its own evidence.
+CREATE OR REPLACE TEMP TABLE positions_ruled_out AS
+WITH ranked AS (
+    SELECT a.person_id, a.paper_id, p.year,
+           CASE lower(a.position) WHEN 'undergrad student' THEN 0 WHEN 'ms student' THEN 1 WHEN 'phd student' THEN 2
+               WHEN 'postdoc' THEN 3 WHEN 'assistant professor' THEN 4 WHEN 'associate professor' THEN 5
+               WHEN 'full professor' THEN 6 WHEN 'professor' THEN 6 END AS rank
+    FROM authorships a JOIN papers p USING (paper_id)
+    WHERE a.position IS NOT NULL AND a.affiliation_source IN ('slot', 'profile', 'profile-order')
+)
+SELECT x.person_id, x.paper_id
+FROM ranked x JOIN ranked y ON y.person_id = x.person_id AND y.paper_id <> x.paper_id AND abs(y.year - x.year) <= 1
+WHERE x.rank IS NOT NULL AND y.rank IS NOT NULL
+GROUP BY x.person_id, x.paper_id
+-- Two steps back down in a year, more than two up in a year, three apart in the same year (a student
+-- can start a PhD or a faculty post within a year), or two faculty ranks apart in it: none can be. Two or
+-- more such papers: one alone could be the slot out of place (each of two would rule the other out).
+HAVING count(*) >= 2 AND bool_and(CASE WHEN y.year < x.year THEN y.rank > x.rank + 1 OR y.rank < x.rank - 2
+                     WHEN y.year > x.year THEN y.rank < x.rank - 1 OR y.rank > x.rank + 2
+                     ELSE abs(y.rank - x.rank) >= 3 OR (least(x.rank, y.rank) >= 4 AND abs(y.rank - x.rank) >= 2)
+                     END);
+
 -- Per-author slot lists out of order as a whole (a PDF-derived list shifted by a slot, an export whose
 -- slots follow another order than its authors): a paper on which two or more authors' slots name a family
--- that none of their own papers of the year before to the year after names, more slots contradicted so
--- than borne out, and at least one contradicted slot's owner named elsewhere, those years, at a place
--- another author's slot on this paper names (the slot that was really theirs). Which slot is whose cannot
+-- that none of their own papers of the year before to the year after names (or a position ruled out
+-- above), more slots contradicted so than borne out, and at least one contradicted slot's owner named
+-- elsewhere, those years, at a place another author's slot on this paper names (the slot that was really
+-- theirs), or two positions ruled out. Which slot is whose cannot
 -- be told, so none is paired with anyone: the paper's organisations stay what is known of it (its
 -- authorships keep what the list printed), never a guess (Schölkopf given Hofmann's Brown on NeurIPS 2004
 -- while Hofmann is given Schölkopf's Max Planck Institute; Weiming Hu given his co-authors' CNCERT). Read
@@ -121,26 +150,32 @@ WITH listed AS (
          AND abs(n.year - l.year) <= 1
     GROUP BY l.person_id, l.paper_id
 ), judged AS (
-    SELECT c.paper_id, c.others > 0 AND c.agreeing = 0 AS contradicted, c.agreeing > 0 AS confirmed,
+    SELECT c.paper_id, (c.others > 0 AND c.agreeing = 0) OR r.person_id IS NOT NULL AS contradicted,
+           c.agreeing > 0 AND r.person_id IS NULL AS confirmed, r.person_id IS NOT NULL AS position_ruled_out,
            EXISTS (SELECT 1 FROM slot_swaps w WHERE w.person_id = c.person_id AND w.paper_id = c.paper_id) AS swapped,
            c.others > 0 AND c.agreeing = 0 AND EXISTS (
                SELECT 1 FROM authorships o JOIN org_relations r USING (org_id)
                WHERE o.paper_id = c.paper_id AND o.person_id <> c.person_id AND list_contains(c.around, r.group_id)
            ) AS displaced
-    FROM checked c
+    FROM checked c LEFT JOIN positions_ruled_out r USING (person_id, paper_id)
 )
 SELECT paper_id, count(*) FILTER (WHERE contradicted)::INTEGER AS contradicted,
        count(*) FILTER (WHERE confirmed)::INTEGER AS confirmed
 FROM judged GROUP BY paper_id
 HAVING count(*) FILTER (WHERE contradicted) >= 2
-   AND count(*) FILTER (WHERE contradicted) > count(*) FILTER (WHERE confirmed) AND bool_or(displaced)
+   AND count(*) FILTER (WHERE contradicted) > count(*) FILTER (WHERE confirmed)
+   -- Whose slot it was shows on the list: another slot names the place the person's other papers name, or
+   -- two positions are ruled out (the student's "Full Professor" and the professor's "PhD student").
+   AND (bool_or(displaced) OR count(*) FILTER (WHERE position_ruled_out) >= 2)
    -- Two slots handed to each other and paired back above are no list out of order.
    AND bool_or(contradicted AND NOT swapped);
 
 INSERT INTO person_years
 WITH paired AS (
     SELECT a.person_id, a.paper_id, coalesce(s.org_id, a.org_id) AS org_id,
-           CASE WHEN s.org_id IS NULL THEN a.position END AS position,
+           CASE WHEN s.org_id IS NULL AND NOT EXISTS (SELECT 1 FROM positions_ruled_out r
+                                                      WHERE r.person_id = a.person_id AND r.paper_id = a.paper_id)
+                THEN a.position END AS position,
            CASE WHEN s.org_id IS NULL THEN a.affiliation_source ELSE 'slot-swapped' END AS affiliation_source,
            CASE WHEN s.org_id IS NULL THEN a.other_org_ids ELSE [] END AS other_org_ids,
            CASE WHEN s.org_id IS NULL THEN a.other_positions ELSE [] END AS other_positions
