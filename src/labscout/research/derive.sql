@@ -122,8 +122,8 @@ HAVING count(*) >= 2 AND bool_and(CASE WHEN y.year < x.year THEN y.rank > x.rank
 -- slots follow another order than its authors): a paper on which two or more authors' slots name a family
 -- that none of their own papers of the year before to the year after names (or a position ruled out
 -- above), more slots contradicted so than borne out, and at least one contradicted slot's owner named
--- elsewhere, those years, at a place another author's slot on this paper names (the slot that was really
--- theirs), or two positions ruled out. Which slot is whose cannot
+-- elsewhere, those years, at a place another contradicted slot on this paper names (the slot that was
+-- really theirs), or two positions ruled out. Which slot is whose cannot
 -- be told, so none is paired with anyone: the paper's organisations stay what is known of it (its
 -- authorships keep what the list printed), never a guess (Schölkopf given Hofmann's Brown on NeurIPS 2004
 -- while Hofmann is given Schölkopf's Max Planck Institute; Weiming Hu given his co-authors' CNCERT). Read
@@ -153,9 +153,13 @@ WITH listed AS (
     SELECT c.paper_id, (c.others > 0 AND c.agreeing = 0) OR r.person_id IS NOT NULL AS contradicted,
            c.agreeing > 0 AND r.person_id IS NULL AS confirmed, r.person_id IS NOT NULL AS position_ruled_out,
            EXISTS (SELECT 1 FROM slot_swaps w WHERE w.person_id = c.person_id AND w.paper_id = c.paper_id) AS swapped,
+           -- ... and the slot naming it is itself against its owner's papers: the two were handed each
+           -- other's (or along a chain), not two people who share a place or one who moved to the other's.
            c.others > 0 AND c.agreeing = 0 AND EXISTS (
                SELECT 1 FROM authorships o JOIN org_relations r USING (org_id)
+               JOIN checked d ON d.person_id = o.person_id AND d.paper_id = o.paper_id
                WHERE o.paper_id = c.paper_id AND o.person_id <> c.person_id AND list_contains(c.around, r.group_id)
+                 AND d.others > 0 AND d.agreeing = 0
            ) AS displaced
     FROM checked c LEFT JOIN positions_ruled_out r USING (person_id, paper_id)
 )
