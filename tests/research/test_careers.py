@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
+from tests.research.test_build import snapshot
 
-from labscout.research import careers, queries
+from labscout.identity.constraints import Corrections
+from labscout.research import careers, patch, queries
+from labscout.research import corrections as planning
 from labscout.research.build import build_store
 from labscout.research.store import ResearchStore
 from labscout.talent import moves
@@ -273,6 +278,29 @@ class TestFacts:
         stu = {r.year: (r.org_id, r.position) for r in timeline(store, "Stu Dentt")}
         assert pro == {1998: ("stanford", "Full Professor"), 1999: (None, None), 2000: ("stanford", "Full Professor")}
         assert stu == {1998: ("stanford", "PhD student"), 1999: (None, None), 2000: ("stanford", "PhD student")}
+
+    def test_a_correction_that_puts_a_list_back_in_order_derives_its_co_authors_again(
+            self, store: ResearchStore, tmp_path: Path) -> None:
+        # Tom's Yale papers are another Tom's: split off, Tom's MIT slot on Bern Two is no longer against his
+        # own papers, so the list is no longer out of order, for Bern and Zo too, as a rebuild says.
+        copy = tmp_path / "research.duckdb"
+        shutil.copyfile(store.path, copy)
+        sources = [Path(p) for p in str(store.one("SELECT value FROM build_info WHERE key = 'sources'")["value"])
+                   .split(os.pathsep)]
+        yale = [r["paper_id"] for r in store.rows("SELECT paper_id FROM papers WHERE title IN ('Tom One', 'Tom Two')")]
+        with ResearchStore(copy) as s:
+            split = planning.plan_split(s, "c1", "Tom Shifted", papers=yale)
+        with patch.store_lock(copy):
+            patch.apply_corrections(copy, [split])
+        patched = snapshot(copy)
+        with ResearchStore(copy) as s:
+            listed = {r["title"] for r in s.rows("SELECT title FROM misaligned_lists JOIN papers USING (paper_id)")}
+            assert listed == {"Pro Two"}
+            assert (2004, "mit") in [(r.year, r.org_id) for r in timeline(s, "Zo Borne")]
+        build_store(sources, copy, corrections=Corrections(people=[split]))
+        rebuilt = snapshot(copy)
+        for table in ("people", "person_years"):
+            assert rebuilt[table] == patched[table], table
 
     def test_a_domain_list_out_of_author_order_pairs_no_domain(self, store: ResearchStore) -> None:
         # Rae's slot keeps what it prints (a lab of its own name), not Michigan.
