@@ -213,6 +213,10 @@ class TestResolve:
         assert org_id(resolver, "University of California, 9500 Gilman Drive") == org_id(resolver,
                                                                                         "University of California")
 
+    def test_tuebingen_by_its_full_name(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "Eberhard Karls University, Dept. of Computer Engineering, Tübingen, Germany") \
+            == "tuebingen"
+
     def test_a_name_with_a_comma_of_its_own(self, resolver: OrgResolver) -> None:
         assert org_id(resolver, "Institute of High Performance Computing, Agency for Science, Technology and "
                                 "Research, Singapore") == "a-star"

@@ -156,6 +156,11 @@ PAPERS: list[tuple[int, str, list[tuple[str, ...]]]] = [
     (2023, "Nis Two", [("Ann Fresh", "Yale University", "yale.edu", "Full Professor"),
                        ("Nis Senior", "Yale University", "yale.edu", "Assistant Professor")]),
     (2023, "Nis Three", [("Nis Senior", "Yale University", "yale.edu", "Full Professor")]),
+    # Wel is a full professor at Amsterdam; two slots of the same year give Wel someone's "Harvard, Postdoc":
+    # slots at another place are not held against the Amsterdam one, which keeps its position.
+    (2023, "Wel One", [("Wel Ling", "University of Amsterdam", "uva.nl", "Full Professor")]),
+    (2023, "Wel Two", [("Wel Ling", "Harvard University", "harvard.edu", "Postdoc")]),
+    (2023, "Wel Three", [("Wel Ling", "Harvard University", "harvard.edu", "Postdoc")]),
     # Pro and Stu: the professor given the student's "PhD student" and the student the professor's "Full
     # Professor" (an export's slots in another order): two positions ruled out make the list out of order.
     (1998, "Pro One", [("Pro Fessor", "Stanford University", "stanford.edu", "Full Professor"),
@@ -270,6 +275,9 @@ class TestFacts:
     def test_a_position_the_persons_own_positions_rule_out_is_not_shown(self, store: ResearchStore) -> None:
         nis = {r.year: r for r in timeline(store, "Nis Senior")}
         assert (nis[2023].org_id, nis[2023].position) == ("yale", "Full Professor")
+        # Slots at another place are not held against it.
+        assert {r.org: r.position for r in timeline(store, "Wel Ling")} == {
+            "University of Amsterdam": "Full Professor", "Harvard University": "Postdoc"}
         # The newcomer's "Full Professor" has nothing to be held against: shown as printed.
         assert [(r.org_id, r.position) for r in timeline(store, "Ann Fresh")] == [("yale", "Full Professor")]
 

@@ -99,15 +99,18 @@ QUALIFY count(*) OVER (PARTITION BY other_id, paper_id) = 1;
 -- shown; the organisation stands or falls on its own evidence.
 CREATE OR REPLACE TEMP TABLE positions_ruled_out AS
 WITH ranked AS (
-    SELECT a.person_id, a.paper_id, p.year,
+    SELECT a.person_id, a.paper_id, p.year, r.group_id,
            CASE lower(a.position) WHEN 'undergrad student' THEN 0 WHEN 'ms student' THEN 1 WHEN 'phd student' THEN 2
                WHEN 'postdoc' THEN 3 WHEN 'assistant professor' THEN 4 WHEN 'associate professor' THEN 5
                WHEN 'full professor' THEN 6 WHEN 'professor' THEN 6 END AS rank
-    FROM authorships a JOIN papers p USING (paper_id)
+    FROM authorships a JOIN papers p USING (paper_id) JOIN org_relations r USING (org_id)
     WHERE a.position IS NOT NULL AND a.affiliation_source IN ('slot', 'profile', 'profile-order')
 )
+-- Held against the person's slots at the same place only: slots elsewhere may be the ones out of place
+-- (Welling's two "Harvard, Postdoc" slots of ICML 2023 beside his Amsterdam "Full Professor").
 SELECT x.person_id, x.paper_id
 FROM ranked x JOIN ranked y ON y.person_id = x.person_id AND y.paper_id <> x.paper_id AND abs(y.year - x.year) <= 1
+     AND y.group_id = x.group_id
 WHERE x.rank IS NOT NULL AND y.rank IS NOT NULL
 GROUP BY x.person_id, x.paper_id
 -- Two steps back down in a year, more than two up in a year, three apart in the same year (a student
