@@ -264,7 +264,7 @@ def main() -> None:
     stores = [("before", args.before), ("after", args.store)] if args.before else [("now", args.store)]
     sheets = []
     for label, path in stores:
-        with ResearchStore(path) as store:
+        with ResearchStore(path, any_schema=True) as store:  # the store before a change may be older
             facts = sample_facts(store, args.facts, args.salt)
             moves = sample_moves(store, args.moves, args.min_support, args.salt)
             if args.worksheet:

@@ -8,7 +8,7 @@ import pytest
 from rapidfuzz import fuzz
 
 from labscout.identity.orgs import normalise_org_name
-from labscout.research import queries
+from labscout.research import careers, queries
 from labscout.research.store import ResearchStore
 from labscout.talent import moves
 
@@ -62,7 +62,11 @@ class TestMovesPastAPlaceInBetween:
         ("Raquel Urtasun", "ttic", "uber"),  # Toronto between
         ("Sanja Fidler", "ttic", "nvidia"),  # Toronto between
         ("Cho-Jui Hsieh", "ucdavis", "google"),  # UCLA between
-        ("Sham Kakade", "ttic", "microsoft-research"),  # Penn between
+        # Penn between, but the one Penn paper left (NeurIPS 2010) is weak: the 2012 one that bore it out was
+        # AISTATS 2012 #44, a list shifted by a slot (Kakade given Foster's Penn, Foster Salakhutdinov's
+        # Toronto), now paired with nobody. Known and left: see the issue 15 note.
+        pytest.param("Sham Kakade", "ttic", "microsoft-research",
+                     marks=pytest.mark.xfail(strict=True, reason="the evidence for Penn between was a shifted list")),
     ])
     def test_not_a_move(self, store: ResearchStore, name: str, left: str, joined: str) -> None:
         found = moves.list_moves(store, person_id=queries.resolve_person(store, name), min_support=1)
@@ -119,3 +123,27 @@ class TestFlows:
             assert not set(a["affiliates"]) & set(b["lineage"]) and not set(b["affiliates"]) & set(a["lineage"])
             # No typo: the two names are not near-spellings of one another.
             assert fuzz.ratio(normalise_org_name(f.from_org), normalise_org_name(f.to_org)) < 85, f
+
+
+class TestSlotsNotTheirs:
+    # Each was a wrong fact of the careers audit: another author's slot of a list out of order as a whole, a
+    # domain list out of author order, or an affiliation whose name was read as a unit of no organisation.
+    @pytest.mark.parametrize(("name", "year", "org_id"), [
+        ("Bernhard Schölkopf", 2004, "brown"),  # NeurIPS 2004: Hofmann's Brown, Hofmann given his MPI
+        ("Weiming Hu", 2019, "national-computer-network-emergency-response-technical-team-coordination-center-"),
+        ("Soujanya Poria", 2022, "umich"),  # ACL 2022 CICERO: Mihalcea's umich.edu beside his lab's name
+        ("Quanshi Zhang", 2021, "ai-institute"),  # "..., AI Institute, at the Shanghai Jiao Tong University"
+        ("Dacheng Tao", 2014, "university-of-technology"),  # "University of Technology, Sydney 2007"
+        ("Xiaopeng Hong", 2019, "research-center-for-artificial-intelligence"),  # "..., Peng Cheng Laborotory"
+    ])
+    def test_not_in_the_timeline(self, store: ResearchStore, name: str, year: int, org_id: str) -> None:
+        person = store.one("SELECT person_id FROM people WHERE name = ? ORDER BY n_papers DESC LIMIT 1", [name])
+        assert person is not None
+        orgs = {r["org_id"] for r in store.rows("SELECT org_id FROM person_years WHERE person_id = ? AND year = ?",
+                                                [person["person_id"], year])}
+        assert orgs and org_id not in orgs
+
+    def test_lists_out_of_order_are_counted_per_file(self, store: ResearchStore) -> None:
+        report = {Path(r.file).name: r for r in careers.pairing_report(store)}
+        assert report["nips2004.json"].misaligned_papers >= 1
+        assert 50 <= sum(r.misaligned_papers for r in report.values()) <= 1000

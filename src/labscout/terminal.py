@@ -247,14 +247,15 @@ def _share(part: int, whole: int) -> str:
 def print_pairing_report(console: Console, report: list[FilePairing]) -> None:
     table = Table(title="How each source file's affiliations were paired with its authors")
     for col in ("file", "papers", "authorships", "paired (by how)", "positions", "paper-level only",
-                "aff vs e-mail domain disagree", "vs neighbouring years disagree", "facts", "weak"):
+                "slot list out of order", "aff vs e-mail domain disagree", "vs neighbouring years disagree",
+                "facts", "weak"):
         table.add_column(col, justify="left" if col in ("file", "paired (by how)") else "right", overflow="fold")
     for r in report:
         paired = sum(r.by_pairing.values())
         how = ", ".join(f"{k} {v:,}" for k, v in sorted(r.by_pairing.items(), key=lambda kv: -kv[1]))
         table.add_row(r.file.rsplit("/", 1)[-1], f"{r.papers:,}", f"{r.authorships:,}",
                       f"{paired:,} ({_share(paired, r.authorships)})" + (f"\n[dim]{how}[/dim]" if how else ""),
-                      f"{r.positions:,}", f"{r.unpaired_papers:,}",
+                      f"{r.positions:,}", f"{r.unpaired_papers:,}", f"{r.misaligned_papers:,}",
                       f"{_share(r.domain_disagrees, r.domain_checked)} of {r.domain_checked:,}",
                       f"{_share(r.neighbours_disagree, r.neighbours_checked)} of {r.neighbours_checked:,}",
                       f"{r.facts:,}", f"{r.weak_facts:,} ({_share(r.weak_facts, r.facts)})")

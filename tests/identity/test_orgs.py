@@ -207,6 +207,31 @@ class TestResolve:
     def test_a_name_that_alone_names_nothing_keeps_its_city(self, resolver: OrgResolver) -> None:
         assert org_id(resolver, "Centre for Quantum Computation and Intelligent Systems, University of Technology, "
                                 "Sydney") == "uts"
+        # ... without the postcode after it (ICML 2014); a street number makes the part no city.
+        assert org_id(resolver, "Centre for Quantum Computation and Intelligent Systems, University of Technology, "
+                                "Sydney 2007, Australia") == "uts"
+        assert org_id(resolver, "University of California, 9500 Gilman Drive") == org_id(resolver,
+                                                                                        "University of California")
+
+    def test_tuebingen_by_its_full_name(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "Eberhard Karls University, Dept. of Computer Engineering, Tübingen, Germany") \
+            == "tuebingen"
+
+    def test_a_name_with_a_comma_of_its_own(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "Institute of High Performance Computing, Agency for Science, Technology and "
+                                "Research, Singapore") == "a-star"
+
+    def test_a_piece_that_says_where_after_at_the(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "John Hopcroft Center and the MoE Key Lab of Artificial Intelligence, AI Institute, "
+                                "at the Shanghai Jiao Tong University") == "sjtu"
+
+    def test_a_misspelt_known_organisation_beside_a_unit_naming_none(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "Research Center for Artiﬁcial Intelligence, Peng Cheng Laborotory") \
+            == "peng-cheng-lab"
+        # A system's name before its campus is no misspelling of the flagship's alias.
+        assert org_id(resolver, "University of Colorado, Colorado Springs") != "cu-boulder"
+        # A unit beside an unknown place stays the new organisation it names.
+        assert org_id(resolver, "Research Center for Quantum Widgets, Zorvath Institute") is not None
 
     def test_grant_programmes_are_no_place_of_work(self, resolver: OrgResolver) -> None:
         assert org_id(resolver, "PRESTO, Japan Science and Technology Agency") is None

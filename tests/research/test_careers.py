@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from rich.console import Console
 from tests.api.conftest import PASSWORD, TEAM, make_home
+from tests.research.test_build import snapshot
 
-from labscout.research import careers, queries
+from labscout.identity.constraints import Corrections
+from labscout.research import careers, patch, queries
+from labscout.research import corrections as planning
 from labscout.research.build import build_store
 from labscout.research.store import ResearchStore
 from labscout.talent import moves, views
 from labscout.terminal import print_person
 from labscout.web.app import create_app
 
-# (year, title, [(author, affiliation, domain)]): per-author lists, as the PDF-derived files hold them.
-PAPERS = [
+# (year, title, [(author, affiliation, domain[, position])]): per-author lists, as the PDF-derived files hold
+# them (some with a position per slot).
+PAPERS: list[tuple[int, str, list[tuple[str, ...]]]] = [
     # Wen is at MIT, with one paper whose slot says Stanford among four MIT papers around it: weak.
     (2020, "Wen One", [("Wen Stayer", "Massachusetts Institute of Technology", "mit.edu")]),
     (2020, "Wen Two", [("Wen Stayer", "MIT", "mit.edu"), ("Kai Other", "MIT", "mit.edu")]),
@@ -135,6 +141,42 @@ PAPERS = [
     (2013, "Ida Two", [("Ida Alone", "Harvard University", "harvard.edu"), ("Lee Near", "Harvard University",
                                                                           "harvard.edu")]),
     (2014, "Ida Three", [("Ida Alone", "Yale University", "yale.edu")]),
+    # Bern and Tom: a list out of order as a whole (Schölkopf and Hofmann, NeurIPS 2004). Zo's MIT slot is
+    # borne out by Zo's other papers; Bern's papers around say MIT where his slot says Yale, and Tom's say
+    # Yale where his says MIT. Whose slot is whose cannot be told (Zo's and Tom's both say MIT): the list is
+    # paired with nobody.
+    (2003, "Bern One", [("Bern Shifted", "MIT", "mit.edu")]),
+    (2004, "Bern Two", [("Zo Borne", "MIT", "mit.edu"), ("Tom Shifted", "MIT", "mit.edu"),
+                        ("Bern Shifted", "Yale University", "yale.edu")]),
+    (2005, "Bern Three", [("Bern Shifted", "MIT", "mit.edu"), ("Zo Borne", "MIT", "mit.edu")]),
+    (2003, "Tom One", [("Tom Shifted", "Yale University", "yale.edu")]),
+    (2005, "Tom Two", [("Tom Shifted", "Yale University", "yale.edu")]),
+    # Sia's list gives her SUTD address to her Michigan slot (ACL 2022's CICERO): its e-mail domains are
+    # not in author order, so Rae's umich.edu beside a lab name says nothing about where Rae was.
+    (2022, "Sia One", [("Gho Sutd", "DeCLaRe Lab, Singapore University of Technology and Design", "sutd.edu.sg"),
+                       ("Sia Mich", "University of Michigan", "sutd.edu.sg"), ("Rae Lab", "DeCLaRe", "umich.edu")]),
+    # Nis is a full professor in 2022 and 2023; a 2023 slot calling Nis an assistant professor (beside a
+    # newcomer's "Full Professor") is ruled out by Nis's own positions of those years: not shown.
+    (2022, "Nis One", [("Nis Senior", "Yale University", "yale.edu", "Full Professor")]),
+    (2023, "Nis Two", [("Ann Fresh", "Yale University", "yale.edu", "Full Professor"),
+                       ("Nis Senior", "Yale University", "yale.edu", "Assistant Professor")]),
+    (2023, "Nis Three", [("Nis Senior", "Yale University", "yale.edu", "Full Professor")]),
+    # Wel is a full professor at Amsterdam; two slots of the same year give Wel someone's "Harvard, Postdoc":
+    # slots at another place are not held against the Amsterdam one, which keeps its position.
+    (2023, "Wel One", [("Wel Ling", "University of Amsterdam", "uva.nl", "Full Professor")]),
+    (2023, "Wel Two", [("Wel Ling", "Harvard University", "harvard.edu", "Postdoc")]),
+    (2023, "Wel Three", [("Wel Ling", "Harvard University", "harvard.edu", "Postdoc")]),
+    # Pro and Stu: the professor given the student's "PhD student" and the student the professor's "Full
+    # Professor" (an export's slots in another order): two positions ruled out make the list out of order.
+    (1998, "Pro One", [("Pro Fessor", "Stanford University", "stanford.edu", "Full Professor"),
+                       ("Stu Dentt", "Stanford University", "stanford.edu", "PhD student")]),
+    (1999, "Pro Two", [("Pro Fessor", "Stanford University", "stanford.edu", "PhD student"),
+                       ("Stu Dentt", "Stanford University", "stanford.edu", "Full Professor")]),
+    (2000, "Pro Three", [("Pro Fessor", "Stanford University", "stanford.edu", "Full Professor"),
+                         ("Stu Dentt", "Stanford University", "stanford.edu", "PhD student")]),
+    # Art's own slot names the e-mail's university second: no conflict, the domain still counts.
+    (2016, "Art One", [("Art Dual", "Zorvath Search + Massachusetts Institute of Technology", "mit.edu"),
+                       ("Vic Near", "Stanford University", "stanford.edu")]),
 ]
 
 
@@ -145,11 +187,12 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> ResearchStore:
     for n, (year, title, authors) in enumerate(PAPERS):
         by_year.setdefault(year, []).append({
             "id": f"c{n}", "title": title, "status": "Poster",
-            "author": "; ".join(a for a, _, _ in authors),
+            "author": "; ".join(a[0] for a in authors),
             # E-mail ids make each of them one person across their papers; pairing stays by slot.
-            "authorids": "; ".join(a.split()[0].lower() + "@people.example.org" for a, _, _ in authors),
-            "aff": "; ".join(o for _, o, _ in authors),
-            "aff_domain": ";".join(d for _, _, d in authors)})
+            "authorids": "; ".join(a[0].split()[0].lower() + "@people.example.org" for a in authors),
+            "aff": "; ".join(a[1] for a in authors),
+            "aff_domain": ";".join(a[2] for a in authors),
+            **({"position": "; ".join(a[3] for a in authors)} if all(len(a) == 4 for a in authors) else {})})
     folder = root / "sources" / "aistats"
     folder.mkdir(parents=True)
     for year, rows in by_year.items():
@@ -229,6 +272,70 @@ class TestFacts:
         ida = {r.year: r for r in timeline(store, "Ida Alone")}
         assert ida[2013].org_id == "harvard" and ida[2013].strength == "weak"
 
+    def test_a_list_out_of_order_as_a_whole_is_paired_with_nobody(self, store: ResearchStore) -> None:
+        # The paper still counts as their work of 2004, at no place; their other years keep theirs.
+        assert [(r.year, r.org_id) for r in timeline(store, "Bern Shifted")] == [(2003, "mit"), (2004, None),
+                                                                                (2005, "mit")]
+        assert [(r.year, r.org_id) for r in timeline(store, "Tom Shifted")] == [(2003, "yale"), (2004, None),
+                                                                               (2005, "yale")]
+        assert [(r.year, r.org_id) for r in timeline(store, "Zo Borne")] == [(2004, None), (2005, "mit")]
+        # What the list printed stays on the paper, marked as paired with nobody.
+        pid = queries.resolve_person(store, "Bern Shifted")
+        paper = next(p for p in queries.person_profile(store, pid).papers if p.title == "Bern Two")
+        assert paper.org == "Yale University" and paper.affiliation_source == "list out of order: paired with nobody"
+        # Two slots handed to each other are paired back, not a list out of order (see above); one slot
+        # contradicted is no list out of order either.
+        assert {r.year: r.org_id for r in timeline(store, "Ida Alone")}[2013] == "harvard"
+
+    def test_a_position_the_persons_own_positions_rule_out_is_not_shown(self, store: ResearchStore) -> None:
+        nis = {r.year: r for r in timeline(store, "Nis Senior")}
+        assert (nis[2023].org_id, nis[2023].position) == ("yale", "Full Professor")
+        # Slots at another place are not held against it.
+        assert {r.org: r.position for r in timeline(store, "Wel Ling")} == {
+            "University of Amsterdam": "Full Professor", "Harvard University": "Postdoc"}
+        # The newcomer's "Full Professor" has nothing to be held against: shown as printed.
+        assert [(r.org_id, r.position) for r in timeline(store, "Ann Fresh")] == [("yale", "Full Professor")]
+
+    def test_two_positions_ruled_out_make_a_list_out_of_order(self, store: ResearchStore) -> None:
+        pro = {r.year: (r.org_id, r.position) for r in timeline(store, "Pro Fessor")}
+        stu = {r.year: (r.org_id, r.position) for r in timeline(store, "Stu Dentt")}
+        assert pro == {1998: ("stanford", "Full Professor"), 1999: (None, None), 2000: ("stanford", "Full Professor")}
+        assert stu == {1998: ("stanford", "PhD student"), 1999: (None, None), 2000: ("stanford", "PhD student")}
+
+    def test_a_correction_that_puts_a_list_back_in_order_derives_its_co_authors_again(
+            self, store: ResearchStore, tmp_path: Path) -> None:
+        # Tom's Yale papers are another Tom's: split off, Tom's MIT slot on Bern Two is no longer against his
+        # own papers, so the list is no longer out of order, for Bern and Zo too, as a rebuild says.
+        copy = tmp_path / "research.duckdb"
+        shutil.copyfile(store.path, copy)
+        sources = [Path(p) for p in str(store.one("SELECT value FROM build_info WHERE key = 'sources'")["value"])
+                   .split(os.pathsep)]
+        yale = [r["paper_id"] for r in store.rows("SELECT paper_id FROM papers WHERE title IN ('Tom One', 'Tom Two')")]
+        with ResearchStore(copy) as s:
+            split = planning.plan_split(s, "c1", "Tom Shifted", papers=yale)
+        with patch.store_lock(copy):
+            patch.apply_corrections(copy, [split])
+        patched = snapshot(copy)
+        with ResearchStore(copy) as s:
+            listed = {r["title"] for r in s.rows("SELECT title FROM misaligned_lists JOIN papers USING (paper_id)")}
+            assert listed == {"Pro Two"}
+            assert (2004, "mit") in [(r.year, r.org_id) for r in timeline(s, "Zo Borne")]
+        build_store(sources, copy, corrections=Corrections(people=[split]))
+        rebuilt = snapshot(copy)
+        for table in ("people", "person_years"):
+            assert rebuilt[table] == patched[table], table
+
+    def test_a_domain_list_out_of_author_order_pairs_no_domain(self, store: ResearchStore) -> None:
+        # Rae's slot keeps what it prints (a lab of its own name), not Michigan.
+        assert [r.org_id for r in timeline(store, "Rae Lab")] == ["declare"]
+        assert [r.org_id for r in timeline(store, "Sia Mich")] == ["umich"]
+        assert [r.org_id for r in timeline(store, "Gho Sutd")] == ["sutd"]
+        issues = store.rows("SELECT i.kind, i.field FROM record_issues i JOIN papers p USING (paper_id) "
+                            "WHERE p.title = 'Sia One'")
+        assert issues == [{"kind": "e-mail domains out of author order", "field": "aff_domain"}]
+        # A slot naming its e-mail's organisation second is no conflict: the domain still decides.
+        assert [r.org_id for r in timeline(store, "Art Dual")] == ["mit"]
+
     def test_a_second_affiliation_is_a_fact_of_its_own(self, store: ResearchStore) -> None:
         rows = timeline(store, "Dee Dual")
         assert {(r.year, r.org_id) for r in rows} >= {(2024, "ucl"), (2024, "google-deepmind")}
@@ -274,7 +381,8 @@ class TestPairingReport:
         assert r2021.by_pairing == {"slot": 13}
         assert r2021.weak_facts == 1 and r2021.facts >= 6
         # Wen's Stanford slot against the MIT papers of 2020-2022.
-        assert r2021.neighbours_disagree >= 1
+        assert r2021.neighbours_disagree >= 1 and r2021.misaligned_papers == 0
+        assert report["aistats2004.json"].misaligned_papers == 1
 
 
 class TestSetAsideOnEveryFace:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 from typing import Literal, cast, get_args
 
 from rapidfuzz import fuzz, process
@@ -158,6 +159,8 @@ _LOOSE_ACCENTS = re.compile(r"\\?[\"^~](?=\w)|\s?[´`¨˜](?=\w)|(?<=\w)[´`¨˜
 # JSON escapes of accented letters left as text by a scraper: 'Universitu00e9 de Montru00e9al'.
 _ESCAPED_LATIN = re.compile(r"(?<=[a-z])\\?u00([c-f][0-9a-f])")
 _PIECES = re.compile(r",|;| - | – | / |\(|\)")
+_AT_THE = re.compile(r"^at (the )?")
+_TRAILING_POSTCODE = re.compile(r"(\s+[0-9][0-9-]*)+$")
 
 
 @lru_cache(maxsize=300_000)
@@ -267,9 +270,13 @@ def _institution_part(raw: str) -> _Institution | None:
     # "University of California, Irvine": the campus is part of the name, not an address; so is the city
     # of a name that alone names no institution ("University of Technology, Sydney").
     if best + 1 < len(parts) and (key.endswith(_SYSTEMS) or set(key.split()) <= _GENERIC_ORG_WORDS):
-        campus = keys[best + 1].strip()
-        if campus not in _COUNTRY_NAMES and len(campus.split()) <= 3 and not any(c.isdigit() for c in campus):
-            name = f"{name}, {parts[best + 1]}"
+        # A postcode after the city is an address, not part of the name ("University of Technology, Sydney
+        # 2007"); digits anywhere else (a street number) make the part no campus.
+        city = _TRAILING_POSTCODE.sub("", parts[best + 1]).strip()
+        campus = normalise_org_name(city)
+        if (campus and campus not in _COUNTRY_NAMES and len(campus.split()) <= 3
+                and not any(c.isdigit() for c in campus)):
+            name = f"{name}, {city}"
     elif key == "university of london" and best > 0:
         name = f"{parts[best - 1]}, {name}"
     return _Institution(name, best, country)
@@ -442,12 +449,16 @@ class OrgResolver:
             return match
         # Any comma/bracket piece naming a curated organisation, except bare city names ("Samsung AI Centre,
         # Cambridge"), where the city is an address and not the university.
-        pieces = [normalise_org_name(p) for p in _PIECES.split(raw)]
+        # "..., AI Institute, at the Shanghai Jiao Tong University": the piece says where, after "at the".
+        pieces = [_AT_THE.sub("", normalise_org_name(p)) for p in _PIECES.split(raw)]
         for i, key in enumerate(pieces):
             # "University of Maryland, Baltimore County" is not the University of Maryland.
             campus_follows = key.endswith(_SYSTEMS) and i + 1 < len(pieces)
             match = match or (self._alias(key) or self._unit_of(key) or self._run_together(key)
                               if key not in _PLACES and not campus_follows else None)
+        # A name with a comma of its own ("..., Agency for Science, Technology and Research, Singapore").
+        for first, second in pairwise(pieces):
+            match = match or (self._alias(f"{first} {second}") if first and second else None)
         # "KU Leuven and ETH Zurich": two organisations in one slot; the first one is taken.
         for piece in re.split(r" and | und | et ", whole):
             match = match or (self._alias(piece) if piece != whole and piece not in _PLACES else None)
@@ -457,6 +468,13 @@ class OrgResolver:
         key = normalise_org_name(inst.name)
         match = self._alias(key)
         match = match or self._fuzzy(key)
+        # A misspelt known organisation beside a unit that names none ("Research Center for Artificial
+        # Intelligence, Peng Cheng Laborotory"): the known one, not a new organisation named after the unit.
+        # (A piece that is a name exactly was weighed above: "University of Colorado" before a campus is not
+        # the Boulder campus's alias misspelt.)
+        for piece in pieces:
+            near = piece and piece != key and piece not in _PLACES and self._alias(piece) is None
+            match = match or (self._fuzzy(piece) if near else None)
         return match or self._new_org(inst, domain)
 
     def _unit_of(self, key: str) -> OrgMatch | None:

@@ -151,6 +151,7 @@ class FilePairing:
     authorships: int
     by_pairing: dict[str, int]  # authorships with an organisation, by how it was paired
     unpaired_papers: int  # papers whose institutions stay at paper level, paired with nobody
+    misaligned_papers: int  # papers whose per-author slot list is out of order as a whole: paired with nobody
     positions: int
     domain_checked: int  # authorships whose affiliation and domain both name a known organisation
     domain_disagrees: int
@@ -189,6 +190,8 @@ SELECT f.file,
             GROUP BY a.affiliation_source)) AS by_pairing,
        (SELECT count(DISTINCT pa.paper_id) FROM paper_affiliations pa JOIN papers p USING (paper_id)
         WHERE p.source_file = f.file) AS unpaired_papers,
+       (SELECT count(*) FROM misaligned_lists m JOIN papers p USING (paper_id)
+        WHERE p.source_file = f.file) AS misaligned_papers,
        (SELECT count(*) FROM a WHERE a.source_file = f.file AND a.position IS NOT NULL) AS positions,
        (SELECT count(*) FROM a WHERE a.source_file = f.file AND a.domain_check IS NOT NULL) AS domain_checked,
        (SELECT count(*) FROM a WHERE a.source_file = f.file AND a.domain_check = 'disagrees') AS domain_disagrees,
@@ -210,8 +213,8 @@ def pairing_report(store: ResearchStore) -> list[FilePairing]:
         pairs = dict(item.split("=", 1) for item in r["by_pairing"])
         report.append(FilePairing(
             r["file"], r["papers"], r["authorships"], {k: int(v) for k, v in pairs.items()}, r["unpaired_papers"],
-            r["positions"], r["domain_checked"], r["domain_disagrees"], r["neighbours_checked"],
-            r["neighbours_disagree"], r["facts"], r["weak_facts"]))
+            r["misaligned_papers"], r["positions"], r["domain_checked"], r["domain_disagrees"],
+            r["neighbours_checked"], r["neighbours_disagree"], r["facts"], r["weak_facts"]))
     return report
 
 

@@ -45,8 +45,8 @@ GROUP BY u.org_id, u.unit_id;
 -- before to the year after names, and exactly one co-author's slot names the family those papers name most,
 -- the two slots are taken as each other's if the co-author's own papers around it bear that out (they name
 -- the first author's slot family most, not their own) or, with two or more papers against the slot, say
--- nothing at all (no other papers those years). The co-authors are read from the whole table, so a
--- correction touching one of them derives the same pairing as a rebuild.
+-- nothing at all (no other papers those years). Read from the whole table, so a correction touching one
+-- of them derives the same pairing as a rebuild.
 CREATE OR REPLACE TEMP TABLE slot_swaps AS
 WITH listed AS (
     SELECT a.person_id, a.paper_id, p.year, a.org_id, r.group_id
@@ -84,21 +84,117 @@ WITH listed AS (
       AND ((other_n = 0 AND n >= 2) OR (other_n > 0 AND other_top = group_id))
 )
 SELECT person_id, paper_id, other_org_id AS org_id FROM swaps
-WHERE person_id IN (SELECT person_id FROM {authorships})
 UNION ALL
 -- ... and the co-author of such a swap with no papers around it takes the first author's slot.
 SELECT other_id, paper_id, org_id FROM swaps
-WHERE other_n = 0 AND other_id IN (SELECT person_id FROM {authorships})
+WHERE other_n = 0
 QUALIFY count(*) OVER (PARTITION BY other_id, paper_id) = 1;
+
+-- Positions a slot gives that the person's own positions of the year before to the year after rule out: a
+-- "Full Professor" who is a PhD student on every other paper of those years, a "PhD student" who was an
+-- associate professor the year before, an assistant professor in the same year as a full one (Vishnoi's
+-- Assistant Professor on ICML 2023 is his student's). Each slot is held against the academic ladder of the
+-- person's other slots of those years, two or more of them; a position off the ladder (Researcher, Intern)
+-- says nothing either way. The position is not
+-- shown; the organisation stands or falls on its own evidence.
+CREATE OR REPLACE TEMP TABLE positions_ruled_out AS
+WITH ranked AS (
+    SELECT a.person_id, a.paper_id, p.year, r.group_id,
+           CASE lower(a.position) WHEN 'undergrad student' THEN 0 WHEN 'ms student' THEN 1 WHEN 'phd student' THEN 2
+               WHEN 'postdoc' THEN 3 WHEN 'assistant professor' THEN 4 WHEN 'associate professor' THEN 5
+               WHEN 'full professor' THEN 6 WHEN 'professor' THEN 6 END AS rank
+    FROM authorships a JOIN papers p USING (paper_id) JOIN org_relations r USING (org_id)
+    WHERE a.position IS NOT NULL AND a.affiliation_source IN ('slot', 'profile', 'profile-order')
+)
+-- Held against the person's slots at the same place only: slots elsewhere may be the ones out of place
+-- (Welling's two "Harvard, Postdoc" slots of ICML 2023 beside his Amsterdam "Full Professor").
+SELECT x.person_id, x.paper_id
+FROM ranked x JOIN ranked y ON y.person_id = x.person_id AND y.paper_id <> x.paper_id AND abs(y.year - x.year) <= 1
+     AND y.group_id = x.group_id
+WHERE x.rank IS NOT NULL AND y.rank IS NOT NULL
+GROUP BY x.person_id, x.paper_id
+-- Two steps back down in a year, more than two up in a year, three apart in the same year (a student
+-- can start a PhD or a faculty post within a year), or two faculty ranks apart in it: none can be. Two or
+-- more such papers: one alone could be the slot out of place (each of two would rule the other out).
+HAVING count(*) >= 2 AND bool_and(CASE WHEN y.year < x.year THEN y.rank > x.rank + 1 OR y.rank < x.rank - 2
+                     WHEN y.year > x.year THEN y.rank < x.rank - 1 OR y.rank > x.rank + 2
+                     ELSE abs(y.rank - x.rank) >= 3 OR (least(x.rank, y.rank) >= 4 AND abs(y.rank - x.rank) >= 2)
+                     END);
+
+-- Per-author slot lists out of order as a whole (a PDF-derived list shifted by a slot, an export whose
+-- slots follow another order than its authors): a paper on which two or more authors' slots name a family
+-- that none of their own papers of the year before to the year after names (or a position ruled out
+-- above), more slots contradicted so than borne out, and at least one contradicted slot's owner named
+-- elsewhere, those years, at a place another contradicted slot on this paper names (the slot that was
+-- really theirs), or two positions ruled out. Which slot is whose cannot
+-- be told, so none is paired with anyone: the paper's organisations stay what is known of it (its
+-- authorships keep what the list printed), never a guess (Schölkopf given Hofmann's Brown on NeurIPS 2004
+-- while Hofmann is given Schölkopf's Max Planck Institute; Weiming Hu given his co-authors' CNCERT). Read
+-- from the whole table, so a correction derives the same list as a rebuild.
+DELETE FROM misaligned_lists;
+INSERT INTO misaligned_lists
+WITH listed AS (
+    SELECT a.person_id, a.paper_id, p.year, r.group_id, r.lineage, r.affiliates
+    FROM authorships a JOIN papers p USING (paper_id) JOIN org_relations r USING (org_id)
+    WHERE a.affiliation_source IN ('slot', 'profile', 'profile-order')
+), named AS (
+    -- Every family each of a person's papers names, first on the slot or after it.
+    SELECT a.person_id, a.paper_id, p.year, r.group_id, r.lineage, r.affiliates
+    FROM (SELECT person_id, paper_id, org_id FROM authorships WHERE org_id IS NOT NULL
+          UNION ALL
+          SELECT person_id, paper_id, unnest(other_org_ids) FROM authorships WHERE len(other_org_ids) > 0) a
+    JOIN papers p USING (paper_id) JOIN org_relations r USING (org_id)
+), checked AS (
+    SELECT l.person_id, l.paper_id, count(DISTINCT n.paper_id) AS others,
+           count(DISTINCT n.paper_id) FILTER (WHERE n.group_id = l.group_id OR list_has_any(n.lineage, l.affiliates)
+                                              OR list_has_any(l.lineage, n.affiliates)) AS agreeing,
+           list(DISTINCT n.group_id) AS around
+    FROM listed l JOIN named n ON n.person_id = l.person_id AND n.paper_id <> l.paper_id
+         AND abs(n.year - l.year) <= 1
+    GROUP BY l.person_id, l.paper_id
+), judged AS (
+    SELECT c.paper_id, (c.others > 0 AND c.agreeing = 0) OR r.person_id IS NOT NULL AS contradicted,
+           c.agreeing > 0 AND r.person_id IS NULL AS confirmed, r.person_id IS NOT NULL AS position_ruled_out,
+           EXISTS (SELECT 1 FROM slot_swaps w WHERE w.person_id = c.person_id AND w.paper_id = c.paper_id) AS swapped,
+           -- ... and the slot naming it is itself against its owner's papers: the two were handed each
+           -- other's (or along a chain), not two people who share a place or one who moved to the other's.
+           c.others > 0 AND c.agreeing = 0 AND EXISTS (
+               SELECT 1 FROM authorships o JOIN org_relations r USING (org_id)
+               JOIN checked d ON d.person_id = o.person_id AND d.paper_id = o.paper_id
+               WHERE o.paper_id = c.paper_id AND o.person_id <> c.person_id AND list_contains(c.around, r.group_id)
+                 AND d.others > 0 AND d.agreeing = 0
+           ) AS displaced
+    FROM checked c LEFT JOIN positions_ruled_out r USING (person_id, paper_id)
+)
+SELECT paper_id, count(*) FILTER (WHERE contradicted)::INTEGER AS contradicted,
+       count(*) FILTER (WHERE confirmed)::INTEGER AS confirmed
+FROM judged GROUP BY paper_id
+HAVING count(*) FILTER (WHERE contradicted) >= 2
+   AND count(*) FILTER (WHERE contradicted) > count(*) FILTER (WHERE confirmed)
+   -- Whose slot it was shows on the list: another slot names the place the person's other papers name, or
+   -- two positions are ruled out (the student's "Full Professor" and the professor's "PhD student").
+   AND (bool_or(displaced) OR count(*) FILTER (WHERE position_ruled_out) >= 2)
+   -- Two slots handed to each other and paired back above are no list out of order.
+   AND bool_or(contradicted AND NOT swapped);
 
 INSERT INTO person_years
 WITH paired AS (
     SELECT a.person_id, a.paper_id, coalesce(s.org_id, a.org_id) AS org_id,
-           CASE WHEN s.org_id IS NULL THEN a.position END AS position,
+           CASE WHEN s.org_id IS NULL AND NOT EXISTS (SELECT 1 FROM positions_ruled_out r
+                                                      WHERE r.person_id = a.person_id AND r.paper_id = a.paper_id)
+                THEN a.position END AS position,
            CASE WHEN s.org_id IS NULL THEN a.affiliation_source ELSE 'slot-swapped' END AS affiliation_source,
            CASE WHEN s.org_id IS NULL THEN a.other_org_ids ELSE [] END AS other_org_ids,
            CASE WHEN s.org_id IS NULL THEN a.other_positions ELSE [] END AS other_positions
     FROM {authorships} a LEFT JOIN slot_swaps s USING (person_id, paper_id)
+    WHERE a.paper_id NOT IN (SELECT paper_id FROM misaligned_lists)
+       OR a.affiliation_source NOT IN ('slot', 'profile', 'profile-order')
+    UNION ALL
+    -- A slot of a list out of order: the paper still counts as the person's work that year, at no place.
+    SELECT a.person_id, a.paper_id, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, []::VARCHAR[], []::VARCHAR[]
+    FROM {authorships} a
+    WHERE a.paper_id IN (SELECT paper_id FROM misaligned_lists)
+      AND a.affiliation_source IN ('slot', 'profile', 'profile-order')
 ), stated AS (
     -- Every organisation a slot names: the first, and those after it when several are joined by '+'.
     SELECT person_id, paper_id, org_id, position, affiliation_source, true AS first FROM paired
@@ -240,7 +336,7 @@ WITH spans AS (
     -- Units a person named on one slot together: held at once.
     SELECT DISTINCT a.person_id, ra.unit_id AS one, rb.unit_id AS other
     FROM (SELECT person_id, org_id, unnest(other_org_ids) AS other_id FROM {authorships}
-          WHERE len(other_org_ids) > 0) a
+          WHERE len(other_org_ids) > 0 AND paper_id NOT IN (SELECT paper_id FROM misaligned_lists)) a
     JOIN org_relations ra ON ra.org_id = a.org_id JOIN org_relations rb ON rb.org_id = a.other_id
 ), pairs AS (
     SELECT a.person_id, a.last_org_id AS from_org_id, b.first_org_id AS to_org_id, a.unit_id AS from_unit_id,

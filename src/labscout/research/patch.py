@@ -244,8 +244,22 @@ def _org_settings(con: duckdb.DuckDBPyConnection, c: OrgSettings, result: PatchR
 
 
 def _rederive(con: duckdb.DuckDBPyConnection, people: set[str]) -> None:
+    """Derive the careers of `people` again, and of everyone on a paper whose slot list the change put out
+    of order or back in order (a list's order is judged from all its authors' papers: `misaligned_lists`)."""
     if not people:
         return
+    before = {p for (p,) in con.execute("SELECT paper_id FROM misaligned_lists").fetchall()}
+    _derive(con, people)
+    changed = before ^ {p for (p,) in con.execute("SELECT paper_id FROM misaligned_lists").fetchall()}
+    if changed:
+        # The list is judged from the authorships alone, so a second pass leaves it as it is.
+        others = {pid for (pid,) in con.execute("SELECT DISTINCT person_id FROM authorships "
+                                                "WHERE paper_id IN (SELECT unnest(?))", [sorted(changed)]).fetchall()}
+        if others - people:
+            _derive(con, others - people)
+
+
+def _derive(con: duckdb.DuckDBPyConnection, people: set[str]) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE patch_people AS SELECT unnest(?) AS person_id", [sorted(people)])
     for table in ("person_years", "people", "person_names", "moves"):
         con.execute(f"DELETE FROM {table} WHERE person_id IN (SELECT person_id FROM patch_people)")

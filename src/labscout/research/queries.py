@@ -262,10 +262,14 @@ def person_profile(store: ResearchStore, person_id: str) -> PersonProfile:
            WHERE y.person_id = ? ORDER BY y.year, y.strength, o.name""", [person_id])
     papers = store.records(Authorship,
         """SELECT p.paper_id, p.year, v.name AS venue, p.title, p.status, p.decision, p.presentation,
-                  a.author_order, p.n_authors, a.raw_name, a.raw_affiliation, o.name AS org,
-                  a.position, a.affiliation_source, a.link_reason, p.source_file, p.record_index
+                  a.author_order, p.n_authors, a.raw_name, a.raw_affiliation, o.name AS org, a.position,
+                  -- What the list printed is shown; a list out of order as a whole paired it with nobody.
+                  CASE WHEN m.paper_id IS NOT NULL AND a.affiliation_source IN ('slot', 'profile', 'profile-order')
+                       THEN 'list out of order: paired with nobody' ELSE a.affiliation_source
+                  END AS affiliation_source,
+                  a.link_reason, p.source_file, p.record_index
            FROM authorships a JOIN papers p USING (paper_id) JOIN venues v ON v.venue = p.venue
-           LEFT JOIN organisations o ON o.org_id = a.org_id
+           LEFT JOIN organisations o ON o.org_id = a.org_id LEFT JOIN misaligned_lists m ON m.paper_id = a.paper_id
            WHERE a.person_id = ? ORDER BY p.year DESC, v.name, p.title""", [person_id])
     coauthors = store.records(Coauthor,
         """SELECT c.person_id, pe.name, count(*) AS joint_papers, max(p.year) AS last_year

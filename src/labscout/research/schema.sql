@@ -106,6 +106,11 @@ CREATE TABLE record_issues (
 -- Affiliations a paper lists without saying which author they belong to.
 CREATE TABLE paper_affiliations (paper_id VARCHAR, raw_affiliation VARCHAR, org_id VARCHAR);
 
+-- Papers whose per-author slot list is out of order as a whole (derive.sql): how many slots their authors'
+-- papers of the years around contradict and how many they bear out. None of their slots is paired with
+-- anyone; the authorships keep what the list printed.
+CREATE TABLE misaligned_lists (paper_id VARCHAR PRIMARY KEY, contradicted INTEGER, confirmed INTEGER);
+
 -- Profile links kept as provenance (homepage, dblp, google_scholar, orcid), with the paper that gave them.
 CREATE TABLE person_links (person_id VARCHAR, kind VARCHAR, url VARCHAR, paper_id VARCHAR);
 

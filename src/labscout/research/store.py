@@ -20,7 +20,8 @@ R = TypeVar("R")
 # The layout of the tables this version reads; a build writes it into build_info, a reader checks it.
 # 5: careers (person_years strength, moves, org_relations, slot pairing).
 # 6: OpenAlex works beside the paper lists (paper_sources, authorship_institutions, sources per fact).
-SCHEMA_VERSION = 6
+# 7: per-author slot lists out of order as a whole (misaligned_lists), paired with nobody.
+SCHEMA_VERSION = 7
 # Positional (?) or named ($name) query parameters.
 Params = list[Any] | dict[str, Any] | None
 

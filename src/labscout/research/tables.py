@@ -74,6 +74,36 @@ class OrgLookup:
         return self._checks[key]
 
 
+    def domain_conflict(self, affiliation: str | None, domain: str | None) -> bool:
+        """Whether a slot's domain names a known organisation its affiliation neither names nor lists.
+
+        "University of Michigan" with sutd.edu.sg conflicts; "Yandex + Moscow Institute of Physics and
+        Technology" with phystech.edu does not (the second affiliation is the e-mail's).
+        """
+        if self.domain_check(affiliation, domain) != "disagrees" or not affiliation or not domain:
+            return False
+        by_domain = self.resolver.by_domain(domain)
+        if by_domain is None:
+            return False
+        root = self.resolver.family_root(by_domain.org_id)
+        for part in affiliation.split("+"):
+            named = self.resolver.resolve(part.strip()) if part.strip() else None
+            if named is not None and self.resolver.family_root(named.org.org_id) == root:
+                return False
+        return True
+
+
+    def family_of(self, affiliation: str | None) -> str | None:
+        """The top of the family of the organisation an affiliation names (its first part), by name alone."""
+        named = self.resolver.resolve(affiliation) if affiliation else None
+        return self.resolver.family_root(named.org.org_id) if named is not None else None
+
+    def family_of_domain(self, domain: str | None) -> str | None:
+        """The top of the family of the curated organisation an e-mail domain belongs to."""
+        org = self.resolver.by_domain(domain) if domain else None
+        return self.resolver.family_root(org.org_id) if org is not None else None
+
+
 def know_institutions(lookup: OrgLookup, records: Sequence[PaperRecord]) -> None:
     """Settle each institution a source matched itself (OpenAlex's, with a ROR id) through its own record,
     so its name resolves by ROR id, country and type rather than as a bare string."""
@@ -189,13 +219,21 @@ def assemble(records: Sequence[PaperRecord], refs: Sequence[MentionRef], resolut
             out.paper_affiliations.append((record.paper_id, raw, found.org.org_id if found else None))
         out.record_issues.extend((record.source_file, record.record_index, record.paper_id, issue.author,
                                   issue.field, issue.kind, issue.reason) for issue in record.issues)
+    shifted = _domains_out_of_order(records, lookup)
+    out.record_issues.extend(
+        (rec.source_file, rec.record_index, rec.paper_id, None, "aff_domain", "e-mail domains out of author order",
+         "an author's e-mail domain names another organisation than the affiliation printed beside it: the "
+         "domains of this list are paired with nobody") for rec in records if rec.paper_id in shifted)
     for i, ref in enumerate(refs):
         a, rec = ref.author, ref.record
-        found = lookup.matches.get((a.affiliation, a.domain))
+        domain = None if rec.paper_id in shifted and a.affiliation_source == "slot" else a.domain
+        found = lookup.match(a.affiliation, domain) if domain != a.domain else lookup.matches.get((a.affiliation,
+                                                                                                   a.domain))
         out.authorships.append((
             rec.paper_id, a.order, person_of_label[resolution.labels[i]], a.name, a.openreview_id, a.acl_id,
             a.email, a.affiliation, a.affiliation_source, a.domain, found.org.org_id if found else None,
-            found.method if found else None, a.position, *_others(lookup, a, found.org.org_id if found else None),
+            found.method if found else None, a.position,
+            *_others(lookup, a, found.org.org_id if found else None, domain),
             lookup.domain_check(a.affiliation, a.domain),
             resolution.reasons[i], normalise_name(a.name),
             list(resolution.ids[i]) if resolution.ids else list(a.ids),
@@ -208,11 +246,33 @@ def assemble(records: Sequence[PaperRecord], refs: Sequence[MentionRef], resolut
     return out
 
 
-def _others(lookup: OrgLookup, author: AuthorMention, primary: str | None) -> tuple[list[str], list[str | None]]:
+def _domains_out_of_order(records: Sequence[PaperRecord], lookup: OrgLookup) -> set[str]:
+    """Papers whose PDF-derived per-author list gives a slot the e-mail domain of another slot's organisation
+    in place of its own (ACL 2022's CICERO gives sutd.edu.sg to its Michigan author, whose co-authors' slots
+    name SUTD, and umich.edu to a SUTD one): the domains are not in author order, so none of them says where
+    its slot's author was. A domain of a place no other slot names (a student's university address beside
+    the lab of an internship) is the author's own, and says nothing about the list's order."""
+    shifted = set()
+    for rec in records:
+        slots = [a for a in rec.authors if a.affiliation_source == "slot" and a.affiliation]
+        conflicts = [a for a in slots if lookup.domain_conflict(a.affiliation, a.domain)]
+        if not conflicts:
+            continue
+        named = {a.order: lookup.family_of(a.affiliation) for a in slots}
+        for a in conflicts:
+            root = lookup.family_of_domain(a.domain)
+            if root is not None and any(f == root for order, f in named.items() if order != a.order):
+                shifted.add(rec.paper_id)
+                break
+    return shifted
+
+
+def _others(lookup: OrgLookup, author: AuthorMention, primary: str | None,
+            domain: str | None) -> tuple[list[str], list[str | None]]:
     """A slot's second and later organisations with their positions, the first and repeats left out."""
     orgs: list[str] = []
     positions: list[str | None] = []
-    for k, org_id in enumerate(lookup.other_orgs(author.affiliation, author.domain)):
+    for k, org_id in enumerate(lookup.other_orgs(author.affiliation, domain)):
         if org_id is not None and org_id != primary and org_id not in orgs:
             orgs.append(org_id)
             positions.append(author.extra_positions[k] if k < len(author.extra_positions) else None)
