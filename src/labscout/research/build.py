@@ -24,7 +24,7 @@ from labscout.identity.mentions import build_mentions
 from labscout.identity.works import reconcile
 from labscout.kit.bulk import cyclic_gc_paused
 from labscout.research import person_ids, tables
-from labscout.research.store import SCHEMA_VERSION
+from labscout.research.store import SCHEMA_VERSION, writer_config
 from labscout.sources import registry
 from labscout.sources.records import PaperRecord, SkippedRecord, SourceRecord
 
@@ -208,8 +208,7 @@ def _write_atomically(dest: Path, built: tables.StoreTables) -> int:
     for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
         stale.unlink(missing_ok=True)
     try:
-        # The machine this runs on may be small: DuckDB's default takes most of memory.
-        con = duckdb.connect(str(tmp), config={"memory_limit": "1GB", "threads": 2})
+        con = duckdb.connect(str(tmp), config=writer_config())
         try:
             con.execute(resources.files("labscout.research").joinpath("schema.sql").read_text())
             for name, table in built.arrow_tables().items():

@@ -95,8 +95,7 @@ QUALIFY count(*) OVER (PARTITION BY other_id, paper_id) = 1;
 -- associate professor the year before, an assistant professor in the same year as a full one (Vishnoi's
 -- Assistant Professor on ICML 2023 is his student's). Each slot is held against the academic ladder of the
 -- person's other slots of those years, two or more of them; a position off the ladder (Researcher, Intern)
--- says nothing either way. The position is not
--- shown; the organisation stands or falls on its own evidence.
+-- says nothing either way. The position is not shown; the organisation stands or falls on its own evidence.
 CREATE OR REPLACE TEMP TABLE positions_ruled_out AS
 WITH ranked AS (
     SELECT a.person_id, a.paper_id, p.year, r.group_id,
@@ -126,11 +125,11 @@ HAVING count(*) >= 2 AND bool_and(CASE WHEN y.year < x.year THEN y.rank > x.rank
 -- that none of their own papers of the year before to the year after names (or a position ruled out
 -- above), more slots contradicted so than borne out, and at least one contradicted slot's owner named
 -- elsewhere, those years, at a place another contradicted slot on this paper names (the slot that was
--- really theirs), or two positions ruled out. Which slot is whose cannot
--- be told, so none is paired with anyone: the paper's organisations stay what is known of it (its
--- authorships keep what the list printed), never a guess (Schölkopf given Hofmann's Brown on NeurIPS 2004
--- while Hofmann is given Schölkopf's Max Planck Institute; Weiming Hu given his co-authors' CNCERT). Read
--- from the whole table, so a correction derives the same list as a rebuild.
+-- really theirs), or two positions ruled out. Which slot is whose cannot be told, so none is paired with
+-- anyone: the paper's organisations stay what is known of it (its authorships keep what the list printed),
+-- never a guess (Schölkopf given Hofmann's Brown on NeurIPS 2004 while Hofmann is given Schölkopf's Max
+-- Planck Institute; Weiming Hu given his co-authors' CNCERT). Read from the whole table, so a correction
+-- derives the same list as a rebuild.
 DELETE FROM misaligned_lists;
 INSERT INTO misaligned_lists
 WITH listed AS (

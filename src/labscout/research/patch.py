@@ -25,7 +25,7 @@ from labscout.identity.constraints import OrgAlias, OrgSettings, PersonCorrectio
 from labscout.identity.orgs import OrgMatch, normalise_org_name
 from labscout.research.build import derive_sql
 from labscout.research.person_ids import Redirect, person_id_for
-from labscout.research.store import SCHEMA_VERSION
+from labscout.research.store import SCHEMA_VERSION, writer_config
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,7 @@ def apply_corrections(store: Path, corrections: Sequence[Correction]) -> PatchRe
     result = PatchResult()
     try:
         shutil.copyfile(store, tmp)
-        con = duckdb.connect(str(tmp), config={"memory_limit": "1GB", "threads": 2})
+        con = duckdb.connect(str(tmp), config=writer_config())
         try:
             _check_schema(con, store)
             con.execute("BEGIN")

@@ -6,6 +6,7 @@ from them, never rows or SQL.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,16 @@ R = TypeVar("R")
 # 6: OpenAlex works beside the paper lists (paper_sources, authorship_institutions, sources per fact).
 # 7: per-author slot lists out of order as a whole (misaligned_lists), paired with nobody.
 SCHEMA_VERSION = 7
+# What a connection that builds or patches a store may hold in memory before it spills to disk. Not DuckDB's
+# default (most of memory: the machine may be small and busy), and not a fixed 1 GB either: the careers
+# derivation of a corpus ten times the paper lists (1.2 M papers) runs out of 1 GB in operators that cannot
+# spill (lists per person and year). A quarter of the machine, at least 1 GB.
+def writer_config() -> dict[str, str | bool | int | float | list[str]]:
+    """DuckDB settings for the connection that writes a store (a build or a patch)."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return {"memory_limit": f"{max(1 << 30, total // 4) >> 20}MB", "threads": 2}
+
+
 # Positional (?) or named ($name) query parameters.
 Params = list[Any] | dict[str, Any] | None
 

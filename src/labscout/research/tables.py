@@ -73,7 +73,6 @@ class OrgLookup:
                 self._checks[key] = "agrees" if same else "disagrees"
         return self._checks[key]
 
-
     def domain_conflict(self, affiliation: str | None, domain: str | None) -> bool:
         """Whether a slot's domain names a known organisation its affiliation neither names nor lists.
 
@@ -91,7 +90,6 @@ class OrgLookup:
             if named is not None and self.resolver.family_root(named.org.org_id) == root:
                 return False
         return True
-
 
     def family_of(self, affiliation: str | None) -> str | None:
         """The top of the family of the organisation an affiliation names (its first part), by name alone."""
