@@ -16,7 +16,8 @@ import orjson
 # The tables a build derives; build_info (when, from which paths) and the skipped list's file names say
 # where the build ran, not what it found.
 TABLES = ("papers", "venues", "organisations", "org_aliases", "people", "person_names", "authorships",
-          "paper_affiliations", "person_links", "person_years", "record_issues", "org_relations", "moves")
+          "paper_affiliations", "person_links", "person_years", "record_issues", "org_relations", "moves",
+          "misaligned_lists")
 
 
 def _hash_rows(rows: list[tuple[object, ...]]) -> str:
