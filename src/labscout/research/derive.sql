@@ -177,23 +177,24 @@ HAVING count(*) FILTER (WHERE contradicted) >= 2
    AND bool_or(contradicted AND NOT swapped);
 
 INSERT INTO person_years
-WITH paired AS (
-    SELECT a.person_id, a.paper_id, coalesce(s.org_id, a.org_id) AS org_id,
-           CASE WHEN s.org_id IS NULL AND NOT EXISTS (SELECT 1 FROM positions_ruled_out r
-                                                      WHERE r.person_id = a.person_id AND r.paper_id = a.paper_id)
-                THEN a.position END AS position,
-           CASE WHEN s.org_id IS NULL THEN a.affiliation_source ELSE 'slot-swapped' END AS affiliation_source,
-           CASE WHEN s.org_id IS NULL THEN a.other_org_ids ELSE [] END AS other_org_ids,
-           CASE WHEN s.org_id IS NULL THEN a.other_positions ELSE [] END AS other_positions
+WITH slots AS (
+    SELECT a.*, s.org_id AS swapped_org_id, r.person_id IS NOT NULL AS position_ruled_out,
+           -- A slot of a list out of order pairs nothing: the paper still counts as the person's work that
+           -- year, at no place. An author the list gives no slot (no affiliation source) is not such a slot.
+           m.paper_id IS NOT NULL AND coalesce(a.affiliation_source IN ('slot', 'profile', 'profile-order'),
+                                               false) AS out_of_order
     FROM {authorships} a LEFT JOIN slot_swaps s USING (person_id, paper_id)
-    WHERE a.paper_id NOT IN (SELECT paper_id FROM misaligned_lists)
-       OR a.affiliation_source NOT IN ('slot', 'profile', 'profile-order')
-    UNION ALL
-    -- A slot of a list out of order: the paper still counts as the person's work that year, at no place.
-    SELECT a.person_id, a.paper_id, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, []::VARCHAR[], []::VARCHAR[]
-    FROM {authorships} a
-    WHERE a.paper_id IN (SELECT paper_id FROM misaligned_lists)
-      AND a.affiliation_source IN ('slot', 'profile', 'profile-order')
+    LEFT JOIN positions_ruled_out r USING (person_id, paper_id) LEFT JOIN misaligned_lists m USING (paper_id)
+), paired AS (
+    SELECT person_id, paper_id,
+           CASE WHEN NOT out_of_order THEN coalesce(swapped_org_id, org_id) END AS org_id,
+           CASE WHEN NOT out_of_order AND swapped_org_id IS NULL AND NOT position_ruled_out THEN position
+           END AS position,
+           CASE WHEN out_of_order THEN NULL WHEN swapped_org_id IS NULL THEN affiliation_source
+                ELSE 'slot-swapped' END AS affiliation_source,
+           CASE WHEN NOT out_of_order AND swapped_org_id IS NULL THEN other_org_ids ELSE [] END AS other_org_ids,
+           CASE WHEN NOT out_of_order AND swapped_org_id IS NULL THEN other_positions ELSE [] END AS other_positions
+    FROM slots
 ), stated AS (
     -- Every organisation a slot names: the first, and those after it when several are joined by '+'.
     SELECT person_id, paper_id, org_id, position, affiliation_source, true AS first FROM paired
