@@ -73,3 +73,9 @@ def plain_title(text: str | None) -> str:
     out = _COMMAND.sub(lambda m: _SYMBOLS.get(m.group(1), m.group(1)), out)
     out = out.replace("{", "").replace("}", "")
     return " ".join(out.split())
+
+
+def is_digits(text: str) -> bool:
+    """Whether `text` is one or more ASCII digits: what int() and float() read. str.isdigit() alone also holds
+    for '²' and '٣', which they refuse (a form sent `since=²` once answered 500)."""
+    return text.isascii() and text.isdigit()

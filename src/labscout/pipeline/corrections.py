@@ -38,6 +38,7 @@ from labscout.identity.constraints import (
     to_payload,
 )
 from labscout.identity.orgs import OrgResolver
+from labscout.kit.text import is_digits
 from labscout.pipeline import audit, linking
 from labscout.pipeline.db import UnitOfWork, flush
 from labscout.pipeline.identity_models import IdentityCorrection
@@ -304,7 +305,7 @@ def record_stale(session: Session, stale: Sequence[StaleCorrection]) -> None:
     """Remember what the last build found no longer applies (and clear it for the rest)."""
     reasons: dict[int, list[str]] = {}
     for item in stale:
-        if item.correction_id.startswith("c") and item.correction_id[1:].isascii() and item.correction_id[1:].isdigit():
+        if item.correction_id.startswith("c") and is_digits(item.correction_id[1:]):
             reasons.setdefault(int(item.correction_id[1:]), []).append(item.reason)
     for row in session.scalars(select(IdentityCorrection).where(IdentityCorrection.status == "active")):
         found = "; ".join(reasons.get(row.id, [])) or None

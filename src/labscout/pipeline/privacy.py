@@ -9,6 +9,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from labscout.errors import InvalidError, NotFoundError
+from labscout.kit.text import is_digits
 from labscout.pipeline import audit, candidates
 from labscout.pipeline.db import flush
 from labscout.pipeline.identity_models import CandidatePersonLink
@@ -36,7 +37,7 @@ def resolve_candidate(session: Session, actor: Actor, ref: str) -> int:
     """The candidate meant by `ref`: a candidate id, an e-mail address or a research person id."""
     require(actor, Perm.VIEW_PIPELINE)
     ref = ref.strip()
-    if ref.isascii() and ref.isdigit():
+    if is_digits(ref):
         return candidates.load(session, int(ref)).id
     column = Candidate.email if "@" in ref else Candidate.person_id
     found = list(session.scalars(select(Candidate.id).where(column == (ref.lower() if "@" in ref else ref),

@@ -27,6 +27,7 @@ import httpx
 import orjson
 
 from labscout.errors import InvalidError, UnavailableError
+from labscout.kit.text import is_digits
 
 DEFAULT_BASE_URL = "https://api.openalex.org"
 # OpenAlex pages hold at most 200 results (the documented range of per-page is 1-200).
@@ -142,11 +143,11 @@ def check_query(query: WorksQuery) -> None:
     if not (query.authors or query.orcids or query.institutions or query.topic or query.since):
         raise InvalidError("say whose works to fetch: an author, ORCID, institution, topic or date", field="query")
     for value in query.authors:
-        if not (value[:1].upper() == "A" and value[1:].isascii() and value[1:].isdigit()):
+        if not (value[:1].upper() == "A" and is_digits(value[1:])):
             raise InvalidError(f"{value!r} is not an OpenAlex author id (A followed by digits)", field="author")
     for value in query.orcids:
         digits = value.replace("-", "")
-        if len(digits) != 16 or not (digits[:15].isascii() and digits[:15].isdigit()):
+        if len(digits) != 16 or not is_digits(digits[:15]):
             raise InvalidError(f"{value!r} is not an ORCID iD (0000-0000-0000-000X)", field="orcid")
     for value in query.institutions:
         if not is_institution_id(value):
@@ -335,7 +336,7 @@ def _retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("retry-after", "").strip()
     if not value:
         return None
-    if value.isascii() and value.isdigit():  # '²' is a digit to str.isdigit(), not to float()
+    if is_digits(value):
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from labscout.errors import InvalidError, LabScoutError
 from labscout.kit.money import AmountError, parse_amount
+from labscout.kit.text import is_digits
 from labscout.talent import search
 
 
@@ -32,7 +33,7 @@ def whole_in(text: str, low: int, high: int) -> int | None:
     ASCII only: str.isdigit() is true for '²', which int() refuses.
     """
     text = text.strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+    if not is_digits(text) or len(text) > 9:
         return None
     number = int(text)
     return number if low <= number <= high else None

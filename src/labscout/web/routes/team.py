@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from labscout.api.deps import Found, SignedIn, Unit
 from labscout.errors import InvalidError, NotFoundError
 from labscout.kit import money
+from labscout.kit.text import is_digits
 from labscout.pipeline import stages
 from labscout.pipeline.roles import Perm, has
 from labscout.team import costs, needs, proposals, seating
@@ -37,7 +38,7 @@ def _int(value: str, field: str) -> int | None:
     text = value.strip().replace(",", "").replace("_", "").replace(" ", "")
     if not text:
         return None
-    if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 15:
+    if not is_digits(text.lstrip("-")) or len(text) > 15:
         raise InvalidError(f"{field}: '{value}' is not a whole number", field=field)
     return int(text)
 
