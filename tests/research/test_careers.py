@@ -427,3 +427,40 @@ def test_a_university_rank_at_a_company_is_not_its_position(tmp_path: Path) -> N
         facts = {r.org_id: r.position for name in ("Vic Ferr", "Uma Prof", "Ann Visit")
                  for r in timeline(store, name)}
     assert facts == {"google": None, "stanford": "Associate Professor", "nvidia": "Visiting Professor"}
+
+
+def test_a_place_only_a_profile_gives_against_the_printed_lists_is_set_aside(tmp_path: Path) -> None:
+    # Tengyu Ma's ICLR 2021 profile still said "FAIR, Visiting Scientist" (his 2017-18 visit) while the COLT
+    # 2021 lists printed Stanford: the profile's entry is weak. Kim's profile agrees with a printed list.
+    root = tmp_path / "sources"
+    for folder, name, rows in (
+        ("iclr", "iclr2021.json", [
+            {"id": f"p{n}", "title": f"Sample complexity of offline reinforcement learning {n}", "status": "Poster",
+             "author": "Teng Maa;Kim Prof",
+             "authorids": "~Teng_Maa1;~Kim_Prof1", "or_profile": "~Teng_Maa1;~Kim_Prof1",
+             "aff": "Facebook AI Research;Stanford University", "aff_domain": "fb.com;stanford.edu",
+             "position": "Visiting Scientist;Assistant Professor"} for n in range(3)]),
+        ("colt", "colt2021.json", [
+            {"id": f"s{n}", "title": f"Sample complexity of offline reinforcement learning, part {n}",
+             "status": "Poster", "author": "Teng Maa;Kim Prof",
+             "aff": "Stanford University;Stanford University", "aff_domain": "stanford.edu;stanford.edu"}
+            for n in range(2)]),
+    ):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        (root / folder / name).write_text(json.dumps(rows))
+    dest = tmp_path / "research.duckdb"
+    build_store([root], dest)
+    # Nothing but the name joins a profile's papers with printed ones here: the recruiter's merge does.
+    with ResearchStore(dest) as store:
+        halves = [r["person_id"] for r in store.rows("SELECT person_id FROM people WHERE name = 'Teng Maa'")]
+        merges = [planning.plan_merge(store, "c1", *halves)]
+    build_store([root], dest, corrections=Corrections(people=merges))
+    with ResearchStore(dest) as store:
+        ma = {r.org_id: r for r in timeline(store, "Teng Maa")}
+        kim = {r.org_id: r for r in timeline(store, "Kim Prof")}
+        latest = store.one("SELECT latest_org_id FROM people WHERE name = 'Teng Maa'")
+    assert ma["meta-fair"].strength == "weak" and ma["stanford"].strength == "strong"
+    assert ma["meta-fair"].why == ("only their OpenReview profile says so, and 2 papers of 2021 whose lists print "
+                              "their affiliation name Stanford University instead")
+    assert latest == {"latest_org_id": "stanford"}
+    assert [(r.strength, r.pairings) for r in kim.values()] == [("strong", ["profile", "slot"])]

@@ -317,6 +317,31 @@ class TestAuthorIds:
         assert "'Ann Lee' (author 1), 'Bo Chen' (author 2)" in record.issues[0].reason
 
 
+    def test_e_mails_out_of_author_order_join_nobody_and_pair_no_domain(self, tmp_path: Path) -> None:
+        # ICLR 2014 prints Gehler's address beside Schiele and Schiele's beside Gehler.
+        record = self._one(tmp_path, {
+            "author": "Bojan Pepik;Peter Gehler;Bernt Schiele",
+            "authorids": "bojan@mpi-inf.mpg.de;schiele@mpi-inf.mpg.de;pgehler@tuebingen.mpg.de"})
+        pepik, gehler, schiele = record.authors
+        assert all(a.ids == [] and a.domain is None and a.affiliation_source is None for a in (gehler, schiele))
+        # Pepik's own address spells his name: it is his wherever the others went.
+        assert pepik.email == "bojan@mpi-inf.mpg.de" and pepik.affiliation_source == "email"
+        assert {i.kind for i in record.issues} == {"e-mails out of author order"}
+        assert [i.author for i in record.issues] == [1, 2]
+        assert "'schiele@mpi-inf.mpg.de' not used" in record.issues[0].reason
+        assert "beside 'Peter Gehler' (author 2) names 'Bernt Schiele' (author 3)" in record.issues[1].reason
+
+    @pytest.mark.parametrize("authors, emails", [
+        ("Lingpeng Kong;Wang Ling", "lingpenk@cs.cmu.edu;"),  # her own name, cut short
+        ("Rahul M V;Naveen Venkat", "rmvenkat@andrew.cmu.edu;"),  # his own initials
+        ("Pengjun Xie;Boli Chen", "chengchen.xpj@taobao.com;boli.chen@taobao.com"),  # Chen has his own
+        ("Ann Lee;Bo Chen", "ann.lee@mit.edu;chen@mit.edu"),
+    ])
+    def test_an_e_mail_that_may_be_its_authors_own_is_used(self, tmp_path: Path, authors: str, emails: str) -> None:
+        record = self._one(tmp_path, {"author": authors, "authorids": emails})
+        assert record.issues == []
+        assert record.authors[0].email == emails.split(";")[0] and record.authors[0].affiliation_source == "email"
+
 class TestSplitAuthors:
     @given(st.lists(st.from_regex(r"[A-Z][a-z]{1,8} [A-Z][a-z]{1,10}", fullmatch=True), min_size=1, max_size=8))
     def test_both_separators_give_the_same_names(self, names: list[str]) -> None:

@@ -254,17 +254,49 @@ WITH slots AS (
     -- (a professor whose papers of 2021-2024 name only their company appointment).
     SELECT person_id, group_id, min(year) AS first_year, max(year) AS last_year
     FROM facts WHERE org_id IS NOT NULL GROUP BY person_id, group_id
+), printed AS (
+    -- What the venues' own lists print for the person (a slot, an e-mail, a paper's one institution), not
+    -- what their OpenReview profile said when the list was exported.
+    SELECT s.person_id, p.year, s.paper_id, s.first, r.group_id, r.lineage, r.affiliates, s.org_id
+    FROM stated s JOIN papers p USING (paper_id) JOIN org_relations r USING (org_id)
+    WHERE s.affiliation_source NOT IN ('profile', 'profile-order')
+), profile_only AS (
+    -- A fact that only a profile gives and that the printed lists say otherwise: a profile entry long out of
+    -- date (Tengyu Ma's FAIR "Visiting Scientist" of 2017-18 on his ICLR 2021 papers, Xiaolong Wang's
+    -- Berkeley postdoc a year after he joined UCSD) or a profile list shuffled among its authors (Koltun given
+    -- Malik's Berkeley "Full Professor"): two or more printed papers of that year name other families first,
+    -- and none of the year before to the year after names this one's.
+    SELECT f.person_id, f.year, f.org_id,
+           count(DISTINCT s.paper_id) FILTER (WHERE s.year = f.year AND s.first AND s.group_id <> f.group_id
+                                              AND NOT list_has_any(s.lineage, f.affiliates)
+                                              AND NOT list_has_any(f.lineage, s.affiliates)) AS against,
+           count(DISTINCT s.paper_id) FILTER (WHERE s.group_id = f.group_id OR list_has_any(s.lineage, f.affiliates)
+                                              OR list_has_any(f.lineage, s.affiliates)) AS agreeing,
+           string_agg(DISTINCT o.name, '; ' ORDER BY o.name)
+               FILTER (WHERE s.year = f.year AND s.first AND s.group_id <> f.group_id
+                       AND NOT list_has_any(s.lineage, f.affiliates)
+                       AND NOT list_has_any(f.lineage, s.affiliates)) AS against_orgs
+    FROM facts f JOIN printed s ON s.person_id = f.person_id AND abs(s.year - f.year) <= 1
+    LEFT JOIN organisations o ON o.org_id = s.org_id
+    WHERE f.org_id IS NOT NULL AND len(f.pairings) > 0 AND list_has_all(['profile', 'profile-order'], f.pairings)
+    GROUP BY f.person_id, f.year, f.org_id
+    HAVING against >= 2 AND agreeing = 0
 )
 SELECT f.person_id, f.year, f.org_id, b.position, f.n_papers, f.n_first, f.paper_ids, f.pairings,
        CASE WHEN a.agreeing = 0 AND a.against >= 2 AND NOT coalesce(f.year > y.first_year
                                                                     AND f.year < y.last_year, false)
+                 OR s.person_id IS NOT NULL
             THEN 'weak' ELSE 'strong' END AS strength,
        CASE WHEN a.agreeing = 0 AND a.against >= 2 AND NOT coalesce(f.year > y.first_year
                                                                     AND f.year < y.last_year, false)
             THEN 'one paper, and ' || a.against || ' other papers of ' || (f.year - 1) || '-' || (f.year + 1)
                  || ' name ' || a.against_orgs || ' instead'
+            WHEN s.person_id IS NOT NULL
+            THEN 'only their OpenReview profile says so, and ' || s.against || ' papers of ' || f.year
+                 || ' whose lists print their affiliation name ' || s.against_orgs || ' instead'
        END AS why
 FROM facts f LEFT JOIN around a USING (person_id, year, org_id)
+LEFT JOIN profile_only s USING (person_id, year, org_id)
 LEFT JOIN best_position b ON b.person_id = f.person_id AND b.year = f.year AND b.org_id IS NOT DISTINCT FROM f.org_id
 LEFT JOIN family_years y ON y.person_id = f.person_id AND y.group_id = f.group_id;
 

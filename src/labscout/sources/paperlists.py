@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -122,6 +123,7 @@ def iter_records(path: Path, *, skip_bad: bool = False,
         # still says which slots are profiles'): one author printed twice in a row is one, then shared ids go.
         record.authors = _drop_repeated_authors(record.authors, record.issues)
         _drop_shared_ids(record.authors, record.issues)
+        _drop_emails_out_of_order(record.authors, record.issues)
         _attach_email_domains(record.authors)
     yield from records
 
@@ -306,6 +308,54 @@ def _drop_shared_ids(authors: list[AuthorMention], issues: list[RecordIssue]) ->
             author.ids.remove(author_id)
             issues.append(RecordIssue("authorids", "one id on two authors of a paper",
                                       f"{author_id} is given for {names}: not used", author.order))
+
+
+def _letters(text: str) -> str:
+    # "Schölkopf" and "bernhard.schoelkopf" meet as ASCII letters; digits and dots say nothing of a name.
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in folded if "a" <= ch <= "z")
+
+
+def _names_itself(local: str, parts: list[str]) -> bool:
+    # "svlevine" (Sergey Levine), "lingpenk" (Lingpeng Kong, cut short), "rmvenkat" (Rahul M V, by initials).
+    initials = "".join(part[:1] for part in parts)
+    return (any(len(part) >= 2 and part in local for part in parts)
+            or any(len(part) >= 4 and part[:4] in local for part in parts)
+            or (len(initials) >= 2 and (initials in local or initials[::-1] in local)))
+
+
+def _drop_emails_out_of_order(authors: list[AuthorMention], issues: list[RecordIssue]) -> None:
+    """An e-mail list out of author order keeps only the addresses that spell their own author's name (ICLR 2014
+    gives Gehler "schiele@mpi-inf.mpg.de" and Schiele "pgehler@tuebingen.mpg.de").
+
+    An e-mail whose name part holds another author's surname (four letters or more) and none of its own
+    author's names or initials, where that other author has no e-mail naming them, was printed beside the
+    wrong author. An address that spells its own author's name is still theirs (Pepik's "bojan@" beside
+    Gehler's and Schiele's swapped ones, Ji Lin's "lin-j14@" on a list whose last three are rotated); which of
+    the others is whose cannot be told, so none of them joins anyone to a person or says where they were,
+    and the record issue keeps each of them.
+    """
+    names = {a.order: [_letters(part) for part in a.name.split()] for a in authors}
+    local = {a.order: _letters(a.email.split("@", 1)[0]) for a in authors if a.email}
+    surnames = {order: parts[-1] for order, parts in names.items() if parts and len(parts[-1]) >= 4}
+    own = {order: _names_itself(text, names[order]) for order, text in local.items()}
+    misplaced = next(((order, other) for order, text in local.items() if not own[order]
+                      for other, surname in surnames.items()
+                      if other != order and surname in text and surname not in names[order]
+                      and not own.get(other, False)), None)
+    if misplaced is None:
+        return
+    by_order = {a.order: a for a in authors}
+    order, owner = misplaced
+    beside, named = by_order[order], by_order[owner]
+    reason = (f"{beside.email!r} beside {beside.name!r} (author {order + 1}) names {named.name!r} "
+              f"(author {owner + 1}): the list is out of author order, and an address that does not spell its "
+              f"own author's name cannot be told to be theirs")
+    for author in authors:
+        if author.email and not own[author.order]:
+            issues.append(RecordIssue("authorids", "e-mails out of author order",
+                                      f"{author.email!r} not used: {reason}", author.order))
+            author.ids = [i for i in author.ids if not i.startswith("email:")]
 
 
 def _drop_repeated_authors(authors: list[AuthorMention], issues: list[RecordIssue]) -> list[AuthorMention]:
