@@ -46,6 +46,12 @@ PAPERS: list[tuple[int, str, list[tuple[str, ...]]]] = [
     (2023, "Dee Two", [("Dee Dual", "University College London", "ucl.ac.uk")]),
     (2024, "Dee Three", [("Dee Dual", "Google DeepMind+University College London", "deepmind.com+ucl.ac.uk")]),
     (2025, "Dee Four", [("Dee Dual", "Google DeepMind+University College London", "deepmind.com+ucl.ac.uk")]),
+    # Yam holds RIKEN's AIP beside Kyoto after starting at Kyoto: RIKEN to Kyoto is no move.
+    (2010, "Yam One", [("Yam Held", "RIKEN", "riken.jp")]),
+    (2011, "Yam Two", [("Yam Held", "RIKEN", "riken.jp")]),
+    (2012, "Yam Three", [("Yam Held", "Kyoto University", "kyoto-u.ac.jp")]),
+    (2013, "Yam Four", [("Yam Held", "Kyoto University+RIKEN AIP", "kyoto-u.ac.jp+riken.jp")]),
+    (2014, "Yam Five", [("Yam Held", "Kyoto University+RIKEN AIP", "kyoto-u.ac.jp+riken.jp")]),
     # Ana really moves from MIT to OpenAI, two papers on each side.
     (2019, "Ana One", [("Ana Mover", "MIT", "mit.edu")]),
     (2020, "Ana Two", [("Ana Mover", "MIT", "mit.edu")]),
@@ -348,7 +354,7 @@ class TestMoves:
                 for m in found] == [("mit", "openai", 2020, 2022, 2, 2)]
 
     @pytest.mark.parametrize("name", ["Tomo Renamed", "Mo Unit", "Dee Dual", "Lu Affiliate", "Sam Spelt",
-                                      "Jo Both", "Kim Garble", "Ray Prof"])
+                                      "Jo Both", "Kim Garble", "Ray Prof", "Yam Held"])
     def test_renames_units_dual_affiliations_and_affiliates_are_not_moves(self, store: ResearchStore,
                                                                           name: str) -> None:
         assert moves_of(store, name, min_support=1) == []

@@ -365,10 +365,15 @@ WITH spans AS (
     WHERE y.strength = 'strong' AND y.n_first > 0
     GROUP BY y.person_id, y.year, r.unit_id
 ), together AS (
-    -- Units a person named on one slot together: held at once.
-    SELECT DISTINCT a.person_id, ra.unit_id AS one, rb.unit_id AS other
-    FROM (SELECT person_id, org_id, unnest(other_org_ids) AS other_id FROM {authorships}
+    -- Units a person named on one slot together: held at once. Named after the move's second place was
+    -- joined, what is above each is held at once too (Makoto Yamada's "Kyoto University + RIKEN AIP" of
+    -- 2020-2023 holds Kyoto and RIKEN); named before, it may be a student's internship beside a university
+    -- (Shixiang Gu's "Cambridge + Google Brain" before he joined Google).
+    SELECT DISTINCT a.person_id, ra.unit_id AS one, rb.unit_id AS other, ra.lineage AS one_above,
+           rb.lineage AS other_above, p.year
+    FROM (SELECT person_id, paper_id, org_id, unnest(other_org_ids) AS other_id FROM {authorships}
           WHERE len(other_org_ids) > 0 AND paper_id NOT IN (SELECT paper_id FROM misaligned_lists)) a
+    JOIN papers p USING (paper_id)
     JOIN org_relations ra ON ra.org_id = a.org_id JOIN org_relations rb ON rb.org_id = a.other_id
 ), pairs AS (
     SELECT a.person_id, a.last_org_id AS from_org_id, b.first_org_id AS to_org_id, a.unit_id AS from_unit_id,
@@ -390,7 +395,11 @@ WITH spans AS (
       AND NOT coalesce(ra.home_domain = rb.home_domain, false)
       AND NOT contains(ra.name_key, rb.name_key) AND NOT contains(rb.name_key, ra.name_key)
       AND NOT EXISTS (SELECT 1 FROM together t WHERE t.person_id = a.person_id
-                      AND ((t.one = a.unit_id AND t.other = b.unit_id) OR (t.one = b.unit_id AND t.other = a.unit_id)))
+                      AND ((t.one = a.unit_id AND t.other = b.unit_id) OR (t.one = b.unit_id AND t.other = a.unit_id)
+                           OR (t.year > b.first_year
+                               AND ((list_contains(t.one_above, a.unit_id) AND list_contains(t.other_above, b.unit_id))
+                                    OR (list_contains(t.one_above, b.unit_id)
+                                        AND list_contains(t.other_above, a.unit_id))))))
       -- Nowhere else in between: someone named at a third place after leaving the one and before joining
       -- the other went there, or was there all along (Toronto between TTIC and Uber, UCL around CMU and
       -- Google), so the one was not left for the other.
