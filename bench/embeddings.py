@@ -11,6 +11,10 @@ and the first author's rank among everyone in the index is reported (top-1/10/10
   itself encoded (the model loaded at query time), over BM25's papers plus the 2,000 nearest by meaning.
 
     .venv/bin/python bench/embeddings.py [--home .labscout] [--embed] [--encode-query] [--seed 7] [--papers 300]
+    .venv/bin/python bench/embeddings.py --venue all --embed --encode-query --papers 500 --seed 1916  # whole store
+
+`--venue all` runs the protocol of `labscout eval ranking --held-out` on the whole store (its sample for a seed,
+its twins hidden) with every paper's vector.
 
 `--embed` first runs the embedding step for the venue (cached and resumable: `talent/embeddings.py`); it needs
 pip install 'labscout[embeddings]'. Seed 7 is the tuning sample; report on another.
@@ -96,22 +100,35 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--embed", action="store_true", help="run the (resumable) embedding step first")
     parser.add_argument("--encode-query", action="store_true", help="also fuse with the query itself encoded")
+    parser.add_argument("--weights", default="0.3,0.5,0.7,1.0", help="fusion weights of the encoded query")
+    parser.add_argument("--no-centroid", action="store_true", help="leave out the centroid rows")
     args = parser.parse_args()
     store = ResearchStore(args.home / "research.duckdb")
     if args.embed:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns) as bar:
             task = bar.add_task(f"encoding {args.venue} papers", total=None)
-            report = embeddings.embed_store(store, embeddings.load_encoder, venues={args.venue},
+            report = embeddings.embed_store(store, embeddings.load_encoder,
+                                            venues=None if args.venue == "all" else {args.venue},
                                             progress=lambda done, total: bar.update(task, completed=done, total=total))
         print(f"{report.encoded:,} encoded now, {report.cached:,} already")
-    sample, eligible = draw(store, args.venue, args.papers, args.seed)
-    others = {r[0] for r in store.con.execute("SELECT paper_id FROM papers WHERE venue <> ?", [args.venue]).fetchall()}
+    whole = args.venue == "all"
+    if whole:
+        # The protocol of `labscout eval ranking --held-out`: the whole store, its sample and its twins hidden.
+        sample, eligible = heldout.draw(store, args.papers, args.seed), len(arrays.held_out_candidates(store))
+        hidden = frozenset([p for p, _ in sample] + arrays.same_work(store, [p for p, _ in sample]))
+    else:
+        sample, eligible = draw(store, args.venue, args.papers, args.seed)
+        others = {r[0] for r in store.con.execute("SELECT paper_id FROM papers WHERE venue <> ?",
+                                                  [args.venue]).fetchall()}
+        hidden = frozenset(others | {p for p, _ in sample})
     with tempfile.TemporaryDirectory(prefix="labscout-embeddings-") as tmp:
         folder = Path(tmp) / "index"
-        hidden = frozenset(others | {p for p, _ in sample})
-        index.build_cache(store, folder, "held-out", hidden=hidden)
-        ti = index._open(store, folder, "held-out", hidden=hidden)
+        if whole:
+            ti = index.open_held_out(store, sorted(hidden), folder)
+        else:
+            index.build_cache(store, folder, "held-out", hidden=hidden)
+            ti = index._open(store, folder, "held-out", hidden=hidden)
         loaded = embeddings.load_vectors(store, ti.papers.paper_ids)
         if loaded is None:
             raise SystemExit("no embeddings yet: run with --embed")
@@ -124,11 +141,11 @@ def main() -> None:
         encode = embeddings.load_encoder() if args.encode_query else None
         rows: list[tuple[str, Callable[[str], Matches]]] = [("BM25 (LabScout today)", lambda t: fused(
             ti, vectors, usable, t, 0.0, None))]
-        for w in (0.3, 0.5, 0.7):
+        for w in () if args.no_centroid else (0.3, 0.5, 0.7):
             rows.append((f"+ centroid of best BM25 papers, w={w}",
                          lambda t, w=w: fused(ti, vectors, usable, t, w, None)))
         if encode is not None:
-            for w in (0.3, 0.5, 0.7, 1.0):
+            for w in (float(x) for x in args.weights.split(",")):
                 rows.append((f"+ query encoded, w={w}", lambda t, w=w: fused(
                     ti, vectors, usable, t, w, encode([t])[0])))
         for label, matches in rows:

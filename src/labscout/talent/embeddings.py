@@ -11,8 +11,10 @@ Search does not use the vectors (yet): fused with BM25 they were measured by `be
 leave-one-paper-out test within ICLR (the first author among 1,613 eligible people, 16,884 papers) and the
 gain was small (top-10, tuning seed 7 / untouched seed 1916: BM25 11.3% / 11.3%; with the centroid of the best
 BM25 papers as the query's meaning 12.3% / 10.0%; with the query itself encoded 13.3% / 14.0%, which needs
-PyTorch loaded at query time, seconds for the first query, and the whole store encoded, ~2 hours here).
-The step stays so that the measurement can be repeated as the model or the texts change.
+PyTorch loaded at query time, seconds for the first query). On the whole store (encoded in 8.6 minutes) the
+protocol of `labscout eval ranking --held-out` gains one point of top-10 and 4.4 of top-100 on its untouched
+sample (16.0% / 34.6% to 17.0% / 39.0%, the encoded query fused at 0.3). The step stays so that the
+measurement can be repeated as the model or the texts change.
 """
 
 from __future__ import annotations
