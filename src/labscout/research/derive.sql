@@ -266,20 +266,18 @@ WITH slots AS (
     -- Berkeley postdoc a year after he joined UCSD) or a profile list shuffled among its authors (Koltun given
     -- Malik's Berkeley "Full Professor"): two or more printed papers of that year name other families first,
     -- and none of the year before to the year after names this one's.
-    SELECT f.person_id, f.year, f.org_id,
-           count(DISTINCT s.paper_id) FILTER (WHERE s.year = f.year AND s.first AND s.group_id <> f.group_id
-                                              AND NOT list_has_any(s.lineage, f.affiliates)
-                                              AND NOT list_has_any(f.lineage, s.affiliates)) AS against,
-           count(DISTINCT s.paper_id) FILTER (WHERE s.group_id = f.group_id OR list_has_any(s.lineage, f.affiliates)
-                                              OR list_has_any(f.lineage, s.affiliates)) AS agreeing,
-           string_agg(DISTINCT o.name, '; ' ORDER BY o.name)
-               FILTER (WHERE s.year = f.year AND s.first AND s.group_id <> f.group_id
-                       AND NOT list_has_any(s.lineage, f.affiliates)
-                       AND NOT list_has_any(f.lineage, s.affiliates)) AS against_orgs
-    FROM facts f JOIN printed s ON s.person_id = f.person_id AND abs(s.year - f.year) <= 1
-    LEFT JOIN organisations o ON o.org_id = s.org_id
-    WHERE f.org_id IS NOT NULL AND len(f.pairings) > 0 AND list_has_all(['profile', 'profile-order'], f.pairings)
-    GROUP BY f.person_id, f.year, f.org_id
+    SELECT person_id, year, org_id,
+           count(DISTINCT paper_id) FILTER (WHERE same_year_first AND NOT agrees) AS against,
+           count(DISTINCT paper_id) FILTER (WHERE agrees) AS agreeing,
+           string_agg(DISTINCT name, '; ' ORDER BY name) FILTER (WHERE same_year_first AND NOT agrees) AS against_orgs
+    FROM (SELECT f.person_id, f.year, f.org_id, s.paper_id, o.name, s.year = f.year AND s.first AS same_year_first,
+                 s.group_id = f.group_id OR list_has_any(s.lineage, f.affiliates)
+                     OR list_has_any(f.lineage, s.affiliates) AS agrees
+          FROM facts f JOIN printed s ON s.person_id = f.person_id AND abs(s.year - f.year) <= 1
+          LEFT JOIN organisations o ON o.org_id = s.org_id
+          WHERE f.org_id IS NOT NULL AND len(f.pairings) > 0
+            AND list_has_all(['profile', 'profile-order'], f.pairings))
+    GROUP BY person_id, year, org_id
     HAVING against >= 2 AND agreeing = 0
 )
 SELECT f.person_id, f.year, f.org_id, b.position, f.n_papers, f.n_first, f.paper_ids, f.pairings,
