@@ -47,8 +47,8 @@ def print_person(console: Console, profile: PersonView, n_papers: int) -> None:
                          ", ".join(provenance.source_name(s) for s in profile.sources_of(row.year, row.org_id)))
     console.print(timeline)
     if profile.set_aside:
-        aside = Table(title="Set aside: weak, one paper that the papers around it contradict")
-        for col in ("year", "organisation", "position", "paper", "why weak"):
+        aside = Table(title="Set aside: weak, contradicted by the person's papers around it")
+        for col in ("year", "organisation", "position", "papers", "why weak"):
             aside.add_column(col, overflow="fold")
         for row in profile.set_aside:
             aside.add_row(str(row.year), row.org or "", _cell(row.position), ", ".join(row.paper_ids), row.why or "")

@@ -113,9 +113,10 @@ class PersonProfile:
     person: Person
     latest_org: Org | None
     # What the timeline asserts: every fact but the weak ones, which are `set_aside`, each with why. A weak fact
-    # (one paper that the person's papers of the years around it contradict) was wrong about half the time in
-    # the audit (bench/careers_audit.py): read beside the timeline, it would make the career a reader repeats
-    # wrong; kept apart, it is still there to check, with its paper.
+    # (one paper that the person's papers of the years around it contradict, or a place only their profile
+    # gives that the printed lists of that year contradict) was wrong about half the time in the audit
+    # (bench/careers_audit.py): read beside the timeline, it would make the career a reader repeats wrong;
+    # kept apart, it is still there to check, with its papers.
     timeline: list[CareerYear]
     papers: list[Authorship]
     coauthors: list[Coauthor]
