@@ -277,6 +277,31 @@ class TestResolve:
         assert normalise_org_name('Universit´e de T\\"ubingen') == "universite de tubingen"
         assert normalise_org_name("The Univ. of Foo & Bar") == "university of foo and bar"
 
+    def test_ai_spelt_out_or_not_is_one_organisation(self) -> None:
+        fresh = OrgResolver()
+        assert org_id(fresh, "Mohamed bin Zayed University of AI") == "mbzuai"
+        assert org_id(fresh, "German Research Center for AI") == "dfki"
+        by_name = fresh.by_name("Mohamed bin Zayed University of AI")
+        assert by_name is not None and by_name.org_id == "mbzuai"
+        # Organisations new to the table: whichever spelling comes first names the one organisation.
+        first = org_id(fresh, "Quuxville Institute for Artificial Intelligence")
+        assert first is not None and org_id(fresh, "Quuxville Institute for AI") == first
+        later = org_id(fresh, "Zorpton Center for AI")
+        assert later is not None and org_id(fresh, "Zorpton Center for Artificial Intelligence") == later
+        # Only the whole word: "AIST" and "Ai2" are names of their own.
+        assert org_id(fresh, "AIST") != org_id(fresh, "Artificial Intelligence ST")
+
+    def test_french_joint_units_are_affiliated_with_their_universities(self) -> None:
+        rows = {r["org_id"]: r for r in json.loads(TABLE.read_text())}
+        # CNRS and Inria run their laboratories and teams jointly with universities: a researcher named at
+        # both holds one post, not two in turn.
+        assert {"paris-saclay", "sorbonne", "ens-paris", "inria"} <= set(rows["cnrs"]["affiliates"])
+        assert {"paris-saclay", "ens-paris", "grenoble-alpes"} <= set(rows["inria"]["affiliates"])
+        fresh = OrgResolver()
+        assert org_id(fresh, "French National Center for Scientific Research") == "cnrs"
+        assert org_id(fresh, "Ecole Centrale de Paris") == "ecole-centrale-paris"
+        assert fresh.family_root("ecole-centrale-paris") == "centralesupelec"
+
     def test_organisations_and_get(self) -> None:
         fresh = OrgResolver()
         before = {o.org_id for o in fresh.organisations()}

@@ -282,6 +282,17 @@ def _institution_part(raw: str) -> _Institution | None:
     return _Institution(name, best, country)
 
 
+# "Mohamed bin Zayed University of AI" and "... of Artificial Intelligence", "German Research Center for AI"
+# and DFKI's "German Research Center for Artificial Intelligence": a list spells the words out or not, and
+# the two names are one organisation.
+_SPELT_AI = re.compile(r"\bartificial intelligence\b")
+_SHORT_AI = re.compile(r"\bai\b")
+
+
+def _ai_short(key: str) -> str:
+    return _SPELT_AI.sub("ai", key)
+
+
 def _company_key(key: str) -> str:
     words = key.split()
     while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
@@ -304,6 +315,8 @@ class OrgResolver:
             for domain in org.domains:
                 self._by_domain[domain.lower()] = org.org_id
         self._by_alias.pop("", None)
+        for key, org_id in list(self._by_alias.items()):
+            self._by_alias.setdefault(_ai_short(key), org_id)
         for key in self._by_alias:
             for token in key.split():
                 if len(token) > 2 and token not in _FUZZY_STOP:
@@ -413,7 +426,8 @@ class OrgResolver:
 
     def by_name(self, text: str) -> Organisation | None:
         """The curated organisation a name or alias (as typed, any case or accents) names exactly."""
-        found = self._by_alias.get(normalise_org_name(text))
+        key = normalise_org_name(text)
+        found = self._by_alias.get(key) or self._by_alias.get(_ai_short(key))
         return self._with_settings(self._orgs[found]) if found else None
 
     def by_domain(self, domain: str) -> Organisation | None:
@@ -436,7 +450,7 @@ class OrgResolver:
         return org.org_id
 
     def _alias(self, key: str) -> OrgMatch | None:
-        found = self._by_alias.get(key)
+        found = self._by_alias.get(key) or self._by_alias.get(_ai_short(key))
         return OrgMatch(self._orgs[found], "alias", 1.0) if found else None
 
     def _by_name(self, raw: str, domain: str | None) -> OrgMatch | None:
@@ -536,6 +550,9 @@ class OrgResolver:
         if not key or key in _NOT_ORGS:
             return None
         org_id = key.replace(" ", "-")[:80]
+        # One organisation whether this list spells "AI" out or not: the spelling seen first names it.
+        spellings = (_ai_short(key), _SHORT_AI.sub("artificial intelligence", _ai_short(key)))
+        org_id = next((i for i in (s.replace(" ", "-")[:80] for s in spellings) if i in self._orgs), org_id)
         org = self._orgs.get(org_id)
         if org is None:
             org = Organisation(org_id=org_id, name=inst.name.strip(), kind=guess_kind(inst.name, domain),
