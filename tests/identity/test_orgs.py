@@ -300,7 +300,9 @@ class TestResolve:
         fresh = OrgResolver()
         assert org_id(fresh, "French National Center for Scientific Research") == "cnrs"
         assert org_id(fresh, "Ecole Centrale de Paris") == "ecole-centrale-paris"
-        assert fresh.family_root("ecole-centrale-paris") == "centralesupelec"
+        # Renamed CentraleSupélec, a school of Université Paris-Saclay.
+        assert fresh.get("ecole-centrale-paris").successor_id == "centralesupelec"
+        assert fresh.family_root("ecole-centrale-paris") == "paris-saclay"
 
     def test_organisations_and_get(self) -> None:
         fresh = OrgResolver()

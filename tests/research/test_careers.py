@@ -62,6 +62,22 @@ PAPERS: list[tuple[int, str, list[tuple[str, ...]]]] = [
     (2021, "Lu Two", [("Lu Affiliate", "Mila", "mila.quebec")]),
     (2022, "Lu Three", [("Lu Affiliate", "Université de Montréal", "umontreal.ca")]),
     (2023, "Lu Four", [("Lu Affiliate", "Université de Montréal", "umontreal.ca")]),
+    # Mor's Inria team is run with Université Paris-Saclay: the lists name one, then the other. No move.
+    (2006, "Mor One", [("Mor Team", "Université Paris-Saclay", "universite-paris-saclay.fr")]),
+    (2007, "Mor Two", [("Mor Team", "Université Paris-Saclay", "universite-paris-saclay.fr")]),
+    (2008, "Mor Three", [("Mor Team", "Inria", "inria.fr")]),
+    (2009, "Mor Four", [("Mor Team", "Inria", "inria.fr")]),
+    # Cor is at Inria throughout and at Google from 2013; two lists of 2011-2012 name Université Grenoble
+    # Alpes first, where her Inria team sits. Its last year is no departure for Google.
+    (2009, "Cor One", [("Cor Joint", "Inria", "inria.fr")]),
+    (2010, "Cor Two", [("Cor Joint", "Inria", "inria.fr")]),
+    (2011, "Cor Three", [("Cor Joint", "Université Grenoble Alpes", "univ-grenoble-alpes.fr")]),
+    (2012, "Cor Four", [("Cor Joint", "Université Grenoble Alpes", "univ-grenoble-alpes.fr")]),
+    (2012, "Cor Five", [("Cor Joint", "Inria", "inria.fr")]),
+    (2013, "Cor Six", [("Cor Joint", "Google Research", "google.com")]),
+    (2014, "Cor Seven", [("Cor Joint", "Inria", "inria.fr")]),
+    (2014, "Cor Eight", [("Cor Joint", "Google Research", "google.com")]),
+    (2015, "Cor Nine", [("Cor Joint", "Google Research", "google.com")]),
     # Bo leaves CMU for Apple with a single paper on the Apple side: listed only when one paper will do.
     (2020, "Bo One", [("Bo Thin", "Carnegie Mellon University", "cmu.edu")]),
     (2021, "Bo Two", [("Bo Thin", "Carnegie Mellon University", "cmu.edu")]),
@@ -354,7 +370,8 @@ class TestMoves:
                 for m in found] == [("mit", "openai", 2020, 2022, 2, 2)]
 
     @pytest.mark.parametrize("name", ["Tomo Renamed", "Mo Unit", "Dee Dual", "Lu Affiliate", "Sam Spelt",
-                                      "Jo Both", "Kim Garble", "Ray Prof", "Yam Held"])
+                                      "Jo Both", "Kim Garble", "Ray Prof", "Yam Held", "Mor Team",
+                                      "Cor Joint"])
     def test_renames_units_dual_affiliations_and_affiliates_are_not_moves(self, store: ResearchStore,
                                                                           name: str) -> None:
         assert moves_of(store, name, min_support=1) == []
