@@ -16,9 +16,13 @@ reader to judge, not given), the person's other papers of the years around it, a
 the person. The worksheet never shows whether the system marked a fact weak or how it paired it.
 
 A fact is right when the person was at that organisation (or a unit of it) that year and, if a position is
-given, held it; a move is right when the person really left the one for the other around those years (not
-a rename, a second affiliation, or another author's affiliation). Precision is right / (right + wrong) with a
-Wilson 95% interval; unsure items are counted apart, and once more against LabScout.
+given, held it; a move is right when the person really left the one for the other around those years (not a
+rename, a unit or joint lab of the other, a second affiliation, another author's affiliation, or two people of
+one name). From the fifth sample on, a move is also wrong when the records shown name another employer taken
+up between the two (a stop known only from what is publicly known of the person counts right, noted in the
+evidence); the fourth sample's last 40 moves were told to count such a stop right, earlier ones were not told.
+Precision is right / (right + wrong) with a Wilson 95% interval; unsure items are counted apart, and once more
+against LabScout.
 
 Sampling uses a hash of each item's key as its random number, so the store before a change and after share
 every item they both hold, and a new version costs only its new items' labels. The store before issue 15 is
