@@ -288,7 +288,7 @@ class TestResolve:
         assert first is not None and org_id(fresh, "Quuxville Institute for AI") == first
         later = org_id(fresh, "Zorpton Center for AI")
         assert later is not None and org_id(fresh, "Zorpton Center for Artificial Intelligence") == later
-        # Only the whole word: "AIST" and "Ai2" are names of their own.
+        # Only the whole word: "AIST" is a name of its own, not "Artificial Intelligence ST" contracted.
         assert org_id(fresh, "AIST") != org_id(fresh, "Artificial Intelligence ST")
 
     def test_french_joint_units_are_affiliated_with_their_universities(self) -> None:
