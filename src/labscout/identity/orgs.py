@@ -426,9 +426,8 @@ class OrgResolver:
 
     def by_name(self, text: str) -> Organisation | None:
         """The curated organisation a name or alias (as typed, any case or accents) names exactly."""
-        key = normalise_org_name(text)
-        found = self._by_alias.get(key) or self._by_alias.get(_ai_short(key))
-        return self._with_settings(self._orgs[found]) if found else None
+        found = self._alias(normalise_org_name(text))
+        return self._with_settings(found.org) if found else None
 
     def by_domain(self, domain: str) -> Organisation | None:
         """The curated organisation an e-mail or web domain (or a sub-domain of it) belongs to."""
@@ -549,10 +548,10 @@ class OrgResolver:
         key = _company_key(normalise_org_name(inst.name))
         if not key or key in _NOT_ORGS:
             return None
-        org_id = key.replace(" ", "-")[:80]
         # One organisation whether this list spells "AI" out or not: the spelling seen first names it.
-        spellings = (_ai_short(key), _SHORT_AI.sub("artificial intelligence", _ai_short(key)))
-        org_id = next((i for i in (s.replace(" ", "-")[:80] for s in spellings) if i in self._orgs), org_id)
+        short = _ai_short(key)
+        ids = [spelling.replace(" ", "-")[:80] for spelling in (short, _SHORT_AI.sub("artificial intelligence", short))]
+        org_id = next((i for i in ids if i in self._orgs), key.replace(" ", "-")[:80])
         org = self._orgs.get(org_id)
         if org is None:
             org = Organisation(org_id=org_id, name=inst.name.strip(), kind=guess_kind(inst.name, domain),

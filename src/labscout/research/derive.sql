@@ -30,6 +30,11 @@ FROM unit u JOIN above a USING (org_id) LEFT JOIN organisations o ON o.org_id = 
 JOIN organisations s ON s.org_id = u.org_id
 GROUP BY u.org_id, u.unit_id;
 
+-- Two organisations whose people routinely hold both at once (Mila and Université de Montréal, Inria and the
+-- universities its teams are run with): the affiliates of either name the other or what is above it.
+CREATE OR REPLACE TEMP MACRO affiliated(lineage_a, affiliates_a, lineage_b, affiliates_b) AS
+    list_has_any(affiliates_a, lineage_b) OR list_has_any(affiliates_b, lineage_a);
+
 -- Career timeline: each person's organisations by year with the papers that say so and how they were
 -- paired. A year with papers but no stated organisation is kept (as NULL) so the timeline shows activity;
 -- it is dropped when another row of the same year names an organisation.
@@ -145,8 +150,9 @@ WITH listed AS (
     JOIN papers p USING (paper_id) JOIN org_relations r USING (org_id)
 ), checked AS (
     SELECT l.person_id, l.paper_id, count(DISTINCT n.paper_id) AS others,
-           count(DISTINCT n.paper_id) FILTER (WHERE n.group_id = l.group_id OR list_has_any(n.lineage, l.affiliates)
-                                              OR list_has_any(l.lineage, n.affiliates)) AS agreeing,
+           count(DISTINCT n.paper_id) FILTER (WHERE n.group_id = l.group_id
+                                              OR affiliated(l.lineage, l.affiliates, n.lineage, n.affiliates))
+               AS agreeing,
            list(DISTINCT n.group_id) AS around
     FROM listed l JOIN named n ON n.person_id = l.person_id AND n.paper_id <> l.paper_id
          AND abs(n.year - l.year) <= 1
@@ -234,15 +240,14 @@ WITH slots AS (
 ), around AS (
     SELECT f.person_id, f.year, f.org_id,
            coalesce(sum(g.n_papers) FILTER (WHERE g.group_id = f.group_id
-                                            OR list_has_any(g.lineage, f.affiliates)
-                                            OR list_has_any(f.lineage, g.affiliates)), 0) AS agreeing,
+                                            OR affiliated(f.lineage, f.affiliates, g.lineage, g.affiliates)),
+                    0) AS agreeing,
            coalesce(sum(g.n_papers) FILTER (WHERE abs(g.year - f.year) <= 1 AND g.group_id <> f.group_id
-                                            AND NOT list_has_any(g.lineage, f.affiliates)
-                                            AND NOT list_has_any(f.lineage, g.affiliates)), 0) AS against,
+                                            AND NOT affiliated(f.lineage, f.affiliates, g.lineage, g.affiliates)),
+                    0) AS against,
            string_agg(DISTINCT o.name, '; ' ORDER BY o.name)
                FILTER (WHERE abs(g.year - f.year) <= 1 AND g.group_id <> f.group_id
-                       AND NOT list_has_any(g.lineage, f.affiliates)
-                       AND NOT list_has_any(f.lineage, g.affiliates)) AS against_orgs
+                       AND NOT affiliated(f.lineage, f.affiliates, g.lineage, g.affiliates)) AS against_orgs
     FROM facts f
     JOIN facts g ON g.person_id = f.person_id AND g.org_id IS NOT NULL AND abs(g.year - f.year) <= 2
          AND NOT (g.year = f.year AND g.org_id = f.org_id)
@@ -271,8 +276,7 @@ WITH slots AS (
            count(DISTINCT paper_id) FILTER (WHERE agrees) AS agreeing,
            string_agg(DISTINCT name, '; ' ORDER BY name) FILTER (WHERE same_year_first AND NOT agrees) AS against_orgs
     FROM (SELECT f.person_id, f.year, f.org_id, s.paper_id, o.name, s.year = f.year AND s.first AS same_year_first,
-                 s.group_id = f.group_id OR list_has_any(s.lineage, f.affiliates)
-                     OR list_has_any(f.lineage, s.affiliates) AS agrees
+                 s.group_id = f.group_id OR affiliated(f.lineage, f.affiliates, s.lineage, s.affiliates) AS agrees
           FROM facts f JOIN printed s ON s.person_id = f.person_id AND abs(s.year - f.year) <= 1
           LEFT JOIN organisations o ON o.org_id = s.org_id
           WHERE f.org_id IS NOT NULL AND len(f.pairings) > 0
@@ -389,7 +393,7 @@ WITH spans AS (
     LEFT JOIN named nb ON nb.person_id = a.person_id AND nb.year = a.last_year AND nb.unit_id = b.unit_id
     WHERE (a.last_year <= b.first_year OR coalesce(nb.n, 0) > coalesce(na.n, 0))
       AND NOT list_contains(rb.lineage, a.unit_id) AND NOT list_contains(ra.lineage, b.unit_id)
-      AND NOT list_has_any(ra.affiliates, rb.lineage) AND NOT list_has_any(rb.affiliates, ra.lineage)
+      AND NOT affiliated(ra.lineage, ra.affiliates, rb.lineage, rb.affiliates)
       AND NOT coalesce(ra.home_domain = rb.home_domain, false)
       AND NOT contains(ra.name_key, rb.name_key) AND NOT contains(rb.name_key, ra.name_key)
       AND NOT EXISTS (SELECT 1 FROM together t WHERE t.person_id = a.person_id
@@ -413,8 +417,8 @@ WITH spans AS (
       AND NOT EXISTS (SELECT 1 FROM spans c JOIN org_relations rc ON rc.org_id = c.unit_id
                       WHERE c.person_id = a.person_id AND c.unit_id NOT IN (a.unit_id, b.unit_id)
                         AND c.first_year <= a.first_year AND c.last_year > b.first_year
-                        AND (list_has_any(ra.affiliates, rc.lineage) OR list_has_any(rc.affiliates, ra.lineage))
-                        AND NOT (list_has_any(rb.affiliates, rc.lineage) OR list_has_any(rc.affiliates, rb.lineage)))
+                        AND affiliated(ra.lineage, ra.affiliates, rc.lineage, rc.affiliates)
+                        AND NOT affiliated(rb.lineage, rb.affiliates, rc.lineage, rc.affiliates))
     QUALIFY row_number() OVER (PARTITION BY a.person_id, a.unit_id
                                ORDER BY b.first_year, b.support DESC, b.unit_id) = 1
 )
