@@ -15,6 +15,7 @@ from labscout.identity.orgs import (
     is_generic_domain,
     normalise_org_name,
     registered_domain,
+    split_affiliations,
 )
 
 TABLE = resources.files("labscout.identity").joinpath("data/organisations.json")
@@ -303,6 +304,15 @@ class TestResolve:
         # Renamed CentraleSupélec, a school of Université Paris-Saclay.
         assert fresh.get("ecole-centrale-paris").successor_id == "centralesupelec"
         assert fresh.family_root("ecole-centrale-paris") == "paris-saclay"
+
+    def test_a_doubled_plus_is_part_of_a_name_not_a_join(self, resolver: OrgResolver) -> None:
+        # "Face++" is Megvii's product: splitting there made an organisation called ") Technology Inc.".
+        assert split_affiliations("Megvii (Face++) Technology Inc.") == ["Megvii (Face++) Technology Inc."]
+        assert split_affiliations("Megvii Inc (Face++) + Fudan University") == ["Megvii Inc (Face++) ",
+                                                                               " Fudan University"]
+        assert split_affiliations("Google+University College London") == ["Google", "University College London"]
+        assert org_id(resolver, "Tongji University+Megvii (Face++) Technology Inc.") == "tongji"
+        assert org_id(resolver, "Megvii (Face++) Technology Inc.") == "megvii"
 
     def test_organisations_and_get(self) -> None:
         fresh = OrgResolver()

@@ -196,9 +196,46 @@ PAPERS: list[tuple[int, str, list[tuple[str, ...]]]] = [
                        ("Stu Dentt", "Stanford University", "stanford.edu", "Full Professor")]),
     (2000, "Pro Three", [("Pro Fessor", "Stanford University", "stanford.edu", "Full Professor"),
                          ("Stu Dentt", "Stanford University", "stanford.edu", "PhD student")]),
+    # Nat is at UCL to 2016, the year a slot of Nat's names the Institute for Advanced Study first, then at
+    # Google from 2018: UCL was left for the IAS, not for Google.
+    (2015, "Nat One", [("Nat Stop", "University College London", "ucl.ac.uk")]),
+    (2016, "Nat Two", [("Nat Stop", "University College London", "ucl.ac.uk")]),
+    (2016, "Nat Three", [("Nat Stop", "Institute for Advanced Study", "ias.edu")]),
+    (2018, "Nat Four", [("Nat Stop", "Google", "google.com")]),
+    (2019, "Nat Five", [("Nat Stop", "Google", "google.com")]),
+    # Pia and Rex leave MIT for Google with a paper of 2017 between, whose list is the paper's (PAPER_LISTS):
+    # Pia's names only other places, Rex's names MIT too.
+    (2015, "Pia One", [("Pia Listed", "MIT", "mit.edu")]),
+    (2016, "Pia Two", [("Pia Listed", "MIT", "mit.edu")]),
+    (2018, "Pia Three", [("Pia Listed", "Google", "google.com")]),
+    (2019, "Pia Four", [("Pia Listed", "Google", "google.com")]),
+    (2015, "Rex One", [("Rex Listed", "MIT", "mit.edu")]),
+    (2016, "Rex Two", [("Rex Listed", "MIT", "mit.edu")]),
+    (2018, "Rex Three", [("Rex Listed", "Google", "google.com")]),
+    (2019, "Rex Four", [("Rex Listed", "Google", "google.com")]),
+    # Uma stays at Oxford and takes an adjunct chair in Beijing: a post beside the first, no move.
+    (1991, "Uma One", [("Uma Adjunct", "University of Oxford", "ox.ac.uk", "Full Professor")]),
+    (1992, "Uma Two", [("Uma Adjunct", "University of Oxford", "ox.ac.uk", "Full Professor")]),
+    (1993, "Uma Three", [("Uma Adjunct", "University of Oxford", "ox.ac.uk", "Full Professor")]),
+    (1994, "Uma Four", [("Uma Adjunct", "Peking University", "pku.edu.cn", "Adjunct Professor")]),
+    (1995, "Uma Five", [("Uma Adjunct", "Peking University", "pku.edu.cn", "Adjunct Professor")]),
+    # Ivo, a student at MIT, interns at Google: no move either.
+    (1996, "Ivo One", [("Ivo Intern", "MIT", "mit.edu", "PhD student")]),
+    (1997, "Ivo Two", [("Ivo Intern", "MIT", "mit.edu", "PhD student")]),
+    (1998, "Ivo Three", [("Ivo Intern", "Google", "google.com", "Research Intern")]),
+    (1999, "Ivo Four", [("Ivo Intern", "Google", "google.com", "Intern")]),
     # Art's own slot names the e-mail's university second: no conflict, the domain still counts.
     (2016, "Art One", [("Art Dual", "Zorvath Search + Massachusetts Institute of Technology", "mit.edu"),
                        ("Vic Near", "Stanford University", "stanford.edu")]),
+]
+
+
+# (year, title, authors, the paper's list of institutions): a file that lists each institution once per paper
+# (CVPR 2020-24), never paired by position.
+PAPER_LISTS: list[tuple[int, str, list[str], list[str]]] = [
+    (2017, "Pia Between", ["Pia Listed", "Quin Far"], ["ETH Zurich", "University of Tübingen", "Max Planck Institute"]),
+    (2017, "Rex Between", ["Rex Listed", "Quin Far"], ["Massachusetts Institute of Technology", "ETH Zurich",
+                                                       "University of Tübingen"]),
 ]
 
 
@@ -219,6 +256,14 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> ResearchStore:
     folder.mkdir(parents=True)
     for year, rows in by_year.items():
         (folder / f"aistats{year}.json").write_text(json.dumps(rows))
+    lists = root / "sources" / "cvpr"
+    lists.mkdir()
+    for year in {p[0] for p in PAPER_LISTS}:
+        (lists / f"cvpr{year}.json").write_text(json.dumps([
+            {"id": f"l{n}", "title": title, "status": "Poster", "author": "; ".join(names),
+             "authorids": "; ".join(a.split()[0].lower() + "@people.example.org" for a in names),
+             "aff": "; ".join(affs)}
+            for n, (y, title, names, affs) in enumerate(PAPER_LISTS) if y == year]))
     dest = root / "research.duckdb"
     build_store([root / "sources"], dest)
     return ResearchStore(dest)
@@ -383,14 +428,26 @@ class TestMoves:
     def test_no_move_past_a_place_named_in_between(self, store: ResearchStore) -> None:
         assert moves_of(store, "Gil Around", min_support=1) == []
 
+    def test_no_move_past_a_place_named_first_in_the_last_year_at_the_old_one(self, store: ResearchStore) -> None:
+        assert moves_of(store, "Nat Stop") == []
+
+    def test_no_move_past_a_paper_whose_own_list_names_only_other_places(self, store: ResearchStore) -> None:
+        assert moves_of(store, "Pia Listed") == []
+        assert moves_of(store, "Rex Listed") == [("mit", "google")]
+
+    @pytest.mark.parametrize("name", ["Uma Adjunct", "Ivo Intern"])
+    def test_no_move_to_a_place_held_only_as_an_adjunct_or_an_intern(self, store: ResearchStore, name: str) -> None:
+        assert moves_of(store, name, min_support=1) == []
+
     def test_one_paper_on_a_side_is_listed_only_when_asked(self, store: ResearchStore) -> None:
         assert moves_of(store, "Bo Thin") == []
         assert moves_of(store, "Bo Thin", min_support=1) == [("cmu", "apple")]
 
     def test_flows_count_only_moves(self, store: ResearchStore) -> None:
         flows = moves.list_flows(store, min_people=1, min_support=1)
+        # Rex's move to Google counts under Alphabet, the top of its family.
         assert {(f.from_org_id, f.to_org_id) for f in flows} == {("mit", "openai"), ("cmu", "apple"),
-                                                                 ("ucdavis", "ucla")}
+                                                                 ("ucdavis", "ucla"), ("mit", "alphabet")}
 
     def test_renamed_organisations_are_in_the_family_of_their_successor(self, store: ResearchStore) -> None:
         assert {"titech", "tmdu", "science-tokyo"} <= moves.family(store, "Institute of Science Tokyo")

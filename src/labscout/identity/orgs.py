@@ -163,6 +163,16 @@ _AT_THE = re.compile(r"^at (the )?")
 _TRAILING_POSTCODE = re.compile(r"(\s+[0-9][0-9-]*)+$")
 
 
+# Older lists join one author's several affiliations with '+'; a '+' doubled is part of a name ("Megvii
+# (Face++) Technology Inc." is one company, not "Megvii (Face" and ") Technology Inc.").
+_AFFILIATION_JOIN = re.compile(r"(?<!\+)\+(?!\+)")
+
+
+def split_affiliations(raw: str) -> list[str]:
+    """A slot's '+'-joined affiliations in order, the first the primary one."""
+    return _AFFILIATION_JOIN.split(raw)
+
+
 @lru_cache(maxsize=300_000)
 def normalise_org_name(raw: str) -> str:
     """The exact-match key: lower-case ASCII words, '&' as 'and', 'univ.' spelt out, no leading 'the'."""
@@ -381,7 +391,7 @@ class OrgResolver:
         # A curated domain is the most reliable signal: people type their affiliation in many ways but
         # their institutional e-mail in one.
         # Older lists join one author's several affiliations with '+'; the first is the primary one.
-        first_raw = next((p for p in raw.split("+") if normalise_org_name(p)), "")
+        first_raw = next((p for p in split_affiliations(raw) if normalise_org_name(p)), "")
         first_domain = domains[0] if domains else None
         for part in domains:
             found = self._curated_domain(part)
@@ -408,7 +418,7 @@ class OrgResolver:
 
     def _lists(self, raw: str, root: str) -> bool:
         """Whether one of the '+'-joined affiliations of `raw` names an organisation of the family `root`."""
-        for part in raw.split("+")[1:]:
+        for part in split_affiliations(raw)[1:]:
             named = self.resolve(part.strip()) if normalise_org_name(part) else None
             if named is not None and self._root(named.org) == root:
                 return True

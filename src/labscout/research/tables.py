@@ -12,7 +12,7 @@ import pyarrow as pa
 from labscout.identity.cluster import Resolution
 from labscout.identity.mentions import MentionRef
 from labscout.identity.names import normalise_name
-from labscout.identity.orgs import OrgMatch, OrgResolver, is_generic_domain, registered_domain
+from labscout.identity.orgs import OrgMatch, OrgResolver, is_generic_domain, registered_domain, split_affiliations
 from labscout.research import person_ids, source_tables
 from labscout.sources.paperlists import VENUE_NAMES
 from labscout.sources.records import AuthorMention, PaperRecord
@@ -44,9 +44,9 @@ class OrgLookup:
 
     def other_orgs(self, affiliation: str | None, domain: str | None) -> list[str | None]:
         """The organisations of a slot's second and later affiliations ('A+B'), aligned with them."""
-        if not affiliation or "+" not in affiliation:
+        parts = [p.strip() for p in split_affiliations(affiliation)] if affiliation else []
+        if len(parts) < 2:
             return []
-        parts = [p.strip() for p in affiliation.split("+")]
         domains = [d.strip() for d in (domain or "").split("+")]
         found = []
         for k, part in enumerate(parts[1:], start=1):
@@ -85,7 +85,7 @@ class OrgLookup:
         if by_domain is None:
             return False
         root = self.resolver.family_root(by_domain.org_id)
-        for part in affiliation.split("+"):
+        for part in split_affiliations(affiliation):
             named = self.resolver.resolve(part.strip()) if part.strip() else None
             if named is not None and self.resolver.family_root(named.org.org_id) == root:
                 return False
