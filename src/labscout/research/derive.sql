@@ -421,8 +421,7 @@ WITH spans AS (
     LEFT JOIN named na ON na.person_id = a.person_id AND na.year = a.last_year AND na.unit_id = a.unit_id
     LEFT JOIN named nb ON nb.person_id = a.person_id AND nb.year = a.last_year AND nb.unit_id = b.unit_id
     WHERE (a.last_year <= b.first_year OR coalesce(nb.n, 0) > coalesce(na.n, 0))
-      AND NOT list_contains(rb.lineage, a.unit_id) AND NOT list_contains(ra.lineage, b.unit_id)
-      AND NOT affiliated(ra.lineage, ra.affiliates, rb.lineage, rb.affiliates)
+      AND apart(a.unit_id, ra.lineage, ra.affiliates, b.unit_id, rb.lineage, rb.affiliates)
       AND NOT coalesce(ra.home_domain = rb.home_domain, false)
       AND NOT contains(ra.name_key, rb.name_key) AND NOT contains(rb.name_key, ra.name_key)
       AND NOT EXISTS (SELECT 1 FROM together t WHERE t.person_id = a.person_id
