@@ -8,13 +8,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from labscout.identity.cluster import Mention, resolve_people
-from labscout.identity.features import NameStats
+from labscout.identity.features import NameStats, Weights
 from labscout.identity.names import compatible
 
 # A corpus-sized view of name frequency: 'Yang Liu' is carried by about 40 people, 'Zephyrine
 # Okonkwo-Thornbury' by far fewer than one.
 BIG_CORPUS = NameStats(first=Counter({"yang": 500, "wei": 600, "zephyrine": 1, "gerald": 20, "george": 30}),
                        last=Counter({"liu": 800, "wang": 900, "okonkwothornbury": 1, "tesauro": 2}), total=10_000)
+# 'Chang Liu': common (about 0.3 people expected), though not so common that one shared co-author is too little.
+CHANG_LIU_CORPUS = NameStats(first=Counter({"chang": 4, "qixiang": 1, "wei": 60, "xudong": 5, "henghui": 1,
+                                            "yan": 40}),
+                             last=Counter({"liu": 800, "ye": 50, "ke": 10, "jiang": 100, "ding": 40, "yang": 300}),
+                             total=10_000)
 
 
 def _paper(pid: str, year: int, authors: list[tuple[str, str | None]], title: str,
@@ -217,6 +222,49 @@ class TestScenarios:
         res = resolve_people(ms, name_stats=BIG_CORPUS)
         assert not _same(res.labels, 0, 1)
         assert res.reasons == ["alone", "alone"]
+
+    @staticmethod
+    def _two_chang_lius(bridge: list[Mention]) -> list[Mention]:
+        # The UCAS Chang Liu and the NTU Chang Liu, six papers each, whose last papers both list one company
+        # among four (no author slot of either names it), plus whatever `bridge` adds.
+        ucas = [("Chang Liu", "ucas"), ("Qixiang Ye", "ucas"), ("Wei Ke", "ucas")]
+        ntu = [("Chang Liu", "ntu"), ("Xudong Jiang", "ntu"), ("Henghui Ding", "ntu")]
+
+        def listing(ms: list[Mention]) -> list[Mention]:
+            for m in ms:
+                m.paper_orgs = ("alibaba", "lab-a", "lab-b", "lab-c") if ms[0].paper[0] == "u" else \
+                    ("alibaba", "lab-e", "lab-f", "lab-g")
+            return ms
+        return [*(m for k in range(5) for m in _paper(f"u{k}", 2015 + k, ucas, "weakly supervised detection")),
+                *listing(_paper("u5", 2020, ucas, "few shot detection")),
+                *(m for k in range(5) for m in _paper(f"n{k}", 2015 + k, ntu, "image matting")),
+                *listing(_paper("n5", 2020, ntu, "referring segmentation")), *bridge]
+
+    @staticmethod
+    def _chang_liu_sides(ms: list[Mention]) -> tuple[list[int], list[int]]:
+        mine = [i for i, m in enumerate(ms) if m.name == "Chang Liu"]
+        return [i for i in mine if ms[i].paper.startswith("u")], [i for i in mine if ms[i].paper.startswith("n")]
+
+    def test_two_established_people_of_a_common_name_need_a_thread_of_their_own(self) -> None:
+        ms = self._two_chang_lius([])
+        ucas, ntu = self._chang_liu_sides(ms)
+        labels = resolve_people(ms, name_stats=CHANG_LIU_CORPUS).labels
+        assert len({labels[i] for i in ucas}) == 1 and len({labels[i] for i in ntu}) == 1
+        assert labels[ucas[0]] != labels[ntu[0]]
+        # Without the rule the listed company joins them: the rule, not the score, keeps them apart.
+        pooled = resolve_people(ms, Weights(established=0), name_stats=CHANG_LIU_CORPUS).labels
+        assert pooled[ucas[0]] == pooled[ntu[0]]
+
+    def test_a_shared_coauthor_still_joins_established_groups(self) -> None:
+        # One more paper of each side with the same collaborator: a thread of their own.
+        bridge = [*_paper("u6", 2021, [("Chang Liu", "ucas"), ("Qixiang Ye", "ucas"), ("Yan Yang", None)],
+                          "detection transformers"),
+                  *_paper("n6", 2021, [("Chang Liu", "ntu"), ("Xudong Jiang", "ntu"), ("Yan Yang", None)],
+                          "matting transformers")]
+        ms = self._two_chang_lius(bridge)
+        ucas, ntu = self._chang_liu_sides(ms)
+        labels = resolve_people(ms, name_stats=CHANG_LIU_CORPUS).labels
+        assert len({labels[i] for i in ucas + ntu}) == 1
 
     def test_labels_are_dense(self) -> None:
         ms = _paper("p1", 2020, [("Wei Wang", "mit"), ("Ann Lee", "mit"), ("Bo Chen", "mit")], "x")

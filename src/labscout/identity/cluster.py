@@ -467,6 +467,12 @@ def _resolve_block(mentions: Sequence[Mention], block: list[int], clusters: _Clu
                 obstacle = ""
             elif obstacle in SOFT and features.overwhelming(feats[ra], feats[rb], log_people, weights):
                 obstacle, why = "", "duplicate-profile"
+            if not obstacle and (ra in changed or rb in changed) and _established(feats[ra], feats[rb], weights):
+                # Both groups grew this round after the pair was scored: judge the groups as they now are,
+                # or two people of one name meet through two of their mentions' stale pair score.
+                now = max(math.log(max(stats.expected_people(clusters.names(r)), 1e-6)) for r in (ra, rb))
+                if features.score_pair(feats[ra], feats[rb], now, weights, stats)[0] < weights.margin:
+                    obstacle = "thin"
             if not obstacle:
                 clusters.join(ra, rb)
                 root = clusters.find(ra)
@@ -513,3 +519,8 @@ def _given_names(names: Iterable[str]) -> tuple[str, ...]:
     """The whole given names among a group's spellings, ("",) when it has initials only."""
     found = sorted({first for first in (split_name(n).first for n in names) if len(first) > 1})
     return tuple(found) if found else ("",)
+
+
+def _established(a: ClusterFeatures, b: ClusterFeatures, weights: Weights) -> bool:
+    """Whether both groups hold enough mentions to be people of their own (`Weights.established`)."""
+    return bool(weights.established) and min(a.size, b.size) >= weights.established
