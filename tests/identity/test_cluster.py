@@ -230,15 +230,14 @@ class TestScenarios:
         ucas = [("Chang Liu", "ucas"), ("Qixiang Ye", "ucas"), ("Wei Ke", "ucas")]
         ntu = [("Chang Liu", "ntu"), ("Xudong Jiang", "ntu"), ("Henghui Ding", "ntu")]
 
-        def listing(ms: list[Mention]) -> list[Mention]:
+        def listing(ms: list[Mention], *others: str) -> list[Mention]:
             for m in ms:
-                m.paper_orgs = ("alibaba", "lab-a", "lab-b", "lab-c") if ms[0].paper[0] == "u" else \
-                    ("alibaba", "lab-e", "lab-f", "lab-g")
+                m.paper_orgs = ("alibaba", *others)
             return ms
         return [*(m for k in range(5) for m in _paper(f"u{k}", 2015 + k, ucas, "weakly supervised detection")),
-                *listing(_paper("u5", 2020, ucas, "few shot detection")),
+                *listing(_paper("u5", 2020, ucas, "few shot detection"), "lab-a", "lab-b", "lab-c"),
                 *(m for k in range(5) for m in _paper(f"n{k}", 2015 + k, ntu, "image matting")),
-                *listing(_paper("n5", 2020, ntu, "referring segmentation")), *bridge]
+                *listing(_paper("n5", 2020, ntu, "referring segmentation"), "lab-e", "lab-f", "lab-g"), *bridge]
 
     @staticmethod
     def _chang_liu_sides(ms: list[Mention]) -> tuple[list[int], list[int]]:

@@ -435,7 +435,7 @@ def _resolve_block(mentions: Sequence[Mention], block: list[int], clusters: _Clu
             if changed is None:
                 feats[root] = ClusterFeatures.of(clusters.members(root), mentions, idf)
             if changed is None or root in changed:
-                people[root] = math.log(max(stats.expected_people(clusters.names(root)), 1e-6))
+                people[root] = _log_people(clusters, stats, root)
         live = {r: feats[r] for r in roots}
         scored = []
         for a, b in _candidates(roots, live, clusters, weights, changed):
@@ -467,10 +467,11 @@ def _resolve_block(mentions: Sequence[Mention], block: list[int], clusters: _Clu
                 obstacle = ""
             elif obstacle in SOFT and features.overwhelming(feats[ra], feats[rb], log_people, weights):
                 obstacle, why = "", "duplicate-profile"
-            if not obstacle and (ra in changed or rb in changed) and _established(feats[ra], feats[rb], weights):
+            grew = ra in changed or rb in changed
+            if not obstacle and grew and features.established(feats[ra], feats[rb], weights):
                 # Both groups grew this round after the pair was scored: judge the groups as they now are,
                 # or two people of one name meet through two of their mentions' stale pair score.
-                now = max(math.log(max(stats.expected_people(clusters.names(r)), 1e-6)) for r in (ra, rb))
+                now = max(_log_people(clusters, stats, r) for r in (ra, rb))
                 if features.score_pair(feats[ra], feats[rb], now, weights, stats)[0] < weights.margin:
                     obstacle = "thin"
             if not obstacle:
@@ -521,6 +522,6 @@ def _given_names(names: Iterable[str]) -> tuple[str, ...]:
     return tuple(found) if found else ("",)
 
 
-def _established(a: ClusterFeatures, b: ClusterFeatures, weights: Weights) -> bool:
-    """Whether both groups hold enough mentions to be people of their own (`Weights.established`)."""
-    return bool(weights.established) and min(a.size, b.size) >= weights.established
+def _log_people(clusters: _Clusters, stats: features.NameStats, root: int) -> float:
+    """Log of the people expected to carry a group's rarest spelling: how much evidence its joins need."""
+    return math.log(max(stats.expected_people(clusters.names(root)), 1e-6))

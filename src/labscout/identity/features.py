@@ -402,8 +402,7 @@ def score_pair(a: ClusterFeatures, b: ClusterFeatures, log_people: float, w: Wei
     ya, yb = a.org_years, b.org_years
     if ya and yb and any(ya[y].isdisjoint(yb[y]) for y in ya.keys() & yb.keys()):
         score += c["year_conflict"]
-    if (not shared and not same_org and not domain and w.established and log_people >= w.established_log_people
-            and min(a.size, b.size) >= w.established):
+    if not shared and not same_org and not domain and log_people >= w.established_log_people and established(a, b, w):
         return min(score, w.margin - 1.0), "thin"
     cosine = 0.0
     if score < w.margin <= score + k_topic:
@@ -414,6 +413,11 @@ def score_pair(a: ClusterFeatures, b: ClusterFeatures, log_people: float, w: Wei
     parts = (k_co * shared, k_org * same_org, k_porg * paper_org, k_dom * domain, k_topic * cosine)
     best = max(range(len(parts)), key=parts.__getitem__)
     return score, _EVIDENCE[best] if parts[best] > 0 else "rare-name"
+
+
+def established(a: ClusterFeatures, b: ClusterFeatures, w: Weights) -> bool:
+    """Whether both groups hold enough mentions to be people of their own (`Weights.established`)."""
+    return bool(w.established) and min(a.size, b.size) >= w.established
 
 
 def is_common(log_people: float) -> bool:
