@@ -115,6 +115,22 @@ class TestHardRules:
         res = resolve_people(ms, name_stats=BIG_CORPUS)
         assert not _same(res.labels, 0, 2)
 
+    def test_two_middle_initials_stay_two_people_though_each_is_proven_the_bare_name(self) -> None:
+        # Matthew W. Hoffman (UBC) and Matthew D. Hoffman (Princeton) each print one e-mail under the bare
+        # "Matthew Hoffman" too; their groups share a co-author and a lab, and a bare spelling in each.
+        lab = [("Ann Lee", "dm")]
+        ms = [*_paper("p1", 2016, [("Matthew W. Hoffman", "dm"), *lab], "bayesian optimisation",
+                      {"Matthew W. Hoffman": "email:mwh@cs.ubc.ca"}),
+              *_paper("p2", 2017, [("Matthew Hoffman", "dm"), *lab], "bayesian optimisation",
+                      {"Matthew Hoffman": "email:mwh@cs.ubc.ca"}),
+              *_paper("p3", 2018, [("Matthew D. Hoffman", "dm"), *lab], "bayesian optimisation",
+                      {"Matthew D. Hoffman": "email:mdh@princeton.edu"}),
+              *_paper("p4", 2019, [("Matthew Hoffman", "dm"), *lab], "bayesian optimisation",
+                      {"Matthew Hoffman": "email:mdh@princeton.edu"})]
+        res = resolve_people(ms, name_stats=BIG_CORPUS)
+        assert _same(res.labels, 0, 2) and _same(res.labels, 4, 6)
+        assert not _same(res.labels, 0, 4) and not _same(res.labels, 2, 6)
+
     def test_a_profile_keeps_its_owners_renamed_spelling(self) -> None:
         # The person keeps an OpenReview profile themselves: a changed surname under it is theirs.
         ms = [*_paper("p1", 2015, [("Jane Smith", "mit")], "protein folding", {"Jane Smith": "openreview:~Jane_Doe1"}),

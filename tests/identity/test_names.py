@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from labscout.identity.names import compatible, normalise_name, split_name
+from labscout.identity.names import compatible, middle_clash, normalise_name, split_name
 
 
 class TestNormalise:
@@ -59,3 +59,26 @@ class TestCompatible:
            st.sampled_from(["Yang Liu", "Y. Liu", "Yang Q. Liu", "Yi Liu", "Y. Q. Liu", "Yang P. Liu", "Liu"]))
     def test_symmetric(self, a: str, b: str) -> None:
         assert compatible(a, b) == compatible(b, a)
+
+
+class TestMiddleClash:
+    def test_two_middle_initials_of_one_given_name_clash(self) -> None:
+        assert middle_clash("Matthew W. Hoffman", "Matthew D. Hoffman")
+        assert middle_clash("Philip S. Yu", "Philip L. H. Yu")
+        assert middle_clash("M. W. Hoffman", "Matthew D Hoffman")
+
+    def test_initials_written_together_or_a_middle_left_out_do_not(self) -> None:
+        assert not middle_clash("Jackie CK Cheung", "Jackie Chi Kit Cheung")
+        assert not middle_clash("Ruud JG van Sloun", "Ruud J. G. van Sloun")
+        assert not middle_clash("Cicero Dos Santos", "Cicero Nogueira dos Santos")
+        assert not middle_clash("Matthew Hoffman", "Matthew D. Hoffman")
+
+    def test_other_given_names_or_surnames_are_not_its_business(self) -> None:
+        assert not middle_clash("Matthew W. Hoffman", "Mark D. Hoffman")
+        assert not middle_clash("Matthew W. Hoffman", "Matthew D. Hofman")
+
+    @given(st.sampled_from(["Yang Liu", "Yang Q. Liu", "Y. Q. P. Liu", "Yang P. Liu", "Yang QP Liu", "Yang Qi Liu"]),
+           st.sampled_from(["Yang Liu", "Yang Q. Liu", "Y. Q. P. Liu", "Yang P. Liu", "Yang QP Liu", "Yang Qi Liu"]))
+    def test_symmetric_and_never_a_clash_with_itself(self, a: str, b: str) -> None:
+        assert middle_clash(a, b) == middle_clash(b, a)
+        assert not middle_clash(a, a)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from labscout.identity import features
 from labscout.identity.constraints import PersonConstraints
 from labscout.identity.features import ClusterFeatures, Weights
-from labscout.identity.names import compatible, id_variant, normalise_name, split_name
+from labscout.identity.names import compatible, id_variant, middle_clash, normalise_name, split_name
 from labscout.sources.ids import conflict_bucket, join_key, namespace_of
 
 
@@ -202,7 +202,11 @@ def _families_of(group: _Group) -> list[frozenset[str]]:
 
 
 def _families_compatible(fa: list[frozenset[str]], fb: list[frozenset[str]]) -> bool:
-    return all(any(compatible(x, y) for x in a for y in b) for a in fa for b in fb)
+    # A family is one person's spellings: it fits another when any two fit, but never when the two hold a
+    # given name with two different middle names (the bare "Matthew Hoffman" an e-mail proved to be
+    # "Matthew W. Hoffman" and the one another proved to be "Matthew D. Hoffman" are two people's).
+    return all(any(compatible(x, y) for x in a for y in b) for a in fa for b in fb) and not any(
+        middle_clash(x, y) for a in fa for b in fb for x in a for y in b)
 
 
 def _merge_families(fa: list[frozenset[str]], fb: list[frozenset[str]],

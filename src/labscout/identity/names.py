@@ -74,6 +74,27 @@ def compatible(a: str, b: str) -> bool:
     return all(_given_compatible(x, y) for x, y in zip(pa.middle, pb.middle, strict=False))
 
 
+@lru_cache(maxsize=400_000)
+def middle_clash(a: str, b: str) -> bool:
+    """Two spellings of one given name and surname whose middle initials cannot be one person's ('Matthew W.
+    Hoffman', 'Matthew D. Hoffman'): two people, even where each is proven one person with a bare 'Matthew
+    Hoffman'. Looser than `compatible`, since it judges spellings an id may have proven one person's: a middle
+    written as joined initials ('Jackie CK Cheung', 'Ruud JG van Sloun') or one left out ('Cicero dos Santos'
+    for 'Cicero Nogueira dos Santos') is no clash; initials of one not found in order in the other are."""
+    pa, pb = split_name(a), split_name(b)
+    if not pa.middle or not pb.middle or pa.last != pb.last or not _given_compatible(pa.first, pb.first):
+        return False
+    ia, ib = _middle_initials(pa.middle), _middle_initials(pb.middle)
+    short, long = (ia, ib) if len(ia) <= len(ib) else (ib, ia)
+    rest = iter(long)
+    return not all(letter in rest for letter in short)
+
+
+def _middle_initials(middle: tuple[str, ...]) -> str:
+    # "ck" is two initials written together; "kit" is a name, its initial is its first letter.
+    return "".join(token if len(token) <= 2 else token[0] for token in middle)
+
+
 def _one_typo(a: str, b: str) -> bool:
     """Two long tokens one letter apart ('studer' / 'studor', 'antreas' / 'anthreas')."""
     if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1:
