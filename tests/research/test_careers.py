@@ -224,6 +224,29 @@ PAPERS: list[tuple[int, str, list[tuple[str, ...]]]] = [
     (1997, "Ivo Two", [("Ivo Intern", "MIT", "mit.edu", "PhD student")]),
     (1998, "Ivo Three", [("Ivo Intern", "Google", "google.com", "Research Intern")]),
     (1999, "Ivo Four", [("Ivo Intern", "Google", "google.com", "Intern")]),
+    # Geo, at Toronto, joins Google and keeps his chair: his 2016 slot prints Toronto first with Google's
+    # e-mail (Hinton's NeurIPS 2016), which chooses Google Brain as the slot's organisation. Toronto is kept
+    # beside it, and Toronto to Google is no move.
+    (2012, "Geo One", [("Geo Kept", "University of Toronto", "utoronto.ca")]),
+    (2013, "Geo Two", [("Geo Kept", "University of Toronto", "utoronto.ca")]),
+    (2015, "Geo Three", [("Geo Kept", "Google", "google.com")]),
+    (2016, "Geo Four", [("Geo Kept", "University of Toronto+Google Brain", "google.com")]),
+    (2017, "Geo Five", [("Geo Kept", "Google", "google.com")]),
+    # Yus leaves MIT for IBM in 2015; that year's MIT paper prints an Italian institute first with the MIT
+    # e-mail (Mroueh's ICML 2015). The institute is that paper's, not another paper against MIT.
+    (2011, "Yus One", [("Yus Leaving", "Massachusetts Institute of Technology", "mit.edu")]),
+    (2012, "Yus Two", [("Yus Leaving", "Massachusetts Institute of Technology", "mit.edu")]),
+    (2015, "Yus Three", [("Yus Leaving", "Istituto Italiano di Tecnologia+Massachusetts Institute of Technology",
+                          "mit.edu")]),
+    (2015, "Yus Four", [("Yus Leaving", "IBM Research", "ibm.com")]),
+    (2017, "Yus Five", [("Yus Leaving", "IBM Research", "ibm.com")]),
+    (2018, "Yus Six", [("Yus Leaving", "IBM Research", "ibm.com")]),
+    # Kis moves from Yonsei to EPFL in 2019, that year's slot printing both with the EPFL e-mail (Seungryong
+    # Kim's CVPR 2019): moving, not holding both.
+    (2017, "Kis One", [("Kis Postdoc", "Yonsei University", "yonsei.ac.kr")]),
+    (2018, "Kis Two", [("Kis Postdoc", "Yonsei University", "yonsei.ac.kr")]),
+    (2019, "Kis Three", [("Kis Postdoc", "Yonsei University+EPFL", "epfl.ch")]),
+    (2020, "Kis Four", [("Kis Postdoc", "EPFL", "epfl.ch")]),
     # Art's own slot names the e-mail's university second: no conflict, the domain still counts.
     (2016, "Art One", [("Art Dual", "Zorvath Search + Massachusetts Institute of Technology", "mit.edu"),
                        ("Vic Near", "Stanford University", "stanford.edu")]),
@@ -400,12 +423,23 @@ class TestFacts:
         issues = store.rows("SELECT i.kind, i.field FROM record_issues i JOIN papers p USING (paper_id) "
                             "WHERE p.title = 'Sia One'")
         assert issues == [{"kind": "e-mail domains out of author order", "field": "aff_domain"}]
-        # A slot naming its e-mail's organisation second is no conflict: the domain still decides.
-        assert [r.org_id for r in timeline(store, "Art Dual")] == ["mit"]
+        # A slot naming its e-mail's organisation second is no conflict: the domain still decides, and the
+        # place printed first stays beside it.
+        assert [(r.org_id, r.n_first) for r in timeline(store, "Art Dual")] == [("mit", 1), ("zorvath-search", 0)]
 
     def test_a_second_affiliation_is_a_fact_of_its_own(self, store: ResearchStore) -> None:
         rows = timeline(store, "Dee Dual")
         assert {(r.year, r.org_id) for r in rows} >= {(2024, "ucl"), (2024, "google-deepmind")}
+
+    def test_a_slots_other_place_is_not_another_paper_against_it(self, store: ResearchStore) -> None:
+        held = {(r.year, r.org_id): r.strength for r in timeline(store, "Yus Leaving")}
+        assert held[(2015, "mit")] == "strong"
+        found = moves.list_moves(store, person_id=queries.resolve_person(store, "Yus Leaving"))
+        assert [(m.from_org_id, m.from_year, m.to_year) for m in found] == [("mit", 2015, 2015)]
+
+    def test_the_first_place_printed_stays_where_the_e_mail_chose_a_later_one(self, store: ResearchStore) -> None:
+        held = {r.org_id: r.n_first for r in timeline(store, "Geo Kept") if r.year == 2016}
+        assert held == {"google": 1, "google-brain": 0, "toronto": 0}
 
 
 class TestMoves:
@@ -416,7 +450,7 @@ class TestMoves:
 
     @pytest.mark.parametrize("name", ["Tomo Renamed", "Mo Unit", "Dee Dual", "Lu Affiliate", "Sam Spelt",
                                       "Jo Both", "Kim Garble", "Ray Prof", "Yam Held", "Mor Team",
-                                      "Cor Joint"])
+                                      "Cor Joint", "Geo Kept"])
     def test_renames_units_dual_affiliations_and_affiliates_are_not_moves(self, store: ResearchStore,
                                                                           name: str) -> None:
         assert moves_of(store, name, min_support=1) == []
@@ -439,6 +473,10 @@ class TestMoves:
     def test_no_move_to_a_place_held_only_as_an_adjunct_or_an_intern(self, store: ResearchStore, name: str) -> None:
         assert moves_of(store, name, min_support=1) == []
 
+    def test_both_places_printed_in_the_year_of_a_move_with_the_new_ones_e_mail_are_a_move(
+            self, store: ResearchStore) -> None:
+        assert moves_of(store, "Kis Postdoc") == [("yonsei", "epfl")]
+
     def test_one_paper_on_a_side_is_listed_only_when_asked(self, store: ResearchStore) -> None:
         assert moves_of(store, "Bo Thin") == []
         assert moves_of(store, "Bo Thin", min_support=1) == [("cmu", "apple")]
@@ -447,7 +485,8 @@ class TestMoves:
         flows = moves.list_flows(store, min_people=1, min_support=1)
         # Rex's move to Google counts under Alphabet, the top of its family.
         assert {(f.from_org_id, f.to_org_id) for f in flows} == {("mit", "openai"), ("cmu", "apple"),
-                                                                 ("ucdavis", "ucla"), ("mit", "alphabet")}
+                                                                 ("ucdavis", "ucla"), ("mit", "alphabet"),
+                                                                 ("mit", "ibm-research"), ("yonsei", "epfl")}
 
     def test_renamed_organisations_are_in_the_family_of_their_successor(self, store: ResearchStore) -> None:
         assert {"titech", "tmdu", "science-tokyo"} <= moves.family(store, "Institute of Science Tokyo")

@@ -243,19 +243,23 @@ WITH slots AS (
     LEFT JOIN org_relations r USING (org_id)
     WHERE f.org_id IS NOT NULL OR NOT f.year_has_org
 ), around AS (
+    -- Other papers only: the fact's own paper under another of its slot's places ("Istituto Italiano di
+    -- Tecnologia + MIT") neither bears it out nor speaks against it.
     SELECT f.person_id, f.year, f.org_id,
-           coalesce(sum(g.n_papers) FILTER (WHERE g.group_id = f.group_id
-                                            OR affiliated(f.lineage, f.affiliates, g.lineage, g.affiliates)),
+           coalesce(sum(g.n_papers - list_contains(g.paper_ids, f.paper_ids[1])::INTEGER)
+                        FILTER (WHERE g.group_id = f.group_id
+                                OR affiliated(f.lineage, f.affiliates, g.lineage, g.affiliates)),
                     0) AS agreeing,
-           coalesce(sum(g.n_papers) FILTER (WHERE abs(g.year - f.year) <= 1 AND g.group_id <> f.group_id
-                                            AND NOT affiliated(f.lineage, f.affiliates, g.lineage, g.affiliates)),
+           coalesce(sum(g.n_papers - list_contains(g.paper_ids, f.paper_ids[1])::INTEGER)
+                        FILTER (WHERE abs(g.year - f.year) <= 1 AND g.group_id <> f.group_id
+                                AND NOT affiliated(f.lineage, f.affiliates, g.lineage, g.affiliates)),
                     0) AS against,
            string_agg(DISTINCT o.name, '; ' ORDER BY o.name)
                FILTER (WHERE abs(g.year - f.year) <= 1 AND g.group_id <> f.group_id
                        AND NOT affiliated(f.lineage, f.affiliates, g.lineage, g.affiliates)) AS against_orgs
     FROM facts f
     JOIN facts g ON g.person_id = f.person_id AND g.org_id IS NOT NULL AND abs(g.year - f.year) <= 2
-         AND NOT (g.year = f.year AND g.org_id = f.org_id)
+         AND NOT (g.year = f.year AND g.org_id = f.org_id) AND g.paper_ids <> f.paper_ids
     LEFT JOIN organisations o ON o.org_id = g.org_id
     WHERE f.n_papers = 1 AND f.org_id IS NOT NULL
     GROUP BY f.person_id, f.year, f.org_id
@@ -397,10 +401,16 @@ WITH spans AS (
     -- Units a person named on one slot together: held at once. Named after the move's second place was
     -- joined, what is above each is held at once too (Makoto Yamada's "Kyoto University + RIKEN AIP" of
     -- 2020-2023 holds Kyoto and RIKEN); named before, it may be a student's internship beside a university
-    -- (Shixiang Gu's "Cambridge + Google Brain" before he joined Google).
+    -- (Shixiang Gu's "Cambridge + Google Brain" before he joined Google). `by_mail`: the slot's e-mail
+    -- chose a later place than the one printed first ("Yonsei University+EPFL" with epfl.ch, Kloft's "Humboldt
+    -- University + Courant Institute" with nyu.edu): within the years of a move, from the old place's last to
+    -- the new one's first, that is someone moving with one place's address and the other's name, not two
+    -- posts; named later (Hinton's "University of Toronto+Google Brain" of 2016), it is.
     SELECT DISTINCT a.person_id, ra.unit_id AS one, rb.unit_id AS other, ra.lineage AS one_above,
-           rb.lineage AS other_above, p.year
-    FROM (SELECT person_id, paper_id, org_id, unnest(other_org_ids) AS other_id FROM {authorships}
+           rb.lineage AS other_above, p.year, a.by_mail
+    FROM (SELECT person_id, paper_id, org_id, unnest(other_org_ids) AS other_id,
+                 coalesce(org_method = 'domain', false) AS by_mail
+          FROM {authorships}
           WHERE len(other_org_ids) > 0 AND paper_id NOT IN (SELECT paper_id FROM misaligned_lists)) a
     JOIN papers p USING (paper_id)
     JOIN org_relations ra ON ra.org_id = a.org_id JOIN org_relations rb ON rb.org_id = a.other_id
@@ -425,6 +435,8 @@ WITH spans AS (
       AND NOT coalesce(ra.home_domain = rb.home_domain, false)
       AND NOT contains(ra.name_key, rb.name_key) AND NOT contains(rb.name_key, ra.name_key)
       AND NOT EXISTS (SELECT 1 FROM together t WHERE t.person_id = a.person_id
+                      AND NOT (t.by_mail AND t.year BETWEEN least(a.last_year, b.first_year)
+                                                        AND greatest(a.last_year, b.first_year))
                       AND ((t.one = a.unit_id AND t.other = b.unit_id) OR (t.one = b.unit_id AND t.other = a.unit_id)
                            OR (t.year > b.first_year
                                AND ((list_contains(t.one_above, a.unit_id) AND list_contains(t.other_above, b.unit_id))

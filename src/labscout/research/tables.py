@@ -42,14 +42,14 @@ class OrgLookup:
         """Settle what an affiliation names before anything asks (a source's own institution record)."""
         self.matches.setdefault((affiliation, None), found)
 
-    def other_orgs(self, affiliation: str | None, domain: str | None) -> list[str | None]:
-        """The organisations of a slot's second and later affiliations ('A+B'), aligned with them."""
+    def part_orgs(self, affiliation: str | None, domain: str | None) -> list[str | None]:
+        """The organisations of each of a slot's several affiliations ('A+B'), aligned with them; [] for one."""
         parts = [p.strip() for p in split_affiliations(affiliation)] if affiliation else []
         if len(parts) < 2:
             return []
         domains = [d.strip() for d in (domain or "").split("+")]
         found = []
-        for k, part in enumerate(parts[1:], start=1):
+        for k, part in enumerate(parts):
             match = self.match(part, domains[k] if len(domains) == len(parts) and domains[k] else None)
             found.append(match.org.org_id if match else None)
         return found
@@ -267,13 +267,17 @@ def _domains_out_of_order(records: Sequence[PaperRecord], lookup: OrgLookup) -> 
 
 def _others(lookup: OrgLookup, author: AuthorMention, primary: str | None,
             domain: str | None) -> tuple[list[str], list[str | None]]:
-    """A slot's second and later organisations with their positions, the first and repeats left out."""
+    """A slot's organisations other than its primary one, with their positions, repeats left out.
+
+    The primary is mostly the first printed; where the e-mail chose a later one ("University of Toronto+Google
+    Brain" with google.com), the first printed is one of the others, not lost (its position is the slot's,
+    already the primary's, so none is given for it)."""
     orgs: list[str] = []
     positions: list[str | None] = []
-    for k, org_id in enumerate(lookup.other_orgs(author.affiliation, domain)):
+    for k, org_id in enumerate(lookup.part_orgs(author.affiliation, domain)):
         if org_id is not None and org_id != primary and org_id not in orgs:
             orgs.append(org_id)
-            positions.append(author.extra_positions[k] if k < len(author.extra_positions) else None)
+            positions.append(author.extra_positions[k - 1] if 0 < k <= len(author.extra_positions) else None)
     return orgs, positions
 
 
