@@ -86,7 +86,10 @@ class TestResolve:
                               ("Ant Financial Services Group", "ant-financial", "ant-group"),
                               ("LINE Corporation", "line-corp", "ly-corp"),
                               ("Google Brain", "google-brain", "google-deepmind"),
-                              ("Element AI", "element-ai", "servicenow")):
+                              ("Element AI", "element-ai", "servicenow"),
+                              # NAVER bought it in 2017: Diane Larlus's computer vision group went on as
+                              # NAVER LABS Europe.
+                              ("Computer Vision Group, Xerox Research Centre Europe", "xrce", "naver")):
             found = resolver.resolve(raw)
             assert found is not None and found.org.org_id == old
             assert found.org.successor_id == new
