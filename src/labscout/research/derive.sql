@@ -401,11 +401,11 @@ WITH spans AS (
     -- Units a person named on one slot together: held at once. Named after the move's second place was
     -- joined, what is above each is held at once too (Makoto Yamada's "Kyoto University + RIKEN AIP" of
     -- 2020-2023 holds Kyoto and RIKEN); named before, it may be a student's internship beside a university
-    -- (Shixiang Gu's "Cambridge + Google Brain" before he joined Google). `by_mail`: the slot's e-mail
-    -- chose a later place than the one printed first ("Yonsei University+EPFL" with epfl.ch, Kloft's "Humboldt
-    -- University + Courant Institute" with nyu.edu): within the years of a move, from the old place's last to
-    -- the new one's first, that is someone moving with one place's address and the other's name, not two
-    -- posts; named later (Hinton's "University of Toronto+Google Brain" of 2016), it is.
+    -- (Shixiang Gu's "Cambridge + Google Brain" before he joined Google). `by_mail`: the slot's organisation
+    -- is its e-mail's, mostly a later one than the place printed first ("Yonsei University+EPFL" with epfl.ch,
+    -- Kloft's "Humboldt University + Courant Institute" with nyu.edu): within the years of a move, from the
+    -- old place's last to the new one's first, that is someone moving with one place's address and the
+    -- other's name, not two posts; named later (Hinton's "University of Toronto+Google Brain" of 2016), it is.
     SELECT DISTINCT a.person_id, ra.unit_id AS one, rb.unit_id AS other, ra.lineage AS one_above,
            rb.lineage AS other_above, p.year, a.by_mail
     FROM (SELECT person_id, paper_id, org_id, unnest(other_org_ids) AS other_id,
