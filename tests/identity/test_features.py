@@ -134,3 +134,26 @@ def test_score_pair_is_the_fitted_sum_over_pair_vector() -> None:
         x = pair_vector(a, b, log_people, w.coauthor_cap, STATS, topic=0.0)
         expected = w.coefficients["bias"] + sum(w.coefficients[n] * v for n, v in zip(FEATURES, x, strict=True))
         assert score_pair(a, b, log_people, w, STATS)[0] == pytest.approx(expected)
+
+
+def test_a_hubs_coauthors_of_common_names_are_not_shared_evidence_for_a_common_name() -> None:
+    # Jie Tang of Tsinghua (245 co-authors) took in Jie Tang of Nanjing's papers through a "Jie Liu".
+    from labscout.identity.features import shared_coauthors
+
+    w = Weights()
+    many = tuple(f"coauthor{k} rarename{k}" for k in range(w.hub_coauthors)) + ("yang liu", "zephyrine kowalski")
+    hub = ClusterFeatures.of_mention(_m("a", coauthors=many), {})
+    small = ClusterFeatures.of_mention(_m("b", coauthors=(*many[:3], "yang liu")), {})
+    lone = ClusterFeatures.of_mention(_m("c", coauthors=("yang liu",)), {})
+    rare = ClusterFeatures.of_mention(_m("d", coauthors=("zephyrine kowalski",)), {})
+    assert STATS.people_of("yang liu") >= 1.0 > STATS.people_of("zephyrine kowalski")
+    assert shared_coauthors(hub, lone, True, w.coauthor_cap, w.hub_coauthors, STATS) == (0, 0)
+    assert shared_coauthors(hub, rare, True, w.coauthor_cap, w.hub_coauthors, STATS)[0] == 1
+    # A rare name, a group that is no hub, or the rule turned off: every shared co-author counts.
+    assert shared_coauthors(hub, lone, False, w.coauthor_cap, w.hub_coauthors, STATS) == (1, 0)
+    assert shared_coauthors(small, lone, True, w.coauthor_cap, w.hub_coauthors, STATS) == (1, 0)
+    # Against the hub, the small group's three rare co-authors count and its "Yang Liu" does not.
+    assert shared_coauthors(small, hub, True, w.coauthor_cap, w.hub_coauthors, STATS)[0] == 3
+    assert shared_coauthors(hub, lone, True, w.coauthor_cap, 0, STATS) == (1, 0)
+    assert score_pair(hub, lone, math.log(40), w, STATS)[0] < score_pair(
+        hub, lone, math.log(40), Weights(hub_coauthors=0), STATS)[0]

@@ -449,7 +449,8 @@ def _resolve_block(mentions: Sequence[Mention], block: list[int], clusters: _Clu
             log_people = max(people[a], people[b])
             score, why = features.score_pair(feats[a], feats[b], log_people, weights, stats)
             if observe is not None:
-                observe(features.pair_vector(feats[a], feats[b], log_people, weights.coauthor_cap, stats),
+                observe(features.pair_vector(feats[a], feats[b], log_people, weights.coauthor_cap, stats,
+                                             hub_coauthors=weights.hub_coauthors),
                         clusters.members(a), clusters.members(b))
             if score >= weights.margin:
                 scored.append((score, a, b, why))

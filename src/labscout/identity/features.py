@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from labscout.identity.cluster import Mention
 
 # Bump when features or weights change: identity results are not comparable across versions.
-FEATURES_VERSION = 5
+FEATURES_VERSION = 6
 
 _WORD = re.compile(r"[a-z][a-z0-9]{2,}")
 _STOP = frozenset(
@@ -111,6 +111,12 @@ class Weights:
     # log -3, one shared co-author as too little split Le Song and Angela Yao; 5 and -1.5 with one co-author
     # as too little split Dan Xu's Oxford years from his HKUST ones. 0 turns the rule off.
     established: int = 5
+    # A group with this many co-authors is a hub: for a common name, only its co-authors of names that about
+    # one person or fewer carry ("Gangshan Wu", not "Jie Liu") count as shared with another group. Jie Tang of
+    # Tsinghua (245 co-authors) took in Jie Tang of Nanjing's papers one at a time through a "Jie Liu" of his
+    # own; Lei Zhang of PolyU and Lei Zhang of MSRA were one person of 212 papers. On the full corpus the mixed
+    # regime's precision rose 0.98488 -> 0.98509 at the same recall; 0 turns it off.
+    hub_coauthors: int = 100
     # ...and only for names at least this common (log people expected; "Angela Yao" is -2.9, "Zhou Yu" -1.2).
     established_log_people: float = -1.5
 
@@ -336,13 +342,28 @@ def _star(roots: list[int], hub_pool: list[int], sizes: dict[int, int] | None, h
                 yield (hub, b) if hub < b else (b, hub)
 
 
-def pair_vector(a: ClusterFeatures, b: ClusterFeatures, log_people: float, coauthor_cap: int,
-                stats: NameStats, topic: float | None = None) -> list[float]:
-    """The values of FEATURES for two groups of mentions (`topic` given: the cosine is not computed)."""
+def shared_coauthors(a: ClusterFeatures, b: ClusterFeatures, common_name: bool, cap: int, hub: int,
+                     stats: NameStats) -> tuple[int, int]:
+    """Co-authors two groups share, and how many of them have rare names, each capped at `cap`; a hub's
+    (`Weights.hub_coauthors`) co-authors of common names are left out for a common name."""
     small, large = (a.coauthors, b.coauthors) if len(a.coauthors) <= len(b.coauthors) else (b.coauthors, a.coauthors)
-    common = [key for key in small if key in large]
-    shared = min(len(common), coauthor_cap)
-    rare = min(sum(1 for key in common if stats.people_of(key) <= _RARE_COAUTHOR), coauthor_cap)
+    is_hub = bool(hub) and common_name and len(large) >= hub
+    shared = rare = 0
+    for key in small:
+        if key in large:
+            people = stats.people_of(key)
+            if is_hub and people >= 1.0:
+                continue
+            shared += 1
+            if people <= _RARE_COAUTHOR:
+                rare += 1
+    return min(shared, cap), min(rare, cap)
+
+
+def pair_vector(a: ClusterFeatures, b: ClusterFeatures, log_people: float, coauthor_cap: int,
+                stats: NameStats, topic: float | None = None, hub_coauthors: int = 0) -> list[float]:
+    """The values of FEATURES for two groups of mentions (`topic` given: the cosine is not computed)."""
+    shared, rare = shared_coauthors(a, b, is_common(log_people), coauthor_cap, hub_coauthors, stats)
     ya, yb = a.org_years, b.org_years
     year_conflict = bool(ya and yb) and any(ya[y].isdisjoint(yb[y]) for y in ya.keys() & yb.keys())
     same_org = not a.orgs.isdisjoint(b.orgs)
@@ -370,17 +391,7 @@ def score_pair(a: ClusterFeatures, b: ClusterFeatures, log_people: float, w: Wei
     """
     c = w.coefficients
     common = is_common(log_people)
-    ca, cb = a.coauthors, b.coauthors
-    if len(ca) > len(cb):
-        ca, cb = cb, ca
-    shared = rare = 0
-    for key in ca:
-        if key in cb:
-            shared += 1
-            if stats.people_of(key) <= _RARE_COAUTHOR:
-                rare += 1
-    cap = w.coauthor_cap
-    shared, rare = min(shared, cap), min(rare, cap)
+    shared, rare = shared_coauthors(a, b, common, w.coauthor_cap, w.hub_coauthors, stats)
     same_org = not a.orgs.isdisjoint(b.orgs)
     paper_org = 0.0 if same_org else _paper_org(a, b)
     domain = not a.domains.isdisjoint(b.domains)
