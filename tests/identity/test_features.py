@@ -141,7 +141,7 @@ def test_a_hubs_coauthors_of_common_names_are_not_shared_evidence_for_a_common_n
     from labscout.identity.features import shared_coauthors
 
     w = Weights()
-    many = tuple(f"coauthor{k} rarename{k}" for k in range(w.hub_coauthors)) + ("yang liu", "zephyrine kowalski")
+    many = (*(f"coauthor{k} rarename{k}" for k in range(w.hub_coauthors)), "yang liu", "zephyrine kowalski")
     hub = ClusterFeatures.of_mention(_m("a", coauthors=many), {})
     small = ClusterFeatures.of_mention(_m("b", coauthors=(*many[:3], "yang liu")), {})
     lone = ClusterFeatures.of_mention(_m("c", coauthors=("yang liu",)), {})
