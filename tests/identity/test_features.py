@@ -137,7 +137,8 @@ def test_score_pair_is_the_fitted_sum_over_pair_vector() -> None:
 
 
 def test_a_hubs_coauthors_of_common_names_are_not_shared_evidence_for_a_common_name() -> None:
-    # Jie Tang of Tsinghua (245 co-authors) took in Jie Tang of Nanjing's papers through a "Jie Liu".
+    # A hub of a common name (Lei Zhang of PolyU and of MSRA were one person of 212 papers) shares only its
+    # co-authors of rare names.
     from labscout.identity.features import shared_coauthors
 
     w = Weights()
