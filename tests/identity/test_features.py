@@ -158,3 +158,30 @@ def test_a_hubs_coauthors_of_common_names_are_not_shared_evidence_for_a_common_n
     assert shared_coauthors(hub, lone, True, w.coauthor_cap, 0, STATS) == (1, 0)
     assert score_pair(hub, lone, math.log(40), w, STATS)[0] < score_pair(
         hub, lone, math.log(40), Weights(hub_coauthors=0), STATS)[0]
+
+
+
+def _group(org: str | None, years: range, coauthors: tuple[str, ...]) -> ClusterFeatures:
+    ms = [_m(f"{org}{y}", org=org, year=y, coauthors=coauthors) for y in years]
+    return ClusterFeatures.of(list(range(len(ms))), ms, {})
+
+
+def test_a_shared_coauthor_does_not_tie_a_group_placed_elsewhere_within_the_others_years() -> None:
+    # Lei Li of Peking University (2021-2025) and Lei Li of ByteDance, UCSB and CMU (2018-2025) were one
+    # person, tied by co-authors' names. Both groups are established people; in two or more of the same
+    # years their own slots name different places, and the one's years lie within the other's: two people.
+    w, off = Weights(), Weights(years_apart=0)
+    log_people = 0.0  # about one person expected: common enough for the rule
+    shared = ("chang zhou", "bo chen")
+    outer = _group("bytedance", range(2016, 2026), shared)
+    inner = _group("pku", range(2019, 2024), shared)
+    assert score_pair(outer, inner, log_people, off, STATS)[0] >= w.margin
+    score, why = score_pair(outer, inner, log_people, w, STATS)
+    assert score < w.margin and why == "thin"
+    # A move: the two places' years overlap only at the ends (papers written before it appear after it).
+    assert score_pair(_group("mit", range(2014, 2021), shared), _group("stanford", range(2019, 2026), shared),
+                      log_people, w, STATS)[0] >= w.margin
+    # One year apart is not enough (the other years print no organisation).
+    sparse = ClusterFeatures.of(list(range(6)), [
+        _m(f"q{y}", org="pku" if y == 2020 else None, year=y, coauthors=shared) for y in range(2018, 2024)], {})
+    assert score_pair(outer, sparse, log_people, w, STATS)[0] >= w.margin

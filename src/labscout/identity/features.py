@@ -113,6 +113,13 @@ class Weights:
     established: int = 5
     # ...and only for names at least this common (log people expected; "Angela Yao" is -2.9, "Zhou Yu" -1.2).
     established_log_people: float = -1.5
+    # ...and shared co-authors are no thread of their own when one group's years lie within the other's and
+    # in this many of the same years their own slots name different places: a person is at one place at a
+    # time, and a move's two places overlap only at its ends. Separated Lei Li of PKU from Lei Li of
+    # ByteDance and UCSB, Ying Wu of Northwestern from Ying Nian Wu, Qi Wu of CityU from Qi Wu of Adelaide;
+    # mixed-regime precision 0.98509 -> 0.98521 at the same recall. Without the "within", a mover's two
+    # groups split (Jiajun Wu's MIT and Stanford papers). 0 turns it off.
+    years_apart: int = 2
     # A group with this many co-authors is a hub: for a common name, only its co-authors of names that about
     # one person or fewer carry ("Gangshan Wu", not "Jie Liu") count as shared with another group, since a
     # hub's hundreds of co-authors hold some common name of anyone's. Lei Zhang of PolyU and Lei Zhang of MSRA
@@ -413,7 +420,8 @@ def score_pair(a: ClusterFeatures, b: ClusterFeatures, log_people: float, w: Wei
     ya, yb = a.org_years, b.org_years
     if ya and yb and any(ya[y].isdisjoint(yb[y]) for y in ya.keys() & yb.keys()):
         score += c["year_conflict"]
-    if not shared and not same_org and not domain and log_people >= w.established_log_people and established(a, b, w):
+    if (not same_org and not domain and log_people >= w.established_log_people and established(a, b, w)
+            and (not shared or (bool(w.years_apart) and _years_apart(ya, yb) >= w.years_apart))):
         return min(score, w.margin - 1.0), "thin"
     cosine = 0.0
     if score < w.margin <= score + k_topic:
@@ -424,6 +432,18 @@ def score_pair(a: ClusterFeatures, b: ClusterFeatures, log_people: float, w: Wei
     parts = (k_co * shared, k_org * same_org, k_porg * paper_org, k_dom * domain, k_topic * cosine)
     best = max(range(len(parts)), key=parts.__getitem__)
     return score, _EVIDENCE[best] if parts[best] > 0 else "rare-name"
+
+
+def _years_apart(ya: dict[int, set[str]], yb: dict[int, set[str]]) -> int:
+    """In how many years both groups' own slots name organisations and none in common, when one group's
+    years with an organisation lie within the other's: 0 when they only overlap at the ends, as a move's
+    two places do (papers written before it appear after it)."""
+    if not (ya and yb):
+        return 0
+    a0, a1, b0, b1 = min(ya), max(ya), min(yb), max(yb)
+    if not ((a0 < b0 and b1 < a1) or (b0 < a0 and a1 < b1)):
+        return 0
+    return sum(1 for y in ya.keys() & yb.keys() if ya[y].isdisjoint(yb[y]))
 
 
 def established(a: ClusterFeatures, b: ClusterFeatures, w: Weights) -> bool:
