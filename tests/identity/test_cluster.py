@@ -240,9 +240,10 @@ class TestScenarios:
         assert res.reasons == ["alone", "alone"]
 
     @staticmethod
-    def _two_chang_lius(bridge: list[Mention]) -> list[Mention]:
+    def _two_chang_lius(bridge: list[Mention], ntu_from: int = 2015) -> list[Mention]:
         # The UCAS Chang Liu and the NTU Chang Liu, six papers each, whose last papers both list one company
-        # among four (no author slot of either names it), plus whatever `bridge` adds.
+        # among four (no author slot of either names it), plus whatever `bridge` adds; the NTU years start
+        # at `ntu_from`.
         ucas = [("Chang Liu", "ucas"), ("Qixiang Ye", "ucas"), ("Wei Ke", "ucas")]
         ntu = [("Chang Liu", "ntu"), ("Xudong Jiang", "ntu"), ("Henghui Ding", "ntu")]
 
@@ -252,8 +253,9 @@ class TestScenarios:
             return ms
         return [*(m for k in range(5) for m in _paper(f"u{k}", 2015 + k, ucas, "weakly supervised detection")),
                 *listing(_paper("u5", 2020, ucas, "few shot detection"), "lab-a", "lab-b", "lab-c"),
-                *(m for k in range(5) for m in _paper(f"n{k}", 2015 + k, ntu, "image matting")),
-                *listing(_paper("n5", 2020, ntu, "referring segmentation"), "lab-e", "lab-f", "lab-g"), *bridge]
+                *(m for k in range(5) for m in _paper(f"n{k}", ntu_from + k, ntu, "image matting")),
+                *listing(_paper("n5", ntu_from + 5, ntu, "referring segmentation"), "lab-e", "lab-f", "lab-g"),
+                *bridge]
 
     @staticmethod
     def _chang_liu_sides(ms: list[Mention]) -> tuple[list[int], list[int]]:
@@ -270,16 +272,31 @@ class TestScenarios:
         pooled = resolve_people(ms, Weights(established=0), name_stats=CHANG_LIU_CORPUS).labels
         assert pooled[ucas[0]] == pooled[ntu[0]]
 
+    @staticmethod
+    def _bridge(ntu_year: int) -> list[Mention]:
+        # One more paper of each side with the same collaborator.
+        return [*_paper("u6", 2021, [("Chang Liu", "ucas"), ("Qixiang Ye", "ucas"), ("Yan Yang", None)],
+                        "detection transformers"),
+                *_paper("n6", ntu_year, [("Chang Liu", "ntu"), ("Xudong Jiang", "ntu"), ("Yan Yang", None)],
+                        "matting transformers")]
+
     def test_a_shared_coauthor_still_joins_established_groups(self) -> None:
-        # One more paper of each side with the same collaborator: a thread of their own.
-        bridge = [*_paper("u6", 2021, [("Chang Liu", "ucas"), ("Qixiang Ye", "ucas"), ("Yan Yang", None)],
-                          "detection transformers"),
-                  *_paper("n6", 2021, [("Chang Liu", "ntu"), ("Xudong Jiang", "ntu"), ("Yan Yang", None)],
-                          "matting transformers")]
-        ms = self._two_chang_lius(bridge)
+        # The UCAS years 2015-2021, the NTU ones 2020-2026: a move, and the collaborator a thread of their own.
+        ms = self._two_chang_lius(self._bridge(2026), ntu_from=2020)
         ucas, ntu = self._chang_liu_sides(ms)
         labels = resolve_people(ms, name_stats=CHANG_LIU_CORPUS).labels
         assert len({labels[i] for i in ucas + ntu}) == 1
+
+    def test_a_shared_coauthor_does_not_join_two_places_held_in_the_same_years(self) -> None:
+        # Both sides 2015-2021, each at its own place every year: a person is at one place at a time, so the
+        # collaborator's name is no thread (Lei Li of PKU and of ByteDance) unless the rule is off.
+        ms = self._two_chang_lius(self._bridge(2021))
+        ucas, ntu = self._chang_liu_sides(ms)
+        labels = resolve_people(ms, name_stats=CHANG_LIU_CORPUS).labels
+        assert len({labels[i] for i in ucas}) == 1 and len({labels[i] for i in ntu}) == 1
+        assert labels[ucas[0]] != labels[ntu[0]]
+        joined = resolve_people(ms, Weights(years_apart=0), name_stats=CHANG_LIU_CORPUS).labels
+        assert len({joined[i] for i in ucas + ntu}) == 1
 
     def test_labels_are_dense(self) -> None:
         ms = _paper("p1", 2020, [("Wei Wang", "mit"), ("Ann Lee", "mit"), ("Bo Chen", "mit")], "x")
