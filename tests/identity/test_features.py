@@ -160,8 +160,7 @@ def test_a_hubs_coauthors_of_common_names_are_not_shared_evidence_for_a_common_n
         hub, lone, math.log(40), Weights(hub_coauthors=0), STATS)[0]
 
 
-
-def _group(org: str | None, years: range, coauthors: tuple[str, ...]) -> ClusterFeatures:
+def _group(org: str, years: range, coauthors: tuple[str, ...]) -> ClusterFeatures:
     ms = [_m(f"{org}{y}", org=org, year=y, coauthors=coauthors) for y in years]
     return ClusterFeatures.of(list(range(len(ms))), ms, {})
 
