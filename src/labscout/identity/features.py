@@ -373,8 +373,7 @@ def pair_vector(a: ClusterFeatures, b: ClusterFeatures, log_people: float, coaut
                 stats: NameStats, topic: float | None = None, hub_coauthors: int = 0) -> list[float]:
     """The values of FEATURES for two groups of mentions (`topic` given: the cosine is not computed)."""
     shared, rare = shared_coauthors(a, b, is_common(log_people), coauthor_cap, hub_coauthors, stats)
-    ya, yb = a.org_years, b.org_years
-    year_conflict = bool(ya and yb) and any(ya[y].isdisjoint(yb[y]) for y in ya.keys() & yb.keys())
+    year_conflict = _years_elsewhere(a.org_years, b.org_years) > 0
     same_org = not a.orgs.isdisjoint(b.orgs)
     paper_org = 0.0 if same_org else _paper_org(a, b)
     cosine = _cosine(a, b) if topic is None else topic
@@ -420,10 +419,11 @@ def score_pair(a: ClusterFeatures, b: ClusterFeatures, log_people: float, w: Wei
     if domain:
         score += k_dom
     ya, yb = a.org_years, b.org_years
-    if ya and yb and any(ya[y].isdisjoint(yb[y]) for y in ya.keys() & yb.keys()):
+    elsewhere = _years_elsewhere(ya, yb)
+    if elsewhere:
         score += c["year_conflict"]
     if (not same_org and not domain and log_people >= w.established_log_people and established(a, b, w)
-            and (not shared or (bool(w.years_apart) and _years_apart(ya, yb) >= w.years_apart))):
+            and (not shared or (bool(w.years_apart) and elsewhere >= w.years_apart and _nested(ya, yb)))):
         return min(score, w.margin - 1.0), "thin"
     cosine = 0.0
     if score < w.margin <= score + k_topic:
@@ -436,16 +436,19 @@ def score_pair(a: ClusterFeatures, b: ClusterFeatures, log_people: float, w: Wei
     return score, _EVIDENCE[best] if parts[best] > 0 else "rare-name"
 
 
-def _years_apart(ya: dict[int, set[str]], yb: dict[int, set[str]]) -> int:
-    """In how many years both groups' own slots name organisations and none in common, when one group's
-    years with an organisation lie within the other's (ending with it or starting with it included): 0 when
-    they only overlap at the ends, as a move's two places do (papers written before it appear after it)."""
-    if not (ya and yb):
-        return 0
-    a0, a1, b0, b1 = min(ya), max(ya), min(yb), max(yb)
-    if not ((a0 <= b0 and b1 <= a1) or (b0 <= a0 and a1 <= b1)):
-        return 0
+def _years_elsewhere(ya: dict[int, set[str]], yb: dict[int, set[str]]) -> int:
+    """In how many of the same years both groups' own slots name organisations and none in common."""
     return sum(1 for y in ya.keys() & yb.keys() if ya[y].isdisjoint(yb[y]))
+
+
+def _nested(ya: dict[int, set[str]], yb: dict[int, set[str]]) -> bool:
+    """Whether one group's years with an organisation lie within the other's (ending with it or starting with
+    it included), unlike a move's two places, which overlap only at its ends (papers written before it appear
+    after it)."""
+    if not (ya and yb):
+        return False
+    a0, a1, b0, b1 = min(ya), max(ya), min(yb), max(yb)
+    return (a0 <= b0 and b1 <= a1) or (b0 <= a0 and a1 <= b1)
 
 
 def established(a: ClusterFeatures, b: ClusterFeatures, w: Weights) -> bool:
