@@ -106,6 +106,14 @@ class TestResolve:
         # A university's name followed by a city is another university, not a campus.
         assert org_id(resolver, "Northeastern University Shenyang") != "northeastern"
 
+    def test_spelt_out_abbreviations_and_umlauts_resolve(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "U. of Southern California") == "usc"
+        assert org_id(resolver, "Institute for Theoretical Computer Science, Technische Universitaet Graz") == "tu-graz"
+        assert org_id(resolver, "Technische Universität Graz") == "tu-graz"
+        assert org_id(resolver, "Technische Universität Dresden") == "tu-dresden"
+        found = resolver.resolve(None, "igi.tu-graz.ac.at")
+        assert found is not None and found.org.org_id == "tu-graz"
+
     def test_misspellings_of_common_words_resolve(self, resolver: OrgResolver) -> None:
         assert org_id(resolver, "Georgia Instutute of Technology") == "gatech"
         assert org_id(resolver, "Univeristy of Toronto") == "toronto"

@@ -154,6 +154,7 @@ _NON_WORD = re.compile(r"[^a-z0-9 ]+")
 # names keep theirs: "AI2" and "AI21" are two organisations, "1X" is a company.
 _GLUED_DIGITS = re.compile(r"(?<=[a-z]{4})\d+\b|\b\d+(?=[a-z]{2})")
 _CENTRE = re.compile(r"\bcentre\b")
+_U_OF = re.compile(r"\bu\.\s*of\b")
 # LaTeX and spacing accents left by PDF extraction: 'T\"ubingen', 'Universit´e'.
 _LOOSE_ACCENTS = re.compile(r"\\?[\"^~](?=\w)|\s?[´`¨˜](?=\w)|(?<=\w)[´`¨˜]")
 # JSON escapes of accented letters left as text by a scraper: 'Universitu00e9 de Montru00e9al'.
@@ -181,6 +182,8 @@ def normalise_org_name(raw: str) -> str:
     if not text.isascii():
         text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     text = text.replace("&", " and ").replace("univ.", "university ")
+    # "U. of Southern California"; German umlauts spelt out ("Technische Universitaet Graz").
+    text = _U_OF.sub("university of", text).replace("universitaet", "universitat")
     text = text.replace("’", "").replace("‘", "").replace("'", "").replace("`", "")
     text = _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
     # Footnote marks glued to words in PDF-extracted lists: "Stanford University1", "4Alibaba Group".
