@@ -182,7 +182,8 @@ def normalise_org_name(raw: str) -> str:
     if not text.isascii():
         text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     text = text.replace("&", " and ").replace("univ.", "university ")
-    # "U. of Southern California"; German umlauts spelt out ("Technische Universitaet Graz").
+    # "U. of Southern California"; "Universitaet", the umlaut spelt out ("Technische Universitaet Graz"). Only
+    # that word: folding every "ae" would break English names ("Michael", "Aerospace").
     text = _U_OF.sub("university of", text).replace("universitaet", "universitat")
     text = text.replace("’", "").replace("‘", "").replace("'", "").replace("`", "")
     text = _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
