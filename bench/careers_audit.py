@@ -36,7 +36,9 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import io
 import math
+import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -119,7 +121,7 @@ def sample_facts(store: ResearchStore, n: int = FACTS, salt: str = "") -> list[I
     return sorted(items, key=lambda i: _rank(i.key, salt))[:n]
 
 
-def sample_moves(store: ResearchStore, n: int = MOVES, min_support: int = 2, salt: str = "") -> list[Item]:
+def sample_moves(store: ResearchStore, n: int | None = MOVES, min_support: int = 2, salt: str = "") -> list[Item]:
     now = bool(store.rows("SELECT 1 FROM information_schema.tables WHERE table_name = 'moves'"))
     rows = store.rows(_MOVES_NOW, [min_support, MIN_PAPERS]) if now else store.rows(_MOVES_BEFORE, [MIN_PAPERS])
     items = [Item("move", f"{r['name']}|{r['from_org']}|{r['from_year']}|{r['to_org']}|{r['to_year']}",
@@ -132,12 +134,23 @@ def sample_moves(store: ResearchStore, n: int = MOVES, min_support: int = 2, sal
 def read_labels(path: Path = LABELS) -> dict[tuple[str, str], tuple[str, str]]:
     if not path.exists():
         return {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
+    return _parse_labels(path.read_text(encoding="utf-8"), str(path))
+
+
+def labels_at(revision: str, path: Path = LABELS) -> dict[tuple[str, str], tuple[str, str]]:
+    """The labels as the repository held them at `revision` (the labels file is only ever appended to)."""
+    where = f"{revision}:bench/{path.name}"
+    shown = subprocess.run(["git", "show", where], cwd=path.parent, capture_output=True, text=True, check=False)
+    if shown.returncode != 0:
+        raise SystemExit(f"git show {where}: {shown.stderr.strip()}")
+    return _parse_labels(shown.stdout, where)
+
+
+def _parse_labels(text: str, where: str) -> dict[tuple[str, str], tuple[str, str]]:
     labels = {}
-    for row in rows:
+    for row in csv.DictReader(io.StringIO(text, newline=""), delimiter="\t"):
         if row["verdict"] not in VERDICTS:
-            raise SystemExit(f"{path}: verdict {row['verdict']!r} for {row['key']!r} is not one of {VERDICTS}")
+            raise SystemExit(f"{where}: verdict {row['verdict']!r} for {row['key']!r} is not one of {VERDICTS}")
         labels[(row["kind"], row["key"])] = (row["verdict"], row["evidence"])
     return labels
 
@@ -160,6 +173,45 @@ def precision_line(items: Iterable[Item], labels: dict[tuple[str, str], tuple[st
     precision = right / decided if decided else 0.0
     return (f"{precision:.3f} (95% {low:.3f}-{high:.3f}) from {right} right, {wrong} wrong; {unsure} unsure "
             f"(counted wrong: {strict:.3f})")
+
+
+def whole_list_lines(moves: list[Item], sample: list[Item], before: dict[tuple[str, str], tuple[str, str]],
+                     labels: dict[tuple[str, str], tuple[str, str]]) -> list[str]:
+    """Precision of every listed move, stratified: the moves labelled before a salted sample was drawn are a
+    census (each counted as labelled), the others are estimated from the salted sample's items among them.
+
+    The labelled part flatters the list (earlier rounds removed its wrong moves wherever a rule could), so a
+    sample of the whole list scores neither part fairly. A hash of another salt is independent of which items
+    earlier samples labelled, so the sample's unlabelled items are a simple random sample of the unlabelled
+    part; its error is the sampling error of that part alone, with the finite-population correction.
+    """
+    labelled = [i for i in moves if (i.kind, i.key) in before]
+    rest = [i for i in moves if (i.kind, i.key) not in before]
+    drawn = [i for i in sample if (i.kind, i.key) not in before]
+
+    def counts(items: list[Item]) -> tuple[int, int, int]:
+        verdicts = [labels[(i.kind, i.key)][0] for i in items if (i.kind, i.key) in labels]
+        right, wrong, unsure = (verdicts.count(v) for v in VERDICTS)
+        return right, wrong, unsure
+
+    lines = [f"  the whole list, {len(moves)} listed moves: {len(labelled)} labelled before, {len(rest)} not"]
+    right, wrong, _ = counts(labelled)
+    lines.append(f"    labelled before: {precision_line(labelled, labels)}")
+    r2, w2, u2 = counts(drawn)
+    missing = len(drawn) - (r2 + w2 + u2)
+    lines.append(f"    the others, from the {len(drawn)} of them in the sample: {precision_line(drawn, labels)}")
+    if missing:
+        lines.append(f"    {missing} of the sample's items unlabelled: write them out with --worksheet")
+    if not (r2 + w2) or not (right + wrong):
+        return lines
+    share = len(rest) / len(moves)
+    p_rest = r2 / (r2 + w2)
+    estimate = (1 - share) * right / (right + wrong) + share * p_rest
+    n = r2 + w2
+    fpc = (len(rest) - n) / (len(rest) - 1) if len(rest) > 1 else 0.0
+    half = 1.96 * share * math.sqrt(p_rest * (1 - p_rest) / n * max(fpc, 0.0))
+    lines.append(f"    the whole list, stratified: {estimate:.3f} (95% {estimate - half:.3f}-{estimate + half:.3f})")
+    return lines
 
 
 # --- the blind worksheet -------------------------------------------------------------------------------
@@ -263,6 +315,9 @@ def main() -> None:
     parser.add_argument("--salt", default="",
                         help="draw another random sample (e.g. one no change was tuned on); labels are shared")
     parser.add_argument("--moves", type=int, default=MOVES, help="moves to sample")
+    parser.add_argument("--whole-list", metavar="REVISION",
+                        help="estimate every listed move's precision: the labels at REVISION (before --salt's "
+                             "sample was labelled) counted whole, the rest estimated from the sample")
     args = parser.parse_args()
     labels = read_labels()
     stores = [("before", args.before), ("after", args.store)] if args.before else [("now", args.store)]
@@ -289,6 +344,9 @@ def main() -> None:
                 weak = [i for i in facts if i.weak]
                 print(f"    set aside as weak, {len(weak)}: {precision_line(weak, labels)}")
             print(f"  listed moves of people with {MIN_PAPERS}+ papers: {precision_line(moves, labels)}")
+            if args.whole_list:
+                every = sample_moves(store, None, args.min_support, args.salt)
+                print("\n".join(whole_list_lines(every, moves, labels_at(args.whole_list), labels)))
             missing = [i for i in facts + moves if (i.kind, i.key) not in labels]
             if missing:
                 print(f"  {len(missing)} items unlabelled: write them out with --worksheet")

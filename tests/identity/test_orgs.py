@@ -114,6 +114,21 @@ class TestResolve:
         found = resolver.resolve(None, "igi.tu-graz.ac.at")
         assert found is not None and found.org.org_id == "tu-graz"
 
+    def test_a_lab_named_after_its_organisation_is_a_unit_of_it(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "UCLA Vision Lab") == "ucla"
+        assert org_id(resolver, "MIT Media Lab") == "mit"
+        assert org_id(resolver, "Microsoft Dynamics 365 AI Research") == "microsoft"
+        # A joint lab names two organisations: it is not the first one's unit.
+        assert org_id(resolver, "MIT-IBM Watson AI Lab") != "mit"
+        # After a university's name, "Research" alone opens no lab.
+        assert org_id(resolver, "Stanford Research") != "stanford"
+
+    def test_digits_of_a_name_are_kept(self, resolver: OrgResolver) -> None:
+        assert normalise_org_name("CSIRO Data61") == "csiro data61"
+        assert org_id(resolver, "Data61") == "csiro"
+        # Without its digits "Data61" would be the word "data", and this group would be CSIRO's.
+        assert org_id(resolver, "Data Intelligence Group, UESTC") == "uestc"
+
     def test_misspellings_of_common_words_resolve(self, resolver: OrgResolver) -> None:
         assert org_id(resolver, "Georgia Instutute of Technology") == "gatech"
         assert org_id(resolver, "Univeristy of Toronto") == "toronto"

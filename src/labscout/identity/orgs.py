@@ -139,6 +139,8 @@ _GENERIC_ORG_WORDS = frozenset(
     "research advanced lab labs laboratory laboratories center department dept school college faculty "
     "national engineering computer computing information applied studies group centre division "
     "graduate key state".split())
+# The last word of a lab's name: "UCLA Vision Lab" and "MIT Media Lab" are units of their university.
+_LAB_ENDINGS = frozenset("lab labs laboratory laboratories group".split())
 _NO_AFFILIATION = re.compile(r"double blind|anonymous|under review|anonymized")
 # Grant programmes and the agency running them, printed beside the employer ("The University of Tokyo +
 # RIKEN AIP + PRESTO, Japan Science and Technology Agency"): they fund the work, nobody works there. "CREST"
@@ -151,8 +153,10 @@ _FUZZY_STOP = frozenset("university of the and at in de di du la le der des von 
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^a-z0-9 ]+")
 # Digits glued to a word of four letters or more ("University1"), or leading a word ("4Alibaba"); short
-# names keep theirs: "AI2" and "AI21" are two organisations, "1X" is a company.
-_GLUED_DIGITS = re.compile(r"(?<=[a-z]{4})\d+\b|\b\d+(?=[a-z]{2})")
+# names keep theirs: "AI2" and "AI21" are two organisations, "1X" is a company. So do the names whose digits
+# are their own ("Data61", CSIRO's unit): without them the name is the word "data", and "Data Intelligence
+# Group, UESTC" would start with an alias of CSIRO.
+_GLUED_DIGITS = re.compile(r"(?<=[a-z]{4})(?<!\bdata)\d+\b|\b\d+(?=[a-z]{2})")
 _CENTRE = re.compile(r"\bcentre\b")
 _U_OF = re.compile(r"\bu\.\s*of\b")
 # LaTeX and spacing accents left by PDF extraction: 'T\"ubingen', 'Universit´e'.
@@ -521,10 +525,23 @@ class OrgResolver:
             org = self._orgs[found]
             opens_unit = " ".join(rest).startswith(_DEPARTMENT_PREFIXES + _SUBUNIT_PREFIXES)
             plain = org.kind != "university" and all(w in _PLACE_WORDS or w in _UNIT_WORDS for w in rest)
-            if opens_unit or plain:
+            if opens_unit or plain or self._lab_of(org, rest):
                 return OrgMatch(org, "alias", 1.0)
             return None
         return None
+
+    def _lab_of(self, org: Organisation, rest: list[str]) -> bool:
+        """Whether the words after an organisation's name name a lab of its own: a few words that end in
+        "lab" or "group" ("UCLA Vision Lab", "MIT Media Lab"), or in "research" after a company's name
+        ("Microsoft Dynamics 365 AI Research"), and name no other known organisation ("MIT-IBM Watson AI
+        Lab" is a joint lab, not MIT's)."""
+        endings = _LAB_ENDINGS if org.kind == "university" else _LAB_ENDINGS | {"research"}
+        if not 2 <= len(rest) <= 4 or rest[-1] not in endings or any(w in _PLACE_WORDS for w in rest):
+            return False
+        topic = rest[:-1]
+        return not any(self._by_alias.get(" ".join(topic[i:j]))
+                       for i in range(len(topic)) for j in range(i + 1, len(topic) + 1)
+                       if not set(topic[i:j]) <= _UNIT_WORDS)
 
     def _run_together(self, key: str) -> OrgMatch | None:
         """Two known organisations of different families run into one name by a list that lost the '+'
