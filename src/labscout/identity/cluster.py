@@ -273,6 +273,7 @@ def resolve_people(mentions: Sequence[Mention], weights: Weights | None = None,
     for block in blocks.values():
         if len(block) > 1:
             _resolve_block(mentions, block, clusters, reasons, stats, idf, weights, observe)
+    _join_swapped_orders(mentions, clusters, reasons, stats, idf, weights)
     labels: dict[int, int] = {}
     dense = [labels.setdefault(clusters.find(i), len(labels)) for i in range(len(mentions))]
     return Resolution(labels=dense, reasons=reasons, conflicts=conflicts, ids=usable)
@@ -419,6 +420,63 @@ def _join_by_identifier(mentions: Sequence[Mention], usable: Sequence[Sequence[s
 
 _OBSTACLE = {PAPER: "one paper", SPLIT: "a person's split", HARD_ID: "another id of a namespace that "
              "tells people apart"}
+
+
+def _join_swapped_orders(mentions: Sequence[Mention], clusters: _Clusters, reasons: list[str],
+                         stats: features.NameStats, idf: dict[str, float], weights: Weights) -> None:
+    """One name printed in both orders ("Li Fei-Fei" and "Fei-Fei Li", "Mubarak Shah" and "Shah Mubarak"):
+    a block is a first initial and a surname, so the two orders never meet there. Two groups whose
+    two-word names are each other's words swapped are joined when they share as many co-authors as two
+    OpenReview profiles of one person must (`features.overwhelming`); every other hard rule still holds
+    (two papers, two ids of a namespace). Without an id that is the only thread: a swapped order is how a
+    source prints the name, not evidence of its own.
+    """
+    by_order: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for root in dict.fromkeys(clusters.find(i) for i in range(len(mentions))):
+        for name in clusters.names(root):
+            words = name.split()
+            if len(words) == 2 and words[0] != words[1]:
+                by_order[(words[0], words[1])].append(root)
+    feats: dict[int, ClusterFeatures] = {}
+
+    def features_of(root: int) -> ClusterFeatures:
+        if root not in feats:
+            feats[root] = ClusterFeatures.of(clusters.members(root), mentions, idf)
+        return feats[root]
+
+    pairs: list[tuple[int, int, int, str, str]] = []
+    for (first, last), roots in sorted(by_order.items()):
+        swapped = by_order.get((last, first))
+        if swapped is None or first > last:
+            continue
+        for a in sorted(set(roots)):
+            for b in sorted(set(swapped)):
+                if a == b:
+                    continue
+                shared = len(features_of(a).coauthors & features_of(b).coauthors)
+                if shared >= weights.duplicate_coauthors:
+                    pairs.append((-shared, a, b, f"{first} {last}", f"{last} {first}"))
+    # Best first; ties by mention index, as in the blocks.
+    for _shared, a, b, one, other in sorted(pairs):
+        ra, rb = clusters.find(a), clusters.find(b)
+        if ra == rb:
+            continue
+        log_people = max(_log_people(clusters, stats, r) for r in (ra, rb))
+        fa, fb = features_of(ra), features_of(rb)
+        if not features.overwhelming(fa, fb, log_people, weights):
+            continue
+        lone = [r for r in (ra, rb) if len(clusters.members(r)) == 1]
+        if clusters.union(ra, rb, allow=frozenset({NAME}), bridge=(one, other)):
+            root = clusters.find(ra)
+            gone = rb if root == ra else ra
+            feats[root] = fa.absorb(fb) if root == ra else fb.absorb(fa)
+            feats.pop(gone, None)
+            for i in lone:
+                if reasons[i] == "alone":
+                    reasons[i] = "name-order"
+            if not lone:
+                # As for two profiles: the joining group's first mention says why the two orders met.
+                reasons[gone] = "name-order"
 
 
 def _roots(block: Iterable[int], clusters: _Clusters) -> list[int]:

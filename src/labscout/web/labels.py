@@ -15,8 +15,8 @@ STEPS = {"submit": "Submit for approval", "approve": "Approve", "return": "Retur
          "confirm": "Confirm (CEO)"}
 EVIDENCE = {"id": "shared author id", "coauthor": "shared co-authors", "organisation": "same organisation",
             "domain": "same e-mail domain", "paper-organisation": "organisation on the paper",
-            "topic": "same topics", "rare-name": "rare name", "alone": "first mention",
-            "correction": "team's correction"}
+            "topic": "same topics", "rare-name": "rare name", "name-order": "name in both orders",
+            "alone": "first mention", "correction": "team's correction"}
 
 
 def sentence(text: str | None) -> str:
