@@ -123,6 +123,13 @@ class TestResolve:
         # After a university's name, "Research" alone opens no lab.
         assert org_id(resolver, "Stanford Research") != "stanford"
 
+    def test_gmd_first_became_fraunhofer_first(self, resolver: OrgResolver) -> None:
+        # GMD merged into Fraunhofer in 2001: its institute FIRST was renamed, nobody there moved.
+        assert org_id(resolver, "GMD FIRST, Rudower Chaussee 5, 12489 Berlin, Germany") == "gmd-first"
+        assert resolver.get("gmd-first").successor_id == "fraunhofer-first"
+        assert org_id(resolver, "Fraunhofer FIRST.IDA") == "fraunhofer-first"
+        assert resolver.family_root("gmd-first") == resolver.family_root("fraunhofer-hhi") == "fraunhofer"
+
     def test_digits_of_a_name_are_kept(self, resolver: OrgResolver) -> None:
         assert normalise_org_name("CSIRO Data61") == "csiro data61"
         assert org_id(resolver, "Data61") == "csiro"
