@@ -219,6 +219,11 @@ PAPERS: list[tuple[int, str, list[tuple[str, ...]]]] = [
     (1993, "Uma Three", [("Uma Adjunct", "University of Oxford", "ox.ac.uk", "Full Professor")]),
     (1994, "Uma Four", [("Uma Adjunct", "Peking University", "pku.edu.cn", "Adjunct Professor")]),
     (1995, "Uma Five", [("Uma Adjunct", "Peking University", "pku.edu.cn", "Adjunct Professor")]),
+    # Ted, a professor at Stanford, visits FAIR; the list of his latest paper gives only the visit (Tengyu Ma's
+    # stale "Visiting Scientist" at FAIR on his 2024 paper). He is still at Stanford.
+    (1981, "Ted One", [("Ted Visitor", "Stanford University", "stanford.edu", "Associate Professor")]),
+    (1982, "Ted Two", [("Ted Visitor", "Stanford University", "stanford.edu", "Associate Professor")]),
+    (1983, "Ted Three", [("Ted Visitor", "FAIR", "fb.com", "Visiting Scientist")]),
     # Ivo, a student at MIT, interns at Google: no move either.
     (1996, "Ivo One", [("Ivo Intern", "MIT", "mit.edu", "PhD student")]),
     (1997, "Ivo Two", [("Ivo Intern", "MIT", "mit.edu", "PhD student")]),
@@ -468,6 +473,16 @@ class TestMoves:
     def test_no_move_past_a_paper_whose_own_list_names_only_other_places(self, store: ResearchStore) -> None:
         assert moves_of(store, "Pia Listed") == []
         assert moves_of(store, "Rex Listed") == [("mit", "google")]
+
+    def test_a_post_held_beside_is_not_the_latest_organisation(self, store: ResearchStore) -> None:
+        person = queries.person_profile(store, queries.resolve_person(store, "Ted Visitor")).person
+        assert (person.latest_org_id, person.latest_org_year) == ("stanford", 1982)
+        # The visit stays on the timeline, with its position.
+        assert [(r.year, r.position) for r in timeline(store, "Ted Visitor") if r.org_id != "stanford"] == [
+            (1983, "Visiting Scientist")]
+        # Ivo interns at Google while a student at MIT, and Uma keeps her Oxford chair beside the adjunct one.
+        for name, own in (("Ivo Intern", "mit"), ("Uma Adjunct", "oxford")):
+            assert queries.person_profile(store, queries.resolve_person(store, name)).person.latest_org_id == own
 
     @pytest.mark.parametrize("name", ["Uma Adjunct", "Ivo Intern"])
     def test_no_move_to_a_place_held_only_as_an_adjunct_or_an_intern(self, store: ResearchStore, name: str) -> None:

@@ -40,6 +40,11 @@ CREATE OR REPLACE TEMP MACRO apart(unit_a, lineage_a, affiliates_a, unit_b, line
     unit_a <> unit_b AND NOT list_contains(lineage_a, unit_b) AND NOT list_contains(lineage_b, unit_a)
     AND NOT affiliated(lineage_a, affiliates_a, lineage_b, affiliates_b);
 
+-- A post held beside another (adjunct, visiting, affiliated, honorary, courtesy, an internship): never a move's
+-- new place, nor someone's latest organisation while their own place is named beside it. No position: false.
+CREATE OR REPLACE TEMP MACRO held_beside(position) AS
+    coalesce(regexp_matches(lower(position), 'adjunct|visiting|honorary|affiliate|courtesy|intern\b'), false);
+
 -- Career timeline: each person's organisations by year with the papers that say so and how they were
 -- paired. A year with papers but no stated organisation is kept (as NULL) so the timeline shows activity;
 -- it is dropped when another row of the same year names an organisation.
@@ -341,7 +346,15 @@ WITH spellings AS (
                FILTER (WHERE y.position IS NOT NULL) AS position,
            max(y.year) FILTER (WHERE y.position IS NOT NULL) AS position_year
     FROM {person_years} y LEFT JOIN org_relations r USING (org_id)
-    WHERE y.strength = 'strong' AND (y.n_first > 0 OR y.org_id IS NULL) GROUP BY y.person_id
+    WHERE y.strength = 'strong' AND (y.n_first > 0 OR y.org_id IS NULL)
+      -- A post held beside the person's own place (visiting, adjunct, an internship) is not where they are
+      -- while their own place is named that year or in the two before: Tengyu Ma's profile still gives
+      -- FAIR "Visiting Scientist" on his 2024 paper, and he is at Stanford.
+      AND NOT (held_beside(y.position) AND EXISTS (
+          SELECT 1 FROM {person_years} z
+          WHERE z.person_id = y.person_id AND z.strength = 'strong' AND z.n_first > 0 AND z.org_id IS NOT NULL
+            AND z.year BETWEEN y.year - 2 AND y.year AND NOT held_beside(z.position)))
+    GROUP BY y.person_id
 )
 SELECT w.person_id, n.name, n.name_variants, w.openreview_ids, coalesce(i.author_ids, []), w.n_papers, w.n_accepted, w.first_year,
        w.last_year, l.org_id, l.org_year, l.position, l.position_year
@@ -488,7 +501,7 @@ WITH spans AS (
          AND y.year BETWEEN c.to_year AND c.to_year + 1 AND y.position IS NOT NULL
     JOIN org_relations r ON r.org_id = y.org_id AND r.unit_id = c.to_unit_id
     GROUP BY c.person_id, c.from_unit_id, c.to_unit_id
-    HAVING bool_and(regexp_matches(lower(y.position), 'adjunct|visiting|honorary|affiliate|courtesy|intern\b'))
+    HAVING bool_and(held_beside(y.position))
 ), pairs AS (
     SELECT c.* EXCLUDE (from_lineage, from_affiliates, to_lineage, to_affiliates)
     FROM candidates c ANTI JOIN passed_by x USING (person_id, from_unit_id, to_unit_id)
