@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from labscout.identity import features
 from labscout.identity.constraints import PersonConstraints
 from labscout.identity.features import ClusterFeatures, Weights
-from labscout.identity.names import compatible, id_variant, middle_clash, normalise_name, split_name
+from labscout.identity.names import compatible, given_forms, id_variant, middle_clash, normalise_name, split_name
 from labscout.sources.ids import conflict_bucket, join_key, namespace_of
 
 
@@ -273,7 +273,7 @@ def resolve_people(mentions: Sequence[Mention], weights: Weights | None = None,
     for block in blocks.values():
         if len(block) > 1:
             _resolve_block(mentions, block, clusters, reasons, stats, idf, weights, observe)
-    _join_swapped_orders(mentions, clusters, reasons, stats, idf, weights)
+    _join_name_variants(mentions, clusters, reasons, stats, idf, weights)
     labels: dict[int, int] = {}
     dense = [labels.setdefault(clusters.find(i), len(labels)) for i in range(len(mentions))]
     return Resolution(labels=dense, reasons=reasons, conflicts=conflicts, ids=usable)
@@ -422,21 +422,47 @@ _OBSTACLE = {PAPER: "one paper", SPLIT: "a person's split", HARD_ID: "another id
              "tells people apart"}
 
 
-def _join_swapped_orders(mentions: Sequence[Mention], clusters: _Clusters, reasons: list[str],
-                         stats: features.NameStats, idf: dict[str, float], weights: Weights) -> None:
-    """One name printed in both orders ("Li Fei-Fei" and "Fei-Fei Li", "Mubarak Shah" and "Shah Mubarak"):
-    a block is a first initial and a surname, so the two orders never meet there. Two groups whose
-    two-word names are each other's words swapped are joined when they share as many co-authors as two
-    OpenReview profiles of one person must (`features.overwhelming`); every other hard rule still holds
-    (two papers, two ids of a namespace). Without an id that is the only thread: a swapped order is how a
-    source prints the name, not evidence of its own.
+def _variant_keys(name: str, stats: features.NameStats) -> list[tuple[str, ...]]:
+    """Keys one person's other spellings share with this one, though `compatible` says no: the same letters
+    spaced otherwise ("Ying Nian Wu", "Yingnian Wu"; "Ser-Nam Lim", "Ser Nam Lim"), an English short form of
+    the given name ("Tom Griffiths", "Thomas L. Griffiths"), the first three letters of the given name under a
+    surname few names carry ("Russ" and "Ruslan Salakhutdinov", "Nati" and "Nathan Srebro"), or two words in
+    the other order ("Li Fei-Fei", "Fei-Fei Li")."""
+    words = name.split()
+    if len(words) < 2:
+        return []
+    first, last = words[0], words[-1]
+    keys: list[tuple[str, ...]] = [("letters", "".join(words))]
+    if len(first) > 1:
+        keys.extend(("short-form", form, last) for form in sorted(given_forms(first)))
+        if len(first) >= 3 and stats.last[last] <= _RARE_SURNAME:
+            keys.append(("prefix", first[:3], last))
+    if len(words) == 2 and first != last:
+        keys.append(("order", *sorted(words)))
+    return keys
+
+
+# Distinct names carrying a surname for it to count as rare (of ~500,000 spellings: "salakhutdinov" 2,
+# "smola" 4, "torr" 5, "griffiths" 7, "lim" 135, "xu" 1,177). Under a rare surname two given names with one
+# beginning in one lab are one person's, not two people's ("Chang Xu" and "Chao Xu" are two).
+_RARE_SURNAME = 5
+
+
+def _join_name_variants(mentions: Sequence[Mention], clusters: _Clusters, reasons: list[str],
+                        stats: features.NameStats, idf: dict[str, float], weights: Weights) -> None:
+    """One person under spellings `compatible` keeps apart (`_variant_keys`): a short form, other spacing, the
+    order swapped. The blocks never join them (a block's joins need compatible names, and a swapped order
+    is another block). After the blocks, two groups whose spellings share a variant key are joined when they
+    share as many co-authors as two OpenReview profiles of one person must (`features.overwhelming`), and may
+    then hold two profiles of one namespace, as two profiles of one spelling may; every other hard rule still
+    holds (two mentions on one paper, two ids of a hard namespace, a person's split). Spellings `compatible`
+    accepts were judged in their block already and are not judged again.
     """
-    by_order: dict[tuple[str, str], list[int]] = defaultdict(list)
+    by_key: dict[tuple[str, ...], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for root in dict.fromkeys(clusters.find(i) for i in range(len(mentions))):
         for name in clusters.names(root):
-            words = name.split()
-            if len(words) == 2 and words[0] != words[1]:
-                by_order[(words[0], words[1])].append(root)
+            for key in _variant_keys(name, stats):
+                by_key[key][name].append(root)
     feats: dict[int, ClusterFeatures] = {}
 
     def features_of(root: int) -> ClusterFeatures:
@@ -444,18 +470,20 @@ def _join_swapped_orders(mentions: Sequence[Mention], clusters: _Clusters, reaso
             feats[root] = ClusterFeatures.of(clusters.members(root), mentions, idf)
         return feats[root]
 
-    pairs: list[tuple[int, int, int, str, str]] = []
-    for (first, last), roots in sorted(by_order.items()):
-        swapped = by_order.get((last, first))
-        if swapped is None or first > last:
+    pairs: set[tuple[int, int, int, str, str]] = set()
+    for spellings in by_key.values():
+        if len(spellings) < 2:
             continue
-        for a in sorted(set(roots)):
-            for b in sorted(set(swapped)):
-                if a == b:
-                    continue
-                shared = len(features_of(a).coauthors & features_of(b).coauthors)
-                if shared >= weights.duplicate_coauthors:
-                    pairs.append((-shared, a, b, f"{first} {last}", f"{last} {first}"))
+        for one, other in itertools.combinations(sorted(spellings), 2):
+            if compatible(one, other):
+                continue
+            for a in spellings[one]:
+                for b in spellings[other]:
+                    if a == b:
+                        continue
+                    shared = len(features_of(a).coauthors & features_of(b).coauthors)
+                    if shared >= weights.duplicate_coauthors:
+                        pairs.add((-shared, min(a, b), max(a, b), one, other))
     # Best first; ties by mention index, as in the blocks.
     for _shared, a, b, one, other in sorted(pairs):
         ra, rb = clusters.find(a), clusters.find(b)
@@ -463,20 +491,35 @@ def _join_swapped_orders(mentions: Sequence[Mention], clusters: _Clusters, reaso
             continue
         log_people = max(_log_people(clusters, stats, r) for r in (ra, rb))
         fa, fb = features_of(ra), features_of(rb)
-        if not features.overwhelming(fa, fb, log_people, weights):
+        if not features.overwhelming(fa, fb, log_people, weights) or _kept_apart_by_name(clusters, ra, rb):
             continue
         lone = [r for r in (ra, rb) if len(clusters.members(r)) == 1]
-        if clusters.union(ra, rb, allow=frozenset({NAME}), bridge=(one, other)):
+        # Two profiles of a rare name pass too, on the same overwhelming evidence as in the blocks ("Russ" and
+        # "Ruslan Salakhutdinov" hold an OpenReview profile each); of a common one ("Peng Gao", "Gao Peng")
+        # they may be two people of one lab.
+        allow = frozenset({NAME}) | (frozenset() if features.is_common(log_people) else SOFT)
+        if clusters.union(ra, rb, allow=allow, bridge=(one, other)):
             root = clusters.find(ra)
             gone = rb if root == ra else ra
             feats[root] = fa.absorb(fb) if root == ra else fb.absorb(fa)
             feats.pop(gone, None)
             for i in lone:
                 if reasons[i] == "alone":
-                    reasons[i] = "name-order"
+                    reasons[i] = "name-variant"
             if not lone:
-                # As for two profiles: the joining group's first mention says why the two orders met.
-                reasons[gone] = "name-order"
+                # As for two profiles: the joining group's first mention says why the two spellings met.
+                reasons[gone] = "name-variant"
+
+
+def _kept_apart_by_name(clusters: _Clusters, a: int, b: int) -> bool:
+    """Whether two groups were judged apart in their block (they hold one spelling) or carry middle initials
+    that cannot be one person's ("Matthew W. Hoffman", "Matthew D. Hoffman")."""
+    names_a, names_b = clusters.names(a), clusters.names(b)
+    if not names_a.isdisjoint(names_b):
+        return True
+    # Middles compared as if the given names agreed: the two spellings' given names differ by construction.
+    return any(middle_clash(x, " ".join([x.split()[0], *y.split()[1:]])) for x in names_a for y in names_b
+               if len(x.split()) > 2 and len(y.split()) > 2)
 
 
 def _roots(block: Iterable[int], clusters: _Clusters) -> list[int]:

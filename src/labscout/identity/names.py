@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from nicknames import NickNamer
+
 _NON_LETTER = re.compile(r"[^a-z0-9 ]+")
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # Letters that NFKD does not decompose but that people type without the mark elsewhere.
@@ -103,6 +105,19 @@ def _one_typo(a: str, b: str) -> bool:
         return sum(x != y for x, y in zip(a, b, strict=True)) == 1
     short, long = (a, b) if len(a) < len(b) else (b, a)
     return any(long[:k] + long[k + 1:] == short for k in range(len(long)))
+
+
+@lru_cache(maxsize=1)
+def _nicknamer() -> NickNamer:
+    return NickNamer()
+
+
+@lru_cache(maxsize=100_000)
+def given_forms(given: str) -> frozenset[str]:
+    """A given name with the English names it is short for and the short forms of it ('tom': 'thomas',
+    'tommy', 'thom'), from the `nicknames` table (hand-curated English names; it holds no Chinese syllable)."""
+    table = _nicknamer()
+    return frozenset({given} | table.canonicals_of(given) | table.nicknames_of(given))
 
 
 @lru_cache(maxsize=200_000)

@@ -40,10 +40,12 @@ CREATE OR REPLACE TEMP MACRO apart(unit_a, lineage_a, affiliates_a, unit_b, line
     unit_a <> unit_b AND NOT list_contains(lineage_a, unit_b) AND NOT list_contains(lineage_b, unit_a)
     AND NOT affiliated(lineage_a, affiliates_a, lineage_b, affiliates_b);
 
--- A post held beside another (adjunct, visiting, affiliated, honorary, courtesy, an internship): never a move's
--- new place, nor someone's latest organisation while their own place is named beside it. No position: false.
+-- A post held beside another (adjunct, visiting, affiliated, honorary, courtesy, an institute's associate
+-- member, as at Mila, an internship): never a move's new place, nor someone's latest organisation while their
+-- own place is named beside it. No position: false.
 CREATE OR REPLACE TEMP MACRO held_beside(position) AS
-    coalesce(regexp_matches(lower(position), 'adjunct|visiting|honorary|affiliate|courtesy|intern\b'), false);
+    coalesce(regexp_matches(lower(position),
+                            'adjunct|visiting|honorary|affiliate|courtesy|associate member|intern\b'), false);
 
 -- Career timeline: each person's organisations by year with the papers that say so and how they were
 -- paired. A year with papers but no stated organisation is kept (as NULL) so the timeline shows activity;

@@ -16,8 +16,8 @@ EVIDENCE: dict[str, tuple[str, str]] = {
                                 "one person's two profiles"),
     "duplicate-profile": ("strong", "two OpenReview profiles (or addresses at one institution) with many "
                                     "co-authors in common: one person's two profiles"),
-    "name-order": ("strong", "one name printed in both orders ('Li Fei-Fei', 'Fei-Fei Li') with many "
-                             "co-authors in common"),
+    "name-variant": ("strong", "one name under two spellings (in both orders, 'Li Fei-Fei' and 'Fei-Fei Li'; "
+                               "a short form, 'Tom' and 'Thomas'; other spacing) with many co-authors in common"),
     "coauthor": ("strong", "the same name with co-authors in common"),
     "organisation": ("strong", "the same name at the same organisation"),
     "domain": ("strong", "the same name with the same institutional e-mail domain"),

@@ -15,7 +15,7 @@ STEPS = {"submit": "Submit for approval", "approve": "Approve", "return": "Retur
          "confirm": "Confirm (CEO)"}
 EVIDENCE = {"id": "shared author id", "coauthor": "shared co-authors", "organisation": "same organisation",
             "domain": "same e-mail domain", "paper-organisation": "organisation on the paper",
-            "topic": "same topics", "rare-name": "rare name", "name-order": "name in both orders",
+            "topic": "same topics", "rare-name": "rare name", "name-variant": "one name, two spellings",
             "alone": "first mention", "correction": "team's correction"}
 
 
