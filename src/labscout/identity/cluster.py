@@ -453,10 +453,11 @@ def _join_name_variants(mentions: Sequence[Mention], clusters: _Clusters, reason
     """One person under spellings `compatible` keeps apart (`_variant_keys`): a short form, other spacing, the
     order swapped. The blocks never join them (a block's joins need compatible names, and a swapped order
     is another block). After the blocks, two groups whose spellings share a variant key are joined when they
-    share as many co-authors as two OpenReview profiles of one person must (`features.overwhelming`), and may
-    then hold two profiles of one namespace, as two profiles of one spelling may; every other hard rule still
-    holds (two mentions on one paper, two ids of a hard namespace, a person's split). Spellings `compatible`
-    accepts were judged in their block already and are not judged again.
+    share as many co-authors as two OpenReview profiles of one person must (`features.overwhelming`); a rare
+    name's groups may then hold two profiles of one namespace, as two profiles of one spelling may. Every
+    other hard rule still holds (two mentions on one paper, two ids of a hard namespace, a person's split),
+    and neither do groups their block kept apart (they share a spelling) or whose middle initials clash
+    (`_kept_apart_by_name`). Spellings `compatible` accepts were judged in their block already.
     """
     by_key: dict[tuple[str, ...], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for root in dict.fromkeys(clusters.find(i) for i in range(len(mentions))):
