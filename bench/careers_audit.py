@@ -164,9 +164,15 @@ def wilson(right: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return (centre - half, centre + half)
 
 
-def precision_line(items: Iterable[Item], labels: dict[tuple[str, str], tuple[str, str]]) -> str:
+def verdict_counts(items: Iterable[Item], labels: dict[tuple[str, str], tuple[str, str]]) -> tuple[int, int, int]:
+    """How many of the labelled items are right, wrong and unsure."""
     verdicts = [labels[(i.kind, i.key)][0] for i in items if (i.kind, i.key) in labels]
     right, wrong, unsure = (verdicts.count(v) for v in VERDICTS)
+    return right, wrong, unsure
+
+
+def precision_line(items: Iterable[Item], labels: dict[tuple[str, str], tuple[str, str]]) -> str:
+    right, wrong, unsure = verdict_counts(items, labels)
     decided = right + wrong
     low, high = wilson(right, decided)
     strict = right / (decided + unsure) if decided + unsure else 0.0
@@ -188,16 +194,10 @@ def whole_list_lines(moves: list[Item], sample: list[Item], before: dict[tuple[s
     labelled = [i for i in moves if (i.kind, i.key) in before]
     rest = [i for i in moves if (i.kind, i.key) not in before]
     drawn = [i for i in sample if (i.kind, i.key) not in before]
-
-    def counts(items: list[Item]) -> tuple[int, int, int]:
-        verdicts = [labels[(i.kind, i.key)][0] for i in items if (i.kind, i.key) in labels]
-        right, wrong, unsure = (verdicts.count(v) for v in VERDICTS)
-        return right, wrong, unsure
-
     lines = [f"  the whole list, {len(moves)} listed moves: {len(labelled)} labelled before, {len(rest)} not"]
-    right, wrong, _ = counts(labelled)
+    right, wrong, _ = verdict_counts(labelled, labels)
     lines.append(f"    labelled before: {precision_line(labelled, labels)}")
-    r2, w2, u2 = counts(drawn)
+    r2, w2, u2 = verdict_counts(drawn, labels)
     missing = len(drawn) - (r2 + w2 + u2)
     lines.append(f"    the others, from the {len(drawn)} of them in the sample: {precision_line(drawn, labels)}")
     if missing:

@@ -109,9 +109,10 @@ class TestHardRules:
         res = resolve_people(ms, name_stats=BIG_CORPUS)
         assert _same(res.labels, 0, 7)
         # ...while a dblp page each (a hard namespace) keeps them apart whatever they share.
-        hard = [m for m in ms]
-        for m, page in ((hard[0], "dblp:1/1"), (hard[7], "dblp:2/2")):
-            m.ids = (page,)
+        hard = [*_paper("p1", 2020, [("Ruslan Salakhutdinov", "cmu"), *team], "graph kernels",
+                        {"Ruslan Salakhutdinov": "dblp:1/1"}),
+                *_paper("p2", 2021, [("Russ Salakhutdinov", "cmu"), *team], "graph kernels",
+                        {"Russ Salakhutdinov": "dblp:2/2"})]
         assert not _same(resolve_people(hard, name_stats=BIG_CORPUS).labels, 0, 7)
 
     def test_a_short_form_never_joins_two_people_their_middle_initials_tell_apart(self) -> None:

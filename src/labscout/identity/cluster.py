@@ -502,8 +502,8 @@ def _join_name_variants(mentions: Sequence[Mention], clusters: _Clusters, reason
         if clusters.union(ra, rb, allow=allow, bridge=(one, other)):
             root = clusters.find(ra)
             gone = rb if root == ra else ra
-            feats[root] = fa.absorb(fb) if root == ra else fb.absorb(fa)
-            feats.pop(gone, None)
+            # As in the blocks: the surviving group's evidence absorbs the other's.
+            feats[root] = feats[root].absorb(feats.pop(gone))
             for i in lone:
                 if reasons[i] == "alone":
                     reasons[i] = "name-variant"
