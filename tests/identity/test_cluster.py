@@ -46,12 +46,27 @@ class TestHardRules:
     def test_two_openreview_ids_stay_apart_without_overwhelming_evidence(self) -> None:
         ms = [*_paper("p1", 2020, [("Zephyrine Okonkwo-Thornbury", "mit"), ("Ann Lee", "mit")], "graph kernels",
                       {"Zephyrine Okonkwo-Thornbury": "openreview:~Z_O1"}),
-              *_paper("p2", 2021, [("Zephyrine Okonkwo-Thornbury", "mit"), ("Ann Lee", "mit")], "graph kernels",
+              *_paper("p2", 2021, [("Zephyrine Okonkwo-Thornbury", "cmu"), ("Ann Lee", "mit")], "graph kernels",
                       {"Zephyrine Okonkwo-Thornbury": "openreview:~Z_O2"})]
         res = resolve_people(ms, name_stats=BIG_CORPUS)
         assert not _same(res.labels, 0, 2)
         # ...while the unlabelled co-author with the same evidence does join.
         assert _same(res.labels, 1, 3)
+
+    def test_two_openreview_profiles_of_a_singular_name_at_one_place_are_one_person(self) -> None:
+        # Ilya Sutskever's second profile: one paper, at his organisation, with one of his co-authors.
+        ms = [*_paper("p1", 2020, [("Zephyrine Okonkwo-Thornbury", "mit"), ("Ann Lee", "mit")], "graph kernels",
+                      {"Zephyrine Okonkwo-Thornbury": "openreview:~Z_O1"}),
+              *_paper("p2", 2021, [("Zephyrine Okonkwo-Thornbury", "mit"), ("Ann Lee", "mit")], "graph kernels",
+                      {"Zephyrine Okonkwo-Thornbury": "openreview:~Z_O2"})]
+        res = resolve_people(ms, name_stats=BIG_CORPUS)
+        assert _same(res.labels, 0, 2) and "duplicate-profile" in (res.reasons[0], res.reasons[2])
+        # A common name's two profiles need the overwhelming evidence.
+        common = [*_paper("p1", 2020, [("Yang Liu", "mit"), ("Ann Lee", "mit")], "graph kernels",
+                          {"Yang Liu": "openreview:~Yang_Liu1"}),
+                  *_paper("p2", 2021, [("Yang Liu", "mit"), ("Ann Lee", "mit")], "graph kernels",
+                          {"Yang Liu": "openreview:~Yang_Liu2"})]
+        assert not _same(resolve_people(common, name_stats=BIG_CORPUS).labels, 0, 2)
 
     def test_two_openreview_profiles_with_many_coauthors_in_common_are_one_person(self) -> None:
         # One person's two profiles (~Trevor_Darrell2, ~trevor_darrell1): four co-authors on both.

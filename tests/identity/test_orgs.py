@@ -89,7 +89,10 @@ class TestResolve:
                               ("Element AI", "element-ai", "servicenow"),
                               # NAVER bought it in 2017: Diane Larlus's computer vision group went on as
                               # NAVER LABS Europe.
-                              ("Computer Vision Group, Xerox Research Centre Europe", "xrce", "naver")):
+                              ("Computer Vision Group, Xerox Research Centre Europe", "xrce", "naver"),
+                              # Bought: Maluuba by Microsoft (2017), Mapillary by Facebook (2020).
+                              ("Microsoft Maluuba, Montreal, Canada", "maluuba", "microsoft-research"),
+                              ("Mapillary Research", "mapillary", "meta")):
             found = resolver.resolve(raw)
             assert found is not None and found.org.org_id == old
             assert found.org.successor_id == new
@@ -225,6 +228,28 @@ class TestResolve:
     def test_names_that_name_no_institution(self, resolver: OrgResolver) -> None:
         assert org_id(resolver, "University of Science") is None
         assert org_id(resolver, "Institute of Advanced Research") is None
+        for raw in ("Unknown Affiliation", "(No affiliation provided in the text)", "Independent Researcher London",
+                    "X. Song is an independent researcher"):
+            assert org_id(resolver, raw) is None, raw
+        # A university of that name is one.
+        assert org_id(resolver, "Independent University, Bangladesh") is not None
+
+    def test_a_company_named_by_an_ordinary_word_is_never_a_piece_of_a_longer_name(self,
+                                                                                     resolver: OrgResolver) -> None:
+        assert org_id(resolver, "Center for Vision, Cognition, Learning and Autonomy, UCLA") == "ucla"
+        assert org_id(resolver, "Institute for Language, Cognition, and Computation") != "cognition-ai"
+        assert org_id(resolver, "Industrial Light & Magic") != "magic-dev"
+        # Named alone, or by its e-mail, it is the company.
+        assert org_id(resolver, "Cognition") == "cognition-ai"
+        assert org_id(resolver, "Research", "cognition.ai") == "cognition-ai"
+
+    def test_a_unit_at_a_place(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "CompVis@LMU Munich") == "lmu"
+        assert org_id(resolver, "PRIOR @ Allen Institute for AI") == "ai2"
+
+    def test_a_name_split_by_pdf_extraction(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "NA VER LABS Europe") == "naver"
+        assert org_id(resolver, "TU München") == "tum"
 
     def test_two_known_organisations_run_together_are_the_first(self, resolver: OrgResolver) -> None:
         assert org_id(resolver, "University of Washington Allen Institute for AI") == "uw"

@@ -213,6 +213,30 @@ PAPERS: list[tuple[int, str, list[tuple[str, ...]]]] = [
     (2016, "Rex Two", [("Rex Listed", "MIT", "mit.edu")]),
     (2018, "Rex Three", [("Rex Listed", "Google", "google.com")]),
     (2019, "Rex Four", [("Rex Listed", "Google", "google.com")]),
+    # Jay leaves Stanford in 2015; in 2016, the first year at USC, a slot of Jay's names Berkeley first: the
+    # postdoc between, so Stanford was not left for USC. Lev's first Google year names Google Research, a unit of
+    # Google's own group, and his move stands.
+    (2014, "Jay One", [("Jay Postdoc", "Stanford University", "stanford.edu")]),
+    (2015, "Jay Two", [("Jay Postdoc", "Stanford University", "stanford.edu")]),
+    (2016, "Jay Three", [("Jay Postdoc", "UC Berkeley", "berkeley.edu")]),
+    (2016, "Jay Four", [("Jay Postdoc", "University of Southern California", "usc.edu")]),
+    (2017, "Jay Five", [("Jay Postdoc", "University of Southern California", "usc.edu")]),
+    (2014, "Lev One", [("Lev Joined", "Stanford University", "stanford.edu")]),
+    (2015, "Lev Two", [("Lev Joined", "Stanford University", "stanford.edu")]),
+    (2016, "Lev Three", [("Lev Joined", "Google Research", "google.com")]),
+    (2016, "Lev Four", [("Lev Joined", "Google", "google.com")]),
+    (2017, "Lev Five", [("Lev Joined", "Google", "google.com")]),
+    # Sen, a professor since 2005, is given a student's slot in 2018 (a shifted list); so is Ada, stated a
+    # professor eight years into the papers. Kay, a PhD student eleven years after an undergraduate paper,
+    # is one.
+    (2005, "Sen One", [("Sen Ior", "Massachusetts Institute of Technology", "mit.edu", "Full Professor")]),
+    (2006, "Sen Two", [("Sen Ior", "Massachusetts Institute of Technology", "mit.edu", "Full Professor")]),
+    (2018, "Sen Three", [("Sen Ior", "Massachusetts Institute of Technology", "mit.edu", "PhD student")]),
+    (2010, "Ada One", [("Ada Moted", "Carnegie Mellon University", "cmu.edu")]),
+    (2018, "Ada Two", [("Ada Moted", "Carnegie Mellon University", "cmu.edu", "Assistant Professor")]),
+    (2019, "Ada Three", [("Ada Moted", "Carnegie Mellon University", "cmu.edu", "PhD student")]),
+    (2011, "Kay One", [("Kay Late", "Stanford University", "stanford.edu")]),
+    (2022, "Kay Two", [("Kay Late", "Stanford University", "stanford.edu", "PhD student")]),
     # Uma stays at Oxford and takes an adjunct chair in Beijing: a post beside the first, no move.
     (1991, "Uma One", [("Uma Adjunct", "University of Oxford", "ox.ac.uk", "Full Professor")]),
     (1992, "Uma Two", [("Uma Adjunct", "University of Oxford", "ox.ac.uk", "Full Professor")]),
@@ -447,6 +471,16 @@ class TestFacts:
         assert held == {"google": 1, "google-brain": 0, "toronto": 0}
 
 
+class TestPositions:
+    def test_a_students_position_long_into_a_career_is_another_authors(self, store: ResearchStore) -> None:
+        for name, year in (("Sen Ior", 2018), ("Ada Moted", 2019)):
+            held = {r.year: r.position for r in timeline(store, name)}
+            assert year in held and held[year] is None, name
+        sen = queries.person_profile(store, queries.resolve_person(store, "Sen Ior")).person
+        assert sen.latest_position == "Full Professor"
+        assert {r.year: r.position for r in timeline(store, "Kay Late")}[2022] == "PhD student"
+
+
 class TestMoves:
     def test_a_move_with_papers_on_both_sides(self, store: ResearchStore) -> None:
         found = moves.list_moves(store, person_id=queries.resolve_person(store, "Ana Mover"))
@@ -469,6 +503,10 @@ class TestMoves:
 
     def test_no_move_past_a_place_named_first_in_the_last_year_at_the_old_one(self, store: ResearchStore) -> None:
         assert moves_of(store, "Nat Stop") == []
+
+    def test_no_move_past_a_place_named_first_in_the_first_year_at_the_new_one(self, store: ResearchStore) -> None:
+        assert moves_of(store, "Jay Postdoc", min_support=1) == []
+        assert moves_of(store, "Lev Joined") == [("stanford", "google")]
 
     def test_no_move_past_a_paper_whose_own_list_names_only_other_places(self, store: ResearchStore) -> None:
         assert moves_of(store, "Pia Listed") == []
@@ -498,9 +536,10 @@ class TestMoves:
 
     def test_flows_count_only_moves(self, store: ResearchStore) -> None:
         flows = moves.list_flows(store, min_people=1, min_support=1)
-        # Rex's move to Google counts under Alphabet, the top of its family.
+        # Rex's and Lev's moves to Google count under Alphabet, the top of its family.
         assert {(f.from_org_id, f.to_org_id) for f in flows} == {("mit", "openai"), ("cmu", "apple"),
                                                                  ("ucdavis", "ucla"), ("mit", "alphabet"),
+                                                                 ("stanford", "alphabet"),
                                                                  ("mit", "ibm-research"), ("yonsei", "epfl")}
 
     def test_renamed_organisations_are_in_the_family_of_their_successor(self, store: ResearchStore) -> None:

@@ -155,6 +155,12 @@ class _Clusters:
                 return NAME
         return soft
 
+    def conflicting_namespaces(self, a: int, b: int) -> set[str]:
+        """The namespaces in which the groups of roots `a` and `b` hold different ids."""
+        ga, gb = self.group(a), self.group(b)
+        return {bucket[0] for bucket, found in ga.buckets.items()
+                if (other := gb.buckets.get(bucket)) is not None and found.isdisjoint(other)}
+
     def kept_apart(self, ga: _Group, gb: _Group) -> bool:
         return bool(ga.sides) and bool(gb.sides) and any(side ^ 1 in gb.sides for side in ga.sides)
 
@@ -573,6 +579,9 @@ def _resolve_block(mentions: Sequence[Mention], block: list[int], clusters: _Clu
                 # (trevor@ and trevordarrell@eecs.berkeley.edu): the pair's own evidence decides, as without ids.
                 obstacle = ""
             elif obstacle in SOFT and features.overwhelming(feats[ra], feats[rb], log_people, weights):
+                obstacle, why = "", "duplicate-profile"
+            elif (obstacle == SOFT_ID and clusters.conflicting_namespaces(ra, rb) == {"openreview"}
+                  and features.singular_profiles(feats[ra], feats[rb], log_people)):
                 obstacle, why = "", "duplicate-profile"
             grew = ra in changed or rb in changed
             if not obstacle and grew and features.established(feats[ra], feats[rb], weights):

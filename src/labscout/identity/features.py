@@ -461,6 +461,20 @@ def is_common(log_people: float) -> bool:
     return log_people >= _COMMON_NAME
 
 
+# A name so rare that two people carrying it would be a coincidence (0.005 people expected by chance).
+_SINGULAR_NAME = math.log(0.005)
+
+
+def singular_profiles(a: ClusterFeatures, b: ClusterFeatures, log_people: float) -> bool:
+    """Whether two OpenReview profiles of a name that rare are one person's: one organisation and one co-author.
+
+    A second profile is mostly its owner's (Ilya Sutskever's ~Ilya_Sutskever2, on one 2024 paper with his
+    OpenAI colleagues; Massimiliano Pontil's, Tomaso Poggio's). Not for namespaces that tell people apart by
+    hand (the Anthology's '-1' pages, dblp's disambiguated pages): those need `overwhelming` evidence.
+    """
+    return log_people < _SINGULAR_NAME and not a.orgs.isdisjoint(b.orgs) and not a.coauthors.isdisjoint(b.coauthors)
+
+
 def overwhelming(a: ClusterFeatures, b: ClusterFeatures, log_people: float, w: Weights) -> bool:
     """Whether two groups that hold different ids of a soft namespace are still one person's."""
     small, large = (a.coauthors, b.coauthors) if len(a.coauthors) <= len(b.coauthors) else (b.coauthors, a.coauthors)

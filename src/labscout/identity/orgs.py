@@ -141,7 +141,10 @@ _GENERIC_ORG_WORDS = frozenset(
     "graduate key state".split())
 # The last word of a lab's name: "UCLA Vision Lab" and "MIT Media Lab" are units of their university.
 _LAB_ENDINGS = frozenset("lab labs laboratory laboratories group".split())
-_NO_AFFILIATION = re.compile(r"double blind|anonymous|under review|anonymized")
+# A slot that says it names no organisation ("Unknown Affiliation", "(No affiliation provided in the text)",
+# "Independent Researcher London"); "Independent University" (Dhaka) is one.
+_NO_AFFILIATION = re.compile(r"double blind|anonymous|under review|anonymized|\b(?:unknown|no) affiliation\b"
+                             r"|^independent (?:research|reseach|consult|scholar)|\bis an independent researcher\b")
 # Grant programmes and the agency running them, printed beside the employer ("The University of Tokyo +
 # RIKEN AIP + PRESTO, Japan Science and Technology Agency"): they fund the work, nobody works there. "CREST"
 # alone is left alone: CREST-ENSAE is a research centre with staff.
@@ -163,7 +166,13 @@ _U_OF = re.compile(r"\bu\.\s*of\b")
 _LOOSE_ACCENTS = re.compile(r"\\?[\"^~](?=\w)|\s?[´`¨˜](?=\w)|(?<=\w)[´`¨˜]")
 # JSON escapes of accented letters left as text by a scraper: 'Universitu00e9 de Montru00e9al'.
 _ESCAPED_LATIN = re.compile(r"(?<=[a-z])\\?u00([c-f][0-9a-f])")
-_PIECES = re.compile(r",|;| - | – | / |\(|\)")
+# "@" too: "CompVis@LMU Munich", "PRIOR @ Allen Institute for AI", "RSISE@ANU and SML@NICTA" name a unit at a place.
+_PIECES = re.compile(r",|;| - | – | / |\(|\)|@")
+# Companies named by an ordinary word, which inside a longer name is that word: "Center for Vision, Cognition,
+# Learning and Autonomy, UCLA" is not Cognition, "Industrial Light & Magic" is not Magic. Such a name counts
+# as the whole slot (or its e-mail domain), never as one piece of it.
+_WORD_NAMES = frozenset("cognition magic figure together reflection harmonic inflection writer runway glean imbue "
+                        "adept sierra cursor benchmark accel conviction aurora".split())
 _AT_THE = re.compile(r"^at (the )?")
 _TRAILING_POSTCODE = re.compile(r"(\s+[0-9][0-9-]*)+$")
 
@@ -486,16 +495,19 @@ class OrgResolver:
             # "University of Maryland, Baltimore County" is not the University of Maryland.
             campus_follows = key.endswith(_SYSTEMS) and i + 1 < len(pieces)
             match = match or (self._alias(key) or self._unit_of(key) or self._run_together(key)
-                              if key not in _PLACES and not campus_follows else None)
+                              if key not in _PLACES and key not in _WORD_NAMES and not campus_follows else None)
         # A name with a comma of its own ("..., Agency for Science, Technology and Research, Singapore").
         for first, second in pairwise(pieces):
             match = match or (self._alias(f"{first} {second}") if first and second else None)
         # "KU Leuven and ETH Zurich": two organisations in one slot; the first one is taken.
         for piece in re.split(r" and | und | et ", whole):
-            match = match or (self._alias(piece) if piece != whole and piece not in _PLACES else None)
+            match = match or (self._alias(piece) if piece != whole and piece not in _PLACES | _WORD_NAMES else None)
         inst = _institution_part(raw)
         if match is not None or inst is None:
             return match
+        if normalise_org_name(inst.name) in _WORD_NAMES:
+            # "Institute for Language, Cognition, and Computation": the word is a piece of the unit's name.
+            inst = _Institution(raw.strip(), 0, inst.country)
         key = normalise_org_name(inst.name)
         match = self._alias(key)
         match = match or self._fuzzy(key)
