@@ -578,10 +578,11 @@ def _resolve_block(mentions: Sequence[Mention], block: list[int], clusters: _Clu
                 # A rare name at one institution under two mailboxes is one person's aliases
                 # (trevor@ and trevordarrell@eecs.berkeley.edu): the pair's own evidence decides, as without ids.
                 obstacle = ""
-            elif obstacle in SOFT and features.overwhelming(feats[ra], feats[rb], log_people, weights):
-                obstacle, why = "", "duplicate-profile"
-            elif (obstacle == SOFT_ID and clusters.conflicting_namespaces(ra, rb) == {"openreview"}
-                  and features.singular_profiles(feats[ra], feats[rb], log_people)):
+            elif obstacle in SOFT and (
+                    features.overwhelming(feats[ra], feats[rb], log_people, weights)
+                    # Two OpenReview profiles of a singular name need less (`features.singular_profiles`).
+                    or (obstacle == SOFT_ID and clusters.conflicting_namespaces(ra, rb) == {"openreview"}
+                        and features.singular_profiles(feats[ra], feats[rb], log_people))):
                 obstacle, why = "", "duplicate-profile"
             grew = ra in changed or rb in changed
             if not obstacle and grew and features.established(feats[ra], feats[rb], weights):
