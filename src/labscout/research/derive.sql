@@ -40,6 +40,11 @@ CREATE OR REPLACE TEMP MACRO apart(unit_a, lineage_a, affiliates_a, unit_b, line
     unit_a <> unit_b AND NOT list_contains(lineage_a, unit_b) AND NOT list_contains(lineage_b, unit_a)
     AND NOT affiliated(lineage_a, affiliates_a, lineage_b, affiliates_b);
 
+-- Two names of one place rather than two places: one name holds the other's words ("KAIST INEEJI" and INEEJI),
+-- or both carry one e-mail domain (two spellings of one university).
+CREATE OR REPLACE TEMP MACRO one_place_named(name_a, domain_a, name_b, domain_b) AS
+    contains(name_a, name_b) OR contains(name_b, name_a) OR coalesce(domain_a = domain_b, false);
+
 -- A post held beside another (adjunct, visiting, affiliated, honorary, courtesy, an institute's associate
 -- member, as at Mila, an internship): never a move's new place, nor someone's latest organisation while their
 -- own place is named beside it. No position: false.
@@ -462,8 +467,7 @@ WITH spans AS (
     LEFT JOIN named nb ON nb.person_id = a.person_id AND nb.year = a.last_year AND nb.unit_id = b.unit_id
     WHERE (a.last_year <= b.first_year OR coalesce(nb.n, 0) > coalesce(na.n, 0))
       AND apart(a.unit_id, ra.lineage, ra.affiliates, b.unit_id, rb.lineage, rb.affiliates)
-      AND NOT coalesce(ra.home_domain = rb.home_domain, false)
-      AND NOT contains(ra.name_key, rb.name_key) AND NOT contains(rb.name_key, ra.name_key)
+      AND NOT one_place_named(ra.name_key, ra.home_domain, rb.name_key, rb.home_domain)
       AND NOT EXISTS (SELECT 1 FROM together t WHERE t.person_id = a.person_id
                       AND NOT (t.by_mail AND t.year BETWEEN least(a.last_year, b.first_year)
                                                         AND greatest(a.last_year, b.first_year))
@@ -514,9 +518,8 @@ WITH spans AS (
     WHERE apart(n.unit_id, n.lineage, n.affiliates, c.from_unit_id, c.from_lineage, c.from_affiliates)
       AND apart(n.unit_id, n.lineage, n.affiliates, c.to_unit_id, c.to_lineage, c.to_affiliates)
       AND rn.group_id NOT IN (c.from_group_id, c.to_group_id)
-      AND NOT contains(rn.name_key, rb.name_key) AND NOT contains(rb.name_key, rn.name_key)
-      AND NOT contains(rn.name_key, ra.name_key) AND NOT contains(ra.name_key, rn.name_key)
-      AND NOT coalesce(rn.home_domain IN (ra.home_domain, rb.home_domain), false)
+      AND NOT one_place_named(rn.name_key, rn.home_domain, ra.name_key, ra.home_domain)
+      AND NOT one_place_named(rn.name_key, rn.home_domain, rb.name_key, rb.home_domain)
     UNION
     -- Nor a paper between that pairs the person with no place but lists, for the paper as a whole, only
     -- places other than the two (Jonghyun Choi's CVPR 2020 "KAIST; GIST" between AI2 and NAVER).

@@ -15,7 +15,8 @@ EVIDENCE: dict[str, tuple[str, str]] = {
     "profile-link": ("certain", "two OpenReview profiles (or addresses) that print one dblp, Scholar or ORCID page: "
                                 "one person's two profiles"),
     "duplicate-profile": ("strong", "two OpenReview profiles (or addresses at one institution) with many "
-                                    "co-authors in common: one person's two profiles"),
+                                    "co-authors in common, or of a name so rare that one co-author in common at "
+                                    "one organisation says it: one person's two profiles"),
     "name-variant": ("strong", "one name under two spellings (in both orders, 'Li Fei-Fei' and 'Fei-Fei Li'; "
                                "a short form, 'Tom' and 'Thomas'; other spacing) with many co-authors in common"),
     "coauthor": ("strong", "the same name with co-authors in common"),
