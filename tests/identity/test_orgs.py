@@ -251,6 +251,29 @@ class TestResolve:
         assert org_id(resolver, "NA VER LABS Europe") == "naver"
         assert org_id(resolver, "TU München") == "tum"
 
+    def test_initials_written_with_dots_are_one_word(self, resolver: OrgResolver) -> None:
+        assert org_id(resolver, "U.C. Berkeley") == "uc-berkeley"
+        assert org_id(resolver, "K.U. Leuven") == "ku-leuven"
+        assert org_id(resolver, "M.I.T.") == "mit"
+        # One letter and a dot is still an abbreviated word.
+        assert org_id(resolver, "U. of Toronto") == "toronto"
+
+    def test_an_e_mail_address_printed_as_the_affiliation_tells_its_domain(self, resolver: OrgResolver) -> None:
+        # COLT's PDF-derived lists space the address out; the mailbox is no organisation's name.
+        assert org_id(resolver, "TZAMOS @WISC .EDU") == "wisc"
+        assert org_id(resolver, "COSTIS @CSAIL .MIT.EDU") == "mit"
+        assert resolver.resolve("GOWERROBERT @GMAIL .COM") is None
+        # A domain given beside it is the one used; a unit "@" a place is no address.
+        assert org_id(resolver, "someone@example.org", "stanford.edu") == "stanford"
+        assert org_id(resolver, "PRIOR @ Allen Institute for AI") == "ai2"
+
+    def test_acquired_and_renamed_start_ups(self, resolver: OrgResolver) -> None:
+        perceptive = resolver.get(org_id(resolver, "perceptiveio, Inc."))
+        assert perceptive.successor_id == "google"
+        assert org_id(resolver, "PROWLER.io") == org_id(resolver, "Secondmind")
+        assert org_id(resolver, "Vicarious FPC") == org_id(resolver, "Vicarious AI")
+        assert org_id(resolver, "Bell Communications Research") == org_id(resolver, "Bellcore")
+
     def test_two_known_organisations_run_together_are_the_first(self, resolver: OrgResolver) -> None:
         assert org_id(resolver, "University of Washington Allen Institute for AI") == "uw"
         assert org_id(resolver, "Mila Université de Montréal") == "mila"

@@ -637,3 +637,38 @@ def test_a_place_only_a_profile_gives_against_the_printed_lists_is_set_aside(tmp
                               "their affiliation name Stanford University instead")
     assert latest == {"latest_org_id": "stanford"}
     assert [(r.strength, r.pairings) for r in kim.values()] == [("strong", ["profile", "slot"])]
+
+
+def test_an_address_kept_after_leaving_is_weak_and_dates_the_move(tmp_path: Path) -> None:
+    """Dev's vt.edu is on a 2017 paper that prints no affiliation, beside two Georgia Tech papers of 2017."""
+    papers = [(2015, "Virginia Tech", "vt.edu"), (2015, "Virginia Tech", "vt.edu"), (2016, "Virginia Tech", "vt.edu"),
+              (2017, "", ""), (2017, "Georgia Institute of Technology", "gatech.edu"),
+              (2017, "Georgia Institute of Technology", "gatech.edu"),
+              (2018, "Georgia Institute of Technology", "gatech.edu"),
+              (2018, "Georgia Institute of Technology", "gatech.edu"),
+              # Ima's place is printed by its initials and by its name: one place, no move.
+              (2019, "DGIST", ""), (2020, "DGIST", ""),
+              (2021, "Daegu Gyeongbuk Institute of Science and Technology", ""),
+              (2022, "Daegu Gyeongbuk Institute of Science and Technology", "")]
+    root = tmp_path / "sources" / "iclr"
+    root.mkdir(parents=True)
+    by_year: dict[int, list[dict[str, str]]] = {}
+    for n, (year, aff, domain) in enumerate(papers):
+        who, mail = ("Dev Stale", "dev@vt.edu") if n < 8 else ("Ima Acro", "ima@people.example.org")
+        by_year.setdefault(year, []).append({"id": f"m{n}", "title": f"Paper {n}", "status": "Poster", "author": who,
+                                             "authorids": mail, "aff": aff, "aff_domain": domain})
+    for year, rows in by_year.items():
+        (root / f"iclr{year}.json").write_text(json.dumps(rows))
+    dest = tmp_path / "research.duckdb"
+    build_store([tmp_path / "sources"], dest)
+    with ResearchStore(dest) as store:
+        facts = {(r.year, r.org_id): r for r in timeline(store, "Dev Stale")}
+        stale = facts[(2017, "virginia-tech")]
+        assert (stale.strength, stale.pairings) == ("weak", ["email"])
+        assert stale.why == ("only an e-mail address on one paper, which no slot names that year or after, and 2 "
+                             "other papers of 2017 name Georgia Institute of Technology first")
+        assert facts[(2016, "virginia-tech")].strength == facts[(2017, "gatech")].strength == "strong"
+        found = moves.list_moves(store, person_id=queries.resolve_person(store, "Dev Stale"), min_support=1)
+        assert [(m.from_org_id, m.from_year, m.to_org_id, m.to_year) for m in found] == [
+            ("virginia-tech", 2016, "gatech", 2017)]
+        assert moves_of(store, "Ima Acro", min_support=1) == []

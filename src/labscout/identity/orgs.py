@@ -162,6 +162,11 @@ _NON_WORD = re.compile(r"[^a-z0-9 ]+")
 _GLUED_DIGITS = re.compile(r"(?<=[a-z]{4})(?<!\bdata)\d+\b|\b\d+(?=[a-z]{2})")
 _CENTRE = re.compile(r"\bcentre\b")
 _U_OF = re.compile(r"\bu\.\s*of\b")
+# Initials written with dots are one word: "U.C. Berkeley" is "UC Berkeley", "K.U.Leuven" is "KU Leuven".
+_DOTTED_INITIALS = re.compile(r"\b(?:[a-z]\.){2,}")
+# An e-mail address printed where the affiliation goes, spaced by PDF extraction ("TZAMOS @WISC .EDU"): its
+# domain is what it tells, and the address names no organisation.
+_MAIL_AS_NAME = re.compile(r"[\w.+-]+\s*@\s*((?:[a-z0-9-]+\s*\.\s*)+[a-z]{2,})", re.IGNORECASE)
 # LaTeX and spacing accents left by PDF extraction: 'T\"ubingen', 'Universit´e'.
 _LOOSE_ACCENTS = re.compile(r"\\?[\"^~](?=\w)|\s?[´`¨˜](?=\w)|(?<=\w)[´`¨˜]")
 # JSON escapes of accented letters left as text by a scraper: 'Universitu00e9 de Montru00e9al'.
@@ -194,6 +199,7 @@ def normalise_org_name(raw: str) -> str:
     text = _ESCAPED_LATIN.sub(lambda m: chr(int(m.group(1), 16)), text)
     if not text.isascii():
         text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    text = _DOTTED_INITIALS.sub(lambda m: m.group(0).replace(".", "") + " ", text)
     text = text.replace("&", " and ").replace("univ.", "university ")
     # "U. of Southern California"; "Universitaet", the umlaut spelt out ("Technische Universitaet Graz"). Only
     # that word: folding every "ae" would break English names ("Michael", "Aerospace").
@@ -404,6 +410,9 @@ class OrgResolver:
         return self._cache[key]
 
     def _resolve(self, raw: str, domain: str) -> OrgMatch | None:
+        mailed = _MAIL_AS_NAME.fullmatch(raw)
+        if mailed:
+            raw, domain = "", domain or _SPACES.sub("", mailed.group(1)).lower()
         domains = [d.strip() for d in domain.split("+") if d.strip()]
         # A curated domain is the most reliable signal: people type their affiliation in many ways but
         # their institutional e-mail in one.

@@ -40,10 +40,20 @@ CREATE OR REPLACE TEMP MACRO apart(unit_a, lineage_a, affiliates_a, unit_b, line
     unit_a <> unit_b AND NOT list_contains(lineage_a, unit_b) AND NOT list_contains(lineage_b, unit_a)
     AND NOT affiliated(lineage_a, affiliates_a, lineage_b, affiliates_b);
 
+-- The initials of a name's words, small words left out: "dgist" for Daegu Gyeongbuk Institute of Science and
+-- Technology.
+CREATE OR REPLACE TEMP MACRO initials(name) AS
+    array_to_string(list_transform(list_filter(string_split(trim(name), ' '),
+                                               lambda w: w <> '' AND w NOT IN ('of', 'the', 'and', 'for', 'de', 'di', 'at', 'in')),
+                                   lambda w: w[1]), '');
+
 -- Two names of one place rather than two places: one name holds the other's words ("KAIST INEEJI" and INEEJI),
--- or both carry one e-mail domain (two spellings of one university).
+-- one is the other's initials (METU and Middle East Technical University, each a name some slots print), or
+-- both carry one e-mail domain (two spellings of one university).
 CREATE OR REPLACE TEMP MACRO one_place_named(name_a, domain_a, name_b, domain_b) AS
-    contains(name_a, name_b) OR contains(name_b, name_a) OR coalesce(domain_a = domain_b, false);
+    contains(name_a, name_b) OR contains(name_b, name_a) OR coalesce(domain_a = domain_b, false)
+    OR (length(trim(name_a)) >= 3 AND NOT contains(trim(name_a), ' ') AND trim(name_a) = initials(name_b))
+    OR (length(trim(name_b)) >= 3 AND NOT contains(trim(name_b), ' ') AND trim(name_b) = initials(name_a));
 
 -- A post held beside another (adjunct, visiting, affiliated, honorary, courtesy, an institute's associate
 -- member, as at Mila, an internship): never a move's new place, nor someone's latest organisation while their
@@ -319,11 +329,27 @@ WITH slots AS (
             AND list_has_all(['profile', 'profile-order'], f.pairings))
     GROUP BY person_id, year, org_id
     HAVING against >= 2 AND agreeing = 0
+), stale_mail AS (
+    -- An address kept after leaving: one paper pairs the person with a place by its e-mail alone, no slot
+    -- names that place that year or after, and that year's other papers name another place first at least
+    -- twice (Dhruv Batra's vt.edu on an ICLR 2017 paper, his seven others of 2017 at Georgia Tech). On the
+    -- labelled facts: 4 wrong, 2 unsure and 1 right.
+    SELECT f.person_id, f.year, f.org_id, sum(g.n_first) AS against,
+           string_agg(DISTINCT o.name, '; ' ORDER BY o.name) AS against_orgs
+    FROM facts f
+    JOIN facts g ON g.person_id = f.person_id AND g.year = f.year AND g.n_first > 0 AND g.group_id <> f.group_id
+         AND NOT affiliated(f.lineage, f.affiliates, g.lineage, g.affiliates)
+    LEFT JOIN organisations o ON o.org_id = g.org_id
+    WHERE f.n_papers = 1 AND f.pairings = ['email']
+      AND NOT EXISTS (SELECT 1 FROM facts h WHERE h.person_id = f.person_id AND h.group_id = f.group_id
+                        AND (h.year > f.year OR (h.year = f.year AND h.org_id <> f.org_id)))
+    GROUP BY f.person_id, f.year, f.org_id
+    HAVING sum(g.n_first) >= 2
 )
 SELECT f.person_id, f.year, f.org_id, b.position, f.n_papers, f.n_first, f.paper_ids, f.pairings,
        CASE WHEN a.agreeing = 0 AND a.against >= 2 AND NOT coalesce(f.year > y.first_year
                                                                     AND f.year < y.last_year, false)
-                 OR s.person_id IS NOT NULL
+                 OR s.person_id IS NOT NULL OR m.person_id IS NOT NULL
             THEN 'weak' ELSE 'strong' END AS strength,
        CASE WHEN a.agreeing = 0 AND a.against >= 2 AND NOT coalesce(f.year > y.first_year
                                                                     AND f.year < y.last_year, false)
@@ -332,9 +358,13 @@ SELECT f.person_id, f.year, f.org_id, b.position, f.n_papers, f.n_first, f.paper
             WHEN s.person_id IS NOT NULL
             THEN 'only their OpenReview profile says so, and ' || s.against || ' papers of ' || f.year
                  || ' whose lists print their affiliation name ' || s.against_orgs || ' instead'
+            WHEN m.person_id IS NOT NULL
+            THEN 'only an e-mail address on one paper, which no slot names that year or after, and '
+                 || m.against || ' other papers of ' || f.year || ' name ' || m.against_orgs || ' first'
        END AS why
 FROM facts f LEFT JOIN around a USING (person_id, year, org_id)
 LEFT JOIN profile_only s USING (person_id, year, org_id)
+LEFT JOIN stale_mail m USING (person_id, year, org_id)
 LEFT JOIN best_position b ON b.person_id = f.person_id AND b.year = f.year AND b.org_id IS NOT DISTINCT FROM f.org_id
 LEFT JOIN family_years y ON y.person_id = f.person_id AND y.group_id = f.group_id;
 
