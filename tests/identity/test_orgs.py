@@ -267,6 +267,19 @@ class TestResolve:
         assert org_id(resolver, "someone@example.org", "stanford.edu") == "stanford"
         assert org_id(resolver, "PRIOR @ Allen Institute for AI") == "ai2"
 
+    def test_two_known_places_joined_by_and_are_two_affiliations(self, resolver: OrgResolver) -> None:
+        assert resolver.affiliation_parts("Ryerson University and Samsung AI Centre Toronto") == [
+            "Ryerson University", "Samsung AI Centre Toronto"]
+        assert resolver.affiliation_parts("The Ohio State University & Google Research NY") == [
+            "The Ohio State University", "Google Research NY"]
+        assert org_id(resolver, "Tel Aviv University and Google") == "tel-aviv"
+        # A name that holds the word is one place; so is one unit of one family, and a '+' slot keeps its parts.
+        for one in ("University of Science and Technology of China", "Texas A&M University", "AT & T Labs",
+                    "Department of Electrical and Computer Engineering, University of Pittsburgh",
+                    "Google Research and Google DeepMind"):
+            assert resolver.affiliation_parts(one) == [one]
+        assert resolver.affiliation_parts("MIT+Tel Aviv University and Google") == ["MIT", "Tel Aviv University and Google"]
+
     def test_acquired_and_renamed_start_ups(self, resolver: OrgResolver) -> None:
         perceptive = resolver.get(org_id(resolver, "perceptiveio, Inc."))
         assert perceptive.successor_id == "google"

@@ -52,6 +52,11 @@ PAPERS: list[tuple[int, str, list[tuple[str, ...]]]] = [
     (2012, "Yam Three", [("Yam Held", "Kyoto University", "kyoto-u.ac.jp")]),
     (2013, "Yam Four", [("Yam Held", "Kyoto University+RIKEN AIP", "kyoto-u.ac.jp+riken.jp")]),
     (2014, "Yam Five", [("Yam Held", "Kyoto University+RIKEN AIP", "kyoto-u.ac.jp+riken.jp")]),
+    # Kos names Samsung beside Ryerson in words, not with '+': held at once, no move.
+    (1994, "Kos One", [("Kos Words", "Ryerson University", "ryerson.ca")]),
+    (1995, "Kos Two", [("Kos Words", "Ryerson University and Samsung AI Centre Toronto", "ryerson.ca")]),
+    (1996, "Kos Three", [("Kos Words", "Samsung AI Centre Toronto", "samsung.com")]),
+    (1997, "Kos Four", [("Kos Words", "Samsung AI Centre Toronto", "samsung.com")]),
     # Ana really moves from MIT to OpenAI, two papers on each side.
     (2019, "Ana One", [("Ana Mover", "MIT", "mit.edu")]),
     (2020, "Ana Two", [("Ana Mover", "MIT", "mit.edu")]),
@@ -489,7 +494,7 @@ class TestMoves:
 
     @pytest.mark.parametrize("name", ["Tomo Renamed", "Mo Unit", "Dee Dual", "Lu Affiliate", "Sam Spelt",
                                       "Jo Both", "Kim Garble", "Ray Prof", "Yam Held", "Mor Team",
-                                      "Cor Joint", "Geo Kept"])
+                                      "Cor Joint", "Geo Kept", "Kos Words"])
     def test_renames_units_dual_affiliations_and_affiliates_are_not_moves(self, store: ResearchStore,
                                                                           name: str) -> None:
         assert moves_of(store, name, min_support=1) == []

@@ -185,6 +185,9 @@ _TRAILING_POSTCODE = re.compile(r"(\s+[0-9][0-9-]*)+$")
 # Older lists join one author's several affiliations with '+'; a '+' doubled is part of a name ("Megvii
 # (Face++) Technology Inc." is one company, not "Megvii (Face" and ") Technology Inc.").
 _AFFILIATION_JOIN = re.compile(r"(?<!\+)\+(?!\+)")
+# "Ryerson University and Samsung AI Centre Toronto", "The Ohio State University & Google Research NY": two
+# affiliations in words rather than with '+' (split only when both halves are known places of two families).
+_AND_JOIN = re.compile(r"\s+(?:and|&)\s+")
 
 
 def split_affiliations(raw: str) -> list[str]:
@@ -417,7 +420,7 @@ class OrgResolver:
         # A curated domain is the most reliable signal: people type their affiliation in many ways but
         # their institutional e-mail in one.
         # Older lists join one author's several affiliations with '+'; the first is the primary one.
-        first_raw = next((p for p in split_affiliations(raw) if normalise_org_name(p)), "")
+        first_raw = next((p for p in self.affiliation_parts(raw) if normalise_org_name(p)), "")
         first_domain = domains[0] if domains else None
         for part in domains:
             found = self._curated_domain(part)
@@ -442,9 +445,23 @@ class OrgResolver:
             return self._from_domain_only(first_domain)
         return match
 
+    def affiliation_parts(self, raw: str) -> list[str]:
+        """A slot's affiliations in order, the first the primary one: '+'-joined, or, in a slot of one, two
+        known organisations of different families joined by "and" or "&" (a name holding the word, "University
+        of Science and Technology of China", is one place: its halves are no known organisations)."""
+        parts = split_affiliations(raw)
+        if len(parts) == 1:
+            halves = [h.strip() for h in _AND_JOIN.split(raw)]
+            if len(halves) == 2 and all(halves):
+                first, second = (self.resolve(h) for h in halves)
+                if (first is not None and second is not None and first.org.curated and second.org.curated
+                        and self._root(first.org) != self._root(second.org)):
+                    return halves
+        return parts
+
     def _lists(self, raw: str, root: str) -> bool:
         """Whether one of the '+'-joined affiliations of `raw` names an organisation of the family `root`."""
-        for part in split_affiliations(raw)[1:]:
+        for part in self.affiliation_parts(raw)[1:]:
             named = self.resolve(part.strip()) if normalise_org_name(part) else None
             if named is not None and self._root(named.org) == root:
                 return True

@@ -12,7 +12,7 @@ import pyarrow as pa
 from labscout.identity.cluster import Resolution
 from labscout.identity.mentions import MentionRef
 from labscout.identity.names import normalise_name
-from labscout.identity.orgs import OrgMatch, OrgResolver, is_generic_domain, registered_domain, split_affiliations
+from labscout.identity.orgs import OrgMatch, OrgResolver, is_generic_domain, registered_domain
 from labscout.research import person_ids, source_tables
 from labscout.sources.paperlists import VENUE_NAMES
 from labscout.sources.records import AuthorMention, PaperRecord
@@ -44,7 +44,7 @@ class OrgLookup:
 
     def part_orgs(self, affiliation: str | None, domain: str | None) -> list[str | None]:
         """The organisations of each of a slot's several affiliations ('A+B'), aligned with them; [] for one."""
-        parts = [p.strip() for p in split_affiliations(affiliation)] if affiliation else []
+        parts = [p.strip() for p in self.resolver.affiliation_parts(affiliation)] if affiliation else []
         if len(parts) < 2:
             return []
         domains = [d.strip() for d in (domain or "").split("+")]
@@ -85,7 +85,7 @@ class OrgLookup:
         if by_domain is None:
             return False
         root = self.resolver.family_root(by_domain.org_id)
-        for part in split_affiliations(affiliation):
+        for part in self.resolver.affiliation_parts(affiliation):
             named = self.resolver.resolve(part.strip()) if part.strip() else None
             if named is not None and self.resolver.family_root(named.org.org_id) == root:
                 return False
