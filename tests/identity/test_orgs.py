@@ -278,7 +278,8 @@ class TestResolve:
                     "Department of Electrical and Computer Engineering, University of Pittsburgh",
                     "Google Research and Google DeepMind"):
             assert resolver.affiliation_parts(one) == [one]
-        assert resolver.affiliation_parts("MIT+Tel Aviv University and Google") == ["MIT", "Tel Aviv University and Google"]
+        assert resolver.affiliation_parts("MIT+Tel Aviv University and Google") == [
+            "MIT", "Tel Aviv University and Google"]
 
     def test_acquired_and_renamed_start_ups(self, resolver: OrgResolver) -> None:
         perceptive = resolver.get(org_id(resolver, "perceptiveio, Inc."))

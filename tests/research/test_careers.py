@@ -57,6 +57,11 @@ PAPERS: list[tuple[int, str, list[tuple[str, ...]]]] = [
     (1995, "Kos Two", [("Kos Words", "Ryerson University and Samsung AI Centre Toronto", "ryerson.ca")]),
     (1996, "Kos Three", [("Kos Words", "Samsung AI Centre Toronto", "samsung.com")]),
     (1997, "Kos Four", [("Kos Words", "Samsung AI Centre Toronto", "samsung.com")]),
+    # Rog's Google slots say in words that he visits: no move from Duke.
+    (1986, "Rog One", [("Rog Visit", "Duke University", "duke.edu")]),
+    (1987, "Rog Two", [("Rog Visit", "Duke University", "duke.edu")]),
+    (1988, "Rog Three", [("Rog Visit", "Google (visiting)", "google.com")]),
+    (1989, "Rog Four", [("Rog Visit", "Google (visiting)", "google.com")]),
     # Ana really moves from MIT to OpenAI, two papers on each side.
     (2019, "Ana One", [("Ana Mover", "MIT", "mit.edu")]),
     (2020, "Ana Two", [("Ana Mover", "MIT", "mit.edu")]),
@@ -494,7 +499,7 @@ class TestMoves:
 
     @pytest.mark.parametrize("name", ["Tomo Renamed", "Mo Unit", "Dee Dual", "Lu Affiliate", "Sam Spelt",
                                       "Jo Both", "Kim Garble", "Ray Prof", "Yam Held", "Mor Team",
-                                      "Cor Joint", "Geo Kept", "Kos Words"])
+                                      "Cor Joint", "Geo Kept", "Kos Words", "Rog Visit"])
     def test_renames_units_dual_affiliations_and_affiliates_are_not_moves(self, store: ResearchStore,
                                                                           name: str) -> None:
         assert moves_of(store, name, min_support=1) == []

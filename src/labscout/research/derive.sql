@@ -569,6 +569,17 @@ WITH spans AS (
     JOIN org_relations r ON r.org_id = y.org_id AND r.unit_id = c.to_unit_id
     GROUP BY c.person_id, c.from_unit_id, c.to_unit_id
     HAVING bool_and(held_beside(y.position))
+    UNION
+    -- ... or whose slots there in those years all say so in words (Rong Ge's "Google (visiting)" of 2023
+    -- while at Duke). Its own words only: "Affiliated Hospital" names a place, not a post.
+    SELECT c.person_id, c.from_unit_id, c.to_unit_id
+    FROM candidates c JOIN {authorships} s ON s.person_id = c.person_id
+    JOIN papers p ON p.paper_id = s.paper_id AND p.year BETWEEN c.to_year AND c.to_year + 1
+    JOIN org_relations r ON r.org_id = s.org_id AND r.unit_id = c.to_unit_id
+    GROUP BY c.person_id, c.from_unit_id, c.to_unit_id
+    HAVING bool_and(coalesce(regexp_matches(lower(s.raw_affiliation),
+                                            'visiting|adjunct|\bintern\b|internship|part[- ]time|on leave|sabbatical'),
+                             false))
 ), pairs AS (
     SELECT c.* EXCLUDE (from_lineage, from_affiliates, to_lineage, to_affiliates)
     FROM candidates c ANTI JOIN passed_by x USING (person_id, from_unit_id, to_unit_id)
