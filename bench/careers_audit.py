@@ -344,8 +344,11 @@ def main() -> None:
                 weak = [i for i in facts if i.weak]
                 print(f"    set aside as weak, {len(weak)}: {precision_line(weak, labels)}")
             print(f"  listed moves of people with {MIN_PAPERS}+ papers: {precision_line(moves, labels)}")
+            every = sample_moves(store, None, args.min_support, args.salt)
+            # Once every listed move carries a label the list's precision is a count, no sample needed.
+            labelled = sum((i.kind, i.key) in labels for i in every)
+            print(f"  every listed move, {len(every)} ({labelled} labelled): {precision_line(every, labels)}")
             if args.whole_list:
-                every = sample_moves(store, None, args.min_support, args.salt)
                 print("\n".join(whole_list_lines(every, moves, labels_at(args.whole_list), labels)))
             missing = [i for i in facts + moves if (i.kind, i.key) not in labels]
             if missing:
