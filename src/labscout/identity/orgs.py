@@ -460,7 +460,7 @@ class OrgResolver:
         return parts
 
     def _lists(self, raw: str, root: str) -> bool:
-        """Whether one of the '+'-joined affiliations of `raw` names an organisation of the family `root`."""
+        """Whether one of the affiliations after the first of `raw` names an organisation of the family `root`."""
         for part in self.affiliation_parts(raw)[1:]:
             named = self.resolve(part.strip()) if normalise_org_name(part) else None
             if named is not None and self._root(named.org) == root:

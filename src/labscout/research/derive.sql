@@ -43,9 +43,10 @@ CREATE OR REPLACE TEMP MACRO apart(unit_a, lineage_a, affiliates_a, unit_b, line
 -- The initials of a name's words, small words left out: "dgist" for Daegu Gyeongbuk Institute of Science and
 -- Technology.
 CREATE OR REPLACE TEMP MACRO initials(name) AS
-    array_to_string(list_transform(list_filter(string_split(trim(name), ' '),
-                                               lambda w: w <> '' AND w NOT IN ('of', 'the', 'and', 'for', 'de', 'di', 'at', 'in')),
-                                   lambda w: w[1]), '');
+    array_to_string(list_transform(
+        list_filter(string_split(trim(name), ' '),
+                    lambda w: w <> '' AND w NOT IN ('of', 'the', 'and', 'for', 'de', 'di', 'at', 'in')),
+        lambda w: w[1]), '');
 
 -- Two names of one place rather than two places: one name holds the other's words ("KAIST INEEJI" and INEEJI),
 -- one is the other's initials (METU and Middle East Technical University, each a name some slots print), or
@@ -332,8 +333,8 @@ WITH slots AS (
 ), stale_mail AS (
     -- An address kept after leaving: one paper pairs the person with a place by its e-mail alone, no slot
     -- names that place that year or after, and that year's other papers name another place first at least
-    -- twice (Dhruv Batra's vt.edu on an ICLR 2017 paper, his seven others of 2017 at Georgia Tech). On the
-    -- labelled facts: 4 wrong, 2 unsure and 1 right.
+    -- twice (Dhruv Batra's vt.edu on an ICLR 2017 paper, his seven others of 2017 at Georgia Tech). 44 facts
+    -- on the full build; of those labelled, 4 wrong, 2 unsure and 1 right.
     SELECT f.person_id, f.year, f.org_id, sum(g.n_first) AS against,
            string_agg(DISTINCT o.name, '; ' ORDER BY o.name) AS against_orgs
     FROM facts f
@@ -571,7 +572,8 @@ WITH spans AS (
     HAVING bool_and(held_beside(y.position))
     UNION
     -- ... or whose slots there in those years all say so in words (Rong Ge's "Google (visiting)" of 2023
-    -- while at Duke). Its own words only: "Affiliated Hospital" names a place, not a post.
+    -- while at Duke: the one listed move it drops on the full build). Its own words only: "Affiliated
+    -- Hospital" names a place, not a post.
     SELECT c.person_id, c.from_unit_id, c.to_unit_id
     FROM candidates c JOIN {authorships} s ON s.person_id = c.person_id
     JOIN papers p ON p.paper_id = s.paper_id AND p.year BETWEEN c.to_year AND c.to_year + 1

@@ -43,7 +43,8 @@ class OrgLookup:
         self.matches.setdefault((affiliation, None), found)
 
     def part_orgs(self, affiliation: str | None, domain: str | None) -> list[str | None]:
-        """The organisations of each of a slot's several affiliations ('A+B'), aligned with them; [] for one."""
+        """The organisations of each of a slot's several affiliations ('A+B', 'A and B'), aligned with them; [] for
+        one."""
         parts = [p.strip() for p in self.resolver.affiliation_parts(affiliation)] if affiliation else []
         if len(parts) < 2:
             return []
