@@ -63,6 +63,12 @@ CREATE OR REPLACE TEMP MACRO held_beside(position) AS
     coalesce(regexp_matches(lower(position),
                             'adjunct|visiting|honorary|affiliate|courtesy|associate member|intern\b'), false);
 
+-- The same said in a slot's own words ("Google (visiting)"), for slots that give no position. Not
+-- "affiliate": "Affiliated Hospital" names a place, not a post.
+CREATE OR REPLACE TEMP MACRO held_beside_in_words(affiliation) AS
+    coalesce(regexp_matches(lower(affiliation),
+                            'visiting|adjunct|\bintern\b|internship|part[- ]time|on leave|sabbatical'), false);
+
 -- Career timeline: each person's organisations by year with the papers that say so and how they were
 -- paired. A year with papers but no stated organisation is kept (as NULL) so the timeline shows activity;
 -- it is dropped when another row of the same year names an organisation.
@@ -347,27 +353,35 @@ WITH slots AS (
     GROUP BY f.person_id, f.year, f.org_id
     HAVING sum(g.n_first) >= 2
 )
-SELECT f.person_id, f.year, f.org_id, b.position, f.n_papers, f.n_first, f.paper_ids, f.pairings,
-       CASE WHEN a.agreeing = 0 AND a.against >= 2 AND NOT coalesce(f.year > y.first_year
-                                                                    AND f.year < y.last_year, false)
-                 OR s.person_id IS NOT NULL OR m.person_id IS NOT NULL
-            THEN 'weak' ELSE 'strong' END AS strength,
-       CASE WHEN a.agreeing = 0 AND a.against >= 2 AND NOT coalesce(f.year > y.first_year
-                                                                    AND f.year < y.last_year, false)
-            THEN 'one paper, and ' || a.against || ' other papers of ' || (f.year - 1) || '-' || (f.year + 1)
-                 || ' name ' || a.against_orgs || ' instead'
-            WHEN s.person_id IS NOT NULL
-            THEN 'only their OpenReview profile says so, and ' || s.against || ' papers of ' || f.year
-                 || ' whose lists print their affiliation name ' || s.against_orgs || ' instead'
-            WHEN m.person_id IS NOT NULL
+SELECT person_id, year, org_id, position, n_papers, n_first, paper_ids, pairings,
+       CASE WHEN weak_by IS NULL THEN 'strong' ELSE 'weak' END AS strength,
+       CASE weak_by
+            WHEN 'around'
+            THEN 'one paper, and ' || around_n || ' other papers of ' || (year - 1) || '-' || (year + 1)
+                 || ' name ' || around_orgs || ' instead'
+            WHEN 'profile'
+            THEN 'only their OpenReview profile says so, and ' || profile_n || ' papers of ' || year
+                 || ' whose lists print their affiliation name ' || profile_orgs || ' instead'
+            WHEN 'mail'
             THEN 'only an e-mail address on one paper, which no slot names that year or after, and '
-                 || m.against || ' other papers of ' || f.year || ' name ' || m.against_orgs || ' first'
+                 || mail_n || ' other papers of ' || year || ' name ' || mail_orgs || ' first'
        END AS why
-FROM facts f LEFT JOIN around a USING (person_id, year, org_id)
-LEFT JOIN profile_only s USING (person_id, year, org_id)
-LEFT JOIN stale_mail m USING (person_id, year, org_id)
-LEFT JOIN best_position b ON b.person_id = f.person_id AND b.year = f.year AND b.org_id IS NOT DISTINCT FROM f.org_id
-LEFT JOIN family_years y ON y.person_id = f.person_id AND y.group_id = f.group_id;
+FROM (SELECT f.person_id, f.year, f.org_id, b.position, f.n_papers, f.n_first, f.paper_ids, f.pairings,
+             -- Which test set the fact aside, the first that holds: one test, so strength and why agree.
+             CASE WHEN a.agreeing = 0 AND a.against >= 2 AND NOT coalesce(f.year > y.first_year
+                                                                          AND f.year < y.last_year, false)
+                  THEN 'around'
+                  WHEN s.person_id IS NOT NULL THEN 'profile'
+                  WHEN m.person_id IS NOT NULL THEN 'mail'
+             END AS weak_by,
+             a.against AS around_n, a.against_orgs AS around_orgs, s.against AS profile_n,
+             s.against_orgs AS profile_orgs, m.against AS mail_n, m.against_orgs AS mail_orgs
+      FROM facts f LEFT JOIN around a USING (person_id, year, org_id)
+      LEFT JOIN profile_only s USING (person_id, year, org_id)
+      LEFT JOIN stale_mail m USING (person_id, year, org_id)
+      LEFT JOIN best_position b ON b.person_id = f.person_id AND b.year = f.year
+                                   AND b.org_id IS NOT DISTINCT FROM f.org_id
+      LEFT JOIN family_years y ON y.person_id = f.person_id AND y.group_id = f.group_id);
 
 INSERT INTO people
 WITH spellings AS (
@@ -572,16 +586,13 @@ WITH spans AS (
     HAVING bool_and(held_beside(y.position))
     UNION
     -- ... or whose slots there in those years all say so in words (Rong Ge's "Google (visiting)" of 2023
-    -- while at Duke: the one listed move it drops on the full build). Its own words only: "Affiliated
-    -- Hospital" names a place, not a post.
+    -- while at Duke: the one listed move it drops on the full build).
     SELECT c.person_id, c.from_unit_id, c.to_unit_id
     FROM candidates c JOIN {authorships} s ON s.person_id = c.person_id
     JOIN papers p ON p.paper_id = s.paper_id AND p.year BETWEEN c.to_year AND c.to_year + 1
     JOIN org_relations r ON r.org_id = s.org_id AND r.unit_id = c.to_unit_id
     GROUP BY c.person_id, c.from_unit_id, c.to_unit_id
-    HAVING bool_and(coalesce(regexp_matches(lower(s.raw_affiliation),
-                                            'visiting|adjunct|\bintern\b|internship|part[- ]time|on leave|sabbatical'),
-                             false))
+    HAVING bool_and(held_beside_in_words(s.raw_affiliation))
 ), pairs AS (
     SELECT c.* EXCLUDE (from_lineage, from_affiliates, to_lineage, to_affiliates)
     FROM candidates c ANTI JOIN passed_by x USING (person_id, from_unit_id, to_unit_id)
