@@ -682,3 +682,39 @@ def test_an_address_kept_after_leaving_is_weak_and_dates_the_move(tmp_path: Path
         assert [(m.from_org_id, m.from_year, m.to_org_id, m.to_year) for m in found] == [
             ("virginia-tech", 2016, "gatech", 2017)]
         assert moves_of(store, "Ima Acro", min_support=1) == []
+
+
+def test_a_students_post_a_profile_keeps_after_they_left_is_weak(tmp_path: Path) -> None:
+    # Yixuan Li's ICML 2024 profile slots still said "Cornell University, Graduate Student" (her PhD, to 2017)
+    # while her printed lists had named UW-Madison since: that post is set aside as weak, with why. Ann's
+    # profile names the place her printed lists name: it stands.
+    root = tmp_path / "sources"
+    printed = [(2016, "Cornell University", "cornell.edu"), (2017, "Cornell University", "cornell.edu"),
+               (2019, "University of Wisconsin-Madison", "wisc.edu"),
+               (2021, "University of Wisconsin-Madison", "wisc.edu")]
+    for year, aff, domain in printed:
+        (root / "cvpr").mkdir(parents=True, exist_ok=True)
+        (root / "cvpr" / f"cvpr{year}.json").write_text(json.dumps([
+            {"id": f"c{year}", "title": f"Out-of-distribution detection {year}", "status": "Poster",
+             "author": "Yix Lii;Ann Same", "aff": f"{aff};{aff}", "aff_domain": f"{domain};{domain}"}]))
+    (root / "icml").mkdir(parents=True)
+    (root / "icml" / "icml2023.json").write_text(json.dumps([
+        {"id": f"i{n}", "title": f"Out-of-distribution detection, part {n}", "status": "Poster",
+         "author": "Yix Lii;Ann Same", "authorids": "~Yix_Lii1;~Ann_Same1", "or_profile": "~Yix_Lii1;~Ann_Same1",
+         "aff": "Cornell University;University of Wisconsin-Madison", "aff_domain": "cornell.edu;wisc.edu",
+         "position": "Graduate Student;PhD student"} for n in range(2)]))
+    dest = tmp_path / "research.duckdb"
+    build_store([root], dest)
+    with ResearchStore(dest) as store:
+        yix = {(r.year, r.org_id): r for r in timeline(store, "Yix Lii")}
+        ann = {(r.year, r.org_id): r for r in timeline(store, "Ann Same")}
+        latest = store.one("SELECT latest_org_id FROM people WHERE name = 'Yix Lii'")
+        found = moves_of(store, "Yix Lii", min_support=1)
+    stale = yix[(2023, "cornell")]
+    assert (stale.strength, stale.position, stale.pairings) == ("weak", "Graduate Student", ["profile"])
+    assert stale.why == ("only their OpenReview profile says so, as Graduate Student, at a place their papers last "
+                         "named in 2017 before naming University of Wisconsin-Madison first")
+    assert yix[(2017, "cornell")].strength == yix[(2021, "wisc")].strength == "strong"
+    assert latest == {"latest_org_id": "wisc"}
+    assert found == [("cornell", "wisc")]
+    assert ann[(2023, "wisc")].strength == "strong"

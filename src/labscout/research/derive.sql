@@ -352,6 +352,27 @@ WITH slots AS (
                         AND (h.year > f.year OR (h.year = f.year AND h.org_id <> f.org_id)))
     GROUP BY f.person_id, f.year, f.org_id
     HAVING sum(g.n_first) >= 2
+), stale_post AS (
+    -- A student's, postdoc's or visitor's post that only a profile gives, at a place the person's papers
+    -- had named before and then left: since its last earlier year, a printed list has named another family
+    -- first. Profiles keep such entries long after (Tengyu Ma's FAIR "Visiting Scientist" of 2017-18 on his
+    -- 2023 papers, Yixuan Li's Cornell "Graduate Student" on her 2024 ones while at UW-Madison), and a year
+    -- with no printed list leaves `profile_only` nothing to hold it against. Of the labelled facts it
+    -- catches, 5 wrong and 1 unsure, none right.
+    SELECT f.person_id, f.year, f.org_id, e.last_year, b.position,
+           string_agg(DISTINCT o.name, '; ' ORDER BY o.name) AS against_orgs
+    FROM facts f
+    JOIN best_position b ON b.person_id = f.person_id AND b.year = f.year AND b.org_id = f.org_id
+    JOIN (SELECT x.person_id, x.year, x.org_id, max(h.year) AS last_year
+          FROM facts x JOIN facts h ON h.person_id = x.person_id AND h.group_id = x.group_id AND h.year < x.year
+                                       AND h.n_first > 0
+          GROUP BY ALL) e ON e.person_id = f.person_id AND e.year = f.year AND e.org_id = f.org_id
+    JOIN printed s ON s.person_id = f.person_id AND s.first AND s.year > e.last_year AND s.year <= f.year
+         AND s.group_id <> f.group_id AND NOT affiliated(f.lineage, f.affiliates, s.lineage, s.affiliates)
+    LEFT JOIN organisations o ON o.org_id = s.org_id
+    WHERE len(f.pairings) > 0 AND list_has_all(['profile', 'profile-order'], f.pairings)
+      AND regexp_matches(lower(b.position), 'student|phd|postdoc|graduate|intern|visiting|undergrad|master')
+    GROUP BY ALL
 )
 SELECT person_id, year, org_id, position, n_papers, n_first, paper_ids, pairings,
        CASE WHEN weak_by IS NULL THEN 'strong' ELSE 'weak' END AS strength,
@@ -365,6 +386,9 @@ SELECT person_id, year, org_id, position, n_papers, n_first, paper_ids, pairings
             WHEN 'mail'
             THEN 'only an e-mail address on one paper, which no slot names that year or after, and '
                  || mail_n || ' other papers of ' || year || ' name ' || mail_orgs || ' first'
+            WHEN 'stale'
+            THEN 'only their OpenReview profile says so, as ' || stale_position || ', at a place their papers '
+                 || 'last named in ' || stale_since || ' before naming ' || stale_orgs || ' first'
        END AS why
 FROM (SELECT f.person_id, f.year, f.org_id, b.position, f.n_papers, f.n_first, f.paper_ids, f.pairings,
              -- Which test set the fact aside, the first that holds: one test, so strength and why agree.
@@ -373,12 +397,15 @@ FROM (SELECT f.person_id, f.year, f.org_id, b.position, f.n_papers, f.n_first, f
                   THEN 'around'
                   WHEN s.person_id IS NOT NULL THEN 'profile'
                   WHEN m.person_id IS NOT NULL THEN 'mail'
+                  WHEN t.person_id IS NOT NULL THEN 'stale'
              END AS weak_by,
              a.against AS around_n, a.against_orgs AS around_orgs, s.against AS profile_n,
-             s.against_orgs AS profile_orgs, m.against AS mail_n, m.against_orgs AS mail_orgs
+             s.against_orgs AS profile_orgs, m.against AS mail_n, m.against_orgs AS mail_orgs,
+             t.position AS stale_position, t.last_year AS stale_since, t.against_orgs AS stale_orgs
       FROM facts f LEFT JOIN around a USING (person_id, year, org_id)
       LEFT JOIN profile_only s USING (person_id, year, org_id)
       LEFT JOIN stale_mail m USING (person_id, year, org_id)
+      LEFT JOIN stale_post t USING (person_id, year, org_id)
       LEFT JOIN best_position b ON b.person_id = f.person_id AND b.year = f.year
                                    AND b.org_id IS NOT DISTINCT FROM f.org_id
       LEFT JOIN family_years y ON y.person_id = f.person_id AND y.group_id = f.group_id);
