@@ -15,6 +15,7 @@ from labscout.identity.orgs import (
     is_generic_domain,
     normalise_org_name,
     registered_domain,
+    repair_pdf_accents,
     split_affiliations,
 )
 
@@ -371,6 +372,32 @@ class TestResolve:
     def test_pdf_accent_debris_is_normalised(self) -> None:
         assert normalise_org_name("Technische Universit ¨at Berlin") == "technische universitat berlin"
         assert normalise_org_name('Universit´e de T\\"ubingen') == "universite de tubingen"
+        # The mark stands before its letter, with a space on either side of it, in any of PDF's marks.
+        assert normalise_org_name("´Ecole Polytechnique F´ ed´ erale de Lausanne") == normalise_org_name(
+            "École Polytechnique Fédérale de Lausanne") == "ecole polytechnique federale de lausanne"
+        assert normalise_org_name("Bo˘ gazi¸ ci University") == normalise_org_name("Bo ˘gazic¸i University") == (
+            "bogazici university")
+        assert normalise_org_name("Assistance Publique des Hˆ opitaux de Paris") == (
+            "assistance publique des hopitaux de paris")
+        assert normalise_org_name("Pontif ´ıcia Universidade Cat ´olica") == "pontificia universidade catolica"
+        assert normalise_org_name("LIX, ´Ecole Polytechnique") == "lix ecole polytechnique"
+
+    def test_an_organisation_first_seen_in_pdf_accent_debris_is_named_as_spelt(self) -> None:
+        assert repair_pdf_accents("Universit ´e de Sherbrooke") == "Université de Sherbrooke"
+        assert repair_pdf_accents("Bo ˘gazic¸i University") == repair_pdf_accents("Bo˘ gazi¸ ci University") == (
+            "Boğaziçi University")
+        assert repair_pdf_accents("LIX, ´Ecole Polytechnique") == "LIX, École Polytechnique"
+        assert repair_pdf_accents("Boğazic ¸i University") == "Boğaziçi University"
+        assert repair_pdf_accents("Instituto de Telecomunicac ¸ ões") == "Instituto de Telecomunicações"
+        # A mark with no accented letter of its own is no accent: left as printed.
+        assert repair_pdf_accents("King`s College London") == "King`s College London"
+        assert repair_pdf_accents("Universit¸e Laval") == "Universit¸e Laval"
+        assert normalise_org_name("Universit¸e Laval") == "universite laval"
+        fresh = OrgResolver()
+        first = fresh.resolve("Departement d’Informatique, Universit ´e de Sherbrooke")
+        again = fresh.resolve("Université de Sherbrooke")
+        assert first is not None and again is not None and first.org.org_id == again.org.org_id
+        assert first.org.name == "Université de Sherbrooke"
         assert normalise_org_name("The Univ. of Foo & Bar") == "university of foo and bar"
 
     def test_ai_spelt_out_or_not_is_one_organisation(self) -> None:

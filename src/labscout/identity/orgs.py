@@ -167,8 +167,47 @@ _DOTTED_INITIALS = re.compile(r"\b(?:[a-z]\.){2,}")
 # An e-mail address printed where the affiliation goes, spaced by PDF extraction ("TZAMOS @WISC .EDU"): its
 # domain is what it tells, and the address names no organisation.
 _MAIL_AS_NAME = re.compile(r"[\w.+-]+\s*@\s*((?:[a-z0-9-]+\s*\.\s*)+[a-z]{2,})", re.IGNORECASE)
-# LaTeX and spacing accents left by PDF extraction: 'T\"ubingen', 'Universit´e'.
-_LOOSE_ACCENTS = re.compile(r"\\?[\"^~](?=\w)|\s?[´`¨˜](?=\w)|(?<=\w)[´`¨˜]")
+# LaTeX accents left in a list: 'T\"ubingen'.
+_LOOSE_ACCENTS = re.compile(r"\\?[\"^~](?=\w)")
+# Spacing accents left by PDF extraction ('Universit ´e', 'F´ ed´ erale', 'Bo˘ gazi¸ ci', 'Hˆ opitaux'), each
+# with the combining mark it stands for. The mark stands before its letter, with a space on either side
+# of it when inside a word; before a capital after a space it begins a word ('LIX, ´Ecole').
+_SPACING_MARKS = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "˜": "\u0303", "ˆ": "\u0302", "¸": "\u0327",
+                  "˘": "\u0306", "˚": "\u030a", "ˇ": "\u030c", "˝": "\u030b"}
+_PDF_ACCENT = re.compile(r"(?:(?<=[^\W\d_])\s)?([´`¨˜ˆ¸˘˚ˇ˝])\s?([^\W\d_])")
+# A mark left over, standing for no accented letter ("Universit¸e Laval"): the key drops it, and the
+# space PDF put after it.
+_STRAY_MARK = re.compile(r"(?<=\w)[´`¨˜ˆ¸˘˚ˇ˝]\s?(?=\w)|[´`¨˜ˆ¸˘˚ˇ˝]")
+# A cedilla is printed after its letter as often as before ('Bo ˘gazic¸i', 'Telecomunicac ¸ ões').
+_CEDILLA_AFTER = re.compile(r"([cCsS])\s?¸\s?(?![cCsS])")
+
+
+def _accented(letter: str, mark: str) -> str | None:
+    # The dotless i is what PDF leaves under an accent ('Pontif ´ıcia'): the accent goes on an i. A pair
+    # with no accented letter of its own is no accent ("King`s College"): left as printed.
+    # A cedilla stands for others' marks too ('Universit¸e Laval'): only under c and s is it one.
+    if mark == "¸" and letter not in "cCsS":
+        return None
+    composed = unicodedata.normalize("NFC", ("i" if letter == "ı" else letter) + _SPACING_MARKS[mark])
+    return composed if len(composed) == 1 else None
+
+
+def _compose_accent(found: re.Match[str]) -> str:
+    letter = found.group(2)
+    composed = _accented(letter, found.group(1))
+    if composed is None:
+        return found.group(0)
+    # Before a capital, a space ahead of the mark divides words; before a small letter it is debris.
+    space = found.group(0)[0] if found.group(0)[0].isspace() and letter.isupper() else ""
+    return space + composed
+
+
+def repair_pdf_accents(text: str) -> str:
+    """'Universit ´e de Montr ´eal' as 'Université de Montréal': an organisation's name as printed, mended."""
+    if not any(mark in text for mark in _SPACING_MARKS):
+        return text
+    text = _CEDILLA_AFTER.sub(lambda found: _accented(found.group(1), "¸") or found.group(0), text)
+    return _PDF_ACCENT.sub(_compose_accent, text)
 # JSON escapes of accented letters left as text by a scraper: 'Universitu00e9 de Montru00e9al'.
 _ESCAPED_LATIN = re.compile(r"(?<=[a-z])\\?u00([c-f][0-9a-f])")
 # "@" too: "CompVis@LMU Munich", "PRIOR @ Allen Institute for AI", "RSISE@ANU and SML@NICTA" name a unit at a place.
@@ -198,7 +237,7 @@ def split_affiliations(raw: str) -> list[str]:
 @lru_cache(maxsize=300_000)
 def normalise_org_name(raw: str) -> str:
     """The exact-match key: lower-case ASCII words, '&' as 'and', 'univ.' spelt out, no leading 'the'."""
-    text = _LOOSE_ACCENTS.sub("", raw.casefold())
+    text = _LOOSE_ACCENTS.sub("", _STRAY_MARK.sub("", repair_pdf_accents(raw)).casefold())
     text = _ESCAPED_LATIN.sub(lambda m: chr(int(m.group(1), 16)), text)
     if not text.isascii():
         text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
@@ -623,7 +662,8 @@ class OrgResolver:
         org_id = next((i for i in ids if i in self._orgs), key.replace(" ", "-")[:80])
         org = self._orgs.get(org_id)
         if org is None:
-            org = Organisation(org_id=org_id, name=inst.name.strip(), kind=guess_kind(inst.name, domain),
+            org = Organisation(org_id=org_id, name=repair_pdf_accents(inst.name.strip()),
+                               kind=guess_kind(inst.name, domain),
                                country=_country_of_domain(domain) or inst.country, parent_id=None)
             self._orgs[org_id] = org
         return OrgMatch(org, "name", 1.0)
