@@ -180,34 +180,6 @@ _PDF_ACCENT = re.compile(r"(?:(?<=[^\W\d_])\s)?([´`¨˜ˆ¸˘˚ˇ˝])\s?([^\W\d
 _STRAY_MARK = re.compile(r"(?<=\w)[´`¨˜ˆ¸˘˚ˇ˝]\s?(?=\w)|[´`¨˜ˆ¸˘˚ˇ˝]")
 # A cedilla is printed after its letter as often as before ('Bo ˘gazic¸i', 'Telecomunicac ¸ ões').
 _CEDILLA_AFTER = re.compile(r"([cCsS])\s?¸\s?(?![cCsS])")
-
-
-def _accented(letter: str, mark: str) -> str | None:
-    # The dotless i is what PDF leaves under an accent ('Pontif ´ıcia'): the accent goes on an i. A pair
-    # with no accented letter of its own is no accent ("King`s College"): left as printed.
-    # A cedilla stands for others' marks too ('Universit¸e Laval'): only under c and s is it one.
-    if mark == "¸" and letter not in "cCsS":
-        return None
-    composed = unicodedata.normalize("NFC", ("i" if letter == "ı" else letter) + _SPACING_MARKS[mark])
-    return composed if len(composed) == 1 else None
-
-
-def _compose_accent(found: re.Match[str]) -> str:
-    letter = found.group(2)
-    composed = _accented(letter, found.group(1))
-    if composed is None:
-        return found.group(0)
-    # Before a capital, a space ahead of the mark divides words; before a small letter it is debris.
-    space = found.group(0)[0] if found.group(0)[0].isspace() and letter.isupper() else ""
-    return space + composed
-
-
-def repair_pdf_accents(text: str) -> str:
-    """'Universit ´e de Montr ´eal' as 'Université de Montréal': an organisation's name as printed, mended."""
-    if not any(mark in text for mark in _SPACING_MARKS):
-        return text
-    text = _CEDILLA_AFTER.sub(lambda found: _accented(found.group(1), "¸") or found.group(0), text)
-    return _PDF_ACCENT.sub(_compose_accent, text)
 # JSON escapes of accented letters left as text by a scraper: 'Universitu00e9 de Montru00e9al'.
 _ESCAPED_LATIN = re.compile(r"(?<=[a-z])\\?u00([c-f][0-9a-f])")
 # "@" too: "CompVis@LMU Munich", "PRIOR @ Allen Institute for AI", "RSISE@ANU and SML@NICTA" name a unit at a place.
@@ -232,6 +204,34 @@ _AND_JOIN = re.compile(r"\s+(?:and|&)\s+")
 def split_affiliations(raw: str) -> list[str]:
     """A slot's '+'-joined affiliations in order, the first the primary one."""
     return _AFFILIATION_JOIN.split(raw)
+
+
+def _accented(letter: str, mark: str) -> str | None:
+    # A cedilla stands for others' marks too ('Universit¸e Laval'): only under c and s is it one.
+    if mark == "¸" and letter not in "cCsS":
+        return None
+    # The dotless i is what PDF leaves under an accent ('Pontif ´ıcia'): the accent goes on an i. A pair
+    # with no accented letter of its own is no accent ("King`s College"): left as printed.
+    composed = unicodedata.normalize("NFC", ("i" if letter == "ı" else letter) + _SPACING_MARKS[mark])
+    return composed if len(composed) == 1 else None
+
+
+def _compose_accent(found: re.Match[str]) -> str:
+    letter = found.group(2)
+    composed = _accented(letter, found.group(1))
+    if composed is None:
+        return found.group(0)
+    # Before a capital, a space ahead of the mark divides words; before a small letter it is debris.
+    space = found.group(0)[0] if found.group(0)[0].isspace() and letter.isupper() else ""
+    return space + composed
+
+
+def repair_pdf_accents(text: str) -> str:
+    """'Universit ´e de Montr ´eal' as 'Université de Montréal': an organisation's name as printed, mended."""
+    if not any(mark in text for mark in _SPACING_MARKS):
+        return text
+    text = _CEDILLA_AFTER.sub(lambda found: _accented(found.group(1), "¸") or found.group(0), text)
+    return _PDF_ACCENT.sub(_compose_accent, text)
 
 
 @lru_cache(maxsize=300_000)

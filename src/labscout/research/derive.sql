@@ -357,8 +357,9 @@ WITH slots AS (
     -- had named before and then left: since its last earlier year, a printed list has named another family
     -- first. Profiles keep such entries long after (Tengyu Ma's FAIR "Visiting Scientist" of 2017-18 on his
     -- 2023 papers, Yixuan Li's Cornell "Graduate Student" on her 2024 ones while at UW-Madison), and a year
-    -- with no printed list leaves `profile_only` nothing to hold it against. Of the labelled facts it
-    -- catches, 5 wrong and 1 unsure, none right.
+    -- with no printed list leaves `profile_only` nothing to hold it against. 83 facts on the full build (35
+    -- of people with 20+ papers, most of them 2021 profiles a year behind); of those labelled, 5 wrong and 1
+    -- unsure, none right.
     SELECT f.person_id, f.year, f.org_id, e.last_year, b.position,
            string_agg(DISTINCT o.name, '; ' ORDER BY o.name) AS against_orgs
     FROM facts f
