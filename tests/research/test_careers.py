@@ -686,23 +686,29 @@ def test_an_address_kept_after_leaving_is_weak_and_dates_the_move(tmp_path: Path
 
 def test_a_students_post_a_profile_keeps_after_they_left_is_weak(tmp_path: Path) -> None:
     # Yixuan Li's ICML 2024 profile slots still said "Cornell University, Graduate Student" (her PhD, to 2017)
-    # while her printed lists had named UW-Madison since: that post is set aside as weak, with why. Ann's
-    # profile names the place her printed lists name: it stands.
+    # while her printed lists had named UW-Madison since: that post is set aside as weak, with why, though no
+    # list of 2023 prints anything, and though the profile's Cornell of 2022 (set aside against 2022's
+    # printed lists) came after the last printed list. Ann's profile names the place her printed lists name.
     root = tmp_path / "sources"
     printed = [(2016, "Cornell University", "cornell.edu"), (2017, "Cornell University", "cornell.edu"),
                (2019, "University of Wisconsin-Madison", "wisc.edu"),
-               (2021, "University of Wisconsin-Madison", "wisc.edu")]
-    for year, aff, domain in printed:
-        (root / "cvpr").mkdir(parents=True, exist_ok=True)
+               (2021, "University of Wisconsin-Madison", "wisc.edu"),
+               (2022, "University of Wisconsin-Madison", "wisc.edu"),
+               (2022, "University of Wisconsin-Madison", "wisc.edu")]
+    (root / "cvpr").mkdir(parents=True)
+    for year in sorted({year for year, _, _ in printed}):
         (root / "cvpr" / f"cvpr{year}.json").write_text(json.dumps([
-            {"id": f"c{year}", "title": f"Out-of-distribution detection {year}", "status": "Poster",
-             "author": "Yix Lii;Ann Same", "aff": f"{aff};{aff}", "aff_domain": f"{domain};{domain}"}]))
+            {"id": f"c{year}-{n}", "title": f"Out-of-distribution detection {year}, {n}", "status": "Poster",
+             "author": "Yix Lii;Ann Same", "aff": f"{aff};{aff}", "aff_domain": f"{domain};{domain}"}
+            for n, (when, aff, domain) in enumerate(printed) if when == year]))
     (root / "icml").mkdir(parents=True)
-    (root / "icml" / "icml2023.json").write_text(json.dumps([
-        {"id": f"i{n}", "title": f"Out-of-distribution detection, part {n}", "status": "Poster",
-         "author": "Yix Lii;Ann Same", "authorids": "~Yix_Lii1;~Ann_Same1", "or_profile": "~Yix_Lii1;~Ann_Same1",
-         "aff": "Cornell University;University of Wisconsin-Madison", "aff_domain": "cornell.edu;wisc.edu",
-         "position": "Graduate Student;PhD student"} for n in range(2)]))
+    for year, count in ((2022, 1), (2023, 2)):
+        (root / "icml" / f"icml{year}.json").write_text(json.dumps([
+            {"id": f"i{n}", "title": f"Out-of-distribution detection in {year}, part {n}", "status": "Poster",
+             "author": "Yix Lii;Ann Same", "authorids": "~Yix_Lii1;~Ann_Same1",
+             "or_profile": "~Yix_Lii1;~Ann_Same1", "aff": "Cornell University;University of Wisconsin-Madison",
+             "aff_domain": "cornell.edu;wisc.edu", "position": "Graduate Student;PhD student"}
+            for n in range(count)]))
     dest = tmp_path / "research.duckdb"
     build_store([root], dest)
     with ResearchStore(dest) as store:
@@ -710,6 +716,8 @@ def test_a_students_post_a_profile_keeps_after_they_left_is_weak(tmp_path: Path)
         ann = {(r.year, r.org_id): r for r in timeline(store, "Ann Same")}
         latest = store.one("SELECT latest_org_id FROM people WHERE name = 'Yix Lii'")
         found = moves_of(store, "Yix Lii", min_support=1)
+    assert yix[(2022, "cornell")].strength == "weak" and yix[(2022, "cornell")].why.startswith(
+        "only their OpenReview profile says so, and 2 papers of 2022")
     stale = yix[(2023, "cornell")]
     assert (stale.strength, stale.position, stale.pairings) == ("weak", "Graduate Student", ["profile"])
     assert stale.why == ("only their OpenReview profile says so, as Graduate Student, at a place their papers last "
