@@ -382,6 +382,17 @@ class TestResolve:
         assert normalise_org_name("Pontif ´ıcia Universidade Cat ´olica") == "pontificia universidade catolica"
         assert normalise_org_name("LIX, ´Ecole Polytechnique") == "lix ecole polytechnique"
 
+    def test_words_cut_short_with_a_dot_spell_out_a_known_organisation(self) -> None:
+        fresh = OrgResolver()
+        assert org_id(fresh, "Dept. of Electronics and Info. Eng., Huazhong Univ. of Sci. and Tech., China") == "hust"
+        assert org_id(fresh, "Computer Science Dept., Rensselaer Polytechnic Inst.") == "rpi"
+        assert org_id(fresh, "Nat. Univ. of Singapore") == "nus"
+        # The name as printed comes first: "Georgia Tech." is Georgia Tech, not a "Georgia Technology".
+        assert org_id(fresh, "School of ECE, Georgia Tech.") == "gatech"
+        # Spelt out and still unknown, it is a new organisation under the name as printed.
+        found = fresh.resolve("Inst. of Statistical Mathematics, Tokyo, Japan")
+        assert found is not None and not found.org.curated
+
     def test_an_organisation_first_seen_in_pdf_accent_debris_is_named_as_spelt(self) -> None:
         assert repair_pdf_accents("Universit ´e de Sherbrooke") == "Université de Sherbrooke"
         assert repair_pdf_accents("Bo ˘gazic¸i University") == repair_pdf_accents("Bo˘ gazi¸ ci University") == (
