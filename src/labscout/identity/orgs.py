@@ -226,6 +226,14 @@ def _compose_accent(found: re.Match[str]) -> str:
     return space + composed
 
 
+def repair_pdf_accents(text: str) -> str:
+    """'Universit ´e de Montr ´eal' as 'Université de Montréal': an organisation's name as printed, mended."""
+    if not any(mark in text for mark in _SPACING_MARKS):
+        return text
+    text = _CEDILLA_AFTER.sub(lambda found: _accented(found.group(1), "¸") or found.group(0), text)
+    return _PDF_ACCENT.sub(_compose_accent, text)
+
+
 # Words lists print cut short with a dot, and what they stand for in an organisation's name.
 _SHORT_WORDS = {"inst": "institute", "tech": "technology", "sci": "science", "comput": "computing",
                 "info": "information", "eng": "engineering", "lab": "laboratory", "nat": "national",
@@ -236,14 +244,6 @@ _SHORT_WORD = re.compile(r"\b(" + "|".join(_SHORT_WORDS) + r")\.", re.IGNORECASE
 
 def _spell_out(name: str) -> str:
     return _SHORT_WORD.sub(lambda found: _SHORT_WORDS[found.group(1).lower()] + " ", name)
-
-
-def repair_pdf_accents(text: str) -> str:
-    """'Universit ´e de Montr ´eal' as 'Université de Montréal': an organisation's name as printed, mended."""
-    if not any(mark in text for mark in _SPACING_MARKS):
-        return text
-    text = _CEDILLA_AFTER.sub(lambda found: _accented(found.group(1), "¸") or found.group(0), text)
-    return _PDF_ACCENT.sub(_compose_accent, text)
 
 
 @lru_cache(maxsize=300_000)
@@ -588,10 +588,9 @@ class OrgResolver:
         key = normalise_org_name(inst.name)
         match = self._alias(key)
         match = match or self._fuzzy(key)
-        # Words cut short with a dot ("Huazhong Univ. of Sci. and Tech.", "Inst. of Comput. Tech."): the known
-        # organisation they spell out, tried after the name as printed ("Georgia Tech." is Georgia Tech).
-        spelt_out = normalise_org_name(_spell_out(inst.name))
-        if match is None and spelt_out != key:
+        # Words cut short with a dot ("Huazhong Univ. of Sci. and Tech.", "Rensselaer Polytechnic Inst."): the
+        # known organisation they spell out, tried after the name as printed ("Georgia Tech." is Georgia Tech).
+        if match is None and (spelt_out := normalise_org_name(_spell_out(inst.name))) != key:
             match = self._alias(spelt_out) or self._fuzzy(spelt_out)
         # A misspelt known organisation beside a unit that names none ("Research Center for Artificial
         # Intelligence, Peng Cheng Laborotory"): the known one, not a new organisation named after the unit.
