@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from importlib import resources
 
 import pytest
@@ -478,3 +479,16 @@ class TestProperties:
     def test_normalise_is_idempotent(self, raw: str) -> None:
         once = normalise_org_name(raw)
         assert normalise_org_name(once) == once
+
+    # Text dense in PDF's spacing marks, beside letters they do and do not accent.
+    @given(st.text(alphabet=st.sampled_from(list("aeiouAEcCsSgnIı ´`¨˜ˆ¸˘˚ˇ˝-,.")), max_size=60))
+    def test_accent_debris_is_mended_without_loss(self, raw: str) -> None:
+        mended = repair_pdf_accents(raw)
+        # Only marks and the spaces beside them go: every letter stays, in its order (accented or not).
+        marks = "´`¨˜ˆ¸˘˚ˇ˝"  # some of them are letters to Python (modifier letters)
+        letters = [ch for ch in raw if ch.isalpha() and ch not in marks]
+        kept = [ch for ch in unicodedata.normalize("NFD", mended) if ch.isalpha() and ch not in marks]
+        assert [ch.replace("ı", "i") for ch in kept] == [ch.replace("ı", "i") for ch in letters]
+        once = normalise_org_name(raw)
+        assert once.isascii() and normalise_org_name(once) == once
+        assert normalise_org_name(mended) == once
