@@ -37,6 +37,18 @@ def _same(labels: list[int], i: int, j: int) -> bool:
 
 
 class TestHardRules:
+    def test_a_hyphenated_given_name_fixes_the_second_initial(self) -> None:
+        # USC's C.-C. Jay Kuo is not Amazon's Cheng-Hao Kuo, whatever they share; C.-H. Kuo may be him.
+        def kuo(pid: str, year: int, name: str) -> list[Mention]:
+            return _paper(pid, year, [(name, "usc"), ("Ann Lee", "usc")], "green learning")
+        apart = [*kuo("p1", 2020, "C.-C. Jay Kuo"), *kuo("p2", 2021, "Cheng-Hao Kuo")]
+        assert not _same(resolve_people(apart, name_stats=BIG_CORPUS).labels, 0, 2)
+        together = [*kuo("p1", 2020, "C.-H. Kuo"), *kuo("p2", 2021, "Cheng-Hao Kuo")]
+        assert _same(resolve_people(together, name_stats=BIG_CORPUS).labels, 0, 2)
+        # Without the hyphen nothing says where the second part begins: "Chenghao" may be C.-C.'s.
+        unknown = [*kuo("p1", 2020, "C.-C. Jay Kuo"), *kuo("p2", 2021, "Chenghao Kuo")]
+        assert _same(resolve_people(unknown, name_stats=BIG_CORPUS).labels, 0, 2)
+
     def test_same_paper_never_joins(self) -> None:
         # Two 'Wei Wang's on one paper, sharing every co-author, organisation and topic.
         ms = _paper("p1", 2020, [("Wei Wang", "mit"), ("Wei Wang", "mit"), ("Ann Lee", "mit")], "graph kernels")

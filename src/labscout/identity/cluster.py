@@ -87,6 +87,9 @@ class _Group:
     members: list[int] = field(default_factory=list)
     # Sides of the splits a person made (2k and 2k+1 are the two sides of split k): never joined.
     sides: set[int] = field(default_factory=set)
+    # What its hyphenated given names say of a second initial, as (first initial, second, surname): "Cheng-Hao
+    # Kuo" is (c, h, kuo). The key drops the hyphen ("Yu-Xiang" is "Yuxiang"), so `names` cannot tell.
+    syllables: set[tuple[str, str, str]] = field(default_factory=set)
 
 
 class _Clusters:
@@ -113,7 +116,7 @@ class _Clusters:
                     buckets.setdefault(bucket, set()).add(join_key(author_id))
             name = normalise_name(m.name)
             found = self.groups[root] = _Group({m.paper}, buckets, {name}, [], [root],
-                                               set(self.sides.get(root, ())))
+                                               set(self.sides.get(root, ())), _syllables(m.name))
         return found
 
     def members(self, root: int) -> list[int]:
@@ -152,6 +155,9 @@ class _Clusters:
                 if not all(compatible(x, y) for x in ga.names for y in gb.names):
                     return NAME
             elif not _families_compatible(_families_of(ga), _families_of(gb)):
+                return NAME
+            if (ga.syllables or gb.syllables) and (_syllables_clash(ga.syllables, gb.names)
+                                                   or _syllables_clash(gb.syllables, ga.names)):
                 return NAME
         return soft
 
@@ -200,7 +206,35 @@ class _Clusters:
         ga.names |= gb.names
         ga.members.extend(gb.members)
         ga.sides |= gb.sides
+        ga.syllables |= gb.syllables
         del self.groups[rb]
+
+
+# A given name written in two parts joined by a hyphen ("Cheng-Hao"), followed by more of the name.
+_HYPHENED_GIVEN = re.compile(r"^\s*([^\W\d_]{2,})-([^\W\d_]{2,})\s")
+
+
+def _syllables(raw: str) -> set[tuple[str, str, str]]:
+    found = _HYPHENED_GIVEN.match(raw)
+    if found is None:
+        return set()
+    first, second = normalise_name(found.group(1))[:1], normalise_name(found.group(2))[:1]
+    return {(first, second, split_name(raw).last)} if first and second else set()
+
+
+def _syllables_clash(syllables: set[tuple[str, str, str]], names: set[str]) -> bool:
+    """Whether a spelling of two initials names another second part than a hyphenated given name does.
+
+    "Cheng-Hao Kuo" is written "C.-H. Kuo", never "C.-C. Kuo": USC's C.-C. Jay Kuo is not Amazon's Cheng-Hao
+    Kuo. An initial followed by a name ("C. Jay Kuo") says nothing of a second part.
+    """
+    for name in names:
+        parts = split_name(name)
+        if len(parts.first) == 1 and parts.middle and len(parts.middle[0]) == 1:
+            for first, second, last in syllables:
+                if parts.first == first and parts.last == last and parts.middle[0] != second:
+                    return True
+    return False
 
 
 def _families_of(group: _Group) -> list[frozenset[str]]:
