@@ -174,12 +174,15 @@ _LOOSE_ACCENTS = re.compile(r"\\?[\"^~](?=\w)")
 # of it when inside a word; before a capital after a space it begins a word ('LIX, ´Ecole').
 _SPACING_MARKS = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "˜": "\u0303", "ˆ": "\u0302", "¸": "\u0327",
                   "˘": "\u0306", "˚": "\u030a", "ˇ": "\u030c", "˝": "\u030b"}
-_PDF_ACCENT = re.compile(r"(?:(?<=[^\W\d_])\s)?([´`¨˜ˆ¸˘˚ˇ˝])\s?([^\W\d_])")
+_MARK = "[" + "".join(_SPACING_MARKS) + "]"
+_PDF_ACCENT = re.compile(r"(?:(?<=[^\W\d_])\s)?(" + _MARK + r")\s?([^\W\d_])")
 # A mark left over, standing for no accented letter ("Universit¸e Laval"): the key drops it, and the
 # space PDF put after it.
-_STRAY_MARK = re.compile(r"(?<=\w)[´`¨˜ˆ¸˘˚ˇ˝]\s?(?=\w)|[´`¨˜ˆ¸˘˚ˇ˝]")
-# A cedilla is printed after its letter as often as before ('Bo ˘gazic¸i', 'Telecomunicac ¸ ões').
-_CEDILLA_AFTER = re.compile(r"([cCsS])\s?¸\s?(?![cCsS])")
+_STRAY_MARK = re.compile(r"(?<=\w)" + _MARK + r"\s?(?=\w)|" + _MARK)
+# A cedilla is printed after its letter as often as before ('Bo ˘gazic¸i', 'Telecomunicac ¸ ões'); it is an
+# accent only under these letters.
+_CEDILLA_LETTERS = "cCsS"
+_CEDILLA_AFTER = re.compile(f"([{_CEDILLA_LETTERS}])\\s?¸\\s?(?![{_CEDILLA_LETTERS}])")
 # JSON escapes of accented letters left as text by a scraper: 'Universitu00e9 de Montru00e9al'.
 _ESCAPED_LATIN = re.compile(r"(?<=[a-z])\\?u00([c-f][0-9a-f])")
 # "@" too: "CompVis@LMU Munich", "PRIOR @ Allen Institute for AI", "RSISE@ANU and SML@NICTA" name a unit at a place.
@@ -208,7 +211,7 @@ def split_affiliations(raw: str) -> list[str]:
 
 def _accented(letter: str, mark: str) -> str | None:
     # A cedilla stands for others' marks too ('Universit¸e Laval'): only under c and s is it one.
-    if mark == "¸" and letter not in "cCsS":
+    if mark == "¸" and letter not in _CEDILLA_LETTERS:
         return None
     # The dotless i is what PDF leaves under an accent ('Pontif ´ıcia'): the accent goes on an i. A pair
     # with no accented letter of its own is no accent ("King`s College"): left as printed.

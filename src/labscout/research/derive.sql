@@ -352,30 +352,32 @@ WITH slots AS (
                         AND (h.year > f.year OR (h.year = f.year AND h.org_id <> f.org_id)))
     GROUP BY f.person_id, f.year, f.org_id
     HAVING sum(g.n_first) >= 2
+), profile_posts AS (
+    -- A student's, postdoc's or visitor's post that only a profile gives.
+    SELECT f.*, b.position
+    FROM facts f JOIN best_position b ON b.person_id = f.person_id AND b.year = f.year AND b.org_id = f.org_id
+    WHERE len(f.pairings) > 0 AND list_has_all(['profile', 'profile-order'], f.pairings)
+      AND regexp_matches(lower(b.position), 'student|phd|postdoc|graduate|intern|visiting|undergrad|master')
 ), stale_post AS (
-    -- A student's, postdoc's or visitor's post that only a profile gives, at a place the person's papers
-    -- had named before and then left: since its last earlier year, a printed list has named another family
-    -- first. Profiles keep such entries long after (Tengyu Ma's FAIR "Visiting Scientist" of 2017-18 on his
-    -- 2023 papers, Yixuan Li's Cornell "Graduate Student" on her 2024 ones while at UW-Madison), and a year
-    -- with no printed list leaves `profile_only` nothing to hold it against. 84 facts on the full build (35
-    -- of people with 20+ papers, most of them 2021 profiles a year behind); of those labelled, 6 wrong and 1
-    -- unsure, none right.
-    SELECT f.person_id, f.year, f.org_id, e.last_year, b.position,
+    -- Such a post at a place the person's papers had named before and then left: since its last earlier
+    -- year, a printed list has named another family first. Profiles keep such entries long after (Tengyu
+    -- Ma's FAIR "Visiting Scientist" of 2017-18 on his 2023 papers, Yixuan Li's Cornell "Graduate Student" on
+    -- her 2024 ones while at UW-Madison), and a year with no printed list leaves `profile_only` nothing to hold
+    -- it against. 84 facts on the full build (35 of people with 20+ papers, most of them 2021 profiles a year
+    -- behind); of those labelled, 6 wrong and 1 unsure, none right.
+    SELECT f.person_id, f.year, f.org_id, e.last_year, f.position,
            string_agg(DISTINCT o.name, '; ' ORDER BY o.name) AS against_orgs
-    FROM facts f
-    JOIN best_position b ON b.person_id = f.person_id AND b.year = f.year AND b.org_id = f.org_id
+    FROM profile_posts f
     -- Its last earlier year: not one that `profile_only` sets aside, or one stale entry would date another.
     JOIN (SELECT x.person_id, x.year, x.org_id, max(h.year) AS last_year
-          FROM facts x JOIN facts h ON h.person_id = x.person_id AND h.group_id = x.group_id AND h.year < x.year
-                                       AND h.n_first > 0
+          FROM profile_posts x JOIN facts h ON h.person_id = x.person_id AND h.group_id = x.group_id
+                                               AND h.year < x.year AND h.n_first > 0
           WHERE NOT EXISTS (SELECT 1 FROM profile_only p
                             WHERE p.person_id = h.person_id AND p.year = h.year AND p.org_id = h.org_id)
           GROUP BY ALL) e ON e.person_id = f.person_id AND e.year = f.year AND e.org_id = f.org_id
     JOIN printed s ON s.person_id = f.person_id AND s.first AND s.year > e.last_year AND s.year <= f.year
          AND s.group_id <> f.group_id AND NOT affiliated(f.lineage, f.affiliates, s.lineage, s.affiliates)
     LEFT JOIN organisations o ON o.org_id = s.org_id
-    WHERE len(f.pairings) > 0 AND list_has_all(['profile', 'profile-order'], f.pairings)
-      AND regexp_matches(lower(b.position), 'student|phd|postdoc|graduate|intern|visiting|undergrad|master')
     GROUP BY ALL
 )
 SELECT person_id, year, org_id, position, n_papers, n_first, paper_ids, pairings,
