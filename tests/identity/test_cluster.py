@@ -394,6 +394,39 @@ class TestScenarios:
         joined = resolve_people(ms, Weights(years_apart=0), name_stats=CHANG_LIU_CORPUS).labels
         assert len({joined[i] for i in ucas + ntu}) == 1
 
+    @staticmethod
+    def _two_ye_yuans(megvii_from: int) -> list[Mention]:
+        # Ye Yuan of CMU (2018-2025) and Ye Yuan of Megvii (five years from `megvii_from`), with no co-author,
+        # own organisation or domain in common; one paper of each lists Zhejiang University among two places.
+        cmu = [("Ye Yuan", "cmu"), ("Kris Kitani", "cmu")]
+        megvii = [("Ye Yuan", "megvii"), ("Gang Yu", "megvii"), ("Jian Sun", "megvii")]
+
+        def listing(ms: list[Mention], other: str) -> list[Mention]:
+            for m in ms:
+                m.paper_orgs = ("zju", other)
+            return ms
+        return [*(m for k in range(7) for m in _paper(f"c{k}", 2018 + k, cmu, "human motion physics")),
+                *listing(_paper("c7", 2025, cmu, "human motion diffusion"), "cmu"),
+                *(m for k in range(4) for m in _paper(f"m{k}", megvii_from + k, megvii, "pedestrian detection")),
+                *listing(_paper("m4", megvii_from + 4, megvii, "face landmarks"), "megvii")]
+
+    def test_two_established_groups_met_only_in_paper_lists_in_the_same_years_are_two_people(self) -> None:
+        # 'Ye Yuan' is common (log people about -1.8) but below where one shared co-author is too little.
+        corpus = NameStats(first=Counter({"ye": 8, "kris": 1, "gang": 30, "jian": 40}),
+                           last=Counter({"yuan": 200, "kitani": 1, "yu": 300, "sun": 500}), total=10_000)
+        for megvii_from, apart in ((2019, True), (2012, False)):
+            ms = self._two_ye_yuans(megvii_from)
+            cmu = [i for i, m in enumerate(ms) if m.name == "Ye Yuan" and m.paper.startswith("c")]
+            megvii = [i for i, m in enumerate(ms) if m.name == "Ye Yuan" and m.paper.startswith("m")]
+            labels = resolve_people(ms, name_stats=corpus).labels
+            assert len({labels[i] for i in cmu}) == 1 and len({labels[i] for i in megvii}) == 1
+            # Megvii's 2019-2023 inside CMU's 2018-2025: two people; Megvii's 2012-2016 before CMU: someone
+            # who moved and met new co-authors, joined by the listed university as before.
+            assert (labels[cmu[0]] != labels[megvii[0]]) is apart, megvii_from
+            # The rule, not the score, keeps them apart.
+            pooled = resolve_people(ms, Weights(nested_lists_apart=False), name_stats=corpus).labels
+            assert pooled[cmu[0]] == pooled[megvii[0]]
+
     def test_labels_are_dense(self) -> None:
         ms = _paper("p1", 2020, [("Wei Wang", "mit"), ("Ann Lee", "mit"), ("Bo Chen", "mit")], "x")
         assert sorted(set(resolve_people(ms).labels)) == [0, 1, 2]
