@@ -69,9 +69,11 @@ CREATE OR REPLACE TEMP MACRO held_beside_in_words(affiliation) AS
     coalesce(regexp_matches(lower(affiliation),
                             'visiting|adjunct|\bintern\b|internship|part[- ]time|on leave|sabbatical'), false);
 
--- An intern's or a contractor's mailbox, which says the post is held beside another: Microsoft's "v-"
--- aliases (v-waz@microsoft.com, Wangchunshu Zhou's while a student at Beihang).
-CREATE OR REPLACE TEMP MACRO intern_alias(email) AS coalesce(lower(email) LIKE 'v-%@microsoft.com', false);
+-- An intern's or a contractor's mailbox, which says the post is held beside another: Microsoft's "t-"
+-- (interns) and "v-" (contractors, and its Asian labs' interns) aliases (v-waz@microsoft.com, Wangchunshu
+-- Zhou's while a student at Beihang; t-pafern@microsoft.com, Patrick Fernandes's internship before CMU).
+CREATE OR REPLACE TEMP MACRO intern_alias(email) AS
+    coalesce(regexp_matches(lower(email), '^[tv]-[^@]*@microsoft\.com$'), false);
 
 -- Career timeline: each person's organisations by year with the papers that say so and how they were
 -- paired. A year with papers but no stated organisation is kept (as NULL) so the timeline shows activity;
