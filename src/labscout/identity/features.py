@@ -432,12 +432,12 @@ def score_pair(a: ClusterFeatures, b: ClusterFeatures, log_people: float, w: Wei
     elsewhere = _years_elsewhere(ya, yb)
     if elsewhere:
         score += c["year_conflict"]
-    if (not same_org and not domain and log_people >= w.established_log_people and established(a, b, w)
-            and (not shared or (bool(w.years_apart) and elsewhere >= w.years_apart and _nested(ya, yb)))):
-        return min(score, w.margin - 1.0), "thin"
-    if (w.nested_lists_apart and paper_org and not shared and not same_org and not domain and common
-            and established(a, b, w) and _nested(ya, yb)):
-        return min(score, w.margin - 1.0), "thin"
+    if not same_org and not domain and established(a, b, w):
+        if log_people >= w.established_log_people and (
+                not shared or (bool(w.years_apart) and elsewhere >= w.years_apart and _nested(ya, yb))):
+            return min(score, w.margin - 1.0), "thin"
+        if w.nested_lists_apart and common and paper_org and not shared and _nested(ya, yb):
+            return min(score, w.margin - 1.0), "thin"
     cosine = 0.0
     if score < w.margin <= score + k_topic:
         cosine = _cosine(a, b)

@@ -637,22 +637,20 @@ WITH spans AS (
     HAVING bool_and(held_beside(y.position))
     UNION
     -- ... or whose slots there in those years all say so in words (Rong Ge's "Google (visiting)" of 2023
-    -- while at Duke: the one listed move it drops on the full build) or by an intern's address.
+    -- while at Duke: the one listed move it drops on the full build) or by an intern's address. Nor from
+    -- such a post, by the same test on its slots of the last two years there: an internship is not left for
+    -- the place it was held beside (Wangchunshu Zhou's MSRA, by a "v-" address, before Beihang; on the full
+    -- build the one listed move it drops, labelled wrong).
     SELECT c.person_id, c.from_unit_id, c.to_unit_id
-    FROM candidates c JOIN {authorships} s ON s.person_id = c.person_id
-    JOIN papers p ON p.paper_id = s.paper_id AND p.year BETWEEN c.to_year AND c.to_year + 1
-    JOIN org_relations r ON r.org_id = s.org_id AND r.unit_id = c.to_unit_id
-    GROUP BY c.person_id, c.from_unit_id, c.to_unit_id
-    HAVING bool_and(held_beside_in_words(s.raw_affiliation) OR intern_alias(s.email))
-    UNION
-    -- Nor from such a post, by the same test on its slots of the last two years there: an internship is not
-    -- left for the place it was held beside (Wangchunshu Zhou's MSRA, by a "v-" address, before Beihang;
-    -- on the full build the one listed move it drops, labelled wrong).
-    SELECT c.person_id, c.from_unit_id, c.to_unit_id
-    FROM candidates c JOIN {authorships} s ON s.person_id = c.person_id
-    JOIN papers p ON p.paper_id = s.paper_id AND p.year BETWEEN c.from_year - 1 AND c.from_year
-    JOIN org_relations r ON r.org_id = s.org_id AND r.unit_id = c.from_unit_id
-    GROUP BY c.person_id, c.from_unit_id, c.to_unit_id
+    FROM (SELECT person_id, from_unit_id, to_unit_id,
+                 -- A candidate's two ends: the new place in its first two years, the old one in its last two.
+                 unnest([struct_pack(unit := to_unit_id, since := to_year, until := to_year + 1),
+                         struct_pack(unit := from_unit_id, since := from_year - 1, until := from_year)]) AS e
+          FROM candidates) c
+    JOIN {authorships} s ON s.person_id = c.person_id
+    JOIN papers p ON p.paper_id = s.paper_id AND p.year BETWEEN c.e.since AND c.e.until
+    JOIN org_relations r ON r.org_id = s.org_id AND r.unit_id = c.e.unit
+    GROUP BY c.person_id, c.from_unit_id, c.to_unit_id, c.e.unit
     HAVING bool_and(held_beside_in_words(s.raw_affiliation) OR intern_alias(s.email))
 ), pairs AS (
     SELECT c.* EXCLUDE (from_lineage, from_affiliates, to_lineage, to_affiliates)
